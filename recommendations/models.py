@@ -1,0 +1,373 @@
+"""What the tracker follows: the workshop's recommendations, who made them, who owns them, and
+the dated progress updates that explain where each one stands."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Side(models.TextChoices):
+    EU = "eu", _("EU")
+    JAPAN = "jp", _("Japan")
+    # The EU-Japan Business Round Table speaks for businesses of both sides at once.
+    JOINT = "joint", _("EU–Japan")
+
+
+class Status(models.TextChoices):
+    # "Not yet assessed" is where every item starts: the report records no implementation. It
+    # must never read as "no action", so it has a label and a place of its own.
+    NOT_ASSESSED = "not_assessed", _("Not yet assessed")
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    # Standing commitments ("maintain dialogue") never complete: they are carried out or not.
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETED = "completed", _("Completed")
+    STALLED = "stalled", _("Stalled")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public (stakeholders see it)")
+    INTERNAL = "internal", _("Internal (officials only)")
+
+
+class CodeManager(models.Manager):
+    """Looks rows up by their stable code, so fixtures load into any database."""
+
+    natural_key_field = "code"
+
+    def get_by_natural_key(self, key):
+        return self.get(**{self.natural_key_field: key})
+
+
+class SlugManager(CodeManager):
+    natural_key_field = "slug"
+
+
+class Topic(models.Model):
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    printed_name = models.CharField(
+        _("name as printed in the report"),
+        max_length=100,
+        help_text=_("The report's own spelling, kept even where it is a typo (DDFT)."),
+    )
+    name_ja = models.CharField(_("Japanese name"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("position in the report"), unique=True)
+
+    objects = CodeManager()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Organisation(models.Model):
+    """A stakeholder that made recommendations at the workshop."""
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=40, unique=True)
+    name = models.CharField(_("full name"), max_length=200)
+    side = models.CharField(_("side"), max_length=10, choices=Side)
+    report_spellings = models.CharField(
+        _("other spellings in the report"),
+        max_length=200,
+        blank=True,
+        help_text=_("How the report also writes this name, comma-separated."),
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(side__in=Side.values), name="organisation_side_valid"
+            )
+        ]
+
+    def __str__(self):
+        return self.acronym
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Owner(models.Model):
+    """A government body responsible for following up recommendations."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    government = models.CharField(_("government"), max_length=100)
+    side = models.CharField(_("side"), max_length=10, choices=Side)
+
+    objects = CodeManager()
+
+    class Meta:
+        ordering = ["side", "code"]
+        verbose_name = _("owner")
+        verbose_name_plural = _("owners")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(side__in=[Side.EU, Side.JAPAN]), name="owner_side_eu_or_japan"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class CouncilManager(models.Manager):
+    def get_by_natural_key(self, number):
+        return self.get(number=number)
+
+
+class Council(models.Model):
+    """An EU-Japan Digital Partnership Council meeting: the milestones follow-up is measured by."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("Empty until known."))
+
+    objects = CouncilManager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("Council")
+        verbose_name_plural = _("Councils")
+
+    def __str__(self):
+        return _("Digital Partnership Council no. %(number)s") % {"number": self.number}
+
+    def natural_key(self):
+        return (self.number,)
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def for_home(self):
+        return self.select_related("topic", "lead_owner", "parent")
+
+    def for_detail(self):
+        public_updates = ProgressUpdate.objects.public().select_related("author")
+        return self.select_related(
+            "topic", "lead_owner", "parent", "target_council"
+        ).prefetch_related(
+            "organisations",
+            "co_owners",
+            models.Prefetch("children", queryset=Recommendation.objects.select_related("topic")),
+            models.Prefetch("updates", queryset=public_updates, to_attr="public_updates"),
+        )
+
+    def for_admin(self):
+        return self.select_related("topic", "lead_owner").annotate(last_update=Max("updates__date"))
+
+
+class RecommendationManager(models.Manager.from_queryset(RecommendationQuerySet)):
+    def get_by_natural_key(self, reference):
+        return self.get(reference=reference)
+
+
+class Recommendation(models.Model):
+    class Source(models.TextChoices):
+        SUMMARY = "summary", _("Summary of recommendations")
+        STAKEHOLDER = "stakeholder", _("Stakeholder key recommendation")
+
+    reference = models.CharField(
+        _("reference"),
+        max_length=20,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9]+-[0-9]+[a-z]?$",
+                _("Use a topic or organisation code, a dash and the number: AI-3, CYBER-1a."),
+            )
+        ],
+        help_text=_("Stable identifier used in URLs, exports and Council documents, e.g. AI-3."),
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("topic")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source, default=Source.SUMMARY)
+    number = models.CharField(_("number as printed"), max_length=10)
+    sequence = models.PositiveIntegerField(
+        _("order within the topic"), help_text=_("Keeps the report's order when sorting.")
+    )
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("Bold heading of a stakeholder item.")
+    )
+    text = models.TextField(_("text"), help_text=_("Verbatim as printed in the report."))
+    title_ja = models.CharField(_("Japanese title"), max_length=200, blank=True)
+    text_ja = models.TextField(
+        _("Japanese text"), blank=True, help_text=_("A human translation; leave empty if none.")
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("organisations that made it"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent item"),
+    )
+    lead_owner = models.ForeignKey(
+        Owner,
+        on_delete=models.PROTECT,
+        related_name="led_recommendations",
+        verbose_name=_("lead owner"),
+    )
+    co_owners = models.ManyToManyField(
+        Owner, blank=True, related_name="co_owned_recommendations", verbose_name=_("co-owners")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.NOT_ASSESSED
+    )
+    status_date = models.DateField(_("status since"), default=timezone.localdate)
+    target_council = models.ForeignKey(
+        Council,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="target_recommendations",
+        verbose_name=_("target Council"),
+    )
+    notes = models.TextField(_("internal notes"), blank=True, help_text=_("Officials only."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[organisations, co_owners])
+    objects = RecommendationManager()
+
+    class Meta:
+        ordering = ["topic__position", "sequence"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="recommendation_text_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(reference=""), name="recommendation_reference_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="recommendation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="recommendation_not_own_parent"
+            ),
+            models.UniqueConstraint(fields=["topic", "sequence"], name="unique_sequence_per_topic"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.short_text}"
+
+    def get_absolute_url(self):
+        return reverse("recommendations:detail", args=[self.reference])
+
+    def natural_key(self):
+        return (self.reference,)
+
+    @property
+    def short_text(self):
+        text = self.title or self.text
+        return text if len(text) <= 80 else text[:79].rstrip() + "…"
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is None:
+            return
+        parent = self.parent
+        if self.pk is not None and parent.pk == self.pk:
+            raise ValidationError({"parent": _("An item cannot be its own parent.")})
+        if parent.parent_id is not None:
+            raise ValidationError({"parent": _("A sub-item cannot have sub-items of its own.")})
+        if self.topic_id is not None and parent.topic_id != self.topic_id:
+            raise ValidationError(
+                {
+                    "parent": _("The parent item must be in the same topic (%(topic)s).")
+                    % {"topic": self.topic}
+                }
+            )
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(visibility=Visibility.PUBLIC)
+
+
+class ProgressUpdate(models.Model):
+    """A dated entry on a recommendation's timeline; status changes always record one."""
+
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.PROTECT,
+        related_name="updates",
+        verbose_name=_("recommendation"),
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("text"))
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+    status = models.CharField(
+        _("status set"),
+        max_length=20,
+        choices=Status,
+        blank=True,
+        help_text=_("The status this update set, if any."),
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility, default=Visibility.PUBLIC
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-created_at", "-pk"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="update_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(status="") | Q(status__in=Status.values), name="update_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=Visibility.values), name="update_visibility_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["visibility", "-date"], name="update_visibility_date")]
+
+    def __str__(self):
+        return f"{self.recommendation.reference} {self.date}"
+
+    @property
+    def is_public(self):
+        return self.visibility == Visibility.PUBLIC
