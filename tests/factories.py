@@ -1,0 +1,108 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from recommendations.models import (
+    Council,
+    Organisation,
+    Owner,
+    ProgressUpdate,
+    Recommendation,
+    Side,
+    Status,
+    Topic,
+    Visibility,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"official{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("a-long-test-password")
+
+
+class SuperuserFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"secretariat{n}")
+    is_staff = True
+    is_superuser = True
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"T{n}")
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    printed_name = factory.SelfAttribute("name")
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["slug"]
+
+    acronym = factory.Sequence(lambda n: f"ORG{n}")
+    slug = factory.LazyAttribute(lambda org: org.acronym.lower())
+    name = factory.LazyAttribute(lambda org: f"{org.acronym} Association")
+    side = Side.EU
+
+
+class OwnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Owner
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"OWNER{n}")
+    name = factory.LazyAttribute(lambda owner: owner.code.title())
+    government = "European Commission"
+    side = Side.EU
+
+
+class CouncilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Council
+        django_get_or_create = ["number"]
+
+    number = factory.Sequence(lambda n: n + 1)
+    place = "Brussels"
+    date = factory.LazyAttribute(lambda council: datetime.date(2023 + council.number, 4, 30))
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+        skip_postgeneration_save = True
+
+    topic = factory.SubFactory(TopicFactory)
+    number = factory.Sequence(lambda n: str(n + 1))
+    sequence = factory.Sequence(lambda n: (n + 1) * 10)
+    reference = factory.LazyAttribute(lambda rec: f"{rec.topic.code}-{rec.number}")
+    text = factory.Faker("sentence", nb_words=12)
+    lead_owner = factory.SubFactory(OwnerFactory)
+    status = Status.NOT_ASSESSED
+
+    @factory.post_generation
+    def organisations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organisations.add(*extracted)
+
+    @factory.post_generation
+    def co_owners(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.co_owners.add(*extracted)
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    text = factory.Faker("sentence", nb_words=10)
+    visibility = Visibility.PUBLIC

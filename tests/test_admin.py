@@ -1,0 +1,299 @@
+import pytest
+from django.urls import reverse
+
+from recommendations.models import ProgressUpdate, Recommendation, Status, Visibility
+from tests.factories import (
+    OrganisationFactory,
+    ProgressUpdateFactory,
+    RecommendationFactory,
+    TopicFactory,
+)
+from tests.forms import form_data
+
+CHANGELIST = reverse("admin:recommendations_recommendation_changelist")
+
+
+def change_url(recommendation):
+    return reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
+
+
+def post_change_form(client, recommendation, **changes):
+    """Load the change form as a browser does, edit some fields, and submit it."""
+    page = client.get(change_url(recommendation))
+    data = form_data(page.content.decode(), "recommendation_form")
+    data.update(
+        {name: value if isinstance(value, list) else [value] for name, value in changes.items()}
+    )
+    return client.post(change_url(recommendation), data)
+
+
+@pytest.mark.django_db
+def test_changelist_shows_reference_topic_text_owner_status_and_last_update(admin_client):
+    recommendation = RecommendationFactory(text="Promote AI sandboxes.", status=Status.PLANNED)
+    ProgressUpdateFactory(recommendation=recommendation, date="2024-06-01")
+
+    response = admin_client.get(CHANGELIST)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    for expected in [
+        recommendation.reference,
+        recommendation.topic.name,
+        "Promote AI sandboxes.",
+        recommendation.lead_owner.name,
+        "Planned",
+        "June 1, 2024",
+    ]:
+        assert expected in content
+
+
+@pytest.mark.django_db
+def test_changelist_is_sorted_by_topic_order_then_report_order(admin_client):
+    later_topic = TopicFactory(position=2, code="SECOND")
+    first_topic = TopicFactory(position=1, code="FIRST")
+    RecommendationFactory(topic=later_topic, number="1", sequence=10)
+    RecommendationFactory(topic=first_topic, number="2", sequence=20)
+    RecommendationFactory(topic=first_topic, number="1", sequence=10)
+
+    response = admin_client.get(CHANGELIST)
+
+    references = [row.reference for row in response.context["cl"].result_list]
+    assert references == ["FIRST-1", "FIRST-2", "SECOND-1"]
+
+
+@pytest.mark.django_db
+def test_changelist_searches_reference_and_text(admin_client):
+    RecommendationFactory(
+        topic=TopicFactory(code="AI"), number="3", text="Promote alignment on GenAI."
+    )
+    RecommendationFactory(text="Cooperate on 6G research.")
+
+    by_reference = admin_client.get(CHANGELIST, {"q": "AI-3"}).context["cl"].result_list
+    by_text = admin_client.get(CHANGELIST, {"q": "6G research"}).context["cl"].result_list
+
+    assert [r.reference for r in by_reference] == ["AI-3"]
+    assert [r.text for r in by_text] == ["Cooperate on 6G research."]
+
+
+@pytest.mark.django_db
+def test_changelist_filters_by_organisation_and_status(admin_client):
+    jbce = OrganisationFactory(acronym="JBCE")
+    wanted = RecommendationFactory(organisations=[jbce], status=Status.IN_PROGRESS)
+    RecommendationFactory(organisations=[jbce])
+    RecommendationFactory(status=Status.IN_PROGRESS)
+
+    response = admin_client.get(
+        CHANGELIST, {"organisations__id__exact": jbce.pk, "status__exact": "in_progress"}
+    )
+
+    assert list(response.context["cl"].result_list) == [wanted]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [3, 40])
+def test_changelist_runs_the_same_number_of_queries_whatever_the_rows(
+    admin_client, django_assert_max_num_queries, rows
+):
+    organisation = OrganisationFactory()
+    for recommendation in RecommendationFactory.create_batch(rows, organisations=[organisation]):
+        ProgressUpdateFactory(recommendation=recommendation)
+
+    # session, user, count, filtered count, rows with topic/owner/last update, and one query
+    # per filter's choices (topic, owner, organisation).
+    with django_assert_max_num_queries(10):
+        response = admin_client.get(CHANGELIST)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("updates", [1, 30])
+def test_change_form_runs_the_same_number_of_queries_whatever_the_updates(
+    admin_client, django_assert_max_num_queries, updates
+):
+    recommendation = RecommendationFactory()
+    ProgressUpdateFactory.create_batch(updates, recommendation=recommendation)
+
+    with django_assert_max_num_queries(20):
+        response = admin_client.get(change_url(recommendation))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_changing_status_in_the_form_records_a_public_update_by_the_official(
+    admin_client, secretariat_user
+):
+    recommendation = RecommendationFactory()
+
+    response = post_change_form(admin_client, recommendation, status="in_progress")
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    recommendation.refresh_from_db()
+    assert recommendation.status == Status.IN_PROGRESS
+    update = recommendation.updates.get()
+    assert update.status == Status.IN_PROGRESS
+    assert update.author == secretariat_user
+    assert update.visibility == Visibility.PUBLIC
+
+
+@pytest.mark.django_db
+def test_changed_status_appears_in_the_history_view_with_who_changed_it(
+    admin_client, secretariat_user
+):
+    recommendation = RecommendationFactory()
+    post_change_form(admin_client, recommendation, status="completed")
+
+    response = admin_client.get(
+        reverse("admin:recommendations_recommendation_history", args=[recommendation.pk])
+    )
+
+    content = response.content.decode()
+    assert "Completed" in content
+    assert secretariat_user.username in content
+    latest = recommendation.history.first()
+    assert latest.status == Status.COMPLETED
+    assert latest.history_user == secretariat_user
+    assert latest.prev_record.status == Status.NOT_ASSESSED
+
+
+@pytest.mark.django_db
+def test_inline_update_is_signed_by_the_logged_in_official_and_sets_its_status(
+    admin_client, secretariat_user
+):
+    recommendation = RecommendationFactory()
+
+    response = post_change_form(
+        admin_client,
+        recommendation,
+        **{
+            "updates-2-0-text": "Joint working group on data spaces launched.",
+            "updates-2-0-status": "in_progress",
+            "updates-2-0-visibility": "public",
+            "updates-2-0-evidence_url": "https://example.org/press-release",
+        },
+    )
+
+    assert response.status_code == 302
+    update = recommendation.updates.get()
+    assert update.author == secretariat_user
+    assert update.text == "Joint working group on data spaces launched."
+    recommendation.refresh_from_db()
+    assert recommendation.status == Status.IN_PROGRESS
+
+
+@pytest.mark.django_db
+def test_status_change_with_an_explaining_inline_update_is_recorded_once(admin_client):
+    recommendation = RecommendationFactory()
+
+    post_change_form(
+        admin_client,
+        recommendation,
+        status="completed",
+        **{"updates-2-0-text": "Agreement signed.", "updates-2-0-status": "completed"},
+    )
+
+    assert [u.text for u in recommendation.updates.all()] == ["Agreement signed."]
+
+
+@pytest.mark.django_db
+def test_bulk_action_shows_a_preview_then_changes_every_selected_status(admin_client):
+    selected = RecommendationFactory.create_batch(3)
+    untouched = RecommendationFactory()
+    ids = [str(r.pk) for r in selected]
+
+    preview = admin_client.post(
+        CHANGELIST, {"action": "change_status_action", "_selected_action": ids}
+    )
+    assert preview.status_code == 200
+    for recommendation in selected:
+        assert recommendation.reference in preview.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+    applied = admin_client.post(
+        CHANGELIST,
+        {
+            "action": "change_status_action",
+            "_selected_action": ids,
+            "apply": "1",
+            "status": "planned",
+            "text": "Discussed at the working level.",
+            "visibility": "internal",
+        },
+    )
+
+    assert applied.status_code == 302
+    assert set(Recommendation.objects.filter(status=Status.PLANNED)) == set(selected)
+    untouched.refresh_from_db()
+    assert untouched.status == Status.NOT_ASSESSED
+    assert (
+        ProgressUpdate.objects.filter(
+            text="Discussed at the working level.", visibility="internal", status="planned"
+        ).count()
+        == 3
+    )
+
+
+@pytest.mark.django_db
+def test_bulk_action_with_an_unknown_status_changes_nothing(admin_client):
+    recommendation = RecommendationFactory()
+
+    response = admin_client.post(
+        CHANGELIST,
+        {
+            "action": "change_status_action",
+            "_selected_action": [recommendation.pk],
+            "apply": "1",
+            "status": "finished-ish",
+            "visibility": "public",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "status" in response.context["form"].errors
+    recommendation.refresh_from_db()
+    assert recommendation.status == Status.NOT_ASSESSED
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("status", "finished-ish", "Select a valid choice"),
+        ("text", "", "This field is required"),
+        ("reference", "ai 3", "Use a topic or organisation code"),
+    ],
+)
+def test_change_form_rejects_bad_input_with_a_field_error(admin_client, field, value, message):
+    recommendation = RecommendationFactory(text="Original text.")
+
+    response = post_change_form(admin_client, recommendation, **{field: value})
+
+    assert response.status_code == 200
+    assert message in str(response.context["adminform"].form.errors[field])
+    recommendation.refresh_from_db()
+    assert recommendation.text == "Original text."
+    assert recommendation.status == Status.NOT_ASSESSED
+
+
+@pytest.mark.django_db
+def test_change_form_rejects_a_duplicate_reference(admin_client):
+    RecommendationFactory(topic=TopicFactory(code="AI"), number="3")
+    other = RecommendationFactory()
+
+    response = post_change_form(admin_client, other, reference="AI-3")
+
+    assert response.status_code == 200
+    assert "already exists" in str(response.context["adminform"].form.errors["reference"])
+
+
+@pytest.mark.django_db
+def test_change_form_rejects_a_sub_item_whose_parent_is_in_another_topic(admin_client):
+    parent = RecommendationFactory(topic=TopicFactory(code="CYBER"))
+    item = RecommendationFactory(topic=TopicFactory(code="AI"))
+
+    response = post_change_form(admin_client, item, parent=str(parent.pk))
+
+    assert response.status_code == 200
+    assert "same topic" in str(response.context["adminform"].form.errors["parent"])
+    item.refresh_from_db()
+    assert item.parent is None
