@@ -6,7 +6,10 @@ INSTALLED := $(VENV)/.installed
 # Local development only: the real deployment sets DEBUG off and its own SECRET_KEY.
 DEV_ENV := DEBUG=true
 
-.PHONY: run test lint format clean
+# Debian packages the test suite needs; installed by `make test` only when missing.
+APT_PACKAGES :=
+
+.PHONY: run test lint format clean system-packages
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +24,15 @@ run: $(INSTALLED)
 	@echo "Tracker: http://127.0.0.1:8000/   admin: http://127.0.0.1:8000/admin/"
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(INSTALLED)
+system-packages:
+	@missing="$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:" $$missing; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+test: $(INSTALLED) system-packages
 	$(DEV_ENV) $(PY) manage.py check
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .

@@ -162,8 +162,12 @@ class Council(models.Model):
 
 
 class RecommendationQuerySet(models.QuerySet):
+    def public(self):
+        """What stakeholders and the public may see; every public read starts here."""
+        return self.all()
+
     def for_home(self):
-        return self.select_related("topic", "lead_owner", "parent")
+        return self.public().select_related("topic", "lead_owner", "parent")
 
     def for_detail(self):
         public_updates = ProgressUpdate.objects.public().select_related("author")
