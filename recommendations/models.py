@@ -171,13 +171,48 @@ class RecommendationQuerySet(models.QuerySet):
 
     def for_detail(self):
         public_updates = ProgressUpdate.objects.public().select_related("author")
-        return self.select_related(
-            "topic", "lead_owner", "parent", "target_council"
-        ).prefetch_related(
-            "organisations",
-            "co_owners",
-            models.Prefetch("children", queryset=Recommendation.objects.select_related("topic")),
-            models.Prefetch("updates", queryset=public_updates, to_attr="public_updates"),
+        return (
+            self.public()
+            .select_related("topic", "lead_owner", "parent", "target_council")
+            .prefetch_related(
+                "organisations",
+                "co_owners",
+                models.Prefetch(
+                    "children", queryset=Recommendation.objects.public().select_related("topic")
+                ),
+                models.Prefetch("updates", queryset=public_updates, to_attr="public_updates"),
+            )
+        )
+
+    def with_last_update(self):
+        """Annotate `last_update`: the later of the status date and the last public update.
+
+        Internal updates are left out on purpose: their dates must not surface on public pages,
+        not even through sorting.
+        """
+        from django.db.models.functions import Coalesce, Greatest
+
+        if "last_update" in self.query.annotations:
+            return self
+        last_public = (
+            ProgressUpdate.objects.public()
+            .filter(recommendation=models.OuterRef("pk"))
+            .order_by("-date")
+            .values("date")[:1]
+        )
+        # Coalesce first: SQLite's MAX() and PostgreSQL's GREATEST() disagree about NULLs.
+        return self.annotate(
+            last_update=Greatest(
+                "status_date", Coalesce(models.Subquery(last_public), "status_date")
+            )
+        )
+
+    def for_public_list(self):
+        return (
+            self.public()
+            .select_related("topic", "lead_owner")
+            .prefetch_related("organisations")
+            .with_last_update()
         )
 
     def for_admin(self):

@@ -1,0 +1,111 @@
+"""The one way to narrow down recommendations: the public list, the exports and any API reuse
+`RecommendationFilter`, so "export what you see" is the same queryset as the page."""
+
+import django_filters
+from django import forms
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Left, StrIndex
+from django.utils.translation import gettext_lazy as _
+
+from recommendations.models import (
+    Organisation,
+    Owner,
+    ProgressUpdate,
+    Recommendation,
+    Side,
+    Status,
+    Topic,
+)
+
+ORDERING_CHOICES = [
+    ("reference", _("Reference")),
+    ("status", _("Status")),
+    ("-last_update", _("Last update, newest first")),
+    ("last_update", _("Last update, oldest first")),
+]
+
+# Owners belong to one government, so each recommendation has exactly one side: that of its
+# lead owner. The joint EU–Japan side exists only for organisations.
+OWNER_SIDES = [(Side.EU.value, Side.EU.label), (Side.JAPAN.value, Side.JAPAN.label)]
+
+
+class RecommendationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Reference, title or text, e.g. AI-3 or 6G."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic"), queryset=Topic.objects.all(), to_field_name="code"
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Lead owner"),
+        field_name="lead_owner",
+        queryset=Owner.objects.all(),
+        to_field_name="code",
+    )
+    side = django_filters.ChoiceFilter(
+        label=_("Side of the lead owner"), choices=OWNER_SIDES, field_name="lead_owner__side"
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Made by"),
+        field_name="organisations",
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+    )
+    updated_since = django_filters.DateFilter(
+        label=_("Updated since"),
+        method="filter_updated_since",
+        help_text=_("Status set or public update on or after this date (YYYY-MM-DD)."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    ordering = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=ORDERING_CHOICES,
+        method="order",
+        empty_label=_("Order of the report"),
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = ["q", "topic", "status", "owner", "side", "organisation", "updated_since"]
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(reference__icontains=word)
+                | Q(title__icontains=word)
+                | Q(text__icontains=word)
+                | Q(title_ja__icontains=word)
+                | Q(text_ja__icontains=word)
+            )
+        return queryset
+
+    def filter_updated_since(self, queryset, name, value):
+        # A subquery rather than a join: no duplicate rows, and only public updates count.
+        public_update_since = ProgressUpdate.objects.public().filter(
+            recommendation=OuterRef("pk"), date__gte=value
+        )
+        return queryset.filter(Q(status_date__gte=value) | Exists(public_update_since))
+
+    def order(self, queryset, name, value):
+        descending = value.startswith("-")
+        key = value.lstrip("-")
+        if key == "reference":
+            # "AI-2" before "AI-10": prefix, then the report's order within it.
+            prefix = Left("reference", StrIndex("reference", Value("-")))
+            return queryset.order_by(prefix, "sequence")
+        if key == "status":
+            # The order of the workflow, not of the alphabet.
+            rank = Case(
+                *[When(status=status, then=Value(i)) for i, status in enumerate(Status.values)],
+                output_field=IntegerField(),
+            )
+            return queryset.order_by(rank, "topic__position", "sequence")
+        queryset = queryset.with_last_update()
+        if descending:
+            return queryset.order_by("-last_update", "topic__position", "sequence")
+        return queryset.order_by("last_update", "topic__position", "sequence")
