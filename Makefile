@@ -9,7 +9,7 @@ DEV_ENV := DEBUG=true
 # Debian packages the test suite needs; installed by `make test` only when missing.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
 
-.PHONY: run test lint format clean system-packages
+.PHONY: run test lint format clean system-packages serve test-postgres
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,18 @@ test: $(INSTALLED) system-packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
+
+# The PostgreSQL pass: the same suite on a throw-away PostgreSQL server (installed when missing).
+# Browser tests run in the SQLite pass only: they check pages, not the database.
+test-postgres: $(INSTALLED) system-packages
+	bash .ci/with-postgres $(VENV)/bin/pytest --ignore-glob='tests/test_browser*.py'
+
+# Production-like serving: DEBUG off, so SECRET_KEY (and ALLOWED_HOSTS beyond loopback) come
+# from the environment; HOST, PORT and WEB_CONCURRENCY choose where and how gunicorn listens.
+serve: $(INSTALLED) system-packages
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py migrate --no-input
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

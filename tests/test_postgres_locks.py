@@ -1,0 +1,47 @@
+"""Row locks are what keep two officials from overwriting each other; only PostgreSQL has them
+for real, so these tests run in the PostgreSQL pass (`make test-postgres`, and CI)."""
+
+import threading
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from recommendations.models import Recommendation
+from tests.factories import RecommendationFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def try_to_lock_from_another_connection(pk: int) -> str:
+    """Ask for the same row's lock from a second database session, without waiting."""
+    outcome = {}
+
+    def other_session():
+        try:
+            with transaction.atomic():
+                Recommendation.objects.select_for_update(nowait=True).get(pk=pk)
+            outcome["result"] = "locked it"
+        except DatabaseError:
+            outcome["result"] = "refused"
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_session)
+    thread.start()
+    thread.join(timeout=30)
+    return outcome["result"]
+
+
+def test_a_row_locked_by_one_session_cannot_be_locked_by_another():
+    recommendation = RecommendationFactory()
+    with transaction.atomic():
+        Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        assert try_to_lock_from_another_connection(recommendation.pk) == "refused"
+
+
+def test_a_row_lock_is_released_when_its_transaction_ends():
+    recommendation = RecommendationFactory()
+    with transaction.atomic():
+        Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    assert try_to_lock_from_another_connection(recommendation.pk) == "locked it"
+
