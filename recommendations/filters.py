@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Left, StrIndex
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import (
@@ -29,6 +30,18 @@ ORDERING_CHOICES = [
 OWNER_SIDES = [(Side.EU.value, Side.EU.label), (Side.JAPAN.value, Side.JAPAN.label)]
 
 
+class TopicChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        # Read at render time, so the choices follow the page's language.
+        if translation.get_language() == "ja" and obj.name_ja:
+            return obj.name_ja
+        return obj.name
+
+
+class TopicFilter(django_filters.ModelChoiceFilter):
+    field_class = TopicChoiceField
+
+
 class RecommendationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -36,24 +49,34 @@ class RecommendationFilter(django_filters.FilterSet):
         help_text=_("Reference, title or text, e.g. AI-3 or 6G."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    topic = django_filters.ModelChoiceFilter(
-        label=_("Topic"), queryset=Topic.objects.all(), to_field_name="code"
+    topic = TopicFilter(
+        label=_("Topic"),
+        queryset=Topic.objects.all(),
+        to_field_name="code",
+        empty_label=_("All topics"),
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Status.choices, empty_label=_("All statuses")
+    )
     owner = django_filters.ModelChoiceFilter(
         label=_("Lead owner"),
         field_name="lead_owner",
         queryset=Owner.objects.all(),
         to_field_name="code",
+        empty_label=_("All owners"),
     )
     side = django_filters.ChoiceFilter(
-        label=_("Side of the lead owner"), choices=OWNER_SIDES, field_name="lead_owner__side"
+        label=_("Side of the lead owner"),
+        choices=OWNER_SIDES,
+        field_name="lead_owner__side",
+        empty_label=_("Both sides"),
     )
     organisation = django_filters.ModelChoiceFilter(
         label=_("Made by"),
         field_name="organisations",
         queryset=Organisation.objects.all(),
         to_field_name="slug",
+        empty_label=_("Any organisation"),
     )
     updated_since = django_filters.DateFilter(
         label=_("Updated since"),

@@ -71,6 +71,9 @@ class Topic(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("recommendations:topic", args=[self.code])
+
     def natural_key(self):
         return (self.code,)
 
@@ -103,6 +106,9 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.acronym
+
+    def get_absolute_url(self):
+        return reverse("recommendations:organisation", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
@@ -206,6 +212,10 @@ class RecommendationQuerySet(models.QuerySet):
                 "status_date", Coalesce(models.Subquery(last_public), "status_date")
             )
         )
+
+    def count_by_status(self, *fields):
+        """Rows of `fields` + status + count, counted in SQL (the dashboard's bars)."""
+        return self.order_by().values(*fields, "status").annotate(count=models.Count("pk"))
 
     def for_public_list(self):
         return (
@@ -352,6 +362,15 @@ class Recommendation(models.Model):
 class ProgressUpdateQuerySet(models.QuerySet):
     def public(self):
         return self.filter(visibility=Visibility.PUBLIC)
+
+    def for_public_timeline(self):
+        """Public updates of public recommendations, newest first: the dashboard and feeds."""
+        return (
+            self.public()
+            .filter(recommendation__in=Recommendation.objects.public())
+            .select_related("recommendation__topic")
+            .order_by("-date", "-created_at", "-pk")
+        )
 
 
 class ProgressUpdate(models.Model):

@@ -1,17 +1,223 @@
-from django.shortcuts import get_object_or_404, render
+"""Public, read-only pages for stakeholders. Everything here starts from
+`Recommendation.objects.public()` and shows public progress updates only."""
 
-from recommendations.models import Recommendation, Status
+import datetime
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from recommendations.filters import RecommendationFilter
+from recommendations.models import (
+    Council,
+    Organisation,
+    ProgressUpdate,
+    Recommendation,
+    Side,
+    Status,
+    Topic,
+)
+
+PAGE_SIZE = 25
+LATEST_UPDATES = 8
+
+
+def _localised_topic_name(name, name_ja):
+    if translation.get_language() == "ja" and name_ja:
+        return name_ja
+    return name
+
+
+def _list_url(**params):
+    return f"{reverse('recommendations:list')}?{urlencode(params)}"
+
+
+def _bar(label, counts, params, url=None):
+    """One stacked bar: a segment per status, in the workflow's order, widths in percent.
+
+    Widths are strings so that templates never localise the decimal separator of an SVG
+    attribute."""
+    total = sum(counts.values())
+    segments, x = [], 0.0
+    for status in Status:
+        count = counts.get(status.value, 0)
+        if not count:
+            continue
+        width = 100 * count / total
+        segments.append(
+            {
+                "status": status.value,
+                "label": status.label,
+                "count": count,
+                "x": f"{x:.3f}%",
+                "width": f"{width:.3f}%",
+                "url": _list_url(**params, status=status.value),
+            }
+        )
+        x += width
+    return {"label": label, "url": url, "total": total, "segments": segments}
+
+
+def _bars(rows, key, label, params, url=None):
+    """Group `count_by_status` rows into bars, keeping the rows' order."""
+    grouped = {}
+    for row in rows:
+        entry = grouped.setdefault(row[key], {"row": row, "counts": {}})
+        entry["counts"][row["status"]] = row["count"]
+    return [
+        _bar(
+            label(entry["row"]),
+            entry["counts"],
+            params(entry["row"]),
+            url(entry["row"]) if url else None,
+        )
+        for entry in grouped.values()
+    ]
+
+
+def _councils(councils, today):
+    """The next Council (undated or the first still to come) and the last one held."""
+    held = [c for c in councils if c.date is not None and c.date < today]
+    coming = [c for c in councils if c.date is None or c.date >= today]
+    last = max(held, key=lambda c: c.date) if held else None
+    upcoming = sorted(coming, key=lambda c: (c.date is None, c.date or today, c.number))
+    return (upcoming[0] if upcoming else None), last
 
 
 def home(request):
-    recommendations = Recommendation.objects.for_home()
+    public = Recommendation.objects.public()
+    by_status = {row["status"]: row["count"] for row in public.count_by_status()}
+    status_counts = [
+        {"status": s.value, "label": s.label, "count": by_status.get(s.value, 0)} for s in Status
+    ]
+    total = sum(by_status.values())
+
+    topic_rows = public.count_by_status(
+        "topic__code", "topic__name", "topic__name_ja", "topic__position"
+    ).order_by("topic__position")
+    topic_bars = _bars(
+        topic_rows,
+        "topic__code",
+        label=lambda r: _localised_topic_name(r["topic__name"], r["topic__name_ja"]),
+        params=lambda r: {"topic": r["topic__code"]},
+        url=lambda r: reverse("recommendations:topic", args=[r["topic__code"]]),
+    )
+    owner_rows = public.count_by_status(
+        "lead_owner__code", "lead_owner__name", "lead_owner__side"
+    ).order_by("lead_owner__side", "lead_owner__code")
+    owner_bars = _bars(
+        owner_rows,
+        "lead_owner__code",
+        label=lambda r: r["lead_owner__name"],
+        params=lambda r: {"owner": r["lead_owner__code"]},
+    )
+    side_rows = public.count_by_status("lead_owner__side").order_by("lead_owner__side")
+    side_bars = _bars(
+        side_rows,
+        "lead_owner__side",
+        label=lambda r: Side(r["lead_owner__side"]).label,
+        params=lambda r: {"side": r["lead_owner__side"]},
+    )
+
+    today = timezone.localdate()
+    next_council, last_council = _councils(list(Council.objects.all()), today)
+    changed_since_last = None
+    updated_since_url = None
+    if last_council is not None:
+        changed_since_last = public.filter(status_date__gt=last_council.date).count()
+        updated_since_url = _list_url(
+            updated_since=(last_council.date + datetime.timedelta(days=1)).isoformat(),
+            ordering="-last_update",
+        )
+
+    latest_updates = ProgressUpdate.objects.for_public_timeline()[:LATEST_UPDATES]
+    organisations = Organisation.objects.order_by("acronym")
     return render(
         request,
         "recommendations/home.html",
-        {"recommendations": recommendations, "statuses": Status},
+        {
+            "total": total,
+            "status_counts": status_counts,
+            "statuses": Status,
+            "topic_bars": topic_bars,
+            "owner_bars": owner_bars,
+            "side_bars": side_bars,
+            "next_council": next_council,
+            "last_council": last_council,
+            "changed_since_last": changed_since_last,
+            "updated_since_url": updated_since_url,
+            "latest_updates": latest_updates,
+            "organisations": organisations,
+        },
     )
 
 
+def recommendation_list(request):
+    filterset = RecommendationFilter(request.GET, queryset=Recommendation.objects.for_public_list())
+    page = None
+    if filterset.is_valid():
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "recommendations/list.html",
+        {"filter": filterset, "page": page},
+        # A filter value that does not parse is the reader's error, said on the page itself.
+        status=200 if page is not None else 400,
+    )
+
+
+def _not_found(request, what):
+    return render(request, "recommendations/not_found.html", {"what": what}, status=404)
+
+
 def detail(request, reference):
-    recommendation = get_object_or_404(Recommendation.objects.for_detail(), reference=reference)
+    try:
+        recommendation = Recommendation.objects.for_detail().get(reference=reference)
+    except Recommendation.DoesNotExist:
+        return _not_found(request, _("No recommendation has the reference “%s”.") % reference)
     return render(request, "recommendations/detail.html", {"recommendation": recommendation})
+
+
+def _summary(recommendations, **params):
+    """The status bar of a topic or an organisation, its segments linking to the list."""
+    by_status = {row["status"]: row["count"] for row in recommendations.count_by_status()}
+    return _bar("", by_status, params) if by_status else None
+
+
+def organisation(request, slug):
+    try:
+        organisation = Organisation.objects.get(slug=slug)
+    except Organisation.DoesNotExist:
+        return _not_found(request, _("No organisation is known as “%s”.") % slug)
+    recommendations = Recommendation.objects.for_public_list().filter(organisations=organisation)
+    summary = _summary(
+        Recommendation.objects.public().filter(organisations=organisation),
+        organisation=organisation.slug,
+    )
+    return render(
+        request,
+        "recommendations/organisation.html",
+        {"organisation": organisation, "recommendations": recommendations, "summary": summary},
+    )
+
+
+def topic(request, code):
+    try:
+        topic = Topic.objects.get(code=code)
+    except Topic.DoesNotExist:
+        return _not_found(request, _("No topic has the code “%s”.") % code)
+    recommendations = Recommendation.objects.for_public_list().filter(topic=topic)
+    summary = _summary(Recommendation.objects.public().filter(topic=topic), topic=topic.code)
+    return render(
+        request,
+        "recommendations/topic.html",
+        {"topic": topic, "recommendations": recommendations, "summary": summary},
+    )
+
+
+def page_not_found(request, exception):
+    """Any unknown public address gets the same friendly page as an unknown reference."""
+    return _not_found(request, _("There is no page at this address."))

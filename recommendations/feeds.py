@@ -1,0 +1,103 @@
+"""Atom feeds of public progress updates: everything, per topic and per organisation.
+
+Stakeholders follow what they asked for without visiting the site; only public updates of
+public recommendations ever enter a feed."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from recommendations.models import Organisation, ProgressUpdate, Topic
+
+FEED_SIZE = 50
+
+
+class LatestUpdatesFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self):
+        return _("EU–Japan Digital Partnership follow-up: progress updates")
+
+    def subtitle(self):
+        return _(
+            "Public progress updates on the recommendations of the stakeholder workshop of "
+            "17 April 2024."
+        )
+
+    def link(self):
+        return reverse("recommendations:home")
+
+    def updates(self, obj):
+        return ProgressUpdate.objects.for_public_timeline()
+
+    def items(self, obj=None):
+        return self.updates(obj)[:FEED_SIZE]
+
+    def item_title(self, update):
+        recommendation = update.recommendation
+        if update.status:
+            return f"{recommendation.reference}: {update.get_status_display()}"
+        return f"{recommendation.reference}: {recommendation.short_text}"
+
+    def item_description(self, update):
+        # The syndication framework escapes this text; evidence is the entry's related link.
+        return update.text
+
+    def item_link(self, update):
+        return f"{update.recommendation.get_absolute_url()}#update-{update.pk}"
+
+    def item_guid(self, update):
+        # Stable whatever the language of the feed, so readers do not see entries twice.
+        return f"tag:eu-japan-dp-tracker,2024:update-{update.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, update):
+        return timezone.make_aware(datetime.datetime.combine(update.date, datetime.time()))
+
+    def item_updateddate(self, update):
+        return update.created_at
+
+    def item_categories(self, update):
+        topic = update.recommendation.topic
+        if translation.get_language() == "ja" and topic.name_ja:
+            return [topic.name_ja]
+        return [topic.name]
+
+
+class TopicFeed(LatestUpdatesFeed):
+    def get_object(self, request, code):
+        return get_object_or_404(Topic, code=code)
+
+    def title(self, topic):
+        name = topic.name_ja if translation.get_language() == "ja" and topic.name_ja else topic
+        return _("Progress updates: %(topic)s") % {"topic": name}
+
+    def link(self, topic):
+        return reverse("recommendations:topic", args=[topic.code])
+
+    def updates(self, topic):
+        return ProgressUpdate.objects.for_public_timeline().filter(recommendation__topic=topic)
+
+
+class OrganisationFeed(LatestUpdatesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Organisation, slug=slug)
+
+    def title(self, organisation):
+        return _("Progress on the recommendations of %(organisation)s") % {
+            "organisation": organisation.acronym
+        }
+
+    def link(self, organisation):
+        return reverse("recommendations:organisation", args=[organisation.slug])
+
+    def updates(self, organisation):
+        return ProgressUpdate.objects.for_public_timeline().filter(
+            recommendation__organisations=organisation
+        )

@@ -1,0 +1,179 @@
+"""The filtered list: filters in the URL, sorting, pages, and bad values told, never a crash."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from recommendations.models import Side, Status, Visibility
+from tests.factories import (
+    OrganisationFactory,
+    OwnerFactory,
+    ProgressUpdateFactory,
+    RecommendationFactory,
+    TopicFactory,
+)
+
+LIST = reverse("recommendations:list")
+
+
+def references(response):
+    return [recommendation.reference for recommendation in response.context["page"]]
+
+
+@pytest.mark.django_db
+def test_list_filters_by_topic_and_status_from_the_url(client):
+    ai = TopicFactory(code="AI")
+    wanted = RecommendationFactory(topic=ai, status=Status.PLANNED)
+    RecommendationFactory(topic=ai, status=Status.COMPLETED)
+    RecommendationFactory(status=Status.PLANNED)
+
+    response = client.get(LIST, {"topic": "AI", "status": "planned"})
+
+    assert response.status_code == 200
+    assert references(response) == [wanted.reference]
+    assert "1 recommendation matches." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_list_filters_by_lead_owner_side_and_organisation(client):
+    meti = OwnerFactory(code="METI", side=Side.JAPAN)
+    jbce = OrganisationFactory(slug="jbce", acronym="JBCE")
+    by_meti = RecommendationFactory(lead_owner=meti)
+    by_jbce = RecommendationFactory(organisations=[jbce])
+
+    assert references(client.get(LIST, {"owner": "METI"})) == [by_meti.reference]
+    assert references(client.get(LIST, {"side": "jp"})) == [by_meti.reference]
+    assert references(client.get(LIST, {"organisation": "jbce"})) == [by_jbce.reference]
+
+
+@pytest.mark.django_db
+def test_list_searches_reference_title_and_text(client):
+    six_g = RecommendationFactory(text="Cooperate on 6G research.")
+    titled = RecommendationFactory(title="Quantum roadmap", text="Build testbeds.")
+    RecommendationFactory(text="Something else.")
+
+    assert references(client.get(LIST, {"q": "6g"})) == [six_g.reference]
+    assert references(client.get(LIST, {"q": "roadmap"})) == [titled.reference]
+    assert references(client.get(LIST, {"q": titled.reference})) == [titled.reference]
+
+
+@pytest.mark.django_db
+def test_updated_since_counts_status_dates_and_public_updates_but_not_internal_ones(client):
+    old = datetime.date(2024, 4, 17)
+    recent_status = RecommendationFactory(status_date=datetime.date(2025, 2, 1))
+    recent_public = RecommendationFactory(status_date=old)
+    ProgressUpdateFactory(recommendation=recent_public, date=datetime.date(2025, 3, 1))
+    only_internal = RecommendationFactory(status_date=old)
+    ProgressUpdateFactory(
+        recommendation=only_internal,
+        date=datetime.date(2025, 3, 1),
+        visibility=Visibility.INTERNAL,
+    )
+
+    response = client.get(LIST, {"updated_since": "2025-01-01"})
+
+    assert sorted(references(response)) == sorted(
+        [recent_status.reference, recent_public.reference]
+    )
+
+
+@pytest.mark.django_db
+def test_list_sorts_references_by_number_not_alphabet(client):
+    topic = TopicFactory(code="AI")
+    RecommendationFactory(topic=topic, number="10", sequence=100)
+    RecommendationFactory(topic=topic, number="2", sequence=20)
+
+    assert references(client.get(LIST, {"ordering": "reference"})) == ["AI-2", "AI-10"]
+
+
+@pytest.mark.django_db
+def test_list_sorts_by_status_in_workflow_order(client):
+    RecommendationFactory(reference="A-1", status=Status.COMPLETED)
+    RecommendationFactory(reference="A-2", status=Status.PLANNED)
+    RecommendationFactory(reference="A-3", status=Status.NOT_ASSESSED)
+
+    assert references(client.get(LIST, {"ordering": "status"})) == ["A-3", "A-2", "A-1"]
+
+
+@pytest.mark.django_db
+def test_list_sorts_by_last_public_update_ignoring_internal_dates(client):
+    old = datetime.date(2024, 4, 17)
+    quiet = RecommendationFactory(status_date=old)
+    ProgressUpdateFactory(
+        recommendation=quiet, date=datetime.date(2026, 1, 1), visibility=Visibility.INTERNAL
+    )
+    active = RecommendationFactory(status_date=old)
+    ProgressUpdateFactory(recommendation=active, date=datetime.date(2025, 1, 1))
+
+    response = client.get(LIST, {"ordering": "-last_update"})
+
+    assert references(response) == [active.reference, quiet.reference]
+    assert "Jan. 1, 2025" in response.content.decode()
+    assert "Jan. 1, 2026" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_list_is_paginated_and_keeps_the_filters_in_page_links(client):
+    RecommendationFactory.create_batch(30, status=Status.PLANNED)
+
+    first = client.get(LIST, {"status": "planned"})
+    second = client.get(LIST, {"status": "planned", "page": "2"})
+
+    assert len(references(first)) == 25 and len(references(second)) == 5
+    assert 'href="?status=planned&amp;page=2"' in first.content.decode()
+    assert "Page 2 of 2" in second.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"status": "bogus"}, "Select a valid choice. bogus is not one of the available choices."),
+        ({"updated_since": "notadate"}, "Enter a valid date."),
+        ({"topic": "NOPE"}, "Select a valid choice."),
+        ({"ordering": "text"}, "Select a valid choice."),
+    ],
+)
+def test_invalid_filter_values_show_the_form_error_not_a_server_error(client, params, message):
+    RecommendationFactory()
+
+    response = client.get(LIST, params)
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Some filters could not be used" in content
+    assert message in content
+    assert "Correct the filters above to see recommendations." in content
+
+
+@pytest.mark.django_db
+def test_list_says_so_when_nothing_matches(client):
+    RecommendationFactory(status=Status.PLANNED)
+
+    content = client.get(LIST, {"status": "dropped"}).content.decode()
+
+    assert "No recommendation matches these filters." in content
+
+
+@pytest.mark.django_db
+def test_list_form_fields_are_labelled(client):
+    content = client.get(LIST).content.decode()
+
+    for name, label in [("q", "Search"), ("topic", "Topic"), ("status", "Status")]:
+        assert f'<label for="id_{name}">{label}:</label>' in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [3, 40])
+def test_list_runs_the_same_queries_whatever_the_rows(client, django_assert_num_queries, rows):
+    jbce = OrganisationFactory(slug="jbce")
+    topic = TopicFactory(code="AI")
+    for _ in range(rows):
+        recommendation = RecommendationFactory(topic=topic, organisations=[jbce])
+        ProgressUpdateFactory(recommendation=recommendation)
+
+    # topic and organisation lookups for the filters; count; page; organisations of the page;
+    # topic, owner and organisation choices for the form
+    with django_assert_num_queries(8):
+        client.get(LIST, {"topic": "AI", "organisation": "jbce", "ordering": "-last_update"})

@@ -1,0 +1,103 @@
+"""Stakeholder pages: what became of what an organisation asked for, and each topic."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from recommendations.models import Status
+from tests.factories import (
+    OrganisationFactory,
+    ProgressUpdateFactory,
+    RecommendationFactory,
+    TopicFactory,
+)
+
+LIST = reverse("recommendations:list")
+
+
+@pytest.mark.django_db
+def test_organisation_page_lists_what_it_recommended_and_where_each_stands(client):
+    jbce = OrganisationFactory(slug="jbce", acronym="JBCE", name="Japan Business Council")
+    done = RecommendationFactory(organisations=[jbce], status=Status.COMPLETED)
+    other = RecommendationFactory(organisations=[OrganisationFactory()])
+
+    response = client.get(jbce.get_absolute_url())
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Japan Business Council (JBCE)" in content
+    assert f'href="{done.get_absolute_url()}">{done.reference}</a>' in content
+    assert "Completed" in content
+    assert other.reference not in content
+    assert f'href="{LIST}?organisation=jbce&amp;status=completed"' in content
+
+
+@pytest.mark.django_db
+def test_organisation_page_links_its_feed_for_feed_readers(client):
+    jbce = OrganisationFactory(slug="jbce")
+
+    content = client.get(jbce.get_absolute_url()).content.decode()
+
+    feed = reverse("recommendations:organisation_feed", args=["jbce"])
+    link = f'<link rel="alternate" type="application/atom[+]xml" title="[^"]+" href="{feed}">'
+    assert re.search(link, content)
+
+
+@pytest.mark.django_db
+def test_organisation_without_recommendations_says_so(client):
+    organisation = OrganisationFactory()
+
+    content = client.get(organisation.get_absolute_url()).content.decode()
+
+    assert "No recommendation of this organisation is tracked." in content
+
+
+@pytest.mark.django_db
+def test_topic_page_lists_its_recommendations_and_links_its_feed(client):
+    topic = TopicFactory(code="DFFT", name="Data Free Flow with Trust", printed_name="DDFT")
+    mine = RecommendationFactory(topic=topic, status=Status.PLANNED)
+    RecommendationFactory(text="Elsewhere entirely.")
+
+    content = client.get(topic.get_absolute_url()).content.decode()
+
+    assert "<h1>Data Free Flow with Trust</h1>" in content
+    assert "Printed as “DDFT” in the report." in content
+    assert mine.reference in content and "Elsewhere entirely." not in content
+    feed = reverse("recommendations:topic_feed", args=["DFFT"])
+    assert re.search(
+        f'<link rel="alternate" type="application/atom[+]xml" [^>]*href="{feed}">', content
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("/organisations/nobody/", "No organisation is known as “nobody”."),
+        ("/topics/NOPE/", "No topic has the code “NOPE”."),
+    ],
+)
+def test_unknown_organisation_or_topic_gets_a_friendly_not_found_page(client, url, message):
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert message in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [2, 30])
+def test_organisation_and_topic_pages_run_the_same_queries_whatever_the_rows(
+    client, django_assert_num_queries, rows
+):
+    topic = TopicFactory()
+    organisation = OrganisationFactory()
+    for _ in range(rows):
+        recommendation = RecommendationFactory(topic=topic, organisations=[organisation])
+        ProgressUpdateFactory(recommendation=recommendation)
+
+    # organisation or topic; status counts; recommendations; their organisations
+    with django_assert_num_queries(4):
+        client.get(organisation.get_absolute_url())
+    with django_assert_num_queries(4):
+        client.get(topic.get_absolute_url())
