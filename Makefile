@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 DEV_ENV := DEBUG=true
 
 # Debian packages the test suite needs; installed by `make test` only when missing.
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium
 
 .PHONY: run test lint format clean system-packages serve test-postgres
 

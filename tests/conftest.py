@@ -1,6 +1,17 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import SuperuserFactory
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """A request to a /ja/ page leaves Japanese active in the test's thread, which would make
+    the next reverse() answer /ja/…; each test starts and ends in the default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -1,0 +1,171 @@
+"""English at /…, Japanese at /ja/…: the whole public interface is translated, dates follow the
+reader's language, and an item's Japanese text is shown when officials have written one."""
+
+import ast
+import datetime
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from recommendations.models import Status
+from tests.factories import ProgressUpdateFactory, RecommendationFactory, TopicFactory
+
+PO = Path(settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+
+
+def po_entries():
+    """(msgid, msgstr, flags) of the Japanese catalogue, header excluded."""
+    entries, current, key = [], None, None
+    for line in [*PO.read_text(encoding="utf-8").splitlines(), ""]:
+        if not line.strip():
+            if current and current.get("msgid"):
+                entries.append(current)
+            current = None
+            continue
+        current = current or {"flags": ""}
+        if line.startswith("#,"):
+            current["flags"] += line
+        elif line.startswith("#"):
+            continue
+        elif match := re.match(r'^(msgid|msgid_plural|msgstr(?:\[0\])?) (".*")$', line):
+            key = "msgstr" if match.group(1).startswith("msgstr") else match.group(1)
+            current[key] = ast.literal_eval(match.group(2))
+        else:
+            current[key] += ast.literal_eval(line)
+    return entries
+
+
+def test_every_message_has_a_japanese_translation():
+    entries = po_entries()
+
+    assert len(entries) > 100
+    untranslated = [entry["msgid"] for entry in entries if not entry["msgstr"]]
+    fuzzy = [entry["msgid"] for entry in entries if "fuzzy" in entry["flags"]]
+    assert untranslated == [] and fuzzy == []
+
+
+def test_compiled_catalogue_matches_the_translations():
+    with MO.open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+
+    for entry in po_entries():
+        if "msgid_plural" in entry:
+            assert catalogue.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr"]
+        else:
+            assert catalogue.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
+
+
+@pytest.mark.django_db
+def test_japanese_dashboard_has_japanese_headings_and_status_labels(client):
+    RecommendationFactory(status=Status.PLANNED)
+
+    response = client.get("/ja/")
+
+    content = response.content.decode()
+    assert '<html lang="ja">' in content
+    assert "<h1>ワークショップ提言の進捗状況</h1>" in content
+    assert "計画中" in content and "Planned" not in content
+    assert 'href="/ja/recommendations/?status=planned"' in content
+
+
+@pytest.mark.django_db
+def test_unprefixed_addresses_stay_english_whatever_the_browser_asks(client):
+    response = client.get(reverse("recommendations:home"), headers={"accept-language": "ja"})
+
+    assert '<html lang="en">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_japanese_list_translates_filter_labels_and_errors(client):
+    response = client.get("/ja/recommendations/", {"updated_since": "notadate"})
+
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert '<label for="id_status">状況:</label>' in content
+    assert "使用できない絞り込み条件があります" in content
+    assert "すべての状況" in content
+
+
+@pytest.mark.django_db
+def test_language_switcher_keeps_the_page_and_its_filters(client):
+    response = client.post(
+        "/i18n/setlang/", {"language": "ja", "next": "/recommendations/?status=planned"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/ja/recommendations/?status=planned"
+
+
+@pytest.mark.django_db
+def test_every_page_offers_the_other_language(client):
+    recommendation = RecommendationFactory()
+
+    for url in ["/", "/recommendations/", recommendation.get_absolute_url()]:
+        english = client.get(url).content.decode()
+        japanese = client.get(f"/ja{url}").content.decode()
+
+        assert 'action="/i18n/setlang/"' in english
+        assert (
+            '<button type="submit" name="language" value="ja" lang="ja">日本語</button>' in english
+        )
+        assert (
+            '<button type="submit" name="language" value="en" lang="en">English</button>'
+            in japanese
+        )
+
+
+@pytest.mark.django_db
+def test_dates_follow_the_readers_language(client):
+    recommendation = RecommendationFactory(status_date=datetime.date(2025, 3, 14))
+    ProgressUpdateFactory(recommendation=recommendation, date=datetime.date(2025, 3, 14))
+
+    english = client.get(recommendation.get_absolute_url()).content.decode()
+    japanese = client.get(f"/ja{recommendation.get_absolute_url()}").content.decode()
+
+    assert "March 14, 2025" in english
+    assert "2025年3月14日" in japanese
+
+
+@pytest.mark.django_db
+def test_japanese_text_is_shown_on_japanese_pages_with_the_original_one_click_away(client):
+    recommendation = RecommendationFactory(
+        title="Quantum roadmap",
+        text="Build joint testbeds.",
+        title_ja="量子ロードマップ",
+        text_ja="共同テストベッドを構築する。",
+    )
+
+    url = recommendation.get_absolute_url()
+    japanese = client.get(f"/ja{url}").content.decode()
+    english = client.get(url).content.decode()
+
+    assert f"<h1>{recommendation.reference}: 量子ロードマップ</h1>" in japanese
+    assert "共同テストベッドを構築する。" in japanese
+    original = japanese.split('<details class="original">')[1].split("</details>")[0]
+    assert "Build joint testbeds." in original
+    assert "共同テストベッドを構築する。" not in english
+
+
+@pytest.mark.django_db
+def test_japanese_page_without_translation_shows_the_english_text_marked_as_english(client):
+    recommendation = RecommendationFactory(text="Build joint testbeds.")
+
+    japanese = client.get(f"/ja{recommendation.get_absolute_url()}").content.decode()
+
+    assert '<p class="recommendation-text" lang="en">Build joint testbeds.</p>' in japanese
+    assert "日本語訳はまだありません" in japanese
+
+
+@pytest.mark.django_db
+def test_topic_names_are_shown_in_japanese_when_known(client):
+    topic = TopicFactory(code="AI", name="Artificial Intelligence", name_ja="人工知能")
+    RecommendationFactory(topic=topic)
+
+    assert "<h1>人工知能</h1>" in client.get("/ja/topics/AI/").content.decode()
+    assert ">人工知能</a>" in client.get("/ja/").content.decode()
+    assert ">人工知能</option>" in client.get("/ja/recommendations/").content.decode()
