@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from recommendations import services
+from recommendations import exports, services
 from recommendations.models import (
     Council,
     Organisation,
@@ -118,7 +118,11 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["parent"]
     filter_horizontal = ["organisations", "co_owners"]
     readonly_fields = ["status_date", "created_at", "updated_at"]
-    actions = [change_status_action]
+    actions = [
+        change_status_action,
+        exports.export_selected_xlsx,
+        exports.export_selected_csv,
+    ]
     inlines = [TimelineInline, NewUpdateInline]
     history_list_display = ["status", "lead_owner"]
     fieldsets = [

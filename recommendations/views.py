@@ -221,3 +221,116 @@ def topic(request, code):
 def page_not_found(request, exception):
     """Any unknown public address gets the same friendly page as an unknown reference."""
     return _not_found(request, _("There is no page at this address."))
+
+
+# Council status report and exports
+from recommendations import exports, reports  # noqa: E402
+
+
+def _may_see_internal(user) -> bool:
+    return user.is_authenticated and user.is_staff
+
+
+def _report_error(request, errors, *, status=400):
+    return render(
+        request,
+        "recommendations/report_error.html",
+        {"title": _("The report could not be produced"), "errors": errors},
+        status=status,
+    )
+
+
+def _report_options(request):
+    """The report the query string asks for, or the error page to answer with instead."""
+    form = reports.ReportForm(request.GET)
+    if not form.is_valid():
+        return None, _report_error(request, reports.error_messages(form))
+    internal = form.cleaned_data["internal"]
+    if internal and not _may_see_internal(request.user):
+        message = _("The internal report is for officials only: log in to the admin first.")
+        return None, _report_error(request, [message], status=403)
+    return form.options(internal=internal), None
+
+
+def report(request):
+    options, error = _report_options(request)
+    if error:
+        return error
+    # The form shows the choices in force, defaults included, so a reader sees what they got.
+    form = reports.ReportForm(
+        initial={
+            "as_of": options.as_of,
+            "since": options.since,
+            "council": options.council,
+            "internal": options.internal,
+        }
+    )
+    return render(
+        request,
+        "recommendations/report.html",
+        {
+            "report": reports.build_report(options),
+            "form": form,
+            "query": urlencode(options.query),
+            "may_see_internal": _may_see_internal(request.user),
+        },
+    )
+
+
+def report_pdf(request):
+    options, error = _report_options(request)
+    if error:
+        return error
+    report = reports.build_report(options)
+    return exports.pdf_response(report, name=exports.filename(options, "pdf"))
+
+
+def report_xlsx(request):
+    options, error = _report_options(request)
+    if error:
+        return error
+    return exports.xlsx_response(options, name=exports.filename(options, "xlsx"))
+
+
+def report_csv(request):
+    options, error = _report_options(request)
+    if error:
+        return error
+    rows = reports.report_rows(options)
+    return exports.csv_response(
+        rows, name=exports.filename(options, "csv"), internal=options.internal
+    )
+
+
+def _filtered(request):
+    """The list page's filters applied to the public recommendations ("export what you see")."""
+    filterset = RecommendationFilter(request.GET, queryset=Recommendation.objects.public())
+    if not filterset.is_valid():
+        return None, None, _report_error(request, reports.error_messages(filterset.form))
+    # A reader who sorted the list gets the file in that order; otherwise the report's.
+    keep_order = bool(filterset.form.cleaned_data.get("ordering"))
+    return filterset.qs, keep_order, None
+
+
+def export_csv(request):
+    queryset, keep_order, error = _filtered(request)
+    if error:
+        return error
+    options = reports.ReportOptions(as_of=timezone.localdate())
+    rows = reports.report_rows(options, queryset, keep_order=keep_order)
+    return exports.csv_response(
+        rows, name=exports.filename(options, "csv", "recommendations"), internal=False
+    )
+
+
+def export_xlsx(request):
+    queryset, keep_order, error = _filtered(request)
+    if error:
+        return error
+    options = reports.ReportOptions(as_of=timezone.localdate())
+    return exports.xlsx_response(
+        options,
+        name=exports.filename(options, "xlsx", "recommendations"),
+        base=queryset,
+        keep_order=keep_order,
+    )

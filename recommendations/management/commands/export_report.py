@@ -1,0 +1,67 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from recommendations import exports, reports
+
+FORMATS = ["csv", "xlsx", "pdf", "html"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the Council status report (as of a date, with the changes since the last Council) "
+        "as CSV, XLSX, PDF or a printable HTML page."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=FORMATS, required=True, help="File format.")
+        parser.add_argument(
+            "--as-of", dest="as_of", help="Statuses as they stood on this day, YYYY-MM-DD (today)."
+        )
+        parser.add_argument(
+            "--since",
+            help="List the changes since this day, YYYY-MM-DD (the last Council before --as-of).",
+        )
+        parser.add_argument(
+            "--council", help="Number of the Council the report is for (the next Council)."
+        )
+        parser.add_argument(
+            "--internal",
+            action="store_true",
+            help="Include internal updates and notes; the report is marked internal.",
+        )
+        parser.add_argument("-o", "--output", required=True, help="Path of the file to write.")
+
+    def handle(self, *args, format, as_of, since, council, internal, output, **options):
+        # The web form's validation, so a date is accepted or refused alike everywhere.
+        form = reports.ReportForm({"as_of": as_of, "since": since, "council": council})
+        if not form.is_valid():
+            raise CommandError(
+                "The report could not be produced: " + " ".join(reports.error_messages(form))
+            )
+        report_options = form.options(internal=internal)
+        try:
+            self.write(format, report_options, output)
+        except OSError as error:
+            raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
+        kind = "internal " if internal else ""
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Wrote the {kind}{format.upper()} report as of {report_options.as_of} to {output}."
+            )
+        )
+
+    def write(self, format, options, output):
+        if format == "csv":
+            # utf-8 and the byte order mark come from the writer, as on the web.
+            with open(output, "w", encoding="utf-8", newline="") as target:
+                exports.write_csv(reports.report_rows(options), target, internal=options.internal)
+        elif format == "xlsx":
+            with open(output, "wb") as target:
+                exports.write_xlsx(options, target)
+        else:
+            report = reports.build_report(options)
+            if format == "pdf":
+                with open(output, "wb") as target:
+                    exports.write_pdf(report, target)
+            else:
+                with open(output, "w", encoding="utf-8") as target:
+                    target.write(exports.render_standalone_html(report))

@@ -1,0 +1,281 @@
+"""The Council status report on the web: the page with its form and download links, the files,
+"export what you see", and what an anonymous reader must never get."""
+
+import csv
+import datetime
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from recommendations.models import Status, Visibility
+from tests.factories import (
+    CouncilFactory,
+    OrganisationFactory,
+    OwnerFactory,
+    ProgressUpdateFactory,
+    RecommendationFactory,
+    TopicFactory,
+    UserFactory,
+)
+from tests.test_report import change, recorded_on
+
+REPORT = reverse("recommendations:report")
+APRIL_1 = datetime.date(2024, 4, 1)
+MAY_1 = datetime.date(2024, 5, 1)
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(body(response).decode("utf-8-sig"))))
+
+
+@pytest.fixture
+def tracked(db):
+    topic = TopicFactory(code="AI", name="Artificial Intelligence", position=1)
+    CouncilFactory(number=1, place="Tokyo", date=datetime.date(2023, 7, 3))
+    CouncilFactory(number=2, place="Brussels", date=datetime.date(2024, 4, 30))
+    first = recorded_on(
+        APRIL_1, topic=topic, reference="AI-1", number="1", notes="NOTE-<i>secret</i>"
+    )
+    change(first, Status.IN_PROGRESS, MAY_1, text="Working group <script>set up</script>.")
+    ProgressUpdateFactory(
+        recommendation=first, date=MAY_1, text="INTERNAL-UPDATE", visibility=Visibility.INTERNAL
+    )
+    recorded_on(APRIL_1, topic=topic, reference="AI-2", number="2", status=Status.PLANNED)
+    return first
+
+
+@pytest.fixture
+def staff_client(db, client):
+    client.force_login(UserFactory(is_staff=True))
+    return client
+
+
+def test_report_page_shows_the_title_page_summary_changes_and_items(client, tracked):
+    response = client.get(REPORT, {"as_of": "2024-06-01"})
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Status of the follow-up of the stakeholder workshop recommendations" in content
+    # The Council the report is for, and the changes since the last one held.
+    assert "Changed since 2024-04-30" in content
+    assert "AI-1" in content and "AI-2" in content
+    assert "Working group &lt;script&gt;set up&lt;/script&gt;." in content
+    assert "<svg" in content and 'width="300"' in content
+
+
+def test_report_page_shows_statuses_as_of_the_chosen_date(client, tracked):
+    before = client.get(REPORT, {"as_of": "2024-04-15"}).content.decode()
+    after = client.get(REPORT, {"as_of": "2024-06-01"}).content.decode()
+
+    ai_1 = re.compile(r'id="item-AI-1".*?</tr>', re.S)
+    assert "Not yet assessed" in ai_1.search(before).group()
+    assert "In progress" in ai_1.search(after).group()
+
+
+def test_report_page_offers_downloads_with_the_same_choices(client, tracked):
+    content = client.get(REPORT, {"as_of": "2024-06-01", "since": "2024-04-02"}).content.decode()
+
+    query = "as_of=2024-06-01&amp;since=2024-04-02"
+    for name in ["report_pdf", "report_xlsx", "report_csv"]:
+        assert f'href="{reverse("recommendations:" + name)}?{query}' in content
+
+
+def test_report_page_uses_no_inline_styles_or_scripts(client, tracked):
+    content = client.get(REPORT, {"as_of": "2024-06-01"}).content.decode()
+
+    assert "style=" not in content
+    assert "<style" not in content
+    assert "<script" not in content
+
+
+def test_public_report_never_shows_internal_updates_or_notes(client, tracked):
+    content = client.get(REPORT, {"as_of": "2024-06-01"}).content.decode()
+    csv_text = body(client.get(reverse("recommendations:report_csv"))).decode("utf-8-sig")
+
+    for text in [content, csv_text]:
+        assert "INTERNAL-UPDATE" not in text
+        assert "secret" not in text
+
+
+@pytest.mark.parametrize(
+    "name", ["report", "report_pdf", "report_xlsx", "report_csv"], ids=lambda name: name
+)
+def test_anonymous_reader_cannot_have_the_internal_report(client, tracked, name):
+    response = client.get(reverse(f"recommendations:{name}"), {"internal": "1"})
+
+    assert response.status_code == 403
+    assert b"INTERNAL-UPDATE" not in response.content
+    assert b"officials only" in response.content
+
+
+def test_staff_get_the_internal_report_marked_internal(staff_client, tracked):
+    content = staff_client.get(REPORT, {"as_of": "2024-06-01", "internal": "1"}).content.decode()
+
+    assert "INTERNAL – officials only" in content
+    assert "INTERNAL-UPDATE" in content
+    assert "NOTE-&lt;i&gt;secret&lt;/i&gt;" in content
+    assert "internal=1" in content
+
+
+def test_staff_see_the_public_report_unless_they_ask_for_internal(staff_client, tracked):
+    content = staff_client.get(REPORT, {"as_of": "2024-06-01"}).content.decode()
+
+    assert "INTERNAL-UPDATE" not in content
+    assert "secret" not in content
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"as_of": "2024-13-40"}, "Enter a real date as YYYY-MM-DD"),
+        ({"as_of": "2024-05-01", "since": "2024-06-01"}, "must not be after the as-of date"),
+        ({"as_of": "2999-01-01"}, "is in the future"),
+        ({"council": "nine"}, "There is no Council with that number."),
+    ],
+)
+@pytest.mark.parametrize("name", ["report", "report_pdf", "report_xlsx", "report_csv"])
+def test_bad_report_choices_get_a_clear_400(client, db, name, query, message):
+    response = client.get(reverse(f"recommendations:{name}"), query)
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert message in response.content.decode()
+
+
+def test_report_downloads_in_three_formats_that_agree(client, tracked):
+    query = {"as_of": "2024-06-01"}
+
+    csv_response = client.get(reverse("recommendations:report_csv"), query)
+    xlsx_response = client.get(reverse("recommendations:report_xlsx"), query)
+    pdf_response = client.get(reverse("recommendations:report_pdf"), query)
+
+    assert csv_response["Content-Disposition"] == (
+        'attachment; filename="council-report-2024-06-01.csv"'
+    )
+    assert "council-report-2024-06-01.xlsx" in xlsx_response["Content-Disposition"]
+    assert pdf_response["Content-Type"] == "application/pdf"
+    from_csv = {row["reference"]: row["status"] for row in csv_rows(csv_response)}
+    sheet = load_workbook(io.BytesIO(body(xlsx_response)))["Recommendations"]
+    from_xlsx = {row[0]: row[7] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    pdf_text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(body(pdf_response))).pages
+    )
+    assert from_csv == {"AI-1": "in_progress", "AI-2": "planned"}
+    assert from_xlsx == {"AI-1": "In progress", "AI-2": "Planned"}
+    assert "AI-1" in pdf_text and "In progress" in pdf_text and "Planned" in pdf_text
+
+
+def test_staff_download_the_internal_csv(staff_client, tracked):
+    rows = csv_rows(staff_client.get(reverse("recommendations:report_csv"), {"internal": "1"}))
+
+    assert rows[0]["classification"] == "INTERNAL"
+    assert rows[0]["notes"] == "NOTE-<i>secret</i>"
+
+
+# Export what you see ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_topics(db):
+    ai, cyber = TopicFactory(code="AI", position=1), TopicFactory(code="CYBER", position=2)
+    jbce = OrganisationFactory(acronym="JBCE", slug="jbce")
+    RecommendationFactory(
+        topic=ai, reference="AI-1", status=Status.IN_PROGRESS, organisations=[jbce]
+    )
+    RecommendationFactory(topic=ai, reference="AI-2", status=Status.PLANNED)
+    RecommendationFactory(topic=cyber, reference="CYBER-1", status=Status.IN_PROGRESS)
+    RecommendationFactory(
+        topic=cyber, reference="CYBER-2", status=Status.PLANNED, organisations=[jbce]
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"topic": "AI", "status": "in_progress"}, ["AI-1"]),
+        ({"status": "planned"}, ["AI-2", "CYBER-2"]),
+        ({"organisation": "jbce"}, ["AI-1", "CYBER-2"]),
+        ({}, ["AI-1", "AI-2", "CYBER-1", "CYBER-2"]),
+    ],
+)
+def test_export_applies_the_list_filters(client, two_topics, query, expected):
+    csv_response = client.get(reverse("recommendations:export_csv"), query)
+    xlsx_response = client.get(reverse("recommendations:export_xlsx"), query)
+
+    assert [row["reference"] for row in csv_rows(csv_response)] == expected
+    sheet = load_workbook(io.BytesIO(body(xlsx_response)))["Recommendations"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == expected
+
+
+@pytest.mark.parametrize("name", ["export_csv", "export_xlsx"])
+def test_export_with_a_bad_filter_gets_a_400_naming_it(client, two_topics, name):
+    response = client.get(reverse(f"recommendations:{name}"), {"topic": "NOPE", "status": "x"})
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Topic (topic)" in content and "Status (status)" in content
+
+
+def test_export_what_you_see_is_public_even_for_staff(staff_client, db):
+    recommendation = RecommendationFactory(notes="NOTE-SECRET")
+    ProgressUpdateFactory(
+        recommendation=recommendation, text="INTERNAL-UPDATE", visibility=Visibility.INTERNAL
+    )
+
+    text = body(staff_client.get(reverse("recommendations:export_csv"))).decode("utf-8-sig")
+
+    assert "NOTE-SECRET" not in text and "INTERNAL-UPDATE" not in text
+
+
+# Queries ------------------------------------------------------------------------------------
+
+
+def populate(rows: int) -> None:
+    topic = TopicFactory()
+    for _ in range(rows):
+        recommendation = recorded_on(
+            APRIL_1, topic=topic, co_owners=[OwnerFactory()], organisations=[OrganisationFactory()]
+        )
+        ProgressUpdateFactory.create_batch(2, recommendation=recommendation, date=APRIL_1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [2, 30])
+def test_report_page_runs_the_same_queries_whatever_the_rows(
+    client, django_assert_num_queries, rows
+):
+    populate(rows)
+    CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
+
+    # next Council, last Council, recommendations with their state, organisations, co-owners,
+    # the Councils offered by the form
+    with django_assert_num_queries(6):
+        response = client.get(REPORT, {"as_of": "2024-06-01"})
+
+    assert response.content.decode().count('id="item-') == rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [2, 30])
+@pytest.mark.parametrize(
+    "name", ["report_csv", "report_xlsx", "report_pdf", "export_csv", "export_xlsx"]
+)
+def test_downloads_run_the_same_queries_whatever_the_rows(
+    client, django_assert_max_num_queries, rows, name
+):
+    populate(rows)
+
+    # at most: Councils for the defaults, recommendations, organisations, co-owners
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse(f"recommendations:{name}"), {})
+        body(response)
+
+    assert response.status_code == 200
