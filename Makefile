@@ -9,7 +9,7 @@ DEV_ENV := DEBUG=true
 # Debian packages the test suite needs; installed by `make test` only when missing.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium
 
-.PHONY: run test lint format clean system-packages serve test-postgres
+.PHONY: run test lint format clean system-packages serve test-postgres benchmark
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ serve: $(INSTALLED) system-packages
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py migrate --no-input
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+# Synthetic data in a throw-away database; never touches db.sqlite3 or DATABASE_URL's data.
+benchmark: $(INSTALLED) system-packages
+	DEBUG=false STATIC_MANIFEST=false SECRET_KEY=$${SECRET_KEY:-benchmark-only} \
+		ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost} $(PY) manage.py benchmark $(BENCHMARK_ARGS)
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
