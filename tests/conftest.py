@@ -43,3 +43,11 @@ def pytest_collection_modifyitems(config, items):
     if needs_postgres:
         config.hook.pytest_deselected(items=needs_postgres)
         items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Lets fixtures see how the test went (the browser tests save a screenshot on failure).
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report

@@ -92,13 +92,22 @@ def test_japanese_list_translates_filter_labels_and_errors(client):
 
 
 @pytest.mark.django_db
-def test_language_switcher_keeps_the_page_and_its_filters(client):
-    response = client.post(
-        "/i18n/setlang/", {"language": "ja", "next": "/recommendations/?status=planned"}
-    )
+@pytest.mark.parametrize(
+    "page, language, lands_on",
+    [
+        ("/recommendations/?status=planned", "ja", "/ja/recommendations/?status=planned"),
+        ("/ja/recommendations/?status=planned", "en", "/recommendations/?status=planned"),
+        ("/ja/", "en", "/"),
+    ],
+)
+def test_language_switcher_keeps_the_page_and_its_filters(client, page, language, lands_on):
+    form = client.get(page).content.decode()
+    next_url = re.search(r'name="next" value="([^"]*)"', form).group(1).replace("&amp;", "&")
+
+    response = client.post("/i18n/setlang/", {"language": language, "next": next_url})
 
     assert response.status_code == 302
-    assert response["Location"] == "/ja/recommendations/?status=planned"
+    assert response["Location"] == lands_on
 
 
 @pytest.mark.django_db

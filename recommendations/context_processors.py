@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+
+
+def language_switcher(request):
+    """The current page in each other language, for the switcher's `next` field.
+
+    Worked out here, while the page's own language is active: Django's set_language view runs
+    unprefixed, in English, and cannot resolve a /ja/… address to translate it back."""
+    current = get_language()
+    path = request.get_full_path()
+    return {
+        "other_languages": [
+            {
+                "code": code,
+                "name_local": get_language_info(code)["name_local"],
+                "url": translate_url(path, code),
+            }
+            for code, _name in settings.LANGUAGES
+            if code != current
+        ]
+    }
