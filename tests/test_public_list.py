@@ -109,8 +109,10 @@ def test_list_sorts_by_last_public_update_ignoring_internal_dates(client):
     response = client.get(LIST, {"ordering": "-last_update"})
 
     assert references(response) == [active.reference, quiet.reference]
-    assert "Jan. 1, 2025" in response.content.decode()
-    assert "Jan. 1, 2026" not in response.content.decode()
+    content = response.content.decode()
+    assert "Jan. 1, 2025" in content
+    assert "Jan. 1, 2026" not in content
+    assert 'aria-sort="descending"' in content  # the column header says how the table is sorted
 
 
 @pytest.mark.django_db
