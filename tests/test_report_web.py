@@ -215,6 +215,18 @@ def test_export_applies_the_list_filters(client, two_topics, query, expected):
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == expected
 
 
+def test_export_keeps_the_order_the_reader_sorted_the_list_in(client, two_topics):
+    response = client.get(reverse("recommendations:export_csv"), {"ordering": "status"})
+
+    # The workflow's order (planned before in progress), then the report's order.
+    assert [row["reference"] for row in csv_rows(response)] == [
+        "AI-2",
+        "CYBER-2",
+        "AI-1",
+        "CYBER-1",
+    ]
+
+
 @pytest.mark.parametrize("name", ["export_csv", "export_xlsx"])
 def test_export_with_a_bad_filter_gets_a_400_naming_it(client, two_topics, name):
     response = client.get(reverse(f"recommendations:{name}"), {"topic": "NOPE", "status": "x"})
