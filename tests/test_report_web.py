@@ -71,6 +71,22 @@ def test_report_page_shows_the_title_page_summary_changes_and_items(client, trac
     assert "<svg" in content and 'width="300"' in content
 
 
+def test_report_title_page_names_the_chosen_council(client, tracked):
+    content = client.get(REPORT, {"as_of": "2024-04-20", "council": "2"}).content.decode()
+
+    assert "Prepared for the Digital Partnership Council no. 2, Brussels, 2024-04-30" in content
+    assert "Changed since 2023-07-03" in content
+
+
+def test_non_staff_user_cannot_have_the_internal_report(client, tracked):
+    client.force_login(UserFactory(is_staff=False))
+
+    response = client.get(REPORT, {"internal": "1"})
+
+    assert response.status_code == 403
+    assert b"INTERNAL-UPDATE" not in response.content
+
+
 def test_report_page_shows_statuses_as_of_the_chosen_date(client, tracked):
     before = client.get(REPORT, {"as_of": "2024-04-15"}).content.decode()
     after = client.get(REPORT, {"as_of": "2024-06-01"}).content.decode()
