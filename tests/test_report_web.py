@@ -78,6 +78,16 @@ def test_report_title_page_names_the_chosen_council(client, tracked):
     assert "Changed since 2023-07-03" in content
 
 
+def test_report_in_japanese_names_topics_in_japanese(client, tracked):
+    tracked.topic.name_ja = "人工知能"
+    tracked.topic.save()
+
+    response = client.get("/ja" + REPORT, {"as_of": "2024-06-01"})
+
+    assert response.status_code == 200
+    assert '<h2 id="topic-AI">人工知能</h2>' in response.content.decode()
+
+
 def test_non_staff_user_cannot_have_the_internal_report(client, tracked):
     client.force_login(UserFactory(is_staff=False))
 
