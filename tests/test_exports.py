@@ -333,9 +333,10 @@ def test_export_report_command_writes_the_internal_version_when_asked(workshop, 
         (["--as-of", "2024-13-40"], "As of (as_of): Enter a real date as YYYY-MM-DD"),
         (["--as-of", "2024-05-01", "--since", "2024-06-01"], "must not be after the as-of"),
         (["--as-of", "2999-01-01"], "is in the future"),
+        (["--council", "99"], "For the Council (council): There is no Council with that number."),
     ],
 )
-def test_export_report_command_refuses_bad_dates_clearly(tmp_path, arguments, message):
+def test_export_report_command_refuses_bad_choices_clearly(tmp_path, arguments, message):
     output = tmp_path / "report.csv"
 
     with pytest.raises(CommandError, match=re.escape(message)):
