@@ -46,6 +46,12 @@ def page(browser, live_server, request):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    # Content Security Policy violations and failed loads show up as console errors.
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(message.text),
+    )
     yield page
     report = getattr(request.node, "report_call", None)
     if report is None or report.failed:
@@ -155,3 +161,6 @@ def test_no_internal_note_or_update_is_visible_where_a_reader_goes(page, worksho
         assert "Roadmap agreed." in text or "AI-3" in text, address
         assert INTERNAL_NOTE not in text, address
         assert INTERNAL_UPDATE not in text, address
+
+    # Every page renders under the Content Security Policy without a blocked style or script.
+    assert page.console_errors == []
