@@ -1,0 +1,53 @@
+"""Markup that works under a strict Content Security Policy and for assistive technology."""
+
+import re
+
+import pytest
+
+from recommendations.models import Status
+from tests.factories import (
+    CouncilFactory,
+    OrganisationFactory,
+    ProgressUpdateFactory,
+    RecommendationFactory,
+    TopicFactory,
+)
+
+
+@pytest.fixture
+def addresses(db):
+    topic = TopicFactory(code="AI")
+    organisation = OrganisationFactory(slug="jbce")
+    CouncilFactory(number=2)
+    recommendation = RecommendationFactory(
+        topic=topic, organisations=[organisation], status=Status.IN_PROGRESS
+    )
+    ProgressUpdateFactory(recommendation=recommendation, evidence_url="https://example.org/e")
+    pages = [
+        "/",
+        "/recommendations/",
+        "/recommendations/?status=bogus",
+        recommendation.get_absolute_url(),
+        "/recommendations/NOPE-1/",
+        "/organisations/jbce/",
+        "/topics/AI/",
+    ]
+    return pages + [f"/ja{page}" for page in pages]
+
+
+def test_public_pages_have_no_inline_styles_or_scripts(client, addresses):
+    for address in addresses:
+        content = client.get(address).content.decode()
+
+        assert not re.search(r"\sstyle=", content), address
+        assert "<style" not in content and "<script" not in content, address
+
+
+def test_public_tables_have_header_cells_with_a_scope(client, addresses):
+    for address in addresses:
+        content = client.get(address).content.decode()
+
+        for table in re.findall(r"<table.*?</table>", content, flags=re.S):
+            headers = re.findall(r"<th\b[^>]*>", table)
+            assert headers, address
+            assert all('scope="' in header for header in headers), address
