@@ -141,7 +141,6 @@ def home(request):
         {
             "total": total,
             "status_counts": status_counts,
-            "statuses": Status,
             "topic_bars": topic_bars,
             "owner_bars": owner_bars,
             "side_bars": side_bars,

@@ -75,7 +75,7 @@ def test_dashboard_bars_tell_status_by_text_and_pattern_not_colour_alone(client)
 
     assert 'fill="url(#pattern-stalled)"' in content
     assert '<pattern id="pattern-stalled"' in content
-    assert "Stalled <span class=\"count\">1</span>" in content
+    assert 'Stalled <span class="count">1</span>' in content
 
 
 @pytest.mark.django_db
@@ -128,9 +128,7 @@ def test_dashboard_says_so_when_nothing_is_tracked(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("rows", [3, 40])
-def test_dashboard_runs_the_same_queries_whatever_the_rows(
-    client, django_assert_num_queries, rows
-):
+def test_dashboard_runs_the_same_queries_whatever_the_rows(client, django_assert_num_queries, rows):
     CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
     CouncilFactory(number=2, date=None)
     for _ in range(rows):
