@@ -1,0 +1,66 @@
+"""The secretariat's click path in a real browser (Debian's Chromium through Playwright): choose a
+past date on /report/, see the report for it, download it, all under the Content Security Policy."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from recommendations.models import Status
+from tests.factories import CouncilFactory, TopicFactory
+from tests.test_report import change, recorded_on
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    # A style or script the Content Security Policy blocks shows up as a console error.
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(message.text),
+    )
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def tracked(transactional_db):
+    CouncilFactory(number=2, place="Brussels", date=datetime.date(2024, 4, 30))
+    topic = TopicFactory(code="AI", name="Artificial Intelligence", position=1)
+    recommendation = recorded_on(datetime.date(2024, 4, 1), topic=topic, reference="AI-1")
+    change(recommendation, Status.IN_PROGRESS, datetime.date(2024, 6, 1), text="Started.")
+    return recommendation
+
+
+def test_secretariat_chooses_a_past_date_and_downloads_that_report(page, tracked):
+    page.goto("/report/")
+    expect(page.locator("#item-AI-1")).to_contain_text("In progress")
+
+    page.fill("#id_as_of", "2024-05-15")
+    page.fill("#id_since", "2024-04-02")
+    page.click("text=Show the report")
+
+    expect(page.locator("#item-AI-1")).to_contain_text("Not yet assessed")
+    expect(page.locator(".report-facts")).to_contain_text("2024-05-15")
+    with page.expect_download() as download_info:
+        page.click(".report-downloads >> text=PDF")
+    download = download_info.value
+    assert download.suggested_filename == "council-report-2024-05-15.pdf"
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    assert page.console_errors == []
