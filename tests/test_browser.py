@@ -31,7 +31,9 @@ INTERNAL_NOTE = "INTERNAL-NOTE-BROWSER-3141"
 INTERNAL_UPDATE = "INTERNAL-UPDATE-BROWSER-2718"
 
 
-@pytest.fixture(scope="session")
+# One browser for all the tests of this module, closed when they are done: Playwright's sync API
+# allows one instance per thread, and other modules start their own.
+@pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
