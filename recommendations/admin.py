@@ -1,15 +1,22 @@
+import base64
+
 from django import forms
 from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from recommendations import exports, services
+from recommendations import exports, imports, permissions, services
 from recommendations.models import (
     Council,
+    Official,
     Organisation,
     Owner,
     ProgressUpdate,
@@ -21,6 +28,8 @@ from recommendations.models import (
 
 # Evidence links typed without a scheme are taken as https, as Django 6 does by default.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+# django-simple-history's history list less its one inline style, which the CSP would block.
+HISTORY_LIST_TEMPLATE = "admin/recommendations/object_history_list.html"
 
 
 class TimelineInline(admin.TabularInline):
@@ -56,6 +65,11 @@ class NewUpdateInline(admin.StackedInline):
     def get_queryset(self, request):
         return super().get_queryset(request).none()
 
+    def has_add_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.is_secretariat(request.user)
+        return permissions.can_change(request.user, obj)
+
     def has_change_permission(self, request, obj=None):
         # Needed so the add rows render; existing rows are never listed here.
         return self.has_add_permission(request, obj)
@@ -74,8 +88,27 @@ class ChangeStatusForm(forms.Form):
     )
 
 
-@admin.action(description=_("Change the status of the selected recommendations"))
+def refuse_unless_all_changeable(modeladmin, request, queryset) -> bool:
+    """An official's bulk action applies to all they selected or, if any is not theirs, to none."""
+    allowed = permissions.changeable(request.user, queryset).values("pk")
+    refused = list(queryset.exclude(pk__in=allowed).values_list("reference", flat=True))
+    if refused:
+        modeladmin.message_user(
+            request,
+            _("Nothing was changed: you may not change %(references)s.")
+            % {"references": ", ".join(refused)},
+            messages.ERROR,
+        )
+    return bool(refused)
+
+
+@admin.action(
+    description=_("Change the status of the selected recommendations"),
+    permissions=["change"],
+)
 def change_status_action(modeladmin, request, queryset):
+    if refuse_unless_all_changeable(modeladmin, request, queryset):
+        return None
     form = ChangeStatusForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         updates = services.bulk_change_status(
@@ -109,17 +142,130 @@ def change_status_action(modeladmin, request, queryset):
     )
 
 
+def _archive_step(modeladmin, request, queryset, *, archive):
+    """Both archive actions: a confirmation page first, then the change with its history."""
+    if "apply" not in request.POST:
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("Archive recommendations") if archive else _("Restore recommendations"),
+            "opts": modeladmin.model._meta,
+            "archive": archive,
+            "recommendations": queryset.select_related("topic"),
+            "action_name": request.POST.get("action"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/recommendations/recommendation/archive.html", context
+        )
+    change = services.archive if archive else services.restore
+    changed = change(recommendations=queryset, author=request.user)
+    message = (
+        ngettext(
+            "%(count)d recommendation archived: it no longer appears on public pages.",
+            "%(count)d recommendations archived: they no longer appear on public pages.",
+            len(changed),
+        )
+        if archive
+        else ngettext(
+            "%(count)d recommendation restored to the public pages.",
+            "%(count)d recommendations restored to the public pages.",
+            len(changed),
+        )
+    )
+    modeladmin.message_user(request, message % {"count": len(changed)}, messages.SUCCESS)
+    return None
+
+
+@admin.action(description=_("Archive selected recommendations"), permissions=["archive"])
+def archive_action(modeladmin, request, queryset):
+    return _archive_step(modeladmin, request, queryset, archive=True)
+
+
+@admin.action(description=_("Restore selected recommendations"), permissions=["archive"])
+def restore_action(modeladmin, request, queryset):
+    return _archive_step(modeladmin, request, queryset, archive=False)
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    title = _("archived")
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Current")), ("yes", _("Archived"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(archived_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+
+class RecommendationAdminForm(forms.ModelForm):
+    # The version the form was loaded with travels with it, so a save after someone else's is
+    # caught (optimistic locking) instead of silently overwriting their change.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        loaded = cleaned_data.get("loaded_version")
+        if not self.instance.pk or loaded is None:
+            return cleaned_data
+        try:
+            services.check_version(recommendation=self.instance, loaded_version=loaded)
+        except services.EditConflict as conflict:
+            # Keep everything the user typed, but carry the current version: once they have
+            # merged by eye, saving again succeeds.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("loaded_version")] = conflict.current.version
+            raise forms.ValidationError(conflict_message(conflict), code="edit_conflict") from None
+        return cleaned_data
+
+
+def conflict_message(conflict: services.EditConflict) -> str:
+    who = conflict.changed_by.get_username() if conflict.changed_by else _("someone else")
+    changes = "; ".join(str(change) for change in conflict.changes) or _(
+        "the recorded history does not say which fields"
+    )
+    return _(
+        "Not saved: %(who)s saved this recommendation after you opened it. They changed: "
+        "%(changes)s. Your input is kept below: compare it with theirs, then save again."
+    ) % {"who": who, "changes": changes}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or XLSX)"),
+        # An empty file gets the import's own message, like every other rejected file.
+        allow_empty_file=True,
+        help_text=_(
+            "The Council report export, or a sheet with the columns reference, status, "
+            "status_date, latest_update and visibility."
+        ),
+    )
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(SimpleHistoryAdmin):
+    form = RecommendationAdminForm
+    change_list_template = "admin/recommendations/recommendation/change_list.html"
+    object_history_list_template = HISTORY_LIST_TEMPLATE
     list_display = ["reference", "topic", "short_text", "lead_owner", "status", "last_update"]
-    list_filter = ["topic", "lead_owner", "status", "organisations"]
+    list_filter = ["topic", "lead_owner", "status", "organisations", ArchivedFilter]
     list_select_related = ["topic", "lead_owner"]
     search_fields = ["reference", "title", "text"]
     autocomplete_fields = ["parent"]
     filter_horizontal = ["organisations", "co_owners"]
-    readonly_fields = ["status_date", "created_at", "updated_at"]
+    readonly_fields = ["status_date", "archived_at", "created_at", "updated_at"]
     actions = [
         change_status_action,
+        archive_action,
+        restore_action,
         exports.export_selected_xlsx,
         exports.export_selected_csv,
     ]
@@ -138,6 +284,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
                     "status_date",
                     "target_council",
                     "notes",
+                    "archived_at",
                     "created_at",
                     "updated_at",
                 ]
@@ -147,6 +294,149 @@ class RecommendationAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_admin()
+
+    def get_object(self, request, object_id, from_field=None):
+        if request.method != "POST":
+            return super().get_object(request, object_id, from_field)
+        # A save reads the row under lock (the admin wraps the view in a transaction), so the
+        # version check and the write cannot be split by someone else's save.
+        field = Recommendation._meta.get_field(from_field) if from_field else None
+        try:
+            object_id = field.to_python(object_id) if field else object_id
+            return Recommendation.objects.select_for_update().get(
+                **{(from_field or "pk"): object_id}
+            )
+        except (Recommendation.DoesNotExist, forms.ValidationError, ValueError):
+            return None
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        first = (name, {**options, "fields": [*options["fields"], "loaded_version"]})
+        return [first, *rest]
+
+    def get_readonly_fields(self, request, obj=None):
+        editable = permissions.editable_fields(request.user)
+        if editable is None:
+            return self.readonly_fields
+        fields = [
+            field
+            for _name, options in self.fieldsets
+            for field in options["fields"]
+            if field not in editable
+        ]
+        return fields
+
+    def has_add_permission(self, request):
+        return permissions.is_secretariat(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.can_change_some(request.user)
+        return permissions.can_change(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Never hard-deleted through the admin, not even by the secretariat: archive instead.
+        return False
+
+    def has_archive_permission(self, request):
+        return permissions.can_archive(request.user)
+
+    def get_urls(self):
+        return [
+            path(
+                "import-updates/",
+                self.admin_site.admin_view(self.import_updates_view),
+                name="recommendations_recommendation_import_updates",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "can_import": permissions.can_change_some(request.user),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def import_updates_view(self, request):
+        """Upload → preview of exactly what will change → confirm; all rows or none."""
+        if not permissions.can_change_some(request.user):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import status updates"),
+            "opts": self.model._meta,
+            "max_kb": imports.MAX_FILE_BYTES // 1024,
+        }
+        template = "admin/recommendations/recommendation/import_updates.html"
+        form = ImportForm()
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._apply_import(request, context, template)
+        if request.method == "POST":
+            form = ImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                # One byte more than allowed is enough to tell an oversized file.
+                content = upload.read(imports.MAX_FILE_BYTES + 1)
+                try:
+                    changes = imports.plan(filename=upload.name, content=content, user=request.user)
+                except imports.ImportRejected as rejected:
+                    context["errors"] = rejected.errors
+                else:
+                    context["changes"] = changes
+                    context["token"] = signing.dumps(
+                        {
+                            "filename": upload.name,
+                            "content": base64.b64encode(content).decode(),
+                            "versions": {c.reference: c.recommendation.version for c in changes},
+                        },
+                        salt=IMPORT_SALT,
+                        compress=True,
+                    )
+        context["form"] = form
+        return TemplateResponse(request, template, context)
+
+    def _apply_import(self, request, context, template):
+        try:
+            payload = signing.loads(
+                request.POST.get("token", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
+            )
+        except signing.BadSignature:
+            context["form"] = ImportForm()
+            context["errors"] = [
+                imports.RowError(
+                    row=None,
+                    column="",
+                    message=_("The preview has expired or was altered; upload the file again."),
+                )
+            ]
+            return TemplateResponse(request, template, context)
+        try:
+            updates = imports.apply(
+                filename=payload["filename"],
+                content=base64.b64decode(payload["content"]),
+                user=request.user,
+                author=request.user,
+                expected_versions=payload["versions"],
+            )
+        except imports.ImportRejected as rejected:
+            context["form"] = ImportForm()
+            context["errors"] = rejected.errors
+            return TemplateResponse(request, template, context)
+        self.message_user(
+            request,
+            ngettext(
+                "Imported %(count)d status update.",
+                "Imported %(count)d status updates.",
+                len(updates),
+            )
+            % {"count": len(updates)},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:recommendations_recommendation_changelist"))
 
     @admin.display(description=_("text"), ordering="text")
     def short_text(self, obj):
@@ -162,6 +452,8 @@ class RecommendationAdmin(SimpleHistoryAdmin):
         if change and "status" in form.changed_data:
             obj._pending_status = obj.status
             obj.status = form.initial["status"]
+        if change:
+            services.next_version(obj)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
@@ -185,8 +477,14 @@ class RecommendationAdmin(SimpleHistoryAdmin):
             )
 
 
+IMPORT_SALT = "recommendations.import-updates"
+# Long enough to read a preview of fifty rows, short enough that a forgotten tab goes stale.
+IMPORT_MAX_AGE = 60 * 60
+
+
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    object_history_list_template = HISTORY_LIST_TEMPLATE
     list_display = ["recommendation", "date", "status", "visibility", "author"]
     list_filter = ["visibility", "status", "recommendation__topic"]
     list_select_related = ["recommendation", "author"]
@@ -195,6 +493,19 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["recommendation"]
     readonly_fields = ["author", "created_at"]
     formfield_overrides = URL_FIELDS
+
+    # Officials add updates on their own recommendations' pages; this list is the
+    # secretariat's tool for corrections.
+    def has_add_permission(self, request):
+        return permissions.is_secretariat(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.is_secretariat(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.is_secretariat(request.user) and super().has_delete_permission(
+            request, obj
+        )
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -227,6 +538,17 @@ class OrganisationAdmin(admin.ModelAdmin):
 @admin.register(Owner)
 class OwnerAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "government", "side"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Official)
+class OfficialAdmin(admin.ModelAdmin):
+    list_display = ["user", "owner"]
+    list_filter = ["owner"]
+    list_select_related = ["user", "owner"]
+    search_fields = ["user__username", "user__email"]
+    autocomplete_fields = ["owner"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(Council)

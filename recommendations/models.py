@@ -3,7 +3,7 @@ the dated progress updates that explain where each one stands."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -170,7 +170,7 @@ class Council(models.Model):
 class RecommendationQuerySet(models.QuerySet):
     def public(self):
         """What stakeholders and the public may see; every public read starts here."""
-        return self.all()
+        return self.filter(archived_at__isnull=True)
 
     def for_home(self):
         return self.public().select_related("topic", "lead_owner", "parent")
@@ -303,6 +303,12 @@ class Recommendation(models.Model):
         verbose_name=_("target Council"),
     )
     notes = models.TextField(_("internal notes"), blank=True, help_text=_("Officials only."))
+    # Optimistic locking: a form carries the version it was loaded with, and a save is refused
+    # when someone else has saved since (see services.check_version).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Recommendations are archived, never deleted: the report printed them, and their history
+    # must survive. Archived items leave every public page.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -392,7 +398,16 @@ class ProgressUpdate(models.Model):
         verbose_name=_("author"),
     )
     text = models.TextField(_("text"))
-    evidence_url = models.URLField(_("evidence link"), blank=True)
+    # Only web links: a javascript: or file: link would run or leak in a reader's browser.
+    evidence_url = models.URLField(
+        _("evidence link"),
+        blank=True,
+        validators=[
+            URLValidator(
+                schemes=["http", "https"], message=_("Enter a web link (http:// or https://).")
+            )
+        ],
+    )
     status = models.CharField(
         _("status set"),
         max_length=20,
@@ -429,3 +444,25 @@ class ProgressUpdate(models.Model):
     @property
     def is_public(self):
         return self.visibility == Visibility.PUBLIC
+
+
+class Official(models.Model):
+    """Links a user account to the one owner whose recommendations they may change."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="official",
+        verbose_name=_("user"),
+    )
+    owner = models.ForeignKey(
+        Owner, on_delete=models.PROTECT, related_name="officials", verbose_name=_("owner")
+    )
+
+    class Meta:
+        ordering = ["owner", "user__username"]
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+
+    def __str__(self):
+        return f"{self.user.get_username()} ({self.owner.code})"

@@ -106,3 +106,21 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     recommendation = factory.SubFactory(RecommendationFactory)
     text = factory.Faker("sentence", nb_words=10)
     visibility = Visibility.PUBLIC
+
+
+class OfficialFactory(factory.django.DjangoModelFactory):
+    """A staff user of one owner, in the officials' group, as `manage.py add_official` makes."""
+
+    class Meta:
+        model = "recommendations.Official"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    owner = factory.SubFactory(OwnerFactory)
+
+    @factory.post_generation
+    def group(self, create, extracted, **kwargs):
+        if create:
+            from recommendations.services import officials_group
+
+            self.user.groups.add(officials_group())

@@ -1,8 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from recommendations import services
 from recommendations.models import ProgressUpdate, Recommendation, Status, Visibility
 from tests.factories import (
+    OfficialFactory,
     OrganisationFactory,
     ProgressUpdateFactory,
     RecommendationFactory,
@@ -297,3 +299,91 @@ def test_change_form_rejects_a_sub_item_whose_parent_is_in_another_topic(admin_c
     assert "same topic" in str(response.context["adminform"].form.errors["parent"])
     item.refresh_from_db()
     assert item.parent is None
+
+
+@pytest.mark.django_db
+def test_archiving_asks_for_confirmation_then_hides_the_item_from_public_pages(admin_client):
+    recommendation = RecommendationFactory(text="An item printed twice by mistake.")
+    other = RecommendationFactory()
+    selection = {"action": "archive_action", "_selected_action": [recommendation.pk]}
+
+    confirmation = admin_client.post(CHANGELIST, selection)
+
+    assert confirmation.status_code == 200
+    assert "will leave every public page" in confirmation.content.decode()
+    assert set(Recommendation.objects.public()) == {recommendation, other}
+
+    applied = admin_client.post(CHANGELIST, {**selection, "apply": "1"})
+
+    assert applied.status_code == 302
+    assert list(Recommendation.objects.public()) == [other]
+    recommendation.refresh_from_db()
+    assert recommendation.archived_at is not None
+    assert recommendation.history.first().history_change_reason == "Archived"
+    # Still in the admin, with its history, for the secretariat to restore.
+    assert admin_client.get(change_url(recommendation)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_restoring_brings_an_archived_item_back_to_public_pages(admin_client, secretariat_user):
+    recommendation = RecommendationFactory()
+    services.archive(recommendations=[recommendation], author=secretariat_user)
+
+    admin_client.post(
+        CHANGELIST,
+        {"action": "restore_action", "_selected_action": [recommendation.pk], "apply": "1"},
+    )
+
+    assert list(Recommendation.objects.public()) == [recommendation]
+    assert recommendation.history.first().history_user == secretariat_user
+
+
+@pytest.mark.django_db
+def test_the_archived_filter_lists_archived_items_only(admin_client):
+    archived = RecommendationFactory()
+    RecommendationFactory()
+    services.archive(recommendations=[archived], author=None)
+
+    response = admin_client.get(CHANGELIST, {"archived": "yes"})
+
+    assert list(response.context["cl"].result_list) == [archived]
+
+
+@pytest.mark.django_db
+def test_the_secretariat_has_no_delete_button_or_action_either(admin_client):
+    recommendation = RecommendationFactory()
+
+    changelist = admin_client.get(CHANGELIST).content.decode()
+    change_form = admin_client.get(change_url(recommendation)).content.decode()
+
+    assert "delete_selected" not in changelist
+    delete_url = reverse("admin:recommendations_recommendation_delete", args=[recommendation.pk])
+    assert delete_url not in change_form
+    assert "archive_action" in changelist
+
+
+@pytest.mark.django_db
+def test_officials_are_not_offered_archiving(client):
+    official = OfficialFactory()
+    RecommendationFactory(lead_owner=official.owner)
+    client.force_login(official.user)
+
+    changelist = client.get(CHANGELIST).content.decode()
+
+    assert "change_status_action" in changelist
+    assert "archive_action" not in changelist
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [3, 40])
+def test_an_officials_changelist_runs_the_same_number_of_queries_whatever_the_rows(
+    client, django_assert_max_num_queries, rows
+):
+    official = OfficialFactory()
+    RecommendationFactory.create_batch(rows, lead_owner=official.owner)
+    client.force_login(official.user)
+
+    # As the secretariat's, plus the official's group check and their owner.
+    with django_assert_max_num_queries(12):
+        response = client.get(CHANGELIST)
+    assert response.status_code == 200

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from recommendations import services
-from recommendations.models import ProgressUpdate, Status, Visibility
+from recommendations.models import ProgressUpdate, Recommendation, Status, Visibility
 from tests.factories import ProgressUpdateFactory, RecommendationFactory, UserFactory
 
 
@@ -79,3 +79,45 @@ def test_update_with_an_invalid_evidence_link_is_rejected_and_status_kept():
     assert "evidence_url" in error.value.message_dict
     recommendation.refresh_from_db()
     assert recommendation.status == Status.NOT_ASSESSED
+
+
+@pytest.mark.django_db
+def test_a_stale_version_raises_a_conflict_naming_the_changed_fields_and_who():
+    official = UserFactory(username="kenji")
+    recommendation = RecommendationFactory()
+    loaded_version = recommendation.version
+    services.change_status(recommendation=recommendation, status=Status.ONGOING, author=official)
+
+    with pytest.raises(services.EditConflict) as conflict:
+        services.check_version(
+            recommendation=Recommendation.objects.get(pk=recommendation.pk),
+            loaded_version=loaded_version,
+        )
+
+    assert conflict.value.changed_by == official
+    # Created and changed today, so the status date stays: only the status differs.
+    assert [str(change) for change in conflict.value.changes] == [
+        "Status: “Not yet assessed” → “Ongoing”"
+    ]
+
+
+@pytest.mark.django_db
+def test_the_current_version_passes_the_check():
+    recommendation = RecommendationFactory()
+    services.change_status(recommendation=recommendation, status=Status.ONGOING, author=None)
+
+    services.check_version(recommendation=recommendation, loaded_version=recommendation.version)
+
+
+@pytest.mark.django_db
+def test_archive_and_restore_are_recorded_in_history_and_repeat_harmlessly():
+    official = UserFactory()
+    recommendation = RecommendationFactory()
+
+    assert services.archive(recommendations=[recommendation], author=official) == [recommendation]
+    assert services.archive(recommendations=[recommendation], author=official) == []
+    assert services.restore(recommendations=[recommendation], author=official) == [recommendation]
+
+    reasons = [r.history_change_reason for r in recommendation.history.all()]
+    assert reasons == ["Restored", "Archived", None]
+    assert Recommendation.objects.public().filter(pk=recommendation.pk).exists()

@@ -1,10 +1,22 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tracker.health import healthz
 
 urlpatterns = [
+    # The one-time links `manage.py add_official` prints: a new official chooses a password.
+    path(
+        "admin/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/set-password/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     # Polled by machines, so outside the language prefixes: one address whatever the language.
     path("healthz", healthz, name="healthz"),

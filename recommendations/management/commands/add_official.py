@@ -1,0 +1,57 @@
+"""Onboards an official: one command gives them an account that can change their owner's items."""
+
+import os
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from recommendations import services
+from recommendations.models import Owner
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the admin account of an official of one owner (user name = e-mail address) and "
+        "print a one-time link where they choose their password."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("email", help="The official's e-mail address; also their user name.")
+        parser.add_argument(
+            "--owner", required=True, help="Code of the owner they work for, e.g. METI."
+        )
+        parser.add_argument(
+            "--base-url",
+            default=os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:8000"),
+            help="Address of the tracker, for the link (default: $TRACKER_BASE_URL or local).",
+        )
+
+    def handle(self, *args, email, owner, base_url, **options):
+        try:
+            owner_row = Owner.objects.get(code__iexact=owner.strip())
+        except Owner.DoesNotExist:
+            known = ", ".join(Owner.objects.values_list("code", flat=True)) or "none yet"
+            raise CommandError(f"No owner has the code {owner!r}; known codes: {known}.") from None
+        try:
+            user = services.create_official(email=email, owner=owner_row)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        link = base_url.rstrip("/") + reverse(
+            "password_reset_confirm",
+            args=[
+                urlsafe_base64_encode(force_bytes(user.pk)),
+                default_token_generator.make_token(user),
+            ],
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {user.username}, official of {owner_row.code}.")
+        )
+        self.stdout.write(
+            "Send them this link to choose their password; it works once and expires in "
+            f"{settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)} days:\n{link}"
+        )

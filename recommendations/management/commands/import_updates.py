@@ -1,0 +1,64 @@
+"""The spreadsheet import for the command line: the same checks and the same all-or-nothing
+rule as the admin's "Import status updates" page."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from recommendations import imports
+
+
+class Command(BaseCommand):
+    help = (
+        "Apply status updates from a CSV or XLSX file in the Council report's columns "
+        "(reference, status, status_date, latest_update, visibility). One bad row rejects the "
+        "whole file; nothing is written."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Path of the .csv or .xlsx file.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and show what would change."
+        )
+        parser.add_argument(
+            "--as",
+            dest="username",
+            help="Import as this user: their rights apply and the updates are signed by them.",
+        )
+
+    def handle(self, *args, file, dry_run, username, **options):
+        path = Path(file)
+        try:
+            with path.open("rb") as handle:
+                content = handle.read(imports.MAX_FILE_BYTES + 1)
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        user = None
+        if username:
+            try:
+                user = get_user_model().objects.get_by_natural_key(username)
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"No user is called {username!r}.") from None
+        try:
+            if dry_run:
+                changes = imports.plan(filename=path.name, content=content, user=user)
+            else:
+                updates = imports.apply(filename=path.name, content=content, user=user, author=user)
+        except imports.ImportRejected as rejected:
+            lines = "\n".join(f"  {error}" for error in rejected.errors)
+            raise CommandError(
+                f"{path.name} was rejected; nothing was written. Fix these and run again:\n{lines}"
+            ) from None
+        if dry_run:
+            for change in changes:
+                self.stdout.write(
+                    f"row {change.row}: {change.reference}: {change.old_status} → "
+                    f"{change.new_status} ({change.status_date:%Y-%m-%d}, {change.visibility}): "
+                    f"{change.shown_text}"
+                )
+            self.stdout.write(
+                self.style.WARNING(f"Dry run: {len(changes)} rows checked, nothing written.")
+            )
+            return
+        self.stdout.write(self.style.SUCCESS(f"Applied {len(updates)} status updates."))

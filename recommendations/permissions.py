@@ -1,0 +1,127 @@
+"""Who may do what, in one place: the admin, the spreadsheet import, the views and the exports
+all ask these functions, so a rule changed here changes everywhere.
+
+- The secretariat (superusers, or staff in the "secretariat" group) may do everything except
+  hard-delete a recommendation, which nobody may: they are archived instead.
+- An official (a staff user linked to one owner through `Official`) sees everything internal
+  and may change a recommendation, add updates to it and import statuses for it only while its
+  lead owner or one of its co-owners is their owner and it is not archived; and even then only
+  the follow-up fields, never the report's text, reference or ownership.
+- Everyone else reads the public pages only.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from recommendations.models import Official, Owner, Recommendation
+
+SECRETARIAT_GROUP = "secretariat"
+OFFICIALS_GROUP = "officials"
+# Model permissions an official needs for the admin to show them anything at all; what they may
+# actually change is narrowed by the functions below.
+OFFICIAL_PERMISSIONS = [
+    "view_topic",
+    "view_organisation",
+    "view_owner",
+    "view_council",
+    "view_recommendation",
+    "change_recommendation",
+    "view_progressupdate",
+    "add_progressupdate",
+]
+# The follow-up an owner answers for; the report's wording, numbering, attribution and the
+# choice of owners stay with the secretariat.
+OFFICIAL_EDITABLE_FIELDS = frozenset({"status", "target_council", "notes"})
+
+
+@dataclass(frozen=True)
+class Role:
+    secretariat: bool = False
+    owner: Owner | None = None
+
+    @property
+    def internal(self) -> bool:
+        return self.secretariat or self.owner is not None
+
+
+NOBODY = Role()
+
+
+def role_of(user) -> Role:
+    """The user's role, looked up once per user object (that is, once per request)."""
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+        return NOBODY
+    cached = getattr(user, "_tracker_role", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists():
+        role = Role(secretariat=True)
+    else:
+        official = Official.objects.filter(user=user).select_related("owner").first()
+        role = Role(owner=official.owner) if official else NOBODY
+    user._tracker_role = role
+    return role
+
+
+def is_secretariat(user) -> bool:
+    return role_of(user).secretariat
+
+
+def owner_of(user) -> Owner | None:
+    """The owner an official works for; None for the secretariat and everyone else."""
+    return role_of(user).owner
+
+
+def can_view_internal(user) -> bool:
+    """May see internal updates, internal notes and archived items (admin, internal report)."""
+    return role_of(user).internal
+
+
+def can_change_some(user) -> bool:
+    """May change at least some recommendations: offers the edit actions and the import page."""
+    return role_of(user).internal
+
+
+def can_archive(user) -> bool:
+    return role_of(user).secretariat
+
+
+def _owned_by(owner: Owner) -> Q:
+    owned = Recommendation.objects.filter(Q(lead_owner=owner) | Q(co_owners=owner)).values("pk")
+    return Q(pk__in=owned, archived_at__isnull=True)
+
+
+def changeable(user, queryset: QuerySet) -> QuerySet:
+    """The recommendations of `queryset` this user may change.
+
+    A subquery rather than a join keeps the rows distinct without DISTINCT, so callers may still
+    lock them with select_for_update() on PostgreSQL.
+    """
+    role = role_of(user)
+    if role.secretariat:
+        return queryset
+    if role.owner is None:
+        return queryset.none()
+    return queryset.filter(_owned_by(role.owner))
+
+
+def can_change(user, recommendation: Recommendation) -> bool:
+    role = role_of(user)
+    if role.secretariat:
+        return True
+    if role.owner is None or recommendation.archived_at is not None:
+        return False
+    if recommendation.lead_owner_id == role.owner.pk:
+        return True
+    return recommendation.co_owners.filter(pk=role.owner.pk).exists()
+
+
+def editable_fields(user) -> frozenset[str] | None:
+    """Fields this user may edit on a recommendation they may change; None means all of them."""
+    role = role_of(user)
+    if role.secretariat:
+        return None
+    if role.owner is None:
+        return frozenset()
+    return OFFICIAL_EDITABLE_FIELDS

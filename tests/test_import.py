@@ -1,0 +1,408 @@
+"""Status updates by spreadsheet: preview, then all rows or none."""
+
+import datetime
+import io
+
+import pytest
+from django.core import signing
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook
+
+from recommendations import imports
+from recommendations.models import ProgressUpdate, Recommendation, Status, Visibility
+from tests.factories import (
+    OfficialFactory,
+    OwnerFactory,
+    RecommendationFactory,
+    TopicFactory,
+    UserFactory,
+)
+
+IMPORT = reverse("admin:recommendations_recommendation_import_updates")
+REPORT_HEADER = (
+    "reference,topic,recommendation,organisations,owner,co_owners,status,status_date,latest_update"
+)
+
+
+def csv_file(text, name="updates.csv"):
+    upload = io.BytesIO(text.encode())
+    upload.name = name
+    return upload
+
+
+def xlsx_bytes(rows, *, summary_first=True):
+    """A workbook shaped like the Council report export: a Summary sheet, then the rows."""
+    book = Workbook()
+    if summary_first:
+        book.active.title = "Summary"
+        book.active.append(["status", "count"])
+        book.active.append(["Planned", 3])
+        sheet = book.create_sheet("Recommendations")
+    else:
+        sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+@pytest.fixture
+def items(db):
+    meti = OwnerFactory(code="METI")
+    topic = TopicFactory(code="AI")
+    return {
+        "AI-1": RecommendationFactory(topic=topic, number="1", lead_owner=meti),
+        "AI-2": RecommendationFactory(topic=topic, number="2", lead_owner=meti),
+        "AI-3": RecommendationFactory(topic=topic, number="3", lead_owner=OwnerFactory(code="MIC")),
+    }
+
+
+@pytest.fixture
+def official(items):
+    return OfficialFactory(owner=items["AI-1"].lead_owner).user
+
+
+@pytest.fixture
+def official_client(client, official):
+    client.force_login(official)
+    return client
+
+
+def statuses():
+    return dict(Recommendation.objects.values_list("reference", "status"))
+
+
+@pytest.mark.django_db
+def test_preview_shows_each_change_and_writes_nothing_until_confirmed(official_client, official):
+    upload = csv_file(
+        f"{REPORT_HEADER}\n"
+        'AI-1,AI,"Promote sandboxes",JBCE,METI,,in_progress,2024-06-01,"Sandbox <b>opened</b>."\n'
+        "AI-2,AI,Other,,METI,,Completed,2024-06-02,\n"
+    )
+
+    preview = official_client.post(IMPORT, {"file": upload})
+
+    content = preview.content.decode()
+    assert [
+        (c.reference, c.old_status, c.new_status, c.shown_text) for c in preview.context["changes"]
+    ] == [
+        ("AI-1", "Not yet assessed", "In progress", "Sandbox <b>opened</b>."),
+        ("AI-2", "Not yet assessed", "Completed", "Status changed to “Completed”."),
+    ]
+    assert "Sandbox &lt;b&gt;opened&lt;/b&gt;." in content
+    assert "→ In progress" in content
+    assert set(statuses().values()) == {Status.NOT_ASSESSED}
+    assert not ProgressUpdate.objects.exists()
+
+    confirmed = official_client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
+
+    assert confirmed.status_code == 302
+    assert statuses() == {"AI-1": "in_progress", "AI-2": "completed", "AI-3": "not_assessed"}
+    update = ProgressUpdate.objects.get(recommendation__reference="AI-1")
+    assert (update.text, update.date, update.author, update.visibility) == (
+        "Sandbox <b>opened</b>.",
+        datetime.date(2024, 6, 1),
+        official,
+        Visibility.PUBLIC,
+    )
+    record = Recommendation.objects.get(reference="AI-1").history.first()
+    assert (record.status, record.history_user) == (Status.IN_PROGRESS, official)
+
+
+@pytest.mark.django_db
+def test_a_sheet_with_only_the_import_columns_and_visibility_works(official_client):
+    upload = csv_file(
+        "reference,status,status_date,latest_update,visibility\n"
+        "AI-1,planned,2024-05-01,Budget requested.,internal\n"
+    )
+
+    preview = official_client.post(IMPORT, {"file": upload})
+    official_client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
+
+    update = ProgressUpdate.objects.get()
+    assert (update.status, update.visibility, update.text) == (
+        Status.PLANNED,
+        Visibility.INTERNAL,
+        "Budget requested.",
+    )
+
+
+@pytest.mark.django_db
+def test_the_recommendations_sheet_of_a_report_xlsx_is_imported_with_real_dates(official_client):
+    content = xlsx_bytes(
+        [
+            REPORT_HEADER.split(","),
+            ["AI-1", "AI", "Text", "", "METI", "", "Ongoing", datetime.date(2024, 7, 1), "Held."],
+        ]
+    )
+    upload = io.BytesIO(content)
+    upload.name = "council-report.xlsx"
+
+    preview = official_client.post(IMPORT, {"file": upload})
+    official_client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
+
+    recommendation = Recommendation.objects.get(reference="AI-1")
+    assert (recommendation.status, recommendation.status_date) == (
+        Status.ONGOING,
+        datetime.date(2024, 7, 1),
+    )
+
+
+def tomorrow():
+    return (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("rows", "row", "column", "message"),
+    [
+        ("AI-9,planned,2024-06-01,x", 2, "reference", "No recommendation has the reference"),
+        ("AI-1,finished,2024-06-01,x", 2, "status", "“finished” is not a status"),
+        ("AI-1,planned,01/06/2024,x", 2, "status_date", "is not a date"),
+        ("AI-1,planned,2024-13-40,x", 2, "status_date", "is not a date"),
+        ("AI-1,planned,{tomorrow},x", 2, "status_date", "is in the future"),
+        ("AI-3,planned,2024-06-01,x", 2, "reference", "your organisation does not own it"),
+        ("AI-1,planned,2024-06-01,x\nAI-1,stalled,2024-06-01,y", 3, "reference", "also on row 3"),
+        ("AI-1,planned,2024-06-01,x,secret", 2, "visibility", "not a visibility"),
+    ],
+)
+def test_one_bad_row_rejects_the_whole_file_with_its_row_and_column(
+    official_client, rows, row, column, message
+):
+    good_row = "AI-2,completed,2024-06-01,Fine.\n"
+    upload = csv_file(
+        "reference,status,status_date,latest_update,visibility\n"
+        + good_row
+        + rows.format(tomorrow=tomorrow())
+        + "\n"
+    )
+
+    response = official_client.post(IMPORT, {"file": upload})
+
+    errors = response.context["errors"]
+    assert [(e.row, e.column) for e in errors] == [(row + 1, column)]
+    assert message in errors[0].message
+    assert message in response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
+    assert "token" not in response.context
+    assert set(statuses().values()) == {Status.NOT_ASSESSED}
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("updates.csv", b"", "The file is empty."),
+        ("updates.csv", b"reference,status\n", "no rows to import"),
+        ("updates.pdf", b"%PDF-1.7 reference,status", "Only CSV and XLSX files"),
+        ("updates.xlsx", b"reference,status\nAI-1,planned\n", "could not be read as a XLSX"),
+        ("updates.csv", "reference,status\nAI-1,planned\n".encode("utf-16"), "not UTF-8"),
+        ("updates.csv", b"reference\nAI-1\n", "This column is missing"),
+        (
+            "updates.csv",
+            b"reference,status\n" + b"AI-1,planned\n" * (imports.MAX_FILE_BYTES // 13),
+            "larger than 1024 KB",
+        ),
+    ],
+)
+def test_a_wrong_empty_or_oversized_file_is_rejected(official_client, name, content, message):
+    upload = io.BytesIO(content)
+    upload.name = name
+
+    response = official_client.post(IMPORT, {"file": upload})
+
+    assert response.status_code == 200
+    assert message in " ".join(e.message for e in response.context["errors"])
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_confirming_a_preview_of_items_changed_since_applies_nothing(official_client, items):
+    upload = csv_file("reference,status\nAI-1,planned\nAI-2,planned\n")
+    preview = official_client.post(IMPORT, {"file": upload})
+    from recommendations import services
+
+    services.change_status(recommendation=items["AI-2"], status=Status.STALLED, author=None)
+
+    response = official_client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
+
+    assert "AI-2 was changed by someone else after the preview" in response.content.decode()
+    assert statuses()["AI-1"] == Status.NOT_ASSESSED
+    assert ProgressUpdate.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_altered_preview_is_refused(official_client):
+    forged = signing.dumps({"filename": "x.csv", "content": "", "versions": {}}, salt="other")
+
+    response = official_client.post(IMPORT, {"token": forged, "confirm": "1"})
+
+    assert "expired or was altered" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_import_page_is_linked_from_the_changelist(official_client):
+    page = official_client.get(reverse("admin:recommendations_recommendation_changelist"))
+
+    assert f'href="{IMPORT}"' in page.content.decode()
+
+
+def write(tmp_path, text, name="updates.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.django_db
+def test_command_dry_run_lists_the_changes_and_writes_nothing(items, tmp_path):
+    out = io.StringIO()
+
+    call_command(
+        "import_updates",
+        write(tmp_path, "reference,status,latest_update\nAI-3,planned,Budgeted.\n"),
+        "--dry-run",
+        stdout=out,
+    )
+
+    assert "AI-3: Not yet assessed → Planned" in out.getvalue()
+    assert "nothing written" in out.getvalue()
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_command_applies_every_row_in_one_go(items, tmp_path):
+    out = io.StringIO()
+
+    call_command(
+        "import_updates",
+        write(tmp_path, "reference,status,status_date\nAI-1,planned,2024-06-01\nAI-3,stalled,\n"),
+        stdout=out,
+    )
+
+    assert "Applied 2 status updates" in out.getvalue()
+    assert statuses() == {"AI-1": "planned", "AI-2": "not_assessed", "AI-3": "stalled"}
+    assert Recommendation.objects.get(reference="AI-3").status_date == timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_command_as_an_official_keeps_to_their_owners_items_and_writes_nothing_else(
+    official, tmp_path
+):
+    path = write(tmp_path, "reference,status\nAI-1,planned\nAI-3,planned\n")
+
+    with pytest.raises(CommandError, match="row 3, reference: You may not change AI-3"):
+        call_command("import_updates", path, "--as", official.username, stdout=io.StringIO())
+
+    assert set(statuses().values()) == {Status.NOT_ASSESSED}
+
+
+@pytest.mark.django_db
+def test_command_signs_the_updates_with_the_user_it_runs_as(official, tmp_path):
+    call_command(
+        "import_updates",
+        write(tmp_path, "reference,status\nAI-1,planned\n"),
+        "--as",
+        official.username,
+        stdout=io.StringIO(),
+    )
+
+    assert ProgressUpdate.objects.get().author == official
+    assert Recommendation.objects.get(reference="AI-1").history.first().history_user == official
+
+
+@pytest.mark.django_db
+def test_command_reports_a_missing_file_or_unknown_user_clearly(items, tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_updates", str(tmp_path / "missing.csv"))
+    with pytest.raises(CommandError, match="No user is called 'nobody'"):
+        call_command(
+            "import_updates", write(tmp_path, "reference,status\nAI-1,planned\n"), "--as", "nobody"
+        )
+
+
+@pytest.mark.django_db
+def test_an_archived_item_cannot_be_imported_even_by_the_secretariat(items, tmp_path):
+    from recommendations import services
+
+    services.archive(recommendations=[items["AI-1"]], author=None)
+
+    with pytest.raises(CommandError, match="AI-1 is archived"):
+        call_command("import_updates", write(tmp_path, "reference,status\nAI-1,planned\n"))
+
+
+@pytest.mark.django_db
+def test_a_user_with_no_role_cannot_open_the_import_page(client):
+    client.force_login(UserFactory(is_staff=True))
+
+    assert client.get(IMPORT).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [2, 40])
+def test_the_preview_runs_the_same_number_of_queries_whatever_the_rows(
+    client, django_assert_max_num_queries, rows
+):
+    official = OfficialFactory()
+    topic = TopicFactory(code="BULK")
+    for number in range(1, rows + 1):
+        RecommendationFactory(topic=topic, number=str(number), lead_owner=official.owner)
+    client.force_login(official.user)
+    lines = "".join(f"BULK-{number},planned,2024-06-01,x\n" for number in range(1, rows + 1))
+
+    # session, user, the official's group check and owner, their model permissions (user and
+    # group, for the admin's menu), the file's recommendations, the ones they may change.
+    with django_assert_max_num_queries(8):
+        response = client.post(
+            IMPORT, {"file": csv_file("reference,status,status_date,latest_update\n" + lines)}
+        )
+    assert len(response.context["changes"]) == rows
+
+
+def download(client, name):
+    response = client.get(reverse(f"recommendations:{name}"))
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.mark.django_db
+def test_the_council_report_csv_comes_back_in_with_the_statuses_edited(client, items, tmp_path):
+    from tests.factories import ProgressUpdateFactory
+
+    ProgressUpdateFactory(recommendation=items["AI-1"], text="-5% budget", date="2024-05-01")
+    exported = download(client, "report_csv").decode("utf-8-sig")
+    edited = [
+        line.replace(",not_assessed,", ",in_progress,") if line.startswith("AI-2,") else line
+        for line in exported.splitlines()
+    ]
+    path = tmp_path / "council-report.csv"
+    path.write_text("\n".join(edited) + "\n", encoding="utf-8-sig")
+
+    call_command("import_updates", str(path), stdout=io.StringIO())
+
+    assert statuses() == {"AI-1": "not_assessed", "AI-2": "in_progress", "AI-3": "not_assessed"}
+    # The export's formula guard (a leading apostrophe) does not come back into the text.
+    assert ProgressUpdate.objects.filter(text="-5% budget").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_council_report_xlsx_comes_back_in_from_its_recommendations_sheet(client, items):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(download(client, "report_xlsx")))
+    sheet = book["Recommendations"]
+    header = [cell.value for cell in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[header.index("Reference")].value == "AI-3":
+            row[header.index("Status")].value = "Stalled"
+    edited = io.BytesIO()
+    book.save(edited)
+
+    changes = imports.plan(filename="council-report.xlsx", content=edited.getvalue())
+
+    assert [(c.reference, c.new_status) for c in changes] == [
+        ("AI-1", "Not yet assessed"),
+        ("AI-2", "Not yet assessed"),
+        ("AI-3", "Stalled"),
+    ]
