@@ -7,9 +7,11 @@ import datetime
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from recommendations.models import Organisation, ProgressUpdate, Topic
@@ -45,8 +47,12 @@ class LatestUpdatesFeed(Feed):
         return f"{recommendation.reference}: {recommendation.short_text}"
 
     def item_description(self, update):
-        # The syndication framework escapes this text; evidence is the entry's related link.
-        return update.text
+        # Atom marks the summary as HTML, so feed readers would render markup typed into an
+        # update: escape it first, then keep the author's line breaks.
+        html = linebreaksbr(update.text, autoescape=True)
+        if update.evidence_url:
+            html += format_html('<br><a href="{}">{}</a>', update.evidence_url, _("Evidence"))
+        return html
 
     def item_link(self, update):
         return f"{update.recommendation.get_absolute_url()}#update-{update.pk}"

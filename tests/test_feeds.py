@@ -93,8 +93,24 @@ def test_feed_escapes_html_in_update_text(client):
 
     response = client.get(reverse("recommendations:feed"))
 
+    # The summary is HTML to feed readers: the markup must arrive as text, not as tags.
     assert b"<script>" not in response.content
-    assert entries(response)[0]["summary"] == "<b>bold</b> & <script>x</script>"
+    summary = entries(response)[0]["summary"]
+    assert summary == "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;x&lt;/script&gt;"
+
+
+@pytest.mark.django_db
+def test_feed_entries_keep_line_breaks_and_link_the_evidence(client):
+    ProgressUpdateFactory(
+        text="Agreed.\nNext meeting in May.", evidence_url="https://example.org/minutes?a=1&b=2"
+    )
+
+    summary = entries(client.get(reverse("recommendations:feed")))[0]["summary"]
+
+    assert summary == (
+        'Agreed.<br>Next meeting in May.<br><a href="https://example.org/minutes?a=1&amp;b=2">'
+        "Evidence</a>"
+    )
 
 
 @pytest.mark.django_db
