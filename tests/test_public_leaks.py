@@ -3,6 +3,7 @@ language. One recognisable text is planted everywhere and looked for on every pu
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from recommendations.models import Status, Visibility
 from tests.factories import (
@@ -67,3 +68,26 @@ def test_search_does_not_find_items_by_their_internal_texts(client, planted):
         response = client.get(reverse("recommendations:list"), {"q": secret})
 
         assert list(response.context["page"]) == []
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_archived_recommendations_leave_every_public_page_and_feed(client, planted, language):
+    archived = RecommendationFactory(
+        topic=planted.topic,
+        organisations=list(planted.organisations.all()),
+        number="900",
+        text="ARCHIVED-TEXT-6502",
+        archived_at=timezone.now(),
+    )
+    ProgressUpdateFactory(recommendation=archived, text="ARCHIVED-UPDATE-6510")
+    prefix = "" if language == "en" else "/ja"
+    archived_page = f"{prefix}{archived.get_absolute_url()}"
+
+    for address in public_addresses(planted):
+        content = client.get(f"{prefix}{address}").content.decode()
+
+        assert "ARCHIVED-TEXT-6502" not in content, address
+        assert "ARCHIVED-UPDATE-6510" not in content, address
+        assert archived.reference not in content, address
+    assert client.get(archived_page).status_code == 404
+    assert client.get(reverse("recommendations:home")).context["total"] == 1
