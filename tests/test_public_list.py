@@ -179,3 +179,15 @@ def test_list_runs_the_same_queries_whatever_the_rows(client, django_assert_num_
     # topic, owner and organisation choices for the form
     with django_assert_num_queries(8):
         client.get(LIST, {"topic": "AI", "organisation": "jbce", "ordering": "-last_update"})
+
+
+@pytest.mark.django_db
+def test_list_offers_the_recommendations_it_shows_as_spreadsheets(client):
+    RecommendationFactory.create_batch(30, status=Status.PLANNED)
+
+    content = client.get(LIST, {"status": "planned", "page": "2"}).content.decode()
+
+    csv = reverse("recommendations:export_csv")
+    xlsx = reverse("recommendations:export_xlsx")
+    assert f'<a href="{csv}?status=planned">CSV</a>' in content
+    assert f'<a href="{xlsx}?status=planned">Excel (XLSX)</a>' in content
