@@ -178,3 +178,16 @@ def test_topic_names_are_shown_in_japanese_when_known(client):
     assert "<h1>人工知能</h1>" in client.get("/ja/topics/AI/").content.decode()
     assert ">人工知能</a>" in client.get("/ja/").content.decode()
     assert ">人工知能</option>" in client.get("/ja/recommendations/").content.decode()
+
+
+@pytest.mark.django_db
+def test_japanese_feed_has_japanese_titles_and_links_to_japanese_pages(client):
+    ProgressUpdateFactory(
+        recommendation=RecommendationFactory(reference="AI-3"), status=Status.COMPLETED
+    )
+
+    content = client.get("/ja/feed/").content.decode()
+
+    assert "<title>日EUデジタルパートナーシップ フォローアップ：進捗報告</title>" in content
+    assert "<title>AI-3: 完了</title>" in content
+    assert 'href="http://testserver/ja/recommendations/AI-3/#update-' in content
