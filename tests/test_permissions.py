@@ -370,6 +370,7 @@ def test_add_official_creates_a_staff_account_of_the_owner_with_a_one_time_link(
         (["someone@example.org", "--owner", "NOPE"], "No owner has the code 'NOPE'"),
         (["not-an-email", "--owner", "METI"], "valid email"),
         (["taken@example.org", "--owner", "METI"], "already exists"),
+        (["someone@example.org"], "Give the owner the official works for"),
     ],
 )
 def test_add_official_refuses_an_unknown_owner_a_bad_or_taken_address(arguments, message):
@@ -397,3 +398,26 @@ def test_an_officials_change_form_runs_the_same_number_of_queries_whatever_the_u
     with django_assert_max_num_queries(22):
         response = client.get(change_url(recommendation))
     assert response.context["has_change_permission"]
+
+
+@pytest.mark.django_db
+def test_add_official_new_link_lets_an_existing_official_choose_a_new_password(client):
+    official = OfficialFactory(user__username="kenji@mic.go.jp")
+    out = io.StringIO()
+
+    call_command("add_official", "kenji@mic.go.jp", "--new-link", stdout=out)
+
+    path = out.getvalue().strip().splitlines()[-1].removeprefix("http://127.0.0.1:8000")
+    form_page = client.get(path, follow=True)
+    assert form_page.context["validlink"] is True
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {
+            "new_password1": "another-long-passphrase-7",
+            "new_password2": "another-long-passphrase-7",
+        },
+    )
+    official.user.refresh_from_db()
+    assert official.user.check_password("another-long-passphrase-7")
+    with pytest.raises(CommandError, match="not an official"):
+        call_command("add_official", "stranger@example.org", "--new-link")

@@ -11,7 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from recommendations import services
-from recommendations.models import Owner
+from recommendations.models import Official, Owner
 
 
 class Command(BaseCommand):
@@ -22,8 +22,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("email", help="The official's e-mail address; also their user name.")
+        parser.add_argument("--owner", help="Code of the owner they work for, e.g. METI.")
         parser.add_argument(
-            "--owner", required=True, help="Code of the owner they work for, e.g. METI."
+            "--new-link",
+            action="store_true",
+            help="For an existing official whose link lapsed or who forgot their password.",
         )
         parser.add_argument(
             "--base-url",
@@ -31,16 +34,27 @@ class Command(BaseCommand):
             help="Address of the tracker, for the link (default: $TRACKER_BASE_URL or local).",
         )
 
-    def handle(self, *args, email, owner, base_url, **options):
-        try:
-            owner_row = Owner.objects.get(code__iexact=owner.strip())
-        except Owner.DoesNotExist:
-            known = ", ".join(Owner.objects.values_list("code", flat=True)) or "none yet"
-            raise CommandError(f"No owner has the code {owner!r}; known codes: {known}.") from None
-        try:
-            user = services.create_official(email=email, owner=owner_row)
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from None
+    def handle(self, *args, email, owner, new_link, base_url, **options):
+        if new_link:
+            official = (
+                Official.objects.select_related("user", "owner")
+                .filter(user__username__iexact=email.strip())
+                .first()
+            )
+            if official is None:
+                raise CommandError(f"{email} is not an official; add them with --owner.")
+            user, owner_row = official.user, official.owner
+        else:
+            if not owner:
+                raise CommandError("Give the owner the official works for: --owner METI.")
+            owner_row = self.owner(owner)
+            try:
+                user = services.create_official(email=email, owner=owner_row)
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
+            self.stdout.write(
+                self.style.SUCCESS(f"Created {user.username}, official of {owner_row.code}.")
+            )
         link = base_url.rstrip("/") + reverse(
             "password_reset_confirm",
             args=[
@@ -49,9 +63,13 @@ class Command(BaseCommand):
             ],
         )
         self.stdout.write(
-            self.style.SUCCESS(f"Created {user.username}, official of {owner_row.code}.")
-        )
-        self.stdout.write(
             "Send them this link to choose their password; it works once and expires in "
             f"{settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)} days:\n{link}"
         )
+
+    def owner(self, code: str) -> Owner:
+        try:
+            return Owner.objects.get(code__iexact=code.strip())
+        except Owner.DoesNotExist:
+            known = ", ".join(Owner.objects.values_list("code", flat=True)) or "none yet"
+            raise CommandError(f"No owner has the code {code!r}; known codes: {known}.") from None
