@@ -192,6 +192,12 @@ class Dataset:
             for rec, i in itertools.product(new, range(self.updates_per_item))
         ]
         bulk_create_with_history(updates, ProgressUpdate, batch_size=2000)
+        if connection.vendor == "postgresql":
+            # Autovacuum would gather the planner's statistics soon after such a load; without
+            # them PostgreSQL plans as if the tables were empty. SQLite gathers none by itself,
+            # so it is measured as it runs in the field.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.count = size
         public = Recommendation.objects.public().order_by("pk")
         self.sample = public[min(size // 2, public.count() - 1)]
@@ -326,8 +332,10 @@ def request(client, url):
 
 
 def measure(client, page, size, repeat, budget, rows):
+    started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         response, body = request(client, page.url)
+    first = time.perf_counter() - started
     result = Result(size=size, page=page, status=response.status_code, queries=len(queries))
     if response.status_code == 404:
         return result
@@ -339,6 +347,10 @@ def measure(client, page, size, repeat, budget, rows):
     result.peak_bytes = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
 
+    if first > budget:
+        # A page slower than the whole budget (the PDF at scale) is timed by its first request.
+        result.times.append(first)
+        return result
     spent = 0.0
     for _ in range(repeat):
         started = time.perf_counter()
