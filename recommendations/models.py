@@ -145,6 +145,18 @@ class CouncilManager(models.Manager):
     def get_by_natural_key(self, number):
         return self.get(number=number)
 
+    def next_and_last(self, today):
+        """The next Council (undated, or the first still to come) and the last one held.
+
+        One query: there are a handful of Councils, and either may be None."""
+        councils = list(self.all())
+        held = [c for c in councils if c.date is not None and c.date < today]
+        coming = [c for c in councils if c.date is None or c.date >= today]
+        last = max(held, key=lambda c: c.date) if held else None
+        # A dated Council to come is the next one before any still undated.
+        coming.sort(key=lambda c: (c.date is None, c.date or today, c.number))
+        return (coming[0] if coming else None), last
+
 
 class Council(models.Model):
     """An EU-Japan Digital Partnership Council meeting: the milestones follow-up is measured by."""

@@ -78,15 +78,6 @@ def _bars(rows, key, label, params, url=None):
     ]
 
 
-def _councils(councils, today):
-    """The next Council (undated or the first still to come) and the last one held."""
-    held = [c for c in councils if c.date is not None and c.date < today]
-    coming = [c for c in councils if c.date is None or c.date >= today]
-    last = max(held, key=lambda c: c.date) if held else None
-    upcoming = sorted(coming, key=lambda c: (c.date is None, c.date or today, c.number))
-    return (upcoming[0] if upcoming else None), last
-
-
 def home(request):
     public = Recommendation.objects.public()
     by_status = {row["status"]: row["count"] for row in public.count_by_status()}
@@ -122,8 +113,7 @@ def home(request):
         params=lambda r: {"side": r["lead_owner__side"]},
     )
 
-    today = timezone.localdate()
-    next_council, last_council = _councils(list(Council.objects.all()), today)
+    next_council, last_council = Council.objects.next_and_last(timezone.localdate())
     changed_since_last = None
     updated_since_url = None
     if last_council is not None:
