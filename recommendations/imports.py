@@ -217,7 +217,8 @@ def plan(*, filename: str, content: bytes, user=None, lock: bool = False) -> lis
     references = {_text(cells.get("reference")) for _number, cells in rows}
     found = Recommendation.objects.filter(reference__in=references)
     if lock:
-        found = found.select_for_update()
+        # No ordering join, so only these rows are locked, always in the same order.
+        found = found.select_for_update().order_by("pk")
     by_reference = {recommendation.reference: recommendation for recommendation in found}
     if user is None:
         allowed = set(by_reference)

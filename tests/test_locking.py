@@ -1,10 +1,13 @@
 """No edit is lost: two officials with the same recommendation open, in two sessions."""
 
+import threading
+
 import pytest
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from recommendations import services
+from recommendations import imports, services
 from recommendations.models import Recommendation, Status
 from tests.factories import (
     CouncilFactory,
@@ -160,3 +163,45 @@ def test_a_refused_save_names_co_owners_the_secretariat_added(alice, meti):
     refused = alice.post(change_url(recommendation), alices_form)
 
     assert "Co-owners: “—” → “Ministry of Internal Affairs”" in refused.content.decode()
+
+
+def lock_from_another_connection(pk):
+    """Ask for the recommendation's row lock from a second database session, without waiting."""
+    outcome = {}
+
+    def other_session():
+        try:
+            with transaction.atomic():
+                Recommendation.objects.select_for_update(nowait=True).get(pk=pk)
+            outcome["result"] = "locked it"
+        except DatabaseError:
+            outcome["result"] = "refused"
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_session)
+    thread.start()
+    thread.join(timeout=30)
+    return outcome["result"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_save_holds_the_row_until_its_transaction_ends_so_concurrent_saves_queue():
+    recommendation = RecommendationFactory()
+
+    with transaction.atomic():
+        services.next_version(recommendation)
+        assert lock_from_another_connection(recommendation.pk) == "refused"
+    assert lock_from_another_connection(recommendation.pk) == "locked it"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_import_locks_the_rows_it_applies_until_it_ends():
+    recommendation = RecommendationFactory()
+    content = f"reference,status\n{recommendation.reference},planned\n".encode()
+
+    with transaction.atomic():
+        imports.plan(filename="u.csv", content=content, lock=True)
+        assert lock_from_another_connection(recommendation.pk) == "refused"
