@@ -1,5 +1,7 @@
+import django.test
 import pytest
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import translation
 
 from tests.factories import SuperuserFactory
@@ -12,6 +14,21 @@ def english_outside_requests():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+class Client(django.test.Client):
+    """Django's test client, whose login() passes a request as the login form does: the lockout
+    backend (django-axes) refuses to authenticate without one."""
+
+    def login(self, **credentials):
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        return super().login(request=request, **credentials)
+
+
+@pytest.fixture
+def client():
+    return Client()
 
 
 @pytest.fixture

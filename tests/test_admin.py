@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from recommendations import services
@@ -319,6 +320,11 @@ def test_archiving_asks_for_confirmation_then_hides_the_item_from_public_pages(a
     assert list(Recommendation.objects.public()) == [other]
     recommendation.refresh_from_db()
     assert recommendation.archived_at is not None
+    reader = Client()
+    assert reader.get(recommendation.get_absolute_url()).status_code == 404
+    listed = reader.get(reverse("recommendations:list")).content.decode()
+    assert recommendation.reference not in listed
+    assert other.reference in listed
     assert recommendation.history.first().history_change_reason == "Archived"
     # Still in the admin, with its history, for the secretariat to restore.
     assert admin_client.get(change_url(recommendation)).status_code == 200

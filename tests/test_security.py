@@ -259,3 +259,14 @@ def test_the_admin_works_under_the_policy_in_a_real_browser(live_server, officia
     recommendation.refresh_from_db()
     assert recommendation.notes == "Checked in the browser."
     assert violations == []
+
+
+@pytest.mark.django_db
+def test_tests_can_still_log_in_with_the_client_and_lockout_counts_there_too(client):
+    user = UserFactory(is_staff=True)
+
+    assert client.login(username=user.username, password=PASSWORD)
+    client.logout()
+    for _attempt in range(5):
+        assert not client.login(username=user.username, password="wrong-password-guess")
+    assert not client.login(username=user.username, password=PASSWORD)

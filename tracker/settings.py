@@ -86,7 +86,7 @@ MIDDLEWARE = [
 
 # django-axes counts failed logins and refuses further attempts for an hour after five in a row
 # for the same user name from the same address; it must come first to stop the others.
-# It needs the request: tests log in with force_login(), or client.login(request=HttpRequest()).
+# It needs the request to authenticate: the tests' client passes one (tests/conftest.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
