@@ -550,6 +550,10 @@ class OfficialAdmin(admin.ModelAdmin):
     autocomplete_fields = ["owner"]
     raw_id_fields = ["user"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.enrol_official(obj.user)
+
 
 @admin.register(Council)
 class CouncilAdmin(admin.ModelAdmin):

@@ -252,10 +252,19 @@ def create_official(*, email: str, owner: Owner):
             {"email": _("An account for %(email)s already exists.") % {"email": email}}
         )
     with transaction.atomic():
-        user = User(username=email, email=email, is_staff=True)
+        user = User(username=email, email=email)
         # Unusable, and unguessable until they set their own.
         user.set_unusable_password()
         user.save()
-        user.groups.add(officials_group())
         Official.objects.create(user=user, owner=owner)
+        enrol_official(user)
     return user
+
+
+def enrol_official(user) -> None:
+    """What makes a linked user an official in the admin: staff status and the officials' group
+    (the admin's Officials page links existing users through this too)."""
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.groups.add(officials_group())

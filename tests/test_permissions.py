@@ -421,3 +421,20 @@ def test_add_official_new_link_lets_an_existing_official_choose_a_new_password(c
     assert official.user.check_password("another-long-passphrase-7")
     with pytest.raises(CommandError, match="not an official"):
         call_command("add_official", "stranger@example.org", "--new-link")
+
+
+@pytest.mark.django_db
+def test_linking_an_existing_user_on_the_officials_page_makes_them_an_official(admin_client):
+    mic = OwnerFactory(code="MIC")
+    user = UserFactory(username="yuki")
+    recommendation = RecommendationFactory(lead_owner=mic)
+
+    response = admin_client.post(
+        reverse("admin:recommendations_official_add"), {"user": user.pk, "owner": mic.pk}
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.is_staff
+    assert permissions.can_change(user, recommendation)
+    assert user.has_perm("recommendations.view_recommendation")
