@@ -384,9 +384,11 @@ def summary(results, sizes):
         f"Summary at {largest} items: queries constant across sizes on "
         f"{len(counts) - len(growing)}/{len(counts)} pages"
         + (f" (growing: {', '.join(growing)})" if growing else ""),
-        f"against the floor (aim ≤ 2×): {ratios}",
-        f"exports' peak memory {peak:.1f} MiB (aim < 100 MiB)",
     ]
+    if ratios:
+        parts.append(f"against the floor (aim ≤ 2×): {ratios}")
+    if exports:
+        parts.append(f"exports' peak memory {peak:.1f} MiB (aim < 100 MiB)")
     if failing:
         parts.append(f"answered with an error: {', '.join(failing)}")
     if missing:
