@@ -13,6 +13,7 @@ from recommendations.models import Recommendation, Status, Visibility
 from recommendations.services import change_status
 from tests.factories import (
     CouncilFactory,
+    OfficialFactory,
     OrganisationFactory,
     OwnerFactory,
     ProgressUpdateFactory,
@@ -45,7 +46,7 @@ def snapshot():
 
 @pytest.fixture
 def tracker_data():
-    official = UserFactory(first_name="Aiko")
+    official = OfficialFactory(user=UserFactory(first_name="Aiko", is_staff=True)).user
     secretariat = SuperuserFactory()
     editors = Group.objects.create(name="Editors")
     editors.permissions.add(Permission.objects.get(codename="change_recommendation"))
@@ -75,6 +76,7 @@ def tracker_data():
 def test_restore_into_an_emptied_database_gives_back_every_row_identical(tmp_path, tracker_data):
     before = snapshot()
     assert before["recommendations.HistoricalRecommendation"]
+    assert before["recommendations.Official"] and before["recommendations.Council"]
     assert before["auth.User_groups"] and before["auth.Group_permissions"]
     backup = tmp_path / "tracker.json.gz"
 
