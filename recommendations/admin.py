@@ -214,8 +214,14 @@ class RecommendationAdminForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         loaded = cleaned_data.get("loaded_version")
-        if not self.instance.pk or loaded is None:
+        if not self.instance.pk:
             return cleaned_data
+        if loaded is None:
+            # Said at the top: the hidden field's own error would not show.
+            raise forms.ValidationError(
+                _("This form does not say which version it was opened on: reload the page."),
+                code="no_version",
+            )
         try:
             services.check_version(recommendation=self.instance, loaded_version=loaded)
         except services.EditConflict as conflict:

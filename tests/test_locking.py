@@ -205,3 +205,22 @@ def test_an_import_locks_the_rows_it_applies_until_it_ends():
     with transaction.atomic():
         imports.plan(filename="u.csv", content=content, lock=True)
         assert lock_from_another_connection(recommendation.pk) == "refused"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", [None, "", "not a number"])
+def test_a_form_without_a_readable_version_is_refused_not_saved_blindly(alice, meti, version):
+    recommendation = RecommendationFactory(lead_owner=meti)
+    form = open_form(alice, recommendation)
+    form["notes"] = ["Blind save."]
+    if version is None:
+        del form["loaded_version"]
+    else:
+        form["loaded_version"] = [version]
+
+    response = alice.post(change_url(recommendation), form)
+
+    assert response.status_code == 200
+    assert "reload the page" in response.content.decode()
+    recommendation.refresh_from_db()
+    assert recommendation.notes == ""
