@@ -32,6 +32,22 @@ URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 HISTORY_LIST_TEMPLATE = "admin/recommendations/object_history_list.html"
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History to read, never to revert: a revert would save fields an official may not change,
+    past the version check, and set a status without the progress update that explains it.
+    django-simple-history accepts a revert POST from anyone who may view, so it is refused."""
+
+    object_history_list_template = HISTORY_LIST_TEMPLATE
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 class TimelineInline(admin.TabularInline):
     """The updates already recorded, read-only: a timeline is added to, never rewritten."""
 
@@ -257,10 +273,9 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(HistoryAdmin):
     form = RecommendationAdminForm
     change_list_template = "admin/recommendations/recommendation/change_list.html"
-    object_history_list_template = HISTORY_LIST_TEMPLATE
     list_display = ["reference", "topic", "short_text", "lead_owner", "status", "last_update"]
     list_filter = ["topic", "lead_owner", "status", "organisations", ArchivedFilter]
     list_select_related = ["topic", "lead_owner"]
@@ -489,8 +504,7 @@ IMPORT_MAX_AGE = 60 * 60
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
-    object_history_list_template = HISTORY_LIST_TEMPLATE
+class ProgressUpdateAdmin(HistoryAdmin):
     list_display = ["recommendation", "date", "status", "visibility", "author"]
     list_filter = ["visibility", "status", "recommendation__topic"]
     list_select_related = ["recommendation", "author"]

@@ -438,3 +438,27 @@ def test_linking_an_existing_user_on_the_officials_page_makes_them_an_official(a
     assert user.is_staff
     assert permissions.can_change(user, recommendation)
     assert user.has_perm("recommendations.view_recommendation")
+
+
+@pytest.mark.parametrize("owner_code", ["METI", "MIC"])
+@pytest.mark.parametrize("role", ["secretariat", "official"])
+def test_nobody_reverts_a_recommendation_through_its_history(as_role, items, role, owner_code):
+    recommendation = items[owner_code]
+    first = recommendation.history.earliest()
+    recommendation.text = "Corrected by the secretariat."
+    recommendation.save()
+    client = as_role(role)
+    url = reverse(
+        "admin:recommendations_recommendation_simple_history",
+        args=[recommendation.pk, first.history_id],
+    )
+    data = editable_form(client, recommendation)
+
+    shown = client.get(url)
+    reverted = client.post(url, {**data, "text": [first.text]})
+
+    assert shown.status_code == 200
+    assert "Revert" not in shown.content.decode()
+    assert reverted.status_code == 403
+    recommendation.refresh_from_db()
+    assert recommendation.text == "Corrected by the secretariat."
