@@ -42,7 +42,7 @@ test: $(INSTALLED) system-packages
 # The PostgreSQL pass: the same suite on a throw-away PostgreSQL server (installed when missing).
 # Browser tests run in the SQLite pass only: they check pages, not the database.
 test-postgres: $(INSTALLED) system-packages
-	bash .ci/with-postgres $(VENV)/bin/pytest --ignore-glob='tests/test_browser*.py'
+	bash .ci/with-postgres $(VENV)/bin/pytest --ignore-glob='tests/*browser*.py'
 
 # Production-like serving: DEBUG off, so SECRET_KEY (and ALLOWED_HOSTS beyond loopback) come
 # from the environment; HOST, PORT and WEB_CONCURRENCY choose where and how gunicorn listens.

@@ -45,7 +45,7 @@ FLOOR_TEMPLATE = (
 @dataclass
 class Page:
     name: str
-    url: str  # may name {reference} or {topic}, filled from the data
+    url: str  # may name {reference}, {topic} or {organisation}: filled from the data
     export: bool = False
     admin: bool = False
     paged: bool = False  # the pages the issue holds to 2x the floor
@@ -59,6 +59,7 @@ PAGES = [
     Page(f"list ?q={SEARCH_WORD}", f"/recommendations/?q={SEARCH_WORD}", paged=True),
     Page("recommendation page", "/recommendations/{reference}/"),
     Page("topic page", "/topics/{topic}/"),
+    Page("organisation page", "/organisations/{organisation}/"),
     Page("feed /feed/", "/feed/"),
     Page("admin changelist", "/admin/recommendations/recommendation/", admin=True),
     Page("report page /report/", "/report/"),
@@ -277,7 +278,9 @@ class Command(BaseCommand):
                 results.append(measure(public, floor, size, repeat, budget, rows))
                 for page in pages:
                     url = page.url.format(
-                        reference=dataset.sample.reference, topic=dataset.topics[0].code
+                        reference=dataset.sample.reference,
+                        topic=dataset.topics[0].code,
+                        organisation=dataset.organisations[0].slug,
                     )
                     client = admin if page.admin else public
                     result = measure(
