@@ -44,4 +44,3 @@ def test_a_row_lock_is_released_when_its_transaction_ends():
     with transaction.atomic():
         Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     assert try_to_lock_from_another_connection(recommendation.pk) == "locked it"
-
