@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from recommendations.models import Recommendation, Status
+from recommendations.permissions import can_view_internal
 from recommendations.reports import Report, ReportOptions, ReportRow, report_rows
 
 # A spreadsheet runs a cell that starts with one of these as a formula (tab and carriage return
@@ -353,7 +354,7 @@ def _selected(queryset: QuerySet) -> QuerySet:
 def _admin_options(request) -> ReportOptions:
     # Officials in the admin already see internal updates and notes: their export carries them,
     # marked as internal.
-    return ReportOptions(as_of=timezone.localdate(), internal=request.user.is_staff)
+    return ReportOptions(as_of=timezone.localdate(), internal=can_view_internal(request.user))
 
 
 @admin.action(description=gettext_lazy("Export selected as XLSX"))

@@ -214,10 +214,7 @@ def page_not_found(request, exception):
 
 # Council status report and exports
 from recommendations import exports, reports  # noqa: E402
-
-
-def _may_see_internal(user) -> bool:
-    return user.is_authenticated and user.is_staff
+from recommendations.permissions import can_view_internal  # noqa: E402
 
 
 def _report_error(request, errors, *, status=400):
@@ -235,7 +232,7 @@ def _report_options(request):
     if not form.is_valid():
         return None, _report_error(request, reports.error_messages(form))
     internal = form.cleaned_data["internal"]
-    if internal and not _may_see_internal(request.user):
+    if internal and not can_view_internal(request.user):
         message = _("The internal report is for officials only: log in to the admin first.")
         return None, _report_error(request, [message], status=403)
     return form.options(internal=internal), None
@@ -261,7 +258,7 @@ def report(request):
             "report": reports.build_report(options),
             "form": form,
             "query": urlencode(options.query),
-            "may_see_internal": _may_see_internal(request.user),
+            "may_see_internal": can_view_internal(request.user),
         },
     )
 

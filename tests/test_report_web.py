@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from recommendations.models import Status, Visibility
 from tests.factories import (
     CouncilFactory,
+    OfficialFactory,
     OrganisationFactory,
     OwnerFactory,
     ProgressUpdateFactory,
@@ -54,7 +55,7 @@ def tracked(db):
 
 @pytest.fixture
 def staff_client(db, client):
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(OfficialFactory().user)
     return client
 
 
@@ -88,8 +89,9 @@ def test_report_in_japanese_names_topics_in_japanese(client, tracked):
     assert '<h2 id="topic-AI">人工知能</h2>' in response.content.decode()
 
 
-def test_non_staff_user_cannot_have_the_internal_report(client, tracked):
-    client.force_login(UserFactory(is_staff=False))
+@pytest.mark.parametrize("is_staff", [False, True])
+def test_user_without_an_official_role_cannot_have_the_internal_report(client, tracked, is_staff):
+    client.force_login(UserFactory(is_staff=is_staff))
 
     response = client.get(REPORT, {"internal": "1"})
 
