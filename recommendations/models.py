@@ -306,6 +306,40 @@ class Recommendation(models.Model):
         _("status"), max_length=20, choices=Status, default=Status.NOT_ASSESSED
     )
     status_date = models.DateField(_("status since"), default=timezone.localdate)
+    # Each government reports its own side; the overall status above follows from the two
+    # (recommendations.bilateral.derived_status) unless the secretariat overrides it with a reason.
+    eu_status = models.CharField(
+        _("EU side status"), max_length=20, choices=Status, default=Status.NOT_ASSESSED
+    )
+    eu_status_date = models.DateField(_("EU side status since"), null=True, blank=True)
+    eu_status_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("EU side status set by"),
+    )
+    japan_status = models.CharField(
+        _("Japan side status"), max_length=20, choices=Status, default=Status.NOT_ASSESSED
+    )
+    japan_status_date = models.DateField(_("Japan side status since"), null=True, blank=True)
+    japan_status_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Japan side status set by"),
+    )
+    status_override_reason = models.TextField(
+        _("reason for overriding the sides"),
+        blank=True,
+        help_text=_(
+            "Secretariat only. Filled in, the overall status is the one set here; empty, it "
+            "follows from the EU and Japan sides."
+        ),
+    )
     target_council = models.ForeignKey(
         Council,
         on_delete=models.PROTECT,
@@ -338,6 +372,13 @@ class Recommendation(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="recommendation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(eu_status__in=Status.values), name="recommendation_eu_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(japan_status__in=Status.values),
+                name="recommendation_japan_status_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="recommendation_not_own_parent"
