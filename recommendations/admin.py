@@ -9,11 +9,13 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations import exports, imports, permissions, services
+from recommendations.bilateral import SIDE_FIELDS, stale_cutoff
 from recommendations.models import (
     Council,
     Official,
@@ -217,6 +219,32 @@ class ArchivedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DivergentFilter(admin.SimpleListFilter):
+    title = _("EU and Japan sides")
+    parameter_name = "divergent"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Divergent")), ("0", _("In step"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"0", "1"}:
+            return queryset.divergent(self.value() == "1")
+        return queryset
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = _("no recent update")
+    parameter_name = "stale"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("No recent update")), ("0", _("Recently updated"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"0", "1"}:
+            return queryset.stale(timezone.localdate(), self.value() == "1")
+        return queryset
+
+
 class RecommendationAdminForm(forms.ModelForm):
     # The version the form was loaded with travels with it, so a save after someone else's is
     # caught (optimistic locking) instead of silently overwriting their change.
@@ -276,13 +304,43 @@ class ImportForm(forms.Form):
 class RecommendationAdmin(HistoryAdmin):
     form = RecommendationAdminForm
     change_list_template = "admin/recommendations/recommendation/change_list.html"
-    list_display = ["reference", "topic", "short_text", "lead_owner", "status", "last_update"]
-    list_filter = ["topic", "lead_owner", "status", "organisations", ArchivedFilter]
+    list_display = [
+        "reference",
+        "topic",
+        "short_text",
+        "lead_owner",
+        "status",
+        "eu_status",
+        "japan_status",
+        "flags",
+        "last_update",
+    ]
+    list_filter = [
+        "topic",
+        "lead_owner",
+        "status",
+        DivergentFilter,
+        StaleFilter,
+        "organisations",
+        ArchivedFilter,
+    ]
     list_select_related = ["topic", "lead_owner"]
+    # The second count of every filtered page pays for the next-Council lookup behind the
+    # "no recent update" ordering; "Show all" still lists everything.
+    show_full_result_count = False
     search_fields = ["reference", "title", "text"]
     autocomplete_fields = ["parent"]
     filter_horizontal = ["organisations", "co_owners"]
-    readonly_fields = ["status_date", "archived_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "status_date",
+        "eu_status_date",
+        "eu_status_by",
+        "japan_status_date",
+        "japan_status_by",
+        "archived_at",
+        "created_at",
+        "updated_at",
+    ]
     actions = [
         change_status_action,
         archive_action,
@@ -291,7 +349,7 @@ class RecommendationAdmin(HistoryAdmin):
         exports.export_selected_csv,
     ]
     inlines = [TimelineInline, NewUpdateInline]
-    history_list_display = ["status", "lead_owner"]
+    history_list_display = ["status", "eu_status", "japan_status", "lead_owner"]
     fieldsets = [
         (None, {"fields": ["reference", "topic", "source", "number", "sequence", "parent"]}),
         (_("Text"), {"fields": ["title", "text", "title_ja", "text_ja", "organisations"]}),
@@ -311,10 +369,61 @@ class RecommendationAdmin(HistoryAdmin):
                 ]
             },
         ),
+        (
+            _("Bilateral status"),
+            {
+                "description": _(
+                    "Each side reports its own status; the overall status follows from the two "
+                    "unless the secretariat gives a reason to override it."
+                ),
+                "fields": [
+                    "eu_status",
+                    "eu_status_date",
+                    "eu_status_by",
+                    "japan_status",
+                    "japan_status_date",
+                    "japan_status_by",
+                    "status_override_reason",
+                ],
+            },
+        ),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).for_admin()
+        # Built here rather than by super(), whose ordering would come before the annotation
+        # it orders by.
+        queryset = self.model._default_manager.for_admin().with_last_activity()
+        owner = permissions.owner_of(request.user)
+        if owner is None:
+            return queryset.order_by(*self.get_ordering(request))
+        # An official's own items with no recent update come first: their to-do before the
+        # next Council.
+        next_council, _last = Council.objects.next_and_last(timezone.localdate())
+        cutoff = stale_cutoff(next_council.date if next_council else None, timezone.localdate())
+        own = Recommendation.objects.filter(
+            models.Q(lead_owner=owner) | models.Q(co_owners=owner)
+        ).values("pk")
+        return queryset.annotate(
+            own_stale_first=models.Case(
+                models.When(models.Q(pk__in=own, last_activity__lt=cutoff), then=models.Value(0)),
+                default=models.Value(1),
+                output_field=models.IntegerField(),
+            )
+        ).order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        if permissions.owner_of(request.user) is None:
+            return super().get_ordering(request)
+        return ["own_stale_first", "topic__position", "sequence"]
+
+    @admin.display(description=_("flags"))
+    def flags(self, obj):
+        flags = []
+        if obj.is_divergent:
+            flags.append(str(_("Divergent")))
+        if getattr(obj, "own_stale_first", None) == 0:
+            flags.append(str(_("No recent update")))
+        return ", ".join(flags) or "—"
 
     def get_object(self, request, object_id, from_field=None):
         if request.method != "POST":
@@ -473,6 +582,15 @@ class RecommendationAdmin(HistoryAdmin):
         if change and "status" in form.changed_data:
             obj._pending_status = obj.status
             obj.status = form.initial["status"]
+        # Side statuses too go through their service, which records them and moves the overall
+        # status; the readonly fields already keep an official off the other side.
+        obj._pending_sides = {}
+        for side, field in SIDE_FIELDS.items():
+            if change and field in form.changed_data:
+                if not permissions.can_set_side(request.user, obj, side):
+                    raise PermissionDenied
+                obj._pending_sides[side] = getattr(obj, field)
+                setattr(obj, field, form.initial[field])
         if change:
             services.next_version(obj)
         super().save_model(request, obj, form, change)
@@ -495,6 +613,23 @@ class RecommendationAdmin(HistoryAdmin):
             del form.instance._pending_status
             services.change_status(
                 recommendation=form.instance, status=pending, author=request.user
+            )
+        for side, status in getattr(form.instance, "_pending_sides", {}).items():
+            services.set_side_status(
+                recommendation=form.instance, side=side, status=status, author=request.user
+            )
+        recommendation = form.instance
+        # A lifted override hands the overall status back to the sides.
+        if (
+            change
+            and "status_override_reason" in form.changed_data
+            and not recommendation.status_overridden
+            and recommendation.status != recommendation.derived_status
+        ):
+            services.change_status(
+                recommendation=recommendation,
+                status=recommendation.derived_status,
+                author=request.user,
             )
 
 

@@ -237,8 +237,70 @@ class RecommendationQuerySet(models.QuerySet):
             .with_last_update()
         )
 
+    def divergent(self, divergent: bool = True):
+        """Items whose EU and Japan sides are more than one step apart (bilateral.is_divergent)."""
+        from recommendations.bilateral import divergent_condition
+
+        condition = divergent_condition()
+        return self.filter(condition) if divergent else self.exclude(condition)
+
+    def with_last_activity(self):
+        """Annotate `last_activity`: the latest of the status dates, either side's date and any
+        update, internal ones included — what tells an item's owners it has been looked at."""
+        from django.db.models.functions import Coalesce, Greatest
+
+        if "last_activity" in self.query.annotations:
+            return self
+        last_any = (
+            ProgressUpdate.objects.filter(recommendation=models.OuterRef("pk"))
+            .order_by("-date")
+            .values("date")[:1]
+        )
+        # Coalesce each: SQLite's MAX() and PostgreSQL's GREATEST() disagree about NULLs.
+        return self.annotate(
+            last_activity=Greatest(
+                "status_date",
+                Coalesce("eu_status_date", "status_date"),
+                Coalesce("japan_status_date", "status_date"),
+                Coalesce(models.Subquery(last_any), "status_date"),
+            )
+        )
+
+    def stale(self, today, stale: bool = True):
+        """Items with no activity in the run-up to the next Council (bilateral.stale_cutoff)."""
+        from recommendations.bilateral import stale_cutoff
+
+        next_council, _last = Council.objects.next_and_last(today)
+        cutoff = stale_cutoff(next_council.date if next_council else None, today)
+        queryset = self.with_last_activity()
+        if stale:
+            return queryset.filter(last_activity__lt=cutoff)
+        return queryset.filter(last_activity__gte=cutoff)
+
     def for_admin(self):
         return self.select_related("topic", "lead_owner").annotate(last_update=Max("updates__date"))
+
+    def with_api_relations(self):
+        """The related rows the API names, each by its code: a fixed number of queries.
+
+        Earlier prefetches are replaced (the report's as-of queryset orders its own), so this
+        can come last whatever the queryset went through."""
+        return (
+            self.select_related("topic", "lead_owner", "parent", "target_council")
+            .prefetch_related(None)
+            .prefetch_related(
+                "organisations",
+                "co_owners",
+                models.Prefetch(
+                    "children",
+                    queryset=Recommendation.objects.public().order_by("sequence"),
+                    to_attr="public_children",
+                ),
+            )
+        )
+
+    def for_api(self):
+        return self.public().with_api_relations()
 
 
 class RecommendationManager(models.Manager.from_queryset(RecommendationQuerySet)):
@@ -394,6 +456,22 @@ class Recommendation(models.Model):
 
     def natural_key(self):
         return (self.reference,)
+
+    @property
+    def is_divergent(self) -> bool:
+        from recommendations.bilateral import is_divergent
+
+        return is_divergent(self.eu_status, self.japan_status)
+
+    @property
+    def derived_status(self) -> str:
+        from recommendations.bilateral import derived_status
+
+        return derived_status(self.eu_status, self.japan_status)
+
+    @property
+    def status_overridden(self) -> bool:
+        return bool(self.status_override_reason.strip())
 
     @property
     def short_text(self):

@@ -7,6 +7,10 @@ all ask these functions, so a rule changed here changes everywhere.
   and may change a recommendation, add updates to it and import statuses for it only while its
   lead owner or one of its co-owners is their owner and it is not archived; and even then only
   the follow-up fields, never the report's text, reference or ownership.
+- Each side of the bilateral status is set by its own government: an official of an EU owner
+  (DG Connect) sets the EU side, an official of a Japanese owner (METI, MIC, the Digital Agency)
+  the Japan side, and only on the items they may change. The secretariat sets either side and
+  may override the overall status with a reason.
 - Everyone else reads the public pages only.
 """
 
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from recommendations.models import Official, Owner, Recommendation
+from recommendations.models import Official, Owner, Recommendation, Side
 
 SECRETARIAT_GROUP = "secretariat"
 OFFICIALS_GROUP = "officials"
@@ -117,6 +121,21 @@ def can_change(user, recommendation: Recommendation) -> bool:
     return recommendation.co_owners.filter(pk=role.owner.pk).exists()
 
 
+def side_field(side: str) -> str:
+    return "eu_status" if side == Side.EU else "japan_status"
+
+
+def can_set_side(user, recommendation: Recommendation, side: str) -> bool:
+    """May set `side`'s status of this recommendation: the secretariat either side, an official
+    only their own government's side and only on an item they may change."""
+    role = role_of(user)
+    if role.secretariat:
+        return side in (Side.EU, Side.JAPAN)
+    if role.owner is None or role.owner.side != side:
+        return False
+    return can_change(user, recommendation)
+
+
 def editable_fields(user) -> frozenset[str] | None:
     """Fields this user may edit on a recommendation they may change; None means all of them."""
     role = role_of(user)
@@ -124,4 +143,4 @@ def editable_fields(user) -> frozenset[str] | None:
         return None
     if role.owner is None:
         return frozenset()
-    return OFFICIAL_EDITABLE_FIELDS
+    return OFFICIAL_EDITABLE_FIELDS | {side_field(role.owner.side)}

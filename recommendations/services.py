@@ -22,6 +22,7 @@ from recommendations.models import (
     Owner,
     ProgressUpdate,
     Recommendation,
+    Side,
     Status,
     Visibility,
 )
@@ -193,6 +194,70 @@ def record_update(
             recommendation._history_user = author
             recommendation._change_reason = update.text[:100]
             recommendation.save(update_fields=["status", "status_date", "version", "updated_at"])
+    return update
+
+
+def set_side_status(
+    *,
+    recommendation: Recommendation,
+    side: str,
+    status: str,
+    author: AbstractBaseUser | None,
+    text: str = "",
+    visibility: str = Visibility.PUBLIC,
+    on: datetime.date | None = None,
+) -> ProgressUpdate | None:
+    """Set one side's status (who may is `permissions.can_set_side`'s to say, before calling).
+
+    The overall status follows the sides (bilateral.derived_status) unless the secretariat
+    overrides it; the progress update recorded says what the side did and, when the overall
+    status moves, where it now stands. Returns None when the side already had that status.
+    """
+    from recommendations.bilateral import SIDE_FIELDS, derived_status
+
+    if side not in SIDE_FIELDS:
+        raise ValidationError({"side": _("“%(side)s” is not a side.") % {"side": side}})
+    if status not in Status.values:
+        raise ValidationError(
+            {"status": _("“%(status)s” is not a known status.") % {"status": status}}
+        )
+    field = SIDE_FIELDS[side]
+    if getattr(recommendation, field) == status:
+        return None
+    on = on or timezone.localdate()
+    setattr(recommendation, field, status)
+    overall = recommendation.status
+    if not recommendation.status_overridden:
+        overall = derived_status(recommendation.eu_status, recommendation.japan_status)
+    notice = _("%(side)s side: “%(status)s”.") % {
+        "side": Side(side).label,
+        "status": Status(status).label,
+    }
+    moves = overall != recommendation.status
+    if moves:
+        notice += " " + _("Overall status now “%(status)s”.") % {"status": Status(overall).label}
+    update = ProgressUpdate(
+        recommendation=recommendation,
+        date=on,
+        author=author,
+        text=f"{text.strip()}\n\n{notice}" if text.strip() else notice,
+        status=overall if moves else "",
+        visibility=visibility,
+    )
+    update.full_clean()
+    with transaction.atomic():
+        next_version(recommendation)
+        setattr(recommendation, f"{field}_date", on)
+        setattr(recommendation, f"{field}_by", author)
+        changed = [field, f"{field}_date", f"{field}_by", "version", "updated_at"]
+        if moves:
+            recommendation.status = overall
+            recommendation.status_date = on
+            changed += ["status", "status_date"]
+        recommendation._history_user = author
+        recommendation._change_reason = notice[:100]
+        recommendation.save(update_fields=changed)
+        update.save()
     return update
 
 

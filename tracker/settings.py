@@ -35,6 +35,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number above 0, not {value!r}.")
+    return number
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -64,6 +77,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's files, served from here: the docs page loads nothing from a CDN.
+    "drf_spectacular_sidecar",
     "recommendations",
 ]
 
@@ -203,6 +220,39 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The open data API (recommendations/api.py): read-only JSON for anyone, no login. Without
+# authentication classes no session or user is ever looked at, and only GET, HEAD and OPTIONS
+# are routed.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "EU–Japan Digital Partnership workshop recommendations: open data API",
+    "DESCRIPTION": (
+        "Read-only data of the follow-up of the recommendations of the EU–Japan Digital "
+        "Partnership stakeholder workshop of 17 April 2024. Resources are identified by the "
+        "report's references and codes. Responses carry ETag (and, for recommendations and "
+        "updates, Last-Modified): send If-None-Match or If-Modified-Since to get 304 Not "
+        "Modified when nothing changed."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One name for each vocabulary, however many fields use it.
+    "ENUM_NAME_OVERRIDES": {
+        "Status": "recommendations.models.Status",
+        "Side": "recommendations.models.Side",
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -225,3 +275,6 @@ LOGGING = {
 
 # The report's data lives at the top level, so `loaddata report` finds it without an app path.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# An item with no update in this many weeks before the next Council is flagged to its owners.
+STALE_AFTER_WEEKS = env_int("STALE_AFTER_WEEKS", 8)

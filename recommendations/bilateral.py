@@ -1,0 +1,99 @@
+"""The bilateral status: how the EU side and the Japan side of a recommendation add up.
+
+Most recommendations ask "the EU and Japan" to act together, so each side reports its own
+status (the EU side through DG Connect, the Japan side through its Japanese owner) and the
+overall status follows from the two by `derived_status`, unless the secretariat overrides it
+with a reason (`Recommendation.status_override_reason`).
+"""
+
+import datetime
+import itertools
+
+from django.conf import settings
+
+from recommendations.models import Side, Status
+
+# The progress scale divergence is measured on. Ongoing and completed are the same step: a
+# standing commitment carried out is as far along as a one-off action done.
+PROGRESS_STEP = {
+    Status.NOT_ASSESSED: 0,
+    Status.PLANNED: 1,
+    Status.IN_PROGRESS: 2,
+    Status.ONGOING: 3,
+    Status.COMPLETED: 3,
+}
+# A stalled or dropped side is not moving: for divergence it counts as not started.
+STOPPED = {Status.STALLED, Status.DROPPED}
+SIDE_FIELDS = {Side.EU: "eu_status", Side.JAPAN: "japan_status"}
+
+
+def derived_status(eu: str, japan: str) -> Status:
+    """The overall status of two side statuses; defined for every pair, in this order:
+
+    1. Both sides agree: that status (both completed → completed, both dropped → dropped, both
+       not yet assessed → not yet assessed, and so on).
+    2. Either side stalled: stalled — the item is blocked, whatever the other side did.
+    3. One side dropped its part: the item stands or falls with the other side's status.
+    4. One side ongoing and the other completed: ongoing (the standing part goes on).
+    5. Either side in progress or further (in progress, ongoing, completed): in progress —
+       one side has acted, the item as a whole has not been carried out.
+    6. Otherwise one side planned and the other not yet assessed: planned.
+    """
+    eu, japan = Status(eu), Status(japan)
+    pair = {eu, japan}
+    if eu == japan:
+        return eu
+    if Status.STALLED in pair:
+        return Status.STALLED
+    if Status.DROPPED in pair:
+        return japan if eu == Status.DROPPED else eu
+    if pair == {Status.ONGOING, Status.COMPLETED}:
+        return Status.ONGOING
+    if max(PROGRESS_STEP[eu], PROGRESS_STEP[japan]) >= PROGRESS_STEP[Status.IN_PROGRESS]:
+        return Status.IN_PROGRESS
+    return Status.PLANNED
+
+
+def step(status: str) -> int:
+    status = Status(status)
+    return 0 if status in STOPPED else PROGRESS_STEP[status]
+
+
+def is_divergent(eu: str, japan: str) -> bool:
+    """The sides are more than one step apart on the progress scale
+    (not yet assessed < planned < in progress < ongoing = completed).
+
+    A stalled or dropped side counts as not started, so "completed" against "dropped" diverges
+    (one side did its part, the other gave up) while "stalled" against "planned" does not.
+    """
+    return abs(step(eu) - step(japan)) > 1
+
+
+# Every pair that diverges, for filtering in SQL with plain equality tests (any database).
+DIVERGENT_PAIRS = [
+    (eu, japan)
+    for eu, japan in itertools.product(Status.values, repeat=2)
+    if is_divergent(eu, japan)
+]
+
+
+def stale_cutoff(next_council_date: datetime.date | None, today: datetime.date) -> datetime.date:
+    """The date an item's last update must reach not to be stale.
+
+    An item is stale ("no recent update") when nothing was recorded for it in the
+    `STALE_AFTER_WEEKS` weeks before the next Council, so its owners know what to update before
+    the Council meets. With no dated Council to come, the weeks are counted back from today.
+    """
+    weeks = datetime.timedelta(weeks=settings.STALE_AFTER_WEEKS)
+    return (next_council_date or today) - weeks
+
+
+def divergent_condition():
+    """A Q matching the divergent pairs, for filters and counts in SQL (plain equality tests, so
+    any database runs it)."""
+    from django.db.models import Q
+
+    condition = Q(pk__in=[])
+    for eu, japan in DIVERGENT_PAIRS:
+        condition |= Q(eu_status=eu, japan_status=japan)
+    return condition
