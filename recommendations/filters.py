@@ -78,6 +78,12 @@ class RecommendationFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("Any organisation"),
     )
+    divergent = django_filters.ChoiceFilter(
+        label=_("EU and Japan sides"),
+        choices=[("1", _("Divergent: more than one step apart")), ("0", _("In step"))],
+        method="filter_divergent",
+        empty_label=_("Either"),
+    )
     updated_since = django_filters.DateFilter(
         label=_("Updated since"),
         method="filter_updated_since",
@@ -93,7 +99,16 @@ class RecommendationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Recommendation
-        fields = ["q", "topic", "status", "owner", "side", "organisation", "updated_since"]
+        fields = [
+            "q",
+            "topic",
+            "status",
+            "owner",
+            "side",
+            "organisation",
+            "divergent",
+            "updated_since",
+        ]
 
     def search(self, queryset, name, value):
         words = value.split()
@@ -106,6 +121,9 @@ class RecommendationFilter(django_filters.FilterSet):
                 | Q(text_ja__icontains=word)
             )
         return queryset
+
+    def filter_divergent(self, queryset, name, value):
+        return queryset.divergent(value == "1")
 
     def filter_updated_since(self, queryset, name, value):
         # A subquery rather than a join: no duplicate rows, and only public updates count.

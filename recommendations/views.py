@@ -5,11 +5,13 @@ import datetime
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from recommendations.bilateral import divergent_condition
 from recommendations.filters import RecommendationFilter
 from recommendations.models import (
     Council,
@@ -80,7 +82,12 @@ def _bars(rows, key, label, params, url=None):
 
 def home(request):
     public = Recommendation.objects.public()
-    by_status = {row["status"]: row["count"] for row in public.count_by_status()}
+    # Divergent items are counted in the same query as the statuses.
+    status_rows = public.count_by_status().annotate(
+        divergent=Count("pk", filter=divergent_condition())
+    )
+    by_status = {row["status"]: row["count"] for row in status_rows}
+    divergent = sum(row["divergent"] for row in status_rows)
     status_counts = [
         {"status": s.value, "label": s.label, "count": by_status.get(s.value, 0)} for s in Status
     ]
@@ -130,6 +137,8 @@ def home(request):
         "recommendations/home.html",
         {
             "total": total,
+            "divergent": divergent,
+            "divergent_url": _list_url(divergent="1"),
             "status_counts": status_counts,
             "topic_bars": topic_bars,
             "owner_bars": owner_bars,
