@@ -48,6 +48,9 @@ CSV_COLUMNS = [
     "latest_update",
     "latest_update_date",
     "visibility",
+    # Appended, so the columns before keep their places for those who read them by position.
+    "eu_status",
+    "japan_status",
 ]
 INTERNAL_CSV_COLUMNS = ["classification", *CSV_COLUMNS, "notes"]
 LIST_SEPARATOR = "; "
@@ -88,6 +91,8 @@ def csv_record(row: ReportRow, *, internal: bool) -> list:
         row.latest_update,
         row.latest_update_date.isoformat() if row.latest_update_date else "",
         row.latest_update_visibility,
+        row.eu_status,
+        row.japan_status,
     ]
     if internal:
         record = ["INTERNAL", *record, row.notes]
@@ -157,6 +162,8 @@ def _xlsx_columns(internal: bool) -> list[tuple[str, int, bool]]:
         (_("Co-owners"), 20, True),
         (_("Status"), 16, False),
         (_("Status since"), 12, False),
+        (_("EU side"), 16, False),
+        (_("Japan side"), 16, False),
         (_("Latest update"), 60, True),
         (_("Update date"), 12, False),
     ]
@@ -176,6 +183,8 @@ def _xlsx_values(row: ReportRow, internal: bool) -> list:
         ", ".join(owner.name for owner in row.co_owners),
         row.status_label,
         row.status_date,
+        row.eu_status_label,
+        row.japan_status_label,
         row.latest_update,
         row.latest_update_date,
     ]

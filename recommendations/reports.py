@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from recommendations.bilateral import is_divergent
 from recommendations.models import (
     Council,
     Organisation,
@@ -189,6 +190,10 @@ def report_queryset(options: ReportOptions, base: QuerySet | None = None) -> Que
         "report_status_date": Coalesce(
             Subquery(as_of_state.values("status_date")[:1]), F("status_date")
         ),
+        "report_eu_status": Coalesce(Subquery(as_of_state.values("eu_status")[:1]), F("eu_status")),
+        "report_japan_status": Coalesce(
+            Subquery(as_of_state.values("japan_status")[:1]), F("japan_status")
+        ),
         "latest_update_text": Subquery(latest.values("text")[:1]),
         "latest_update_date": Subquery(latest.values("date")[:1]),
         "latest_update_visibility": Subquery(latest.values("visibility")[:1]),
@@ -250,6 +255,20 @@ class ReportRow:
     since_status: str | None = None
     change_text: str = ""
     change_date: datetime.date | None = None
+    eu_status: str = Status.NOT_ASSESSED
+    japan_status: str = Status.NOT_ASSESSED
+
+    @property
+    def eu_status_label(self) -> str:
+        return Status(self.eu_status).label
+
+    @property
+    def japan_status_label(self) -> str:
+        return Status(self.japan_status).label
+
+    @property
+    def is_divergent(self) -> bool:
+        return is_divergent(self.eu_status, self.japan_status)
 
     @property
     def status_label(self) -> str:
@@ -298,6 +317,8 @@ def _row(recommendation: Recommendation, options: ReportOptions) -> ReportRow:
         since_status=getattr(recommendation, "since_status", None),
         change_text=getattr(recommendation, "change_text", None) or "",
         change_date=getattr(recommendation, "change_date", None),
+        eu_status=recommendation.report_eu_status,
+        japan_status=recommendation.report_japan_status,
     )
 
 
