@@ -1,0 +1,531 @@
+"""The bilateral status: each side reports, the overall status follows by the stated rule,
+divergent and stale items are flagged, and each government sets only its own side."""
+
+import datetime
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from recommendations import exports, permissions, services
+from recommendations.bilateral import derived_status, is_divergent, stale_cutoff
+from recommendations.models import ProgressUpdate, Recommendation, Side, Status
+from recommendations.reports import ReportOptions, report_rows
+from tests.factories import (
+    CouncilFactory,
+    OfficialFactory,
+    OwnerFactory,
+    ProgressUpdateFactory,
+    RecommendationFactory,
+    SuperuserFactory,
+)
+from tests.forms import form_data
+
+S = Status
+ORDER = [S.NOT_ASSESSED, S.PLANNED, S.IN_PROGRESS, S.ONGOING, S.COMPLETED, S.STALLED, S.DROPPED]
+# Row: the EU side; column: the Japan side, in ORDER. Written out by hand, so the rule in
+# bilateral.derived_status is checked against the table the README states, not against itself.
+NA, PL, IP, ON, CO, ST, DR = ORDER
+RULE_TABLE = [
+    [NA, PL, IP, IP, IP, ST, NA],
+    [PL, PL, IP, IP, IP, ST, PL],
+    [IP, IP, IP, IP, IP, ST, IP],
+    [IP, IP, IP, ON, ON, ST, ON],
+    [IP, IP, IP, ON, CO, ST, CO],
+    [ST, ST, ST, ST, ST, ST, ST],
+    [NA, PL, IP, ON, CO, ST, DR],
+]
+PAIRS = [
+    (eu, japan, RULE_TABLE[i][j]) for i, eu in enumerate(ORDER) for j, japan in enumerate(ORDER)
+]
+CHANGELIST = reverse("admin:recommendations_recommendation_changelist")
+
+
+def change_url(recommendation):
+    return reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
+
+
+def post_change_form(client, recommendation, **changes):
+    page = client.get(change_url(recommendation))
+    data = form_data(page.content.decode(), "recommendation_form")
+    data.update({name: [value] for name, value in changes.items()})
+    return client.post(change_url(recommendation), data)
+
+
+@pytest.fixture
+def dg_connect(db):
+    return OwnerFactory(code="DG-CONNECT", name="DG Connect", side=Side.EU)
+
+
+@pytest.fixture
+def meti(db):
+    return OwnerFactory(code="METI", name="METI", side=Side.JAPAN)
+
+
+@pytest.fixture
+def mic(db):
+    return OwnerFactory(code="MIC", name="MIC", side=Side.JAPAN)
+
+
+def logged_in(official):
+    client = Client()
+    client.force_login(official.user)
+    return client
+
+
+# The rule -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("eu", "japan", "overall"), PAIRS)
+def test_overall_status_follows_the_stated_rule_for_every_pair_of_sides(eu, japan, overall):
+    assert derived_status(eu, japan) == overall
+
+
+def test_the_rule_does_not_care_which_side_is_which():
+    for eu, japan, overall in PAIRS:
+        assert derived_status(japan, eu) == overall
+
+
+@pytest.mark.parametrize(
+    ("eu", "japan", "divergent"),
+    [
+        (S.COMPLETED, S.NOT_ASSESSED, True),
+        (S.NOT_ASSESSED, S.COMPLETED, True),
+        (S.ONGOING, S.PLANNED, True),
+        (S.IN_PROGRESS, S.NOT_ASSESSED, True),
+        (S.COMPLETED, S.DROPPED, True),
+        (S.STALLED, S.IN_PROGRESS, True),
+        (S.COMPLETED, S.IN_PROGRESS, False),
+        (S.ONGOING, S.COMPLETED, False),
+        (S.PLANNED, S.NOT_ASSESSED, False),
+        (S.STALLED, S.PLANNED, False),
+        (S.STALLED, S.DROPPED, False),
+        (S.NOT_ASSESSED, S.NOT_ASSESSED, False),
+    ],
+)
+def test_sides_more_than_one_step_apart_diverge(eu, japan, divergent):
+    assert is_divergent(eu, japan) is divergent
+
+
+@pytest.mark.django_db
+def test_divergent_queryset_matches_the_rule_for_every_pair():
+    for eu, japan, _overall in PAIRS:
+        RecommendationFactory(eu_status=eu, japan_status=japan)
+
+    found = set(Recommendation.objects.divergent().values_list("eu_status", "japan_status"))
+    in_step = set(Recommendation.objects.divergent(False).values_list("eu_status", "japan_status"))
+
+    assert found == {(eu, japan) for eu, japan, _o in PAIRS if is_divergent(eu, japan)}
+    assert in_step == {(eu, japan) for eu, japan, _o in PAIRS if not is_divergent(eu, japan)}
+
+
+# Setting a side ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_setting_a_side_records_who_and_when_and_moves_the_overall_status_with_an_update(meti):
+    official = OfficialFactory(owner=meti)
+    recommendation = RecommendationFactory(lead_owner=meti)
+    version = recommendation.version
+
+    update = services.set_side_status(
+        recommendation=recommendation,
+        side=Side.JAPAN,
+        status=S.IN_PROGRESS,
+        author=official.user,
+        text="Guidelines drafted.",
+        on=datetime.date(2024, 9, 1),
+    )
+
+    recommendation.refresh_from_db()
+    assert recommendation.japan_status == S.IN_PROGRESS
+    assert recommendation.japan_status_date == datetime.date(2024, 9, 1)
+    assert recommendation.japan_status_by == official.user
+    assert recommendation.eu_status == S.NOT_ASSESSED
+    assert recommendation.status == S.IN_PROGRESS
+    assert recommendation.status_date == datetime.date(2024, 9, 1)
+    assert recommendation.version == version + 1
+    assert update.status == S.IN_PROGRESS
+    assert update.text.startswith("Guidelines drafted.")
+    assert "Japan side: “In progress”." in update.text
+    assert "Overall status now “In progress”." in update.text
+
+
+@pytest.mark.django_db
+def test_a_side_change_that_leaves_the_overall_status_records_an_update_without_a_status():
+    recommendation = RecommendationFactory(
+        eu_status=S.STALLED, japan_status=S.NOT_ASSESSED, status=S.STALLED
+    )
+
+    update = services.set_side_status(
+        recommendation=recommendation, side=Side.JAPAN, status=S.PLANNED, author=None
+    )
+
+    recommendation.refresh_from_db()
+    assert recommendation.status == S.STALLED
+    assert update.status == ""
+    assert "Overall status" not in update.text
+
+
+@pytest.mark.django_db
+def test_an_override_by_the_secretariat_keeps_the_overall_status_when_a_side_moves():
+    recommendation = RecommendationFactory(
+        status=S.COMPLETED, status_override_reason="Agreed at the second Council."
+    )
+
+    services.set_side_status(
+        recommendation=recommendation, side=Side.EU, status=S.PLANNED, author=None
+    )
+
+    recommendation.refresh_from_db()
+    assert recommendation.eu_status == S.PLANNED
+    assert recommendation.status == S.COMPLETED
+
+
+@pytest.mark.django_db
+def test_history_records_every_side_change_with_its_author(meti, dg_connect):
+    eu_official = OfficialFactory(owner=dg_connect)
+    jp_official = OfficialFactory(owner=meti)
+    recommendation = RecommendationFactory(lead_owner=dg_connect, co_owners=[meti])
+
+    services.set_side_status(
+        recommendation=recommendation, side=Side.EU, status=S.COMPLETED, author=eu_official.user
+    )
+    services.set_side_status(
+        recommendation=recommendation, side=Side.JAPAN, status=S.PLANNED, author=jp_official.user
+    )
+
+    records = list(recommendation.history.order_by("history_date", "history_id"))
+    assert [(r.eu_status, r.japan_status, r.history_user) for r in records[-2:]] == [
+        (S.COMPLETED, S.NOT_ASSESSED, eu_official.user),
+        (S.COMPLETED, S.PLANNED, jp_official.user),
+    ]
+    assert records[-1].status == S.IN_PROGRESS
+
+
+@pytest.mark.django_db
+def test_an_unknown_side_or_status_is_refused_and_nothing_changes():
+    recommendation = RecommendationFactory()
+
+    with pytest.raises(services.ValidationError, match="not a side"):
+        services.set_side_status(
+            recommendation=recommendation, side="joint", status=S.PLANNED, author=None
+        )
+    with pytest.raises(services.ValidationError, match="not a known status"):
+        services.set_side_status(
+            recommendation=recommendation, side=Side.EU, status="done", author=None
+        )
+
+    recommendation.refresh_from_db()
+    assert (recommendation.eu_status, recommendation.version) == (S.NOT_ASSESSED, 1)
+    assert not ProgressUpdate.objects.exists()
+
+
+# Who may set which side --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_each_government_may_set_only_its_own_side_of_its_own_items(dg_connect, meti, mic):
+    shared = RecommendationFactory(lead_owner=dg_connect, co_owners=[meti])
+    eu_official = OfficialFactory(owner=dg_connect).user
+    meti_official = OfficialFactory(owner=meti).user
+    mic_official = OfficialFactory(owner=mic).user
+    secretariat = SuperuserFactory()
+
+    assert permissions.can_set_side(eu_official, shared, Side.EU)
+    assert not permissions.can_set_side(eu_official, shared, Side.JAPAN)
+    assert permissions.can_set_side(meti_official, shared, Side.JAPAN)
+    assert not permissions.can_set_side(meti_official, shared, Side.EU)
+    assert not permissions.can_set_side(mic_official, shared, Side.JAPAN)
+    assert permissions.can_set_side(secretariat, shared, Side.EU)
+    assert permissions.can_set_side(secretariat, shared, Side.JAPAN)
+
+
+@pytest.mark.django_db
+def test_official_cannot_set_a_side_on_an_archived_item_or_when_anonymous(meti):
+    recommendation = RecommendationFactory(lead_owner=meti, archived_at=timezone.now())
+    official = OfficialFactory(owner=meti).user
+
+    assert not permissions.can_set_side(official, recommendation, Side.JAPAN)
+    assert not permissions.can_set_side(None, recommendation, Side.JAPAN)
+
+
+@pytest.mark.django_db
+def test_japanese_official_sets_the_japan_side_in_the_admin_form(meti):
+    official = OfficialFactory(owner=meti)
+    recommendation = RecommendationFactory(lead_owner=meti)
+
+    response = post_change_form(logged_in(official), recommendation, japan_status="ongoing")
+
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.japan_status == S.ONGOING
+    assert recommendation.japan_status_by == official.user
+    assert recommendation.status == S.IN_PROGRESS
+    assert recommendation.updates.get().text.endswith("Overall status now “In progress”.")
+
+
+@pytest.mark.django_db
+def test_japanese_official_cannot_set_the_eu_side_even_by_posting_it(meti):
+    official = OfficialFactory(owner=meti)
+    recommendation = RecommendationFactory(lead_owner=meti)
+    client = logged_in(official)
+
+    page = client.get(change_url(recommendation)).content.decode()
+    assert 'name="japan_status"' in page
+    assert 'name="eu_status"' not in page
+    assert 'name="status_override_reason"' not in page
+
+    post_change_form(client, recommendation, eu_status="completed")
+
+    recommendation.refresh_from_db()
+    assert recommendation.eu_status == S.NOT_ASSESSED
+
+
+@pytest.mark.django_db
+def test_eu_official_cannot_set_the_japan_side_in_the_admin_form(dg_connect):
+    official = OfficialFactory(owner=dg_connect)
+    recommendation = RecommendationFactory(lead_owner=dg_connect)
+    client = logged_in(official)
+
+    page = client.get(change_url(recommendation)).content.decode()
+    assert 'name="eu_status"' in page
+    assert 'name="japan_status"' not in page
+
+    post_change_form(client, recommendation, japan_status="completed")
+
+    recommendation.refresh_from_db()
+    assert recommendation.japan_status == S.NOT_ASSESSED
+
+
+@pytest.mark.django_db
+def test_a_stale_form_cannot_overwrite_a_side_set_since(meti):
+    official = OfficialFactory(owner=meti)
+    recommendation = RecommendationFactory(lead_owner=meti)
+    client = logged_in(official)
+    page = client.get(change_url(recommendation))
+    data = form_data(page.content.decode(), "recommendation_form")
+    services.set_side_status(
+        recommendation=recommendation, side=Side.JAPAN, status=S.COMPLETED, author=None
+    )
+
+    data["japan_status"] = ["planned"]
+    response = client.post(change_url(recommendation), data)
+
+    assert response.status_code == 200
+    assert "Not saved" in response.content.decode()
+    recommendation.refresh_from_db()
+    assert recommendation.japan_status == S.COMPLETED
+
+
+@pytest.mark.django_db
+def test_secretariat_lifting_an_override_hands_the_status_back_to_the_sides(admin_client):
+    recommendation = RecommendationFactory(
+        eu_status=S.COMPLETED,
+        japan_status=S.COMPLETED,
+        status=S.IN_PROGRESS,
+        status_override_reason="Awaiting the Council's confirmation.",
+    )
+
+    response = post_change_form(admin_client, recommendation, status_override_reason="")
+
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.status == S.COMPLETED
+
+
+# Staleness ----------------------------------------------------------------------------------
+
+
+def test_the_stale_cutoff_counts_the_weeks_back_from_the_next_council(settings):
+    settings.STALE_AFTER_WEEKS = 8
+    today = datetime.date(2025, 3, 1)
+
+    assert stale_cutoff(datetime.date(2025, 5, 26), today) == datetime.date(2025, 3, 31)
+    assert stale_cutoff(None, today) == datetime.date(2025, 1, 4)
+
+
+@pytest.mark.django_db
+def test_items_with_no_update_in_the_weeks_before_the_next_council_are_stale(settings):
+    settings.STALE_AFTER_WEEKS = 4
+    CouncilFactory(number=2, date=datetime.date(2025, 1, 10))
+    CouncilFactory(number=3, date=datetime.date(2025, 6, 30))
+    today = datetime.date(2025, 5, 1)  # cutoff: 2 June 2025
+    old = RecommendationFactory(status_date=datetime.date(2025, 4, 1))
+    side_set = RecommendationFactory(
+        status_date=datetime.date(2025, 4, 1), eu_status_date=datetime.date(2025, 6, 2)
+    )
+    internal_note = RecommendationFactory(status_date=datetime.date(2025, 4, 1))
+    ProgressUpdateFactory(
+        recommendation=internal_note, date=datetime.date(2025, 6, 5), visibility="internal"
+    )
+
+    stale = set(Recommendation.objects.stale(today))
+    fresh = set(Recommendation.objects.stale(today, stale=False))
+
+    assert stale == {old}
+    assert fresh == {side_set, internal_note}
+
+
+@pytest.mark.django_db
+def test_an_officials_own_stale_items_come_first_in_the_admin_and_can_be_filtered(
+    settings, meti, mic
+):
+    settings.STALE_AFTER_WEEKS = 8
+    today = timezone.localdate()
+    CouncilFactory(number=5, date=today + datetime.timedelta(days=30))  # cutoff: 26 days ago
+    official = OfficialFactory(owner=meti)
+    recent = today - datetime.timedelta(days=3)
+    long_ago = today - datetime.timedelta(days=100)
+    own_fresh = RecommendationFactory(lead_owner=meti, status_date=recent, sequence=1)
+    others_stale = RecommendationFactory(lead_owner=mic, status_date=long_ago, sequence=2)
+    own_stale = RecommendationFactory(
+        topic=own_fresh.topic, lead_owner=mic, co_owners=[meti], status_date=long_ago, sequence=3
+    )
+    client = logged_in(official)
+
+    listed = list(client.get(CHANGELIST).context["cl"].result_list)
+    filtered = set(client.get(CHANGELIST, {"stale": "1"}).context["cl"].result_list)
+
+    assert listed[0] == own_stale
+    assert set(listed) == {own_fresh, others_stale, own_stale}
+    assert filtered == {others_stale, own_stale}
+
+
+# Showing it ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_recommendation_page_shows_both_sides_and_flags_divergence(client):
+    recommendation = RecommendationFactory(
+        eu_status=S.COMPLETED,
+        eu_status_date=datetime.date(2024, 10, 1),
+        japan_status=S.NOT_ASSESSED,
+        status=S.IN_PROGRESS,
+    )
+
+    content = client.get(recommendation.get_absolute_url()).content.decode()
+
+    assert "EU side" in content and "Japan side" in content
+    assert "since Oct. 1, 2024" in content
+    assert "The EU and Japan sides diverge" in content
+
+
+@pytest.mark.django_db
+def test_recommendation_page_does_not_flag_sides_in_step(client):
+    recommendation = RecommendationFactory(eu_status=S.COMPLETED, japan_status=S.IN_PROGRESS)
+
+    content = client.get(recommendation.get_absolute_url()).content.decode()
+
+    assert "diverge" not in content
+
+
+@pytest.mark.django_db
+def test_public_list_filters_divergent_items_and_shows_sides(client):
+    divergent = RecommendationFactory(eu_status=S.COMPLETED, japan_status=S.NOT_ASSESSED)
+    in_step = RecommendationFactory(eu_status=S.PLANNED, japan_status=S.PLANNED)
+    url = reverse("recommendations:list")
+
+    only_divergent = client.get(url, {"divergent": "1"})
+    only_in_step = client.get(url, {"divergent": "0"})
+
+    assert list(only_divergent.context["page"]) == [divergent]
+    assert list(only_in_step.context["page"]) == [in_step]
+    assert "Sides diverge" in only_divergent.content.decode()
+    assert client.get(url, {"divergent": "maybe"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_admin_filters_divergent_items(admin_client):
+    divergent = RecommendationFactory(eu_status=S.ONGOING, japan_status=S.PLANNED)
+    RecommendationFactory()
+
+    result = admin_client.get(CHANGELIST, {"divergent": "1"}).context["cl"].result_list
+
+    assert list(result) == [divergent]
+
+
+@pytest.mark.django_db
+def test_dashboard_counts_divergent_items_and_links_to_them(client):
+    RecommendationFactory.create_batch(2, eu_status=S.COMPLETED, japan_status=S.NOT_ASSESSED)
+    RecommendationFactory(
+        eu_status=S.COMPLETED, japan_status=S.NOT_ASSESSED, archived_at=timezone.now()
+    )
+    RecommendationFactory()
+
+    content = client.get(reverse("recommendations:home")).content.decode()
+
+    assert "2 recommendations whose EU and Japan sides diverge" in content
+    assert "?divergent=1" in content
+
+
+@pytest.mark.django_db
+def test_report_csv_appends_both_sides_after_the_required_columns():
+    RecommendationFactory(reference="AI-1", eu_status=S.COMPLETED, japan_status=S.PLANNED)
+    target = io.StringIO()
+
+    exports.write_csv(
+        report_rows(ReportOptions(as_of=timezone.localdate())), target, internal=False
+    )
+
+    header, row = target.getvalue().lstrip("\ufeff").splitlines()
+    assert header.startswith(
+        "reference,topic,recommendation,organisations,owner,co_owners,status,status_date,"
+        "latest_update"
+    )
+    assert header.endswith(",eu_status,japan_status")
+    assert row.endswith(",completed,planned")
+
+
+@pytest.mark.django_db
+def test_report_shows_the_sides_as_they_stood_on_the_report_date():
+    recommendation = RecommendationFactory()
+    services.set_side_status(
+        recommendation=recommendation, side=Side.EU, status=S.COMPLETED, author=None
+    )
+    past = timezone.localdate() - datetime.timedelta(days=400)
+    recommendation.history.update(history_date=timezone.now() - datetime.timedelta(days=500))
+    latest = recommendation.history.order_by("-history_id").first()
+    latest.history_date = timezone.now()
+    latest.save()
+
+    then = next(report_rows(ReportOptions(as_of=past)))
+    now = next(report_rows(ReportOptions(as_of=timezone.localdate())))
+
+    assert then.eu_status == S.NOT_ASSESSED
+    assert now.eu_status == S.COMPLETED
+
+
+@pytest.mark.django_db
+def test_report_page_has_side_columns(client):
+    RecommendationFactory(eu_status=S.COMPLETED, japan_status=S.NOT_ASSESSED)
+
+    content = client.get(reverse("recommendations:report")).content.decode()
+
+    assert "EU side" in content and "Japan side" in content
+    assert "Sides diverge" in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [2, 30])
+def test_pages_with_sides_run_the_same_queries_whatever_the_rows(
+    client, django_assert_num_queries, rows
+):
+    for recommendation in RecommendationFactory.create_batch(
+        rows, eu_status=S.COMPLETED, japan_status=S.PLANNED
+    ):
+        ProgressUpdateFactory(recommendation=recommendation)
+    one = Recommendation.objects.first()
+
+    # count; page; organisations of the page; topic, owner and organisation choices for the
+    # form — the sides are columns of the row, divergence a WHERE clause
+    with django_assert_num_queries(6):
+        client.get(reverse("recommendations:list"), {"divergent": "1"})
+    # As test_pages less the "changed since the last Council" count (no Council here):
+    # divergence is counted in the statuses' own query.
+    with django_assert_num_queries(7):
+        client.get(reverse("recommendations:home"))
+    with django_assert_num_queries(5):  # the page, its owners, organisations, sub-items, updates
+        client.get(one.get_absolute_url())
