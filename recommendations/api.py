@@ -11,8 +11,7 @@ numbers the report itself uses, never by database ids.
 import datetime
 import hashlib
 
-from django.db.models import F, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, F, Max, OuterRef, Subquery, When
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -284,7 +283,8 @@ AS_OF = OpenApiParameter(
     "as_of",
     OpenApiTypes.DATE,
     description="Statuses as they stood at the end of this day (YYYY-MM-DD, not in the "
-    "future), read from the recorded history. Items added after that day are left out.",
+    "future), read from the recorded history. Items added after that day are left out. The "
+    "other filters select by present values, as on the list page.",
 )
 
 
@@ -332,7 +332,12 @@ class RecommendationViewSet(ReadOnlyViewSet):
         ).order_by("-history_date", "-history_id")
 
         def then(field):
-            return Coalesce(Subquery(recorded.values(field)[:1]), F(field))
+            # A side's date is empty until it reports, so "no history" is told by Exists, not
+            # by a NULL; an item without any recorded history shows its present values.
+            return Case(
+                When(Exists(recorded), then=Subquery(recorded.values(field)[:1])),
+                default=F(field),
+            )
 
         return queryset.annotate(
             api_status=F("report_status"),
