@@ -62,6 +62,8 @@ PAGES = [
     Page("organisation page", "/organisations/{organisation}/"),
     Page("feed /feed/", "/feed/"),
     Page("admin changelist", "/admin/recommendations/recommendation/", admin=True),
+    Page("API recommendations", "/api/recommendations/"),
+    Page("API updates", "/api/updates/"),
     Page("report page /report/", "/report/"),
     Page("export list CSV", "/recommendations/export.csv", export=True),
     Page("export list XLSX", "/recommendations/export.xlsx", export=True),
