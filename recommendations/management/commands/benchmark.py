@@ -253,7 +253,7 @@ class Command(BaseCommand):
         if settings.DEBUG:
             self.stderr.write("DEBUG is on: numbers will be slower than production's.")
 
-        with throwaway_database(self.stdout) as name:
+        with throwaway_database() as name:
             self.stdout.write(f"Throw-away database: {name}")
             results = self.measure_all(pages, sizes, updates_per_item, repeat, budget, seed)
         self.print_table(results)
@@ -403,9 +403,6 @@ def summary(results, sizes):
 
 class throwaway_database:
     """Point the default connection at a new, migrated database for the block, then drop it."""
-
-    def __init__(self, stdout):
-        self.stdout = stdout
 
     def __enter__(self):
         self.original_name = connection.settings_dict["NAME"]
