@@ -152,6 +152,10 @@ class RecommendationSerializer(serializers.ModelSerializer):
         source="api_japan_status_date", read_only=True, allow_null=True
     )
 
+    status_set_by_secretariat = serializers.SerializerMethodField(
+        help_text="The secretariat set the overall status; otherwise it follows from the two "
+        "sides by the stated rule."
+    )
     divergent = serializers.SerializerMethodField(
         help_text="The two sides are more than one step apart (one completed, the other not "
         "started, say)."
@@ -181,12 +185,17 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "eu_status_date",
             "japan_status",
             "japan_status_date",
+            "status_set_by_secretariat",
             "divergent",
             "target_council",
         ]
 
     def get_html_url(self, recommendation) -> str:
         return self.context["request"].build_absolute_uri(recommendation.get_absolute_url())
+
+    def get_status_set_by_secretariat(self, recommendation) -> bool:
+        # Whether there is a reason, as the public page says; the reason itself stays internal.
+        return bool((recommendation.api_override_reason or "").strip())
 
     def get_divergent(self, recommendation) -> bool:
         return is_divergent(recommendation.api_eu_status, recommendation.api_japan_status)
@@ -324,6 +333,7 @@ class RecommendationViewSet(ReadOnlyViewSet):
                 api_eu_status_date=F("eu_status_date"),
                 api_japan_status=F("japan_status"),
                 api_japan_status_date=F("japan_status_date"),
+                api_override_reason=F("status_override_reason"),
             )
         # The report's as-of queryset: statuses from the history, items not yet added left out.
         queryset = report_queryset(ReportOptions(as_of=as_of), base=queryset)
@@ -346,6 +356,7 @@ class RecommendationViewSet(ReadOnlyViewSet):
             api_eu_status_date=then("eu_status_date"),
             api_japan_status=then("japan_status"),
             api_japan_status_date=then("japan_status_date"),
+            api_override_reason=then("status_override_reason"),
         ).with_api_relations()
 
     def _as_of(self) -> datetime.date | None:

@@ -139,7 +139,19 @@ def test_sides_of_a_recommendation_show_their_statuses_and_dates(client, tracker
     assert item["japan_status"] == Status.NOT_ASSESSED
     assert item["japan_status_date"] is None
     assert item["divergent"] is True
+    assert item["status_set_by_secretariat"] is False
     assert client.get("/api/recommendations/SEMI-1/").json()["divergent"] is False
+
+
+def test_overridden_status_is_flagged_but_the_secretariats_reason_stays_internal(client, tracker):
+    Recommendation.objects.filter(reference="SEMI-1").update(
+        status=Status.STALLED, status_override_reason=INTERNAL_NOTE
+    )
+
+    response = client.get("/api/recommendations/SEMI-1/")
+    assert response.json()["status"] == Status.STALLED
+    assert response.json()["status_set_by_secretariat"] is True
+    assert INTERNAL_NOTE not in response.content.decode()
 
 
 def test_divergent_filter_of_the_list_page_works_in_the_api(client, tracker):
@@ -506,3 +518,16 @@ def test_api_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(queries):
         response = client.get(address.format(today=timezone.localdate().isoformat()))
     assert response.status_code == 200
+
+
+def test_head_request_gets_the_same_validators_without_a_body(client, tracker):
+    get = client.get("/api/recommendations/")
+    head = client.head("/api/recommendations/")
+
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["ETag"] == get["ETag"]
+    assert (
+        client.head("/api/recommendations/", headers={"If-None-Match": get["ETag"]}).status_code
+        == 304
+    )
