@@ -468,6 +468,33 @@ router.register("councils", CouncilViewSet, basename="council")
 router.register("updates", ProgressUpdateViewSet, basename="update")
 
 
+def document_conditional_get(result, generator, request, public):
+    """drf-spectacular hook: every read answers with an ETag (Last-Modified where the data has
+    timestamps) and may answer 304, which views alone cannot declare."""
+    for path_item in result.get("paths", {}).values():
+        operation = path_item.get("get")
+        if operation is None or "200" not in operation.get("responses", {}):
+            continue
+        ok = operation["responses"]["200"]
+        ok["headers"] = {
+            "ETag": {
+                "schema": {"type": "string"},
+                "required": True,
+                "description": "A hash of the body: send it back in If-None-Match.",
+            },
+            "Last-Modified": {
+                "schema": {"type": "string"},
+                "description": "Recommendations and updates only: the latest recorded change "
+                "of the public data.",
+            },
+        }
+        operation["responses"]["304"] = {
+            "description": "Not modified since the ETag (If-None-Match) or date "
+            "(If-Modified-Since) sent: no body."
+        }
+    return result
+
+
 def not_found(request):
     """Any other address under /api/ answers in JSON too, not with the site's HTML page."""
     return JsonResponse({"detail": "There is no API resource at this address."}, status=404)
