@@ -567,7 +567,16 @@ class ProgressUpdate(models.Model):
                 condition=Q(visibility__in=Visibility.values), name="update_visibility_valid"
             ),
         ]
-        indexes = [models.Index(fields=["visibility", "-date"], name="update_visibility_date")]
+        indexes = [
+            models.Index(fields=["visibility", "-date"], name="update_visibility_date"),
+            # An item's own updates, newest first: the "latest update" subqueries of the list,
+            # the admin, the report and the exports. Without it SQLite (no statistics) answers
+            # them from the index above and walks every public update for each row.
+            models.Index(
+                fields=["recommendation", "-date", "-created_at"],
+                name="update_recommendation_date",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.recommendation.reference} {self.date}"
