@@ -185,6 +185,14 @@ def _summary(recommendations, **params):
     return _bar("", by_status, params) if by_status else None
 
 
+def _page(request, recommendations):
+    """One page of a topic's or an organisation's items, as the list pages them: a topic can
+    hold hundreds, and rendering them all grew with the data. The pk breaks ties so that no
+    item falls between two pages."""
+    ordered = recommendations.order_by("topic__position", "sequence", "pk")
+    return Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 def organisation(request, slug):
     try:
         organisation = Organisation.objects.get(slug=slug)
@@ -198,7 +206,11 @@ def organisation(request, slug):
     return render(
         request,
         "recommendations/organisation.html",
-        {"organisation": organisation, "recommendations": recommendations, "summary": summary},
+        {
+            "organisation": organisation,
+            "page": _page(request, recommendations),
+            "summary": summary,
+        },
     )
 
 
@@ -212,7 +224,7 @@ def topic(request, code):
     return render(
         request,
         "recommendations/topic.html",
-        {"topic": topic, "recommendations": recommendations, "summary": summary},
+        {"topic": topic, "page": _page(request, recommendations), "summary": summary},
     )
 
 

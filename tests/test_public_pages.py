@@ -96,8 +96,35 @@ def test_organisation_and_topic_pages_run_the_same_queries_whatever_the_rows(
         recommendation = RecommendationFactory(topic=topic, organisations=[organisation])
         ProgressUpdateFactory(recommendation=recommendation)
 
-    # organisation or topic; status counts; recommendations; their organisations
-    with django_assert_num_queries(4):
+    # organisation or topic; status counts; the page's count; its recommendations; their
+    # organisations
+    with django_assert_num_queries(5):
         client.get(organisation.get_absolute_url())
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(topic.get_absolute_url())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [30, 60])
+def test_topic_and_organisation_pages_show_25_items_a_page_with_the_rest_on_page_two(
+    client, django_assert_num_queries, rows
+):
+    topic = TopicFactory()
+    organisation = OrganisationFactory()
+    items = [
+        RecommendationFactory(topic=topic, organisations=[organisation], sequence=n)
+        for n in range(1, rows + 1)
+    ]
+
+    for url in [topic.get_absolute_url(), organisation.get_absolute_url()]:
+        first = client.get(url).content.decode()
+        with django_assert_num_queries(5):
+            second = client.get(url, {"page": 2}).content.decode()
+
+        assert items[0].get_absolute_url() + '"' in first
+        assert items[25].get_absolute_url() + '"' not in first
+        assert 'rel="next" href="?page=2"' in first
+        assert items[25].get_absolute_url() + '"' in second
+        assert items[0].get_absolute_url() + '"' not in second
+        assert 'rel="prev" href="?page=1"' in second
+        assert f"Page 2 of {(rows + 24) // 25}" in second
