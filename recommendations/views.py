@@ -5,17 +5,17 @@ import datetime
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from recommendations.bilateral import divergent_condition
+from recommendations import dashboard
 from recommendations.filters import RecommendationFilter
 from recommendations.models import (
     Council,
     Organisation,
+    Owner,
     ProgressUpdate,
     Recommendation,
     Side,
@@ -80,12 +80,27 @@ def _bars(rows, key, label, params, url=None):
     ]
 
 
+def _label_rows(count_rows, key, objects, fields):
+    """Counts by a related row's id, given that row's `fields` as `key__field` (the shape of
+    `count_by_status` over a relation), in the order of `objects`. The counts come from the
+    cache; labels are read fresh, so a renamed topic or owner shows at once."""
+    position = {obj.pk: index for index, obj in enumerate(objects)}
+    by_pk = {obj.pk: obj for obj in objects}
+    rows = []
+    for row in sorted(
+        (row for row in count_rows if row[f"{key}_id"] in by_pk),
+        key=lambda row: position[row[f"{key}_id"]],
+    ):
+        obj = by_pk[row[f"{key}_id"]]
+        labelled = {f"{key}__{field}": getattr(obj, field) for field in fields}
+        rows.append({**labelled, "status": row["status"], "count": row["count"]})
+    return rows
+
+
 def home(request):
-    public = Recommendation.objects.public()
-    # Divergent items are counted in the same query as the statuses.
-    status_rows = public.count_by_status().annotate(
-        divergent=Count("pk", filter=divergent_condition())
-    )
+    next_council, last_council = Council.objects.next_and_last(timezone.localdate())
+    counts = dashboard.counts(last_council.date if last_council else None)
+    status_rows = counts["by_status"]
     by_status = {row["status"]: row["count"] for row in status_rows}
     divergent = sum(row["divergent"] for row in status_rows)
     status_counts = [
@@ -93,9 +108,9 @@ def home(request):
     ]
     total = sum(by_status.values())
 
-    topic_rows = public.count_by_status(
-        "topic__code", "topic__name", "topic__name_ja", "topic__position"
-    ).order_by("topic__position")
+    topic_rows = _label_rows(
+        counts["by_topic"], "topic", list(Topic.objects.all()), ["code", "name", "name_ja"]
+    )
     topic_bars = _bars(
         topic_rows,
         "topic__code",
@@ -103,16 +118,27 @@ def home(request):
         params=lambda r: {"topic": r["topic__code"]},
         url=lambda r: reverse("recommendations:topic", args=[r["topic__code"]]),
     )
-    owner_rows = public.count_by_status(
-        "lead_owner__code", "lead_owner__name", "lead_owner__side"
-    ).order_by("lead_owner__side", "lead_owner__code")
+    owner_rows = _label_rows(
+        counts["by_owner"],
+        "lead_owner",
+        list(Owner.objects.order_by("side", "code")),
+        ["code", "name", "side"],
+    )
     owner_bars = _bars(
         owner_rows,
         "lead_owner__code",
         label=lambda r: r["lead_owner__name"],
         params=lambda r: {"owner": r["lead_owner__code"]},
     )
-    side_rows = public.count_by_status("lead_owner__side").order_by("lead_owner__side")
+    # Each side's counts are its owners' (owner_rows come ordered by side).
+    by_side = {}
+    for row in owner_rows:
+        slot = (row["lead_owner__side"], row["status"])
+        by_side[slot] = by_side.get(slot, 0) + row["count"]
+    side_rows = [
+        {"lead_owner__side": side, "status": status, "count": count}
+        for (side, status), count in by_side.items()
+    ]
     side_bars = _bars(
         side_rows,
         "lead_owner__side",
@@ -120,11 +146,9 @@ def home(request):
         params=lambda r: {"side": r["lead_owner__side"]},
     )
 
-    next_council, last_council = Council.objects.next_and_last(timezone.localdate())
-    changed_since_last = None
+    changed_since_last = counts["changed_since"]
     updated_since_url = None
     if last_council is not None:
-        changed_since_last = public.filter(status_date__gt=last_council.date).count()
         updated_since_url = _list_url(
             updated_since=(last_council.date + datetime.timedelta(days=1)).isoformat(),
             ordering="-last_update",

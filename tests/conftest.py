@@ -1,6 +1,7 @@
 import django.test
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import translation
 
@@ -14,6 +15,15 @@ def english_outside_requests():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a count cached by one test must not answer the
+    next one's request."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 class Client(django.test.Client):

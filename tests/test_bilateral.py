@@ -525,7 +525,7 @@ def test_pages_with_sides_run_the_same_queries_whatever_the_rows(
         client.get(reverse("recommendations:list"), {"divergent": "1"})
     # As test_pages less the "changed since the last Council" count (no Council here):
     # divergence is counted in the statuses' own query.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         client.get(reverse("recommendations:home"))
     with django_assert_num_queries(5):  # the page, its owners, organisations, sub-items, updates
         client.get(one.get_absolute_url())

@@ -4,9 +4,11 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from recommendations.models import ProgressUpdate, Visibility
-from tests.factories import ProgressUpdateFactory, RecommendationFactory
+from recommendations import services
+from recommendations.models import ProgressUpdate, Status, Visibility
+from tests.factories import ProgressUpdateFactory, RecommendationFactory, TopicFactory
 
+HOME = reverse("recommendations:home")
 CHANGELIST = reverse("admin:recommendations_recommendation_changelist")
 # `last_update` is the ninth column of the changelist; `o=-9` sorts by it, newest first.
 BY_LAST_UPDATE_NEWEST_FIRST = {"o": "-9"}
@@ -44,3 +46,54 @@ def test_admin_last_update_is_each_items_newest_update_internal_ones_included(ad
     assert dated == [(busy.pk, "2024-09-01"), (quiet.pk, "2024-06-01")]
     assert never.pk in {row.pk for row in rows}
     assert "Sept. 1, 2024" in response.content.decode()
+
+
+def status_counts(response):
+    return {item["status"]: item["count"] for item in response.context["status_counts"]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [3, 40])
+def test_dashboard_counts_are_cached_so_the_next_request_runs_fewer_queries(
+    client, django_assert_num_queries, rows
+):
+    RecommendationFactory.create_batch(rows, status=Status.PLANNED)
+    client.get(HOME)
+
+    # data version; Councils; topics; owners; latest updates; organisations — the four count
+    # queries are answered from the cache
+    with django_assert_num_queries(6):
+        response = client.get(HOME)
+
+    assert status_counts(response)[Status.PLANNED] == rows
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_a_status_change_on_the_next_request(client):
+    item = RecommendationFactory(status=Status.PLANNED)
+    RecommendationFactory(status=Status.PLANNED)
+    assert status_counts(client.get(HOME))[Status.PLANNED] == 2
+
+    services.change_status(recommendation=item, status=Status.COMPLETED, author=None)
+    response = client.get(HOME)
+
+    counts = status_counts(response)
+    assert counts[Status.PLANNED] == 1
+    assert counts[Status.COMPLETED] == 1
+
+
+@pytest.mark.django_db
+def test_dashboard_drops_an_archived_item_and_shows_a_renamed_topic_at_once(client):
+    topic = TopicFactory(name="Data spaces")
+    item = RecommendationFactory(topic=topic, status=Status.PLANNED)
+    RecommendationFactory(topic=topic, status=Status.PLANNED)
+    assert status_counts(client.get(HOME))[Status.PLANNED] == 2
+
+    services.archive(recommendations=[item], author=None)
+    topic.name = "Trusted data spaces"
+    topic.save()
+    response = client.get(HOME)
+
+    assert status_counts(response)[Status.PLANNED] == 1
+    assert "Trusted data spaces" in response.content.decode()
+    assert "Data spaces<" not in response.content.decode()

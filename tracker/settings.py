@@ -143,6 +143,16 @@ DATABASES = {
     )
 }
 
+# The dashboard's counts are cached (recommendations/dashboard.py). Each process keeps its own
+# copy by default; CACHE_BACKEND and CACHE_LOCATION choose a shared one (e.g.
+# django.core.cache.backends.redis.RedisCache and redis://host:6379) for many workers.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", ""),
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
