@@ -41,6 +41,20 @@ def client():
     return Client()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per test module, closed when its tests are done: Playwright's sync API allows
+    one instance per thread at a time."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture
 def secretariat_user(db):
     return SuperuserFactory()

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from recommendations.models import Side, Status, Visibility
+from tests.browser import open_page
 from tests.factories import (
     OrganisationFactory,
     OwnerFactory,
@@ -18,42 +19,14 @@ from tests.factories import (
 )
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 INTERNAL_NOTE = "INTERNAL-NOTE-BROWSER-3141"
 INTERNAL_UPDATE = "INTERNAL-UPDATE-BROWSER-2718"
 
 
-# One browser for all the tests of this module, closed when they are done: Playwright's sync API
-# allows one instance per thread, and other modules start their own.
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser, live_server, request):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    # Content Security Policy violations and failed loads show up as console errors.
-    page.console_errors = []
-    page.on(
-        "console",
-        lambda message: message.type == "error" and page.console_errors.append(message.text),
-    )
+    page = open_page(browser, live_server.url, timeout=10_000, locale="en-GB")
+    context = page.context
     yield page
     report = getattr(request.node, "report_call", None)
     if report is None or report.failed:

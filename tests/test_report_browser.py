@@ -4,36 +4,18 @@ past date on /report/, see the report for it, download it, all under the Content
 import datetime
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from recommendations.models import Status
+from tests.browser import open_page
 from tests.factories import CouncilFactory, TopicFactory
 from tests.test_report import change, recorded_on
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    # A style or script the Content Security Policy blocks shows up as a console error.
-    page.console_errors = []
-    page.on(
-        "console",
-        lambda message: message.type == "error" and page.console_errors.append(message.text),
-    )
+    page = open_page(browser, live_server.url, accept_downloads=True)
+    context = page.context
     yield page
     context.close()
 

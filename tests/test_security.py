@@ -17,6 +17,7 @@ from playwright.sync_api import sync_playwright
 
 from recommendations import services
 from recommendations.models import ProgressUpdate
+from tests.browser import launch
 from tests.factories import (
     OfficialFactory,
     OwnerFactory,
@@ -195,11 +196,7 @@ def walk_through_the_admin(base_url, official, secretariat, recommendation, viol
     """An official logs in, edits and saves a recommendation and opens the import page; the
     secretariat opens the richer form and the history. Policy violations are collected."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-        )
+        browser = launch(playwright)
         try:
             page = browser.new_page(base_url=base_url)
             page.on(
