@@ -418,6 +418,8 @@ class Summary:
 class TopicSection:
     topic: Topic
     rows: list[ReportRow] = field(default_factory=list)
+    # A topic the PDF goes on with in its next part, under the heading again.
+    continued: bool = False
 
 
 @dataclass

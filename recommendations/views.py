@@ -312,8 +312,7 @@ def report_pdf(request):
     options, error = _report_options(request)
     if error:
         return error
-    report = reports.build_report(options)
-    return exports.pdf_response(report, name=exports.filename(options, "pdf"))
+    return exports.pdf_response(options, name=exports.filename(options, "pdf"))
 
 
 def report_xlsx(request):

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from recommendations import exports
 from recommendations.models import Recommendation, Status, Visibility
-from recommendations.reports import ReportOptions, build_report, report_rows
+from recommendations.reports import ReportOptions, report_rows
 from tests.factories import (
     OrganisationFactory,
     OwnerFactory,
@@ -50,7 +50,7 @@ def xlsx_book(options, base=None):
 
 def pdf_text(options) -> str:
     target = io.BytesIO()
-    exports.write_pdf(build_report(options), target)
+    exports.write_pdf(options, target)
     target.seek(0)
     return "\n".join(page.extract_text() for page in PdfReader(target).pages)
 
@@ -242,7 +242,7 @@ def test_internal_pdf_is_marked_on_every_page(workshop):
             APRIL_1, topic=workshop.topic, reference=f"AI-{index + 10}", number=str(index + 10)
         )
     target = io.BytesIO()
-    exports.write_pdf(build_report(ReportOptions(as_of=JUNE_1, internal=True)), target)
+    exports.write_pdf(ReportOptions(as_of=JUNE_1, internal=True), target)
 
     pages = PdfReader(io.BytesIO(target.getvalue())).pages
 
@@ -250,6 +250,31 @@ def test_internal_pdf_is_marked_on_every_page(workshop):
     assert all("INTERNAL – officials only" in page.extract_text() for page in pages)
     words = " ".join(" ".join(page.extract_text() for page in pages).split())
     assert "Ask METI for the <b>timeline</b>." in words
+
+
+def test_pdf_printed_in_parts_holds_every_reference_once_in_report_order(workshop, monkeypatch):
+    # Parts of 3 rows: the first topic fills the first part, the second's 8 rows span three.
+    monkeypatch.setattr(exports, "PDF_CHUNK_ROWS", 3)
+    second = TopicFactory(code="DATA", name="Data flows", position=2)
+    for index in range(8):
+        recorded_on(APRIL_1, topic=second, reference=f"DF-{index + 1}", number=str(index + 1))
+    target = io.BytesIO()
+    exports.write_pdf(ReportOptions(as_of=JUNE_1, since=APRIL_1, internal=True), target)
+    pages = PdfReader(io.BytesIO(target.getvalue())).pages
+    text = "\n".join(page.extract_text() for page in pages)
+
+    expected = ["AI-1", "AI-2", "AI-3", *(f"DF-{index}" for index in range(1, 9))]
+    found = re.findall(r"^((?:AI|DF)-\d+) ", text, flags=re.MULTILINE)
+    # The changes table lists AI-1 once before the rows; each row then appears once, in order.
+    assert found == ["AI-1", *expected]
+    # The first part ends with AI-3, the last of its topic: the next starts on a new topic.
+    assert "Data flows (continued)" in text
+    assert "Artificial Intelligence (continued)" not in text
+    assert "DIGITAL PARTNERSHIP" in pages[0].extract_text()
+    assert all("INTERNAL – officials only" in page.extract_text() for page in pages)
+    # Pages numbered across the parts, as one document.
+    assert f"{len(pages)} / {len(pages)}" in pages[-1].extract_text()
+    assert f"1 / {len(pages)}" in pages[0].extract_text()
 
 
 def test_csv_xlsx_and_pdf_hold_the_same_references_and_statuses(workshop):

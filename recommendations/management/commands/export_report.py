@@ -57,11 +57,10 @@ class Command(BaseCommand):
         elif format == "xlsx":
             with open(output, "wb") as target:
                 exports.write_xlsx(options, target)
+        elif format == "pdf":
+            with open(output, "wb") as target:
+                exports.write_pdf(options, target)
         else:
             report = reports.build_report(options)
-            if format == "pdf":
-                with open(output, "wb") as target:
-                    exports.write_pdf(report, target)
-            else:
-                with open(output, "w", encoding="utf-8") as target:
-                    target.write(exports.render_standalone_html(report))
+            with open(output, "w", encoding="utf-8") as target:
+                target.write(exports.render_standalone_html(report))
