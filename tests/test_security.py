@@ -136,10 +136,15 @@ def test_the_admin_refuses_a_javascript_evidence_link(admin_client):
 
 def run_manage(*args, **env):
     """manage.py in a fresh process with exactly the production environment given."""
+    return run_python("manage.py", *args, **env)
+
+
+def run_python(*args, **env):
+    """Python in a fresh process in the project folder, with exactly the environment given."""
     keep = {"PATH", "HOME", "LANG", "TMPDIR", "DATABASE_URL", "VIRTUAL_ENV"}
     environment = {k: v for k, v in os.environ.items() if k in keep} | env
-    return subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
-        [sys.executable, "manage.py", *args],
+    return subprocess.run(  # noqa: S603 - our own code, fixed arguments
+        [sys.executable, *args],
         cwd=settings.BASE_DIR,
         env=environment,
         capture_output=True,
@@ -172,16 +177,26 @@ def test_check_deploy_reports_no_warnings_under_production_settings():
     ],
 )
 def test_production_refuses_to_start_without_secret_key_or_allowed_hosts(env, message):
-    result = run_manage("check", DEBUG="0", **env)
+    result = run_python("-c", "import tracker.wsgi", DEBUG="0", **env)
 
     assert result.returncode != 0
     assert message in result.stderr
 
 
-def test_local_development_starts_without_production_variables():
-    result = run_manage("check", DEBUG="true")
+@pytest.mark.parametrize("debug", [{}, {"DEBUG": "true"}, {"DEBUG": "0"}])
+def test_management_commands_run_on_a_fresh_checkout_without_production_variables(debug):
+    result = run_manage("check", **debug)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_flags_the_development_key_when_none_is_set():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", DEBUG="0", ALLOWED_HOSTS="example.org"
+    )
+
+    assert result.returncode != 0
+    assert "security.W009" in result.stdout + result.stderr
 
 
 @pytest.fixture

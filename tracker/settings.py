@@ -50,17 +50,21 @@ def env_int(name: str, default: int) -> int:
 
 DEBUG = env_bool("DEBUG", False)
 
+# What a production server (DEBUG off) must be given. Management commands still run without it,
+# so a fresh checkout can check and migrate; tracker/wsgi.py refuses to serve until it is set.
+MISSING_FOR_PRODUCTION = []
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
+        MISSING_FOR_PRODUCTION.append(
             "SECRET_KEY must be set when DEBUG is off (set DEBUG=true for local development)."
         )
-    # Only ever used with DEBUG on, on a developer's machine.
+    # Never served with DEBUG off (see above); `check --deploy` also reports it as insecure.
     SECRET_KEY = "django-insecure-development-key-not-for-production"  # noqa: S105
 
 if not DEBUG and not env_list("ALLOWED_HOSTS", []):
-    raise ImproperlyConfigured(
+    MISSING_FOR_PRODUCTION.append(
         "ALLOWED_HOSTS must be set when DEBUG is off: the host names the tracker is served "
         "under, comma-separated (e.g. ALLOWED_HOSTS=tracker.example.org)."
     )
