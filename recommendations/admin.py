@@ -1,4 +1,5 @@
 import base64
+import copy
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,7 +16,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations import exports, imports, permissions, services
-from recommendations.bilateral import SIDE_FIELDS, stale_cutoff
+from recommendations.bilateral import SIDE_FIELDS, OverrideNeedsReason, resolve, stale_cutoff
 from recommendations.models import (
     Council,
     Official,
@@ -23,6 +24,7 @@ from recommendations.models import (
     Owner,
     ProgressUpdate,
     Recommendation,
+    Side,
     Status,
     Topic,
     Visibility,
@@ -72,10 +74,13 @@ class TimelineInline(admin.TabularInline):
 
 
 class NewUpdateInline(admin.StackedInline):
+    """New updates. Statuses are set in the form's status fields, not here: written together,
+    the status change and the update are recorded as one entry."""
+
     model = ProgressUpdate
     verbose_name = _("new progress update")
     verbose_name_plural = _("add progress updates")
-    fields = ["date", "text", "status", "visibility", "evidence_url"]
+    fields = ["date", "text", "visibility", "evidence_url"]
     extra = 1
     can_delete = False
     formfield_overrides = URL_FIELDS
@@ -93,8 +98,22 @@ class NewUpdateInline(admin.StackedInline):
         return self.has_add_permission(request, obj)
 
 
+STATUS_TARGET_LABELS = {
+    permissions.OVERALL: _("Overall status (overrides the sides; give a reason)"),
+    Side.EU: _("EU side"),
+    Side.JAPAN: _("Japan side"),
+}
+
+
 class ChangeStatusForm(forms.Form):
+    target = forms.ChoiceField(label=_("Status to set"))
     status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    reason = forms.CharField(
+        label=_("Reason for overriding the sides"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Internal. Needed to set the overall status by hand."),
+    )
     text = forms.CharField(
         label=_("Progress update"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -104,6 +123,30 @@ class ChangeStatusForm(forms.Form):
     visibility = forms.ChoiceField(
         label=_("Visibility"), choices=Visibility.choices, initial=Visibility.PUBLIC
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An official sets their own side only; the overall status follows from the sides.
+        targets = permissions.status_targets(user)
+        self.fields["target"].choices = [(t, STATUS_TARGET_LABELS[t]) for t in targets]
+        self.fields["target"].initial = targets[0] if targets else None
+        if permissions.OVERALL not in targets:
+            del self.fields["reason"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        overriding = cleaned_data.get("target") == permissions.OVERALL
+        if overriding and not cleaned_data.get("reason", "").strip():
+            self.add_error("reason", _("Setting the overall status overrides the sides: say why."))
+        return cleaned_data
+
+    def change(self) -> dict:
+        """The keyword arguments of services.set_statuses this form asks for."""
+        data = self.cleaned_data
+        change = {"text": data["text"], "visibility": data["visibility"]}
+        if data["target"] == permissions.OVERALL:
+            return {**change, "overall": data["status"], "reason": data["reason"]}
+        return {**change, "sides": {data["target"]: data["status"]}}
 
 
 def refuse_unless_all_changeable(modeladmin, request, queryset) -> bool:
@@ -127,14 +170,10 @@ def refuse_unless_all_changeable(modeladmin, request, queryset) -> bool:
 def change_status_action(modeladmin, request, queryset):
     if refuse_unless_all_changeable(modeladmin, request, queryset):
         return None
-    form = ChangeStatusForm(request.POST if "apply" in request.POST else None)
+    form = ChangeStatusForm(request.POST if "apply" in request.POST else None, user=request.user)
     if form.is_valid():
-        updates = services.bulk_change_status(
-            recommendations=queryset,
-            status=form.cleaned_data["status"],
-            author=request.user,
-            text=form.cleaned_data["text"],
-            visibility=form.cleaned_data["visibility"],
+        updates = services.bulk_set_statuses(
+            recommendations=queryset, author=request.user, **form.change()
         )
         modeladmin.message_user(
             request,
@@ -274,7 +313,22 @@ class RecommendationAdminForm(forms.ModelForm):
             self.data = self.data.copy()
             self.data[self.add_prefix("loaded_version")] = conflict.current.version
             raise forms.ValidationError(conflict_message(conflict), code="edit_conflict") from None
+        self._check_override(cleaned_data)
         return cleaned_data
+
+    def _check_override(self, cleaned_data):
+        """An overall status set by hand (secretariat only: officials do not get the field)
+        must follow the sides or come with a reason."""
+        if "status" not in self.changed_data or "status" not in cleaned_data:
+            return
+        # resolve() reads the item; give it the sides and the reason as this form leaves them.
+        after = copy.copy(self.instance)
+        after.status_override_reason = cleaned_data.get("status_override_reason", "")
+        sides = {side: cleaned_data[f] for side, f in SIDE_FIELDS.items() if f in cleaned_data}
+        try:
+            resolve(after, sides=sides, overall=cleaned_data["status"])
+        except OverrideNeedsReason as problem:
+            self.add_error("status_override_reason", str(problem))
 
 
 def conflict_message(conflict: services.EditConflict) -> str:
@@ -501,6 +555,10 @@ class RecommendationAdmin(HistoryAdmin):
             "opts": self.model._meta,
             "max_kb": imports.MAX_FILE_BYTES // 1024,
         }
+        own_side = permissions.own_side(request.user)
+        if own_side:
+            context["own_side"] = Side(own_side)
+            context["own_side_column"] = SIDE_FIELDS[own_side]
         template = "admin/recommendations/recommendation/import_updates.html"
         form = ImportForm()
         if request.method == "POST" and "confirm" in request.POST:
@@ -577,60 +635,61 @@ class RecommendationAdmin(HistoryAdmin):
         return obj.last_update
 
     def save_model(self, request, obj, form, change):
-        # A status edited on the form is applied through the service after the inlines are
-        # saved, so it is recorded once, with the official's own update text if they wrote one.
-        if change and "status" in form.changed_data:
-            obj._pending_status = obj.status
-            obj.status = form.initial["status"]
-        # Side statuses too go through their service, which records them and moves the overall
-        # status; the readonly fields already keep an official off the other side.
-        obj._pending_sides = {}
-        for side, field in SIDE_FIELDS.items():
-            if change and field in form.changed_data:
-                if not permissions.can_set_side(request.user, obj, side):
-                    raise PermissionDenied
-                obj._pending_sides[side] = getattr(obj, field)
-                setattr(obj, field, form.initial[field])
+        # Status and side changes are applied through services.set_statuses once the inlines
+        # are saved, so each is recorded once, with the update text the user wrote alongside.
+        pending = {}
         if change:
+            sides = {}
+            for side, field in SIDE_FIELDS.items():
+                if field in form.changed_data:
+                    if not permissions.can_set_side(request.user, obj, side):
+                        raise PermissionDenied
+                    sides[side] = getattr(obj, field)
+                    setattr(obj, field, form.initial[field])
+            overall = None
+            if "status" in form.changed_data:
+                overall = obj.status
+                obj.status = form.initial["status"]
+            # A reason emptied hands the overall status back to the sides: set_statuses
+            # re-derives it.
+            if sides or overall or "status_override_reason" in form.changed_data:
+                pending = {"sides": sides, "overall": overall}
             services.next_version(obj)
+        obj._pending_statuses = pending
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ProgressUpdate:
             return super().save_formset(request, form, formset, change)
         recommendation = form.instance
-        for update in formset.save(commit=False):
+        updates = formset.save(commit=False)
+        if getattr(recommendation, "_pending_statuses", None) and len(updates) == 1:
+            # Written with a status change: the update explains it (see save_related).
+            recommendation._pending_update = updates[0]
+            return None
+        for update in updates:
             update.recommendation = recommendation
-            if update.status and update.status == getattr(recommendation, "_pending_status", None):
-                del recommendation._pending_status
             services.record_update(update=update, author=request.user)
         return None
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        pending = getattr(form.instance, "_pending_status", None)
-        if pending:
-            del form.instance._pending_status
-            services.change_status(
-                recommendation=form.instance, status=pending, author=request.user
-            )
-        for side, status in getattr(form.instance, "_pending_sides", {}).items():
-            services.set_side_status(
-                recommendation=form.instance, side=side, status=status, author=request.user
-            )
         recommendation = form.instance
-        # A lifted override hands the overall status back to the sides.
-        if (
-            change
-            and "status_override_reason" in form.changed_data
-            and not recommendation.status_overridden
-            and recommendation.status != recommendation.derived_status
-        ):
-            services.change_status(
-                recommendation=recommendation,
-                status=recommendation.derived_status,
-                author=request.user,
-            )
+        pending = recommendation.__dict__.pop("_pending_statuses", None)
+        if not pending:
+            return
+        update = recommendation.__dict__.pop("_pending_update", None)
+        written = {}
+        if update is not None:
+            written = {
+                "text": update.text,
+                "evidence_url": update.evidence_url,
+                "visibility": update.visibility,
+                "on": update.date,
+            }
+        services.set_statuses(
+            recommendation=recommendation, author=request.user, **pending, **written
+        )
 
 
 IMPORT_SALT = "recommendations.import-updates"
@@ -646,7 +705,8 @@ class ProgressUpdateAdmin(HistoryAdmin):
     search_fields = ["recommendation__reference", "text"]
     date_hierarchy = "date"
     autocomplete_fields = ["recommendation"]
-    readonly_fields = ["author", "created_at"]
+    # The status an update set is a record: statuses are set on the recommendation.
+    readonly_fields = ["author", "status", "created_at"]
     formfield_overrides = URL_FIELDS
 
     # Officials add updates on their own recommendations' pages; this list is the

@@ -8,8 +8,10 @@ with a reason (`Recommendation.status_override_reason`).
 
 import datetime
 import itertools
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from recommendations.models import Side, Status
 
@@ -52,6 +54,50 @@ def derived_status(eu: str, japan: str) -> Status:
     if max(PROGRESS_STEP[eu], PROGRESS_STEP[japan]) >= PROGRESS_STEP[Status.IN_PROGRESS]:
         return Status.IN_PROGRESS
     return Status.PLANNED
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where a recommendation's statuses stand after a change (see `resolve`)."""
+
+    eu_status: str
+    japan_status: str
+    status: str
+    override_reason: str
+
+
+class OverrideNeedsReason(ValueError):
+    """An overall status other than the sides' was asked for without a reason."""
+
+
+def resolve(recommendation, *, sides=None, overall=None, reason="") -> Outcome:
+    """The statuses `recommendation` would have once `sides` ({side: status}) are set and, from
+    the secretariat, the overall status `overall`.
+
+    The overall status is the one the sides give (`derived_status`), unless it is overridden:
+    an `overall` other than that needs a reason, given here or already on the item, and a
+    reason on the item keeps the overall status where it is when only the sides move. Raises
+    OverrideNeedsReason, whose message says what the sides give, when there is none.
+    """
+    values = {
+        Side.EU: recommendation.eu_status,
+        Side.JAPAN: recommendation.japan_status,
+        **(sides or {}),
+    }
+    eu, japan = values[Side.EU], values[Side.JAPAN]
+    from_sides = derived_status(eu, japan)
+    reason = reason.strip() or recommendation.status_override_reason.strip()
+    if overall is not None and overall != from_sides and not reason:
+        raise OverrideNeedsReason(
+            _(
+                "The EU and Japan sides give “%(derived)s”; an overall status of “%(status)s” "
+                "overrides them and needs a reason."
+            )
+            % {"derived": from_sides.label, "status": Status(overall).label}
+        )
+    if overall is None:
+        overall = recommendation.status if reason else from_sides
+    return Outcome(eu_status=eu, japan_status=japan, status=overall, override_reason=reason)
 
 
 def step(status: str) -> int:

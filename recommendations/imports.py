@@ -4,8 +4,18 @@ Officials fill in the Council report export (or a sheet with just `reference, st
 status_date, latest_update, visibility`) and upload it. tablib reads CSV and XLSX; the checks are
 ours, because the whole file must be judged before anything is written: every bad cell is
 reported by row and column, and one bad row rejects the file. A valid file is applied in one
-transaction, each row through services.change_status, so each leaves one progress update and
+transaction, each row through services.set_statuses, so each leaves one progress update and
 one history record signed by the official.
+
+What a row's statuses mean follows the bilateral rule (permissions, bilateral.resolve):
+
+- For an official, `status` is their own side's status, unless the sheet has their side's own
+  column (`eu_status` or `japan_status`, as the export has): then that column sets their side,
+  and `status`, the overall status, may only stay as it was or be what the sides give. The
+  other side's column must be left as it is.
+- For the secretariat, `eu_status` and `japan_status` set the sides and `status` the overall
+  status; one other than the sides give needs `override_reason`. A `status` left as it was
+  says nothing: the overall status follows the sides.
 """
 
 import datetime
@@ -20,13 +30,19 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from recommendations import permissions, services
-from recommendations.models import ProgressUpdate, Recommendation, Status, Visibility
+from recommendations.bilateral import SIDE_FIELDS, Outcome, OverrideNeedsReason, resolve
+from recommendations.models import ProgressUpdate, Recommendation, Side, Status, Visibility
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_ROWS = 2000
 REQUIRED_COLUMNS = ["reference", "status"]
 XLSX_SHEET = "Recommendations"
-COLUMN_ALIASES = {"status_since": "status_date"}
+# The XLSX export's headings, as _column() reads them, and the columns they are.
+COLUMN_ALIASES = {
+    "status_since": "status_date",
+    "eu_side": "eu_status",
+    "japan_side": "japan_status",
+}
 _STATUSES = {key.casefold(): value for value, label in Status.choices for key in (value, label)}
 
 
@@ -53,7 +69,10 @@ class ImportRejected(Exception):
 class PlannedChange:
     row: int
     recommendation: Recommendation
-    status: str
+    sides: dict
+    overall: str | None
+    reason: str
+    outcome: Outcome
     status_date: datetime.date
     text: str
     visibility: str
@@ -68,11 +87,25 @@ class PlannedChange:
 
     @property
     def new_status(self):
-        return Status(self.status).label
+        return Status(self.outcome.status).label
+
+    @property
+    def side_changes(self) -> list[str]:
+        """Each side that moves, as "Japan side: Planned → In progress"."""
+        return [
+            _("%(side)s side: %(old)s → %(new)s")
+            % {
+                "side": Side(side).label,
+                "old": Status(getattr(self.recommendation, field)).label,
+                "new": Status(getattr(self.outcome, field)).label,
+            }
+            for side, field in SIDE_FIELDS.items()
+            if getattr(self.recommendation, field) != getattr(self.outcome, field)
+        ]
 
     @property
     def shown_text(self):
-        return self.text or services.default_status_text(self.status)
+        return self.text or "—"
 
     @property
     def is_internal(self):
@@ -124,8 +157,8 @@ def _read_table(filename: str, content: bytes) -> tuple[list, list]:
 
 
 def _column(header) -> str:
-    """Column names as the CSV export writes them; the XLSX export's "Status since" and
-    "Latest update" headings read as status_date and latest_update."""
+    """Column names as the CSV export writes them; the XLSX export's headings ("Status since",
+    "EU side", …) read as the CSV's (status_date, eu_status, …)."""
     name = _text(header).casefold().replace(" ", "_")
     return COLUMN_ALIASES.get(name, name)
 
@@ -207,6 +240,48 @@ def _parse_date(value, today: datetime.date) -> datetime.date:
     return value
 
 
+def _status(cells, column, error) -> str | None:
+    value = _text(cells.get(column))
+    status = _STATUSES.get(value.casefold())
+    if status is None:
+        error(
+            column,
+            _("“%(value)s” is not a status; use one of: %(choices)s.")
+            % {"value": value, "choices": ", ".join(Status.values)},
+        )
+    return status
+
+
+def _official_statuses(recommendation, own_side, cells, status, side_cells, reason, error):
+    """The sides an official's row sets, and no overall status: that follows from the sides."""
+    own_column = SIDE_FIELDS[own_side]
+    for side, value in side_cells.items():
+        current = getattr(recommendation, SIDE_FIELDS[side])
+        if side != own_side and value != current:
+            error(
+                SIDE_FIELDS[side],
+                _("You may set only the %(own)s side; leave this as it is (“%(current)s”).")
+                % {"own": Side(own_side).label, "current": Status(current).label},
+            )
+    if reason:
+        error("override_reason", _("Only the secretariat overrides the overall status."))
+    if own_column not in cells:
+        # The plain sheet: its status is the official's own side's.
+        return {own_side: status}, None
+    # A sheet with the column: an empty cell leaves the side as it is.
+    sides = {own_side: side_cells[own_side]} if own_side in side_cells else {}
+    if status not in {recommendation.status, resolve(recommendation, sides=sides).status}:
+        error(
+            "status",
+            _(
+                "The overall status follows the EU and Japan sides; set your side in "
+                "%(column)s and leave status as it is."
+            )
+            % {"column": own_column},
+        )
+    return sides, None
+
+
 def plan(*, filename: str, content: bytes, user=None, lock: bool = False) -> list[PlannedChange]:
     """Read and check the whole file; return what it would change or raise ImportRejected.
 
@@ -229,6 +304,7 @@ def plan(*, filename: str, content: bytes, user=None, lock: bool = False) -> lis
             ).values_list("reference", flat=True)
         )
 
+    own_side = None if user is None else permissions.own_side(user)
     today = timezone.localdate()
     errors, changes, first_row = [], [], {}
     for number, cells in rows:
@@ -263,14 +339,13 @@ def plan(*, filename: str, content: bytes, user=None, lock: bool = False) -> lis
             )
         first_row.setdefault(reference, number)
 
-        status_text = _text(cells.get("status"))
-        status = _STATUSES.get(status_text.casefold())
-        if status is None:
-            error(
-                "status",
-                _("“%(value)s” is not a status; use one of: %(choices)s.")
-                % {"value": status_text, "choices": ", ".join(Status.values)},
-            )
+        status = _status(cells, "status", error)
+        side_cells = {
+            side: _status(cells, field, error)
+            for side, field in SIDE_FIELDS.items()
+            if _text(cells.get(field))
+        }
+        reason = _text(cells.get("override_reason"))
 
         try:
             status_date = _parse_date(cells.get("status_date"), today)
@@ -285,6 +360,19 @@ def plan(*, filename: str, content: bytes, user=None, lock: bool = False) -> lis
                 % {"value": visibility},
             )
 
+        if not row_errors:
+            if own_side is None:
+                sides, overall = side_cells, (None if status == recommendation.status else status)
+            else:
+                sides, overall = _official_statuses(
+                    recommendation, own_side, cells, status, side_cells, reason, error
+                )
+        if not row_errors:
+            try:
+                outcome = resolve(recommendation, sides=sides, overall=overall, reason=reason)
+            except OverrideNeedsReason as problem:
+                error("status", _("%(problem)s Fill in override_reason.") % {"problem": problem})
+
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -292,7 +380,10 @@ def plan(*, filename: str, content: bytes, user=None, lock: bool = False) -> lis
             PlannedChange(
                 row=number,
                 recommendation=recommendation,
-                status=status,
+                sides=sides,
+                overall=overall,
+                reason=reason,
+                outcome=outcome,
                 status_date=status_date,
                 text=_update_text(cells.get("latest_update")),
                 visibility=visibility,
@@ -331,14 +422,17 @@ def apply(
             ]
             if stale:
                 raise ImportRejected(stale)
-        return [
-            services.change_status(
+        updates = [
+            services.set_statuses(
                 recommendation=change.recommendation,
-                status=change.status,
                 author=author,
+                sides=change.sides,
+                overall=change.overall,
+                reason=change.reason,
                 text=change.text,
                 visibility=change.visibility,
                 on=change.status_date,
             )
             for change in changes
         ]
+    return [update for update in updates if update is not None]

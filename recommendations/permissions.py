@@ -9,8 +9,9 @@ all ask these functions, so a rule changed here changes everywhere.
   the follow-up fields, never the report's text, reference or ownership.
 - Each side of the bilateral status is set by its own government: an official of an EU owner
   (DG Connect) sets the EU side, an official of a Japanese owner (METI, MIC, the Digital Agency)
-  the Japan side, and only on the items they may change. The secretariat sets either side and
-  may override the overall status with a reason.
+  the Japan side, and only on the items they may change. The overall status follows from the
+  two sides; only the secretariat sets it by hand, with a reason (bilateral.resolve). So an
+  official's "status" — in the admin, the bulk action or the import — is their own side's.
 - Everyone else reads the public pages only.
 """
 
@@ -36,7 +37,9 @@ OFFICIAL_PERMISSIONS = [
 ]
 # The follow-up an owner answers for; the report's wording, numbering, attribution and the
 # choice of owners stay with the secretariat.
-OFFICIAL_EDITABLE_FIELDS = frozenset({"status", "target_council", "notes"})
+OFFICIAL_EDITABLE_FIELDS = frozenset({"target_council", "notes"})
+# What a status change may set: a side, or the overall status against the sides' (an override).
+OVERALL = "overall"
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,21 @@ def can_set_side(user, recommendation: Recommendation, side: str) -> bool:
     if role.owner is None or role.owner.side != side:
         return False
     return can_change(user, recommendation)
+
+
+def own_side(user) -> str | None:
+    """The side an official reports for; None for the secretariat and everyone else."""
+    owner = role_of(user).owner
+    return owner.side if owner else None
+
+
+def status_targets(user) -> list[str]:
+    """What this user's status changes may set: their own side for an official; either side or
+    the overall status (an override, with a reason) for the secretariat."""
+    role = role_of(user)
+    if role.secretariat:
+        return [OVERALL, Side.EU, Side.JAPAN]
+    return [role.owner.side] if role.owner else []
 
 
 def editable_fields(user) -> frozenset[str] | None:

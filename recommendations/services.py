@@ -116,85 +116,121 @@ def default_status_text(status: str) -> str:
     return _("Status changed to “%(status)s”.") % {"status": Status(status).label}
 
 
+def _check_status(status: str, field: str) -> None:
+    if status not in Status.values:
+        raise ValidationError(
+            {field: _("“%(status)s” is not a known status.") % {"status": status}}
+        )
+
+
+def set_statuses(
+    *,
+    recommendation: Recommendation,
+    author: AbstractBaseUser | None,
+    sides: dict[str, str] | None = None,
+    overall: str | None = None,
+    reason: str = "",
+    text: str = "",
+    evidence_url: str = "",
+    visibility: str = Visibility.PUBLIC,
+    on: datetime.date | None = None,
+) -> ProgressUpdate | None:
+    """Set side statuses and, for the secretariat, the overall status, as one change with one
+    progress update and one history record. Who may set what is `permissions`' to say, before
+    calling.
+
+    The overall status follows the sides unless the secretariat overrides it with a reason
+    (bilateral.resolve); a `reason` given here is recorded on the item. The progress update
+    carries `text` and says what moved; with nothing moved and no text, nothing is recorded and
+    None is returned.
+    """
+    from recommendations.bilateral import SIDE_FIELDS, OverrideNeedsReason, resolve
+
+    sides = sides or {}
+    for side, status in sides.items():
+        if side not in SIDE_FIELDS:
+            raise ValidationError({"side": _("“%(side)s” is not a side.") % {"side": side}})
+        _check_status(status, SIDE_FIELDS[side])
+    if overall is not None:
+        _check_status(overall, "status")
+    try:
+        outcome = resolve(recommendation, sides=sides, overall=overall, reason=reason)
+    except OverrideNeedsReason as problem:
+        raise ValidationError({"status_override_reason": str(problem)}) from None
+
+    on = on or timezone.localdate()
+    changed, notices = [], []
+    for side, field in SIDE_FIELDS.items():
+        status = getattr(outcome, field)
+        if getattr(recommendation, field) != status:
+            setattr(recommendation, field, status)
+            setattr(recommendation, f"{field}_date", on)
+            setattr(recommendation, f"{field}_by", author)
+            changed += [field, f"{field}_date", f"{field}_by"]
+            notices.append(
+                _("%(side)s side: “%(status)s”.")
+                % {"side": Side(side).label, "status": Status(status).label}
+            )
+    moves = outcome.status != recommendation.status
+    if moves:
+        recommendation.status = outcome.status
+        recommendation.status_date = on
+        changed += ["status", "status_date"]
+        if notices:
+            notices.append(
+                _("Overall status now “%(status)s”.") % {"status": Status(outcome.status).label}
+            )
+    if outcome.override_reason != recommendation.status_override_reason:
+        # The reason is internal: the history keeps it, the public update does not say it.
+        recommendation.status_override_reason = outcome.override_reason
+        changed.append("status_override_reason")
+    text = text.strip()
+    if not changed and not text:
+        return None
+    # Side moves are said in words, the update having no field for them; an overall status set
+    # alone is in the update's status, and only needs words when the user wrote none.
+    notice = " ".join(notices)
+    if moves and not notice and not text:
+        notice = default_status_text(outcome.status)
+    update = None
+    if notice or text:
+        update = ProgressUpdate(
+            recommendation=recommendation,
+            date=on,
+            author=author,
+            text=f"{text}\n\n{notice}" if text and notice else text or notice,
+            evidence_url=evidence_url,
+            status=outcome.status if moves else "",
+            visibility=visibility,
+        )
+        update.full_clean()
+    with transaction.atomic():
+        if changed:
+            next_version(recommendation)
+            # simple-history reads these when it writes the historical row.
+            recommendation._history_user = author
+            recommendation._change_reason = (
+                notice or text or _("Reason for overriding the sides changed.")
+            )[:100]
+            recommendation.save(update_fields=[*changed, "version", "updated_at"])
+        if update is not None:
+            update.save()
+    return update
+
+
 def change_status(
     *,
     recommendation: Recommendation,
     status: str,
     author: AbstractBaseUser | None,
-    text: str = "",
-    evidence_url: str = "",
-    visibility: str = Visibility.PUBLIC,
-    on: datetime.date | None = None,
-) -> ProgressUpdate:
-    """Set a recommendation's status and record the progress update that explains it."""
-    if status not in Status.values:
-        raise ValidationError(
-            {"status": _("“%(status)s” is not a known status.") % {"status": status}}
-        )
-    on = on or timezone.localdate()
-    update = ProgressUpdate(
-        recommendation=recommendation,
-        date=on,
-        author=author,
-        text=text or default_status_text(status),
-        evidence_url=evidence_url,
-        status=status,
-        visibility=visibility,
+    reason: str = "",
+    **update,
+) -> ProgressUpdate | None:
+    """The secretariat's setting of the overall status; one other than the sides' needs a
+    reason (see set_statuses)."""
+    return set_statuses(
+        recommendation=recommendation, author=author, overall=status, reason=reason, **update
     )
-    update.full_clean()
-    with transaction.atomic():
-        next_version(recommendation)
-        recommendation.status = status
-        recommendation.status_date = on
-        # simple-history reads these when it writes the historical row.
-        recommendation._history_user = author
-        recommendation._change_reason = update.text[:100]
-        recommendation.save(update_fields=["status", "status_date", "version", "updated_at"])
-        update.save()
-    return update
-
-
-def bulk_change_status(
-    *,
-    recommendations,
-    status: str,
-    author: AbstractBaseUser | None,
-    text: str = "",
-    visibility: str = Visibility.PUBLIC,
-) -> list[ProgressUpdate]:
-    """Change many statuses at once, all or nothing, with one progress update each."""
-    with transaction.atomic():
-        return [
-            change_status(
-                recommendation=recommendation,
-                status=status,
-                author=author,
-                text=text,
-                visibility=visibility,
-            )
-            for recommendation in recommendations
-        ]
-
-
-def record_update(
-    *,
-    update: ProgressUpdate,
-    author: AbstractBaseUser | None,
-) -> ProgressUpdate:
-    """Save a progress update written by an official; one that sets a status applies it."""
-    update.author = update.author or author
-    update.full_clean()
-    with transaction.atomic():
-        update.save()
-        recommendation = update.recommendation
-        if update.status and update.status != recommendation.status:
-            next_version(recommendation)
-            recommendation.status = update.status
-            recommendation.status_date = update.date
-            recommendation._history_user = author
-            recommendation._change_reason = update.text[:100]
-            recommendation.save(update_fields=["status", "status_date", "version", "updated_at"])
-    return update
 
 
 def set_side_status(
@@ -203,61 +239,41 @@ def set_side_status(
     side: str,
     status: str,
     author: AbstractBaseUser | None,
-    text: str = "",
-    visibility: str = Visibility.PUBLIC,
-    on: datetime.date | None = None,
+    **update,
 ) -> ProgressUpdate | None:
-    """Set one side's status (who may is `permissions.can_set_side`'s to say, before calling).
-
-    The overall status follows the sides (bilateral.derived_status) unless the secretariat
-    overrides it; the progress update recorded says what the side did and, when the overall
-    status moves, where it now stands. Returns None when the side already had that status.
-    """
-    from recommendations.bilateral import SIDE_FIELDS, derived_status
-
-    if side not in SIDE_FIELDS:
-        raise ValidationError({"side": _("“%(side)s” is not a side.") % {"side": side}})
-    if status not in Status.values:
-        raise ValidationError(
-            {"status": _("“%(status)s” is not a known status.") % {"status": status}}
-        )
-    field = SIDE_FIELDS[side]
-    if getattr(recommendation, field) == status:
-        return None
-    on = on or timezone.localdate()
-    setattr(recommendation, field, status)
-    overall = recommendation.status
-    if not recommendation.status_overridden:
-        overall = derived_status(recommendation.eu_status, recommendation.japan_status)
-    notice = _("%(side)s side: “%(status)s”.") % {
-        "side": Side(side).label,
-        "status": Status(status).label,
-    }
-    moves = overall != recommendation.status
-    if moves:
-        notice += " " + _("Overall status now “%(status)s”.") % {"status": Status(overall).label}
-    update = ProgressUpdate(
-        recommendation=recommendation,
-        date=on,
-        author=author,
-        text=f"{text.strip()}\n\n{notice}" if text.strip() else notice,
-        status=overall if moves else "",
-        visibility=visibility,
+    """Set one side's status; the overall status follows unless overridden (see set_statuses)."""
+    return set_statuses(
+        recommendation=recommendation, author=author, sides={side: status}, **update
     )
-    update.full_clean()
+
+
+def bulk_set_statuses(*, recommendations, **change) -> list[ProgressUpdate]:
+    """The same change on many recommendations, all or nothing, one progress update each."""
     with transaction.atomic():
-        next_version(recommendation)
-        setattr(recommendation, f"{field}_date", on)
-        setattr(recommendation, f"{field}_by", author)
-        changed = [field, f"{field}_date", f"{field}_by", "version", "updated_at"]
-        if moves:
-            recommendation.status = overall
-            recommendation.status_date = on
-            changed += ["status", "status_date"]
-        recommendation._history_user = author
-        recommendation._change_reason = notice[:100]
-        recommendation.save(update_fields=changed)
-        update.save()
+        updates = [
+            set_statuses(recommendation=recommendation, **change)
+            for recommendation in recommendations
+        ]
+    return [update for update in updates if update is not None]
+
+
+def record_update(
+    *,
+    update: ProgressUpdate,
+    author: AbstractBaseUser | None,
+) -> ProgressUpdate:
+    """Save a progress update written by an official or the secretariat.
+
+    Statuses are set on the recommendation (set_statuses), which records the update that says
+    so; an update that claims to set one is refused rather than recorded as if it had.
+    """
+    update.author = update.author or author
+    if update.status:
+        raise ValidationError(
+            {"status": _("Set the status on the recommendation itself; updates only record it.")}
+        )
+    update.full_clean()
+    update.save()
     return update
 
 

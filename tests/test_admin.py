@@ -122,20 +122,62 @@ def test_change_form_runs_the_same_number_of_queries_whatever_the_updates(
 
 
 @pytest.mark.django_db
-def test_changing_status_in_the_form_records_a_public_update_by_the_official(
+def test_setting_a_side_in_the_form_records_a_public_update_and_the_overall_status_follows(
     admin_client, secretariat_user
 ):
     recommendation = RecommendationFactory()
 
-    response = post_change_form(admin_client, recommendation, status="in_progress")
+    response = post_change_form(admin_client, recommendation, japan_status="in_progress")
 
     assert response.status_code == 302, response.context and response.context["errors"]
     recommendation.refresh_from_db()
-    assert recommendation.status == Status.IN_PROGRESS
+    assert (recommendation.japan_status, recommendation.status) == (
+        Status.IN_PROGRESS,
+        Status.IN_PROGRESS,
+    )
     update = recommendation.updates.get()
+    assert update.text == "Japan side: “In progress”. Overall status now “In progress”."
     assert update.status == Status.IN_PROGRESS
     assert update.author == secretariat_user
     assert update.visibility == Visibility.PUBLIC
+
+
+@pytest.mark.django_db
+def test_an_overall_status_against_the_sides_is_refused_without_a_reason_and_nothing_saved(
+    admin_client,
+):
+    recommendation = RecommendationFactory(eu_status=Status.COMPLETED, status=Status.IN_PROGRESS)
+
+    response = post_change_form(admin_client, recommendation, status="completed", notes="Kept?")
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["status_override_reason"] == [
+        "The EU and Japan sides give “In progress”; an overall status of “Completed” overrides "
+        "them and needs a reason."
+    ]
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.notes) == (Status.IN_PROGRESS, "")
+    assert not recommendation.updates.exists()
+
+
+@pytest.mark.django_db
+def test_the_secretariat_overrides_the_overall_status_with_a_reason_kept_off_the_update(
+    admin_client,
+):
+    recommendation = RecommendationFactory(eu_status=Status.COMPLETED, status=Status.IN_PROGRESS)
+
+    response = post_change_form(
+        admin_client,
+        recommendation,
+        status="completed",
+        status_override_reason="The Japan side finished too; METI has not reported it yet.",
+    )
+
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.status == Status.COMPLETED
+    assert recommendation.status_overridden
+    assert [u.text for u in recommendation.updates.all()] == ["Status changed to “Completed”."]
 
 
 @pytest.mark.django_db
@@ -143,7 +185,7 @@ def test_changed_status_appears_in_the_history_view_with_who_changed_it(
     admin_client, secretariat_user
 ):
     recommendation = RecommendationFactory()
-    post_change_form(admin_client, recommendation, status="completed")
+    post_change_form(admin_client, recommendation, eu_status="completed", japan_status="completed")
 
     response = admin_client.get(
         reverse("admin:recommendations_recommendation_history", args=[recommendation.pk])
@@ -153,13 +195,13 @@ def test_changed_status_appears_in_the_history_view_with_who_changed_it(
     assert "Completed" in content
     assert secretariat_user.username in content
     latest = recommendation.history.first()
-    assert latest.status == Status.COMPLETED
+    assert (latest.status, latest.eu_status, latest.japan_status) == (Status.COMPLETED,) * 3
     assert latest.history_user == secretariat_user
     assert latest.prev_record.status == Status.NOT_ASSESSED
 
 
 @pytest.mark.django_db
-def test_inline_update_is_signed_by_the_logged_in_official_and_sets_its_status(
+def test_inline_update_is_signed_by_the_logged_in_user_and_leaves_the_status_alone(
     admin_client, secretariat_user
 ):
     recommendation = RecommendationFactory()
@@ -169,7 +211,6 @@ def test_inline_update_is_signed_by_the_logged_in_official_and_sets_its_status(
         recommendation,
         **{
             "updates-2-0-text": "Joint working group on data spaces launched.",
-            "updates-2-0-status": "in_progress",
             "updates-2-0-visibility": "public",
             "updates-2-0-evidence_url": "https://example.org/press-release",
         },
@@ -179,8 +220,10 @@ def test_inline_update_is_signed_by_the_logged_in_official_and_sets_its_status(
     update = recommendation.updates.get()
     assert update.author == secretariat_user
     assert update.text == "Joint working group on data spaces launched."
+    assert update.evidence_url == "https://example.org/press-release"
+    assert update.status == ""
     recommendation.refresh_from_db()
-    assert recommendation.status == Status.IN_PROGRESS
+    assert recommendation.status == Status.NOT_ASSESSED
 
 
 @pytest.mark.django_db
@@ -190,11 +233,23 @@ def test_status_change_with_an_explaining_inline_update_is_recorded_once(admin_c
     post_change_form(
         admin_client,
         recommendation,
-        status="completed",
-        **{"updates-2-0-text": "Agreement signed.", "updates-2-0-status": "completed"},
+        eu_status="completed",
+        japan_status="completed",
+        **{
+            "updates-2-0-text": "Agreement signed.",
+            "updates-2-0-evidence_url": "https://example.org/agreement",
+        },
     )
 
-    assert [u.text for u in recommendation.updates.all()] == ["Agreement signed."]
+    [update] = recommendation.updates.all()
+    assert update.text == (
+        "Agreement signed.\n\n"
+        "EU side: “Completed”. Japan side: “Completed”. Overall status now “Completed”."
+    )
+    assert (update.status, update.evidence_url) == (
+        Status.COMPLETED,
+        "https://example.org/agreement",
+    )
 
 
 @pytest.mark.django_db
@@ -217,7 +272,9 @@ def test_bulk_action_shows_a_preview_then_changes_every_selected_status(admin_cl
             "action": "change_status_action",
             "_selected_action": ids,
             "apply": "1",
+            "target": "overall",
             "status": "planned",
+            "reason": "Agreed at the Council; the sides report later.",
             "text": "Discussed at the working level.",
             "visibility": "internal",
         },
@@ -225,6 +282,9 @@ def test_bulk_action_shows_a_preview_then_changes_every_selected_status(admin_cl
 
     assert applied.status_code == 302
     assert set(Recommendation.objects.filter(status=Status.PLANNED)) == set(selected)
+    assert {r.status_override_reason for r in Recommendation.objects.filter(pk__in=ids)} == {
+        "Agreed at the Council; the sides report later."
+    }
     untouched.refresh_from_db()
     assert untouched.status == Status.NOT_ASSESSED
     assert (
@@ -236,7 +296,47 @@ def test_bulk_action_shows_a_preview_then_changes_every_selected_status(admin_cl
 
 
 @pytest.mark.django_db
-def test_bulk_action_with_an_unknown_status_changes_nothing(admin_client):
+def test_bulk_action_setting_one_side_moves_each_overall_status_by_the_rule(admin_client):
+    planned = RecommendationFactory(eu_status=Status.PLANNED, status=Status.PLANNED)
+    fresh = RecommendationFactory()
+
+    admin_client.post(
+        CHANGELIST,
+        {
+            "action": "change_status_action",
+            "_selected_action": [planned.pk, fresh.pk],
+            "apply": "1",
+            "target": "jp",
+            "status": "planned",
+            "visibility": "public",
+        },
+    )
+
+    planned.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (planned.japan_status, planned.status) == (Status.PLANNED, Status.PLANNED)
+    assert (fresh.japan_status, fresh.status) == (Status.PLANNED, Status.PLANNED)
+    assert [u.text for u in planned.updates.all()] == ["Japan side: “Planned”."]
+    assert [u.text for u in fresh.updates.all()] == [
+        "Japan side: “Planned”. Overall status now “Planned”."
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"target": "jp", "status": "finished-ish"}, "status", "Select a valid choice."),
+        (
+            {"target": "overall", "status": "completed"},
+            "reason",
+            "Setting the overall status overrides the sides: say why.",
+        ),
+    ],
+)
+def test_bulk_action_with_bad_input_says_what_and_changes_nothing(
+    admin_client, fields, field, message
+):
     recommendation = RecommendationFactory()
 
     response = admin_client.post(
@@ -245,13 +345,13 @@ def test_bulk_action_with_an_unknown_status_changes_nothing(admin_client):
             "action": "change_status_action",
             "_selected_action": [recommendation.pk],
             "apply": "1",
-            "status": "finished-ish",
             "visibility": "public",
+            **fields,
         },
     )
 
     assert response.status_code == 200
-    assert "status" in response.context["form"].errors
+    assert message in response.context["form"].errors[field][0]
     recommendation.refresh_from_db()
     assert recommendation.status == Status.NOT_ASSESSED
     assert not ProgressUpdate.objects.exists()
@@ -393,3 +493,25 @@ def test_an_officials_changelist_runs_the_same_number_of_queries_whatever_the_ro
     with django_assert_max_num_queries(12):
         response = client.get(CHANGELIST)
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_update_added_from_the_updates_list_cannot_set_a_status(admin_client):
+    recommendation = RecommendationFactory()
+    add_url = reverse("admin:recommendations_progressupdate_add")
+    page = admin_client.get(add_url)
+    data = form_data(page.content.decode(), "progressupdate_form")
+    assert "status" not in data
+    data.update(
+        recommendation=[str(recommendation.pk)],
+        text=["Minutes of the working group."],
+        status=["completed"],
+    )
+
+    response = admin_client.post(add_url, data)
+
+    assert response.status_code == 302
+    update = recommendation.updates.get()
+    assert (update.text, update.status) == ("Minutes of the working group.", "")
+    recommendation.refresh_from_db()
+    assert recommendation.status == Status.NOT_ASSESSED

@@ -249,15 +249,17 @@ def test_unknown_filter_value_is_a_400_that_names_the_parameter(client, tracker)
 
 @pytest.fixture
 def moved(db):
-    """Recorded on 1 April 2024; planned on 1 May, in progress on 1 June; the EU side completed
-    on 1 June."""
+    """Recorded on 1 April 2024; the Japan side planned on 1 May and in progress on 1 June (the
+    overall status following); the EU side completed on 1 June."""
     recommendation = RecommendationFactory(reference="AI-1", status_date=datetime.date(2024, 4, 1))
     Recommendation.history.filter(id=recommendation.pk).update(
         history_date=on(datetime.date(2024, 4, 1))
     )
     for day, status in [(MAY_1, Status.PLANNED), (JUNE_1, Status.IN_PROGRESS)]:
         recommendation._history_date = on(day)
-        services.change_status(recommendation=recommendation, status=status, author=None, on=day)
+        services.set_side_status(
+            recommendation=recommendation, side=Side.JAPAN, status=status, author=None, on=day
+        )
     recommendation._history_date = on(JUNE_1)
     services.set_side_status(
         recommendation=recommendation, side=Side.EU, status=Status.COMPLETED, author=None, on=JUNE_1
@@ -414,12 +416,15 @@ def test_poll_with_the_etag_gets_304_until_something_changes(client, tracker):
     assert again.status_code == 304
     assert again.content == b""
 
-    services.change_status(
-        recommendation=tracker["parent"], status=Status.PLANNED, author=tracker["official"]
+    services.set_side_status(
+        recommendation=tracker["parent"],
+        side=Side.JAPAN,
+        status=Status.COMPLETED,
+        author=tracker["official"],
     )
     changed = client.get("/api/recommendations/AI-3/", headers={"If-None-Match": first["ETag"]})
     assert changed.status_code == 200
-    assert changed.json()["status"] == Status.PLANNED
+    assert changed.json()["status"] == Status.COMPLETED
     assert changed["ETag"] != first["ETag"]
 
 

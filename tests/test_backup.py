@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from recommendations.backups import empty_backed_up_tables
-from recommendations.models import Recommendation, Status, Visibility
-from recommendations.services import change_status
+from recommendations.models import Recommendation, Side, Status, Visibility
+from recommendations.services import set_side_status
 from tests.factories import (
     CouncilFactory,
     OfficialFactory,
@@ -59,8 +59,12 @@ def tracker_data():
         notes="Internal: confirm the owner.",
     )
     RecommendationFactory(topic=parent.topic, parent=parent, text="A sub-item <b>verbatim</b>")
-    change_status(
-        recommendation=parent, status=Status.IN_PROGRESS, author=official, text="Work started."
+    set_side_status(
+        recommendation=parent,
+        side=Side.EU,
+        status=Status.IN_PROGRESS,
+        author=official,
+        text="Work started.",
     )
     ProgressUpdateFactory(recommendation=parent, author=secretariat, visibility=Visibility.INTERNAL)
     # History that points at a Council deleted since: the backup must carry it all the same.
@@ -89,7 +93,7 @@ def test_restore_into_an_emptied_database_gives_back_every_row_identical(tmp_pat
     assert snapshot() == before
     # Sequences moved past the restored ids: new rows, history included, still get saved.
     restored = Recommendation.objects.get(pk=tracker_data.pk)
-    change_status(recommendation=restored, status=Status.COMPLETED, author=None)
+    set_side_status(recommendation=restored, side=Side.JAPAN, status=Status.COMPLETED, author=None)
     assert (
         restored.history.count()
         == len(

@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from recommendations import imports
-from recommendations.models import ProgressUpdate, Recommendation, Status, Visibility
+from recommendations import imports, services
+from recommendations.models import ProgressUpdate, Recommendation, Side, Status, Visibility
 from tests.factories import (
     OfficialFactory,
     OwnerFactory,
     RecommendationFactory,
+    SuperuserFactory,
     TopicFactory,
     UserFactory,
 )
@@ -51,12 +52,13 @@ def xlsx_bytes(rows, *, summary_first=True):
 
 @pytest.fixture
 def items(db):
-    meti = OwnerFactory(code="METI")
+    meti = OwnerFactory(code="METI", side=Side.JAPAN)
+    mic = OwnerFactory(code="MIC", side=Side.JAPAN)
     topic = TopicFactory(code="AI")
     return {
         "AI-1": RecommendationFactory(topic=topic, number="1", lead_owner=meti),
         "AI-2": RecommendationFactory(topic=topic, number="2", lead_owner=meti),
-        "AI-3": RecommendationFactory(topic=topic, number="3", lead_owner=OwnerFactory(code="MIC")),
+        "AI-3": RecommendationFactory(topic=topic, number="3", lead_owner=mic),
     }
 
 
@@ -75,6 +77,16 @@ def statuses():
     return dict(Recommendation.objects.values_list("reference", "status"))
 
 
+def sides_and_status():
+    """(EU side, Japan side, overall status) of each recommendation, by reference."""
+    return {
+        reference: (eu, japan, status)
+        for reference, eu, japan, status in Recommendation.objects.values_list(
+            "reference", "eu_status", "japan_status", "status"
+        )
+    }
+
+
 @pytest.mark.django_db
 def test_preview_shows_each_change_and_writes_nothing_until_confirmed(official_client, official):
     upload = csv_file(
@@ -86,30 +98,58 @@ def test_preview_shows_each_change_and_writes_nothing_until_confirmed(official_c
     preview = official_client.post(IMPORT, {"file": upload})
 
     content = preview.content.decode()
+    # A METI official's status column is the Japan side; the overall status follows the rule
+    # (one side completed, the other not yet assessed: in progress).
     assert [
-        (c.reference, c.old_status, c.new_status, c.shown_text) for c in preview.context["changes"]
+        (c.reference, c.side_changes, c.old_status, c.new_status, c.shown_text)
+        for c in preview.context["changes"]
     ] == [
-        ("AI-1", "Not yet assessed", "In progress", "Sandbox <b>opened</b>."),
-        ("AI-2", "Not yet assessed", "Completed", "Status changed to “Completed”."),
+        (
+            "AI-1",
+            ["Japan side: Not yet assessed → In progress"],
+            "Not yet assessed",
+            "In progress",
+            "Sandbox <b>opened</b>.",
+        ),
+        (
+            "AI-2",
+            ["Japan side: Not yet assessed → Completed"],
+            "Not yet assessed",
+            "In progress",
+            "—",
+        ),
     ]
     assert "Sandbox &lt;b&gt;opened&lt;/b&gt;." in content
+    assert "Japan side: Not yet assessed → Completed" in content
     assert "→ In progress" in content
     assert set(statuses().values()) == {Status.NOT_ASSESSED}
+    assert not Recommendation.objects.exclude(japan_status=Status.NOT_ASSESSED).exists()
     assert not ProgressUpdate.objects.exists()
 
     confirmed = official_client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
 
     assert confirmed.status_code == 302
-    assert statuses() == {"AI-1": "in_progress", "AI-2": "completed", "AI-3": "not_assessed"}
+    assert sides_and_status() == {
+        "AI-1": ("not_assessed", "in_progress", "in_progress"),
+        "AI-2": ("not_assessed", "completed", "in_progress"),
+        "AI-3": ("not_assessed", "not_assessed", "not_assessed"),
+    }
     update = ProgressUpdate.objects.get(recommendation__reference="AI-1")
     assert (update.text, update.date, update.author, update.visibility) == (
-        "Sandbox <b>opened</b>.",
+        "Sandbox <b>opened</b>.\n\nJapan side: “In progress”. Overall status now “In progress”.",
         datetime.date(2024, 6, 1),
         official,
         Visibility.PUBLIC,
     )
+    assert ProgressUpdate.objects.get(recommendation__reference="AI-2").text == (
+        "Japan side: “Completed”. Overall status now “In progress”."
+    )
     record = Recommendation.objects.get(reference="AI-1").history.first()
-    assert (record.status, record.history_user) == (Status.IN_PROGRESS, official)
+    assert (record.japan_status, record.status, record.history_user) == (
+        Status.IN_PROGRESS,
+        Status.IN_PROGRESS,
+        official,
+    )
 
 
 @pytest.mark.django_db
@@ -123,11 +163,13 @@ def test_a_sheet_with_only_the_import_columns_and_visibility_works(official_clie
     official_client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
 
     update = ProgressUpdate.objects.get()
-    assert (update.status, update.visibility, update.text) == (
+    assert (update.status, update.visibility, update.date, update.text) == (
         Status.PLANNED,
         Visibility.INTERNAL,
-        "Budget requested.",
+        datetime.date(2024, 5, 1),
+        "Budget requested.\n\nJapan side: “Planned”. Overall status now “Planned”.",
     )
+    assert sides_and_status()["AI-1"] == ("not_assessed", "planned", "planned")
 
 
 @pytest.mark.django_db
@@ -145,10 +187,13 @@ def test_the_recommendations_sheet_of_a_report_xlsx_is_imported_with_real_dates(
     official_client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
 
     recommendation = Recommendation.objects.get(reference="AI-1")
-    assert (recommendation.status, recommendation.status_date) == (
-        Status.ONGOING,
-        datetime.date(2024, 7, 1),
-    )
+    # The Japan side is ongoing, the EU side not yet assessed: in progress overall.
+    assert (
+        recommendation.japan_status,
+        recommendation.japan_status_date,
+        recommendation.status,
+        recommendation.status_date,
+    ) == (Status.ONGOING, datetime.date(2024, 7, 1), Status.IN_PROGRESS, datetime.date(2024, 7, 1))
 
 
 def tomorrow():
@@ -223,15 +268,17 @@ def test_a_wrong_empty_or_oversized_file_is_rejected(official_client, name, cont
 def test_confirming_a_preview_of_items_changed_since_applies_nothing(official_client, items):
     upload = csv_file("reference,status\nAI-1,planned\nAI-2,planned\n")
     preview = official_client.post(IMPORT, {"file": upload})
-    from recommendations import services
-
-    services.change_status(recommendation=items["AI-2"], status=Status.STALLED, author=None)
+    services.set_side_status(
+        recommendation=items["AI-2"], side=Side.EU, status=Status.STALLED, author=None
+    )
 
     response = official_client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
 
     assert "AI-2 was changed by someone else after the preview" in response.content.decode()
-    assert statuses()["AI-1"] == Status.NOT_ASSESSED
-    assert ProgressUpdate.objects.count() == 1
+    assert sides_and_status()["AI-1"] == ("not_assessed", "not_assessed", "not_assessed")
+    assert sides_and_status()["AI-2"] == ("stalled", "not_assessed", "stalled")
+    # Only the EU side's own update: none from the file.
+    assert ProgressUpdate.objects.get().text == "EU side: “Stalled”. Overall status now “Stalled”."
 
 
 @pytest.mark.django_db
@@ -262,13 +309,21 @@ def test_command_dry_run_lists_the_changes_and_writes_nothing(items, tmp_path):
 
     call_command(
         "import_updates",
-        write(tmp_path, "reference,status,latest_update\nAI-3,planned,Budgeted.\n"),
+        write(
+            tmp_path,
+            "reference,status,japan_status,status_date,latest_update\n"
+            "AI-3,not_assessed,planned,2024-06-01,Budgeted.\n",
+        ),
         "--dry-run",
         stdout=out,
     )
 
-    assert "AI-3: Not yet assessed → Planned" in out.getvalue()
-    assert "nothing written" in out.getvalue()
+    assert (
+        "row 2: AI-3: Japan side: Not yet assessed → Planned; Not yet assessed → Planned "
+        "(2024-06-01, public): Budgeted."
+    ) in out.getvalue()
+    assert "Dry run: 1 rows checked, nothing written." in out.getvalue()
+    assert sides_and_status()["AI-3"] == ("not_assessed", "not_assessed", "not_assessed")
     assert not ProgressUpdate.objects.exists()
 
 
@@ -278,13 +333,24 @@ def test_command_applies_every_row_in_one_go(items, tmp_path):
 
     call_command(
         "import_updates",
-        write(tmp_path, "reference,status,status_date\nAI-1,planned,2024-06-01\nAI-3,stalled,\n"),
+        write(
+            tmp_path,
+            "reference,status,eu_status,japan_status,status_date\n"
+            "AI-1,planned,planned,planned,2024-06-01\n"
+            "AI-3,stalled,,stalled,\n",
+        ),
         stdout=out,
     )
 
     assert "Applied 2 status updates" in out.getvalue()
-    assert statuses() == {"AI-1": "planned", "AI-2": "not_assessed", "AI-3": "stalled"}
+    assert sides_and_status() == {
+        "AI-1": ("planned", "planned", "planned"),
+        "AI-2": ("not_assessed", "not_assessed", "not_assessed"),
+        "AI-3": ("not_assessed", "stalled", "stalled"),
+    }
+    assert Recommendation.objects.get(reference="AI-1").status_date == datetime.date(2024, 6, 1)
     assert Recommendation.objects.get(reference="AI-3").status_date == timezone.localdate()
+    assert ProgressUpdate.objects.count() == 2
 
 
 @pytest.mark.django_db
@@ -325,8 +391,6 @@ def test_command_reports_a_missing_file_or_unknown_user_clearly(items, tmp_path)
 
 @pytest.mark.django_db
 def test_an_archived_item_cannot_be_imported_even_by_the_secretariat(items, tmp_path):
-    from recommendations import services
-
     services.archive(recommendations=[items["AI-1"]], author=None)
 
     with pytest.raises(CommandError, match="AI-1 is archived"):
@@ -390,19 +454,296 @@ def test_the_council_report_csv_comes_back_in_with_the_statuses_edited(client, i
 def test_the_council_report_xlsx_comes_back_in_from_its_recommendations_sheet(client, items):
     from openpyxl import load_workbook
 
+    services.set_side_status(
+        recommendation=items["AI-1"], side=Side.EU, status=Status.COMPLETED, author=None
+    )
     book = load_workbook(io.BytesIO(download(client, "report_xlsx")))
     sheet = book["Recommendations"]
     header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=1, column=len(header) + 1, value="override_reason")
     for row in sheet.iter_rows(min_row=2):
         if row[header.index("Reference")].value == "AI-3":
             row[header.index("Status")].value = "Stalled"
+            sheet.cell(row=row[0].row, column=len(header) + 1, value="Budget frozen.")
     edited = io.BytesIO()
     book.save(edited)
 
     changes = imports.plan(filename="council-report.xlsx", content=edited.getvalue())
 
-    assert [(c.reference, c.new_status) for c in changes] == [
-        ("AI-1", "Not yet assessed"),
-        ("AI-2", "Not yet assessed"),
-        ("AI-3", "Stalled"),
+    # The rows left as exported change nothing; the edited one overrides the sides, with its
+    # reason.
+    assert [
+        (c.reference, c.side_changes, c.old_status, c.new_status, c.reason) for c in changes
+    ] == [
+        ("AI-1", [], "In progress", "In progress", ""),
+        ("AI-2", [], "Not yet assessed", "Not yet assessed", ""),
+        ("AI-3", [], "Not yet assessed", "Stalled", "Budget frozen."),
     ]
+
+
+@pytest.mark.django_db
+def test_an_official_reimporting_the_report_xlsx_unchanged_moves_no_side(client):
+    item, official = japanese_item(
+        eu_status=Status.COMPLETED, japan_status=Status.PLANNED, status=Status.IN_PROGRESS
+    )
+    exported = download(client, "report_xlsx")
+
+    changes = imports.plan(filename="council-report.xlsx", content=exported, user=official)
+
+    assert [(c.reference, c.side_changes, c.new_status) for c in changes] == [
+        (item.reference, [], "In progress")
+    ]
+
+
+@pytest.mark.django_db
+def test_an_officials_edit_in_the_japan_side_column_of_the_report_xlsx_sets_that_side(client):
+    from openpyxl import load_workbook
+
+    item, official = japanese_item(
+        eu_status=Status.COMPLETED, japan_status=Status.PLANNED, status=Status.IN_PROGRESS
+    )
+    book = load_workbook(io.BytesIO(download(client, "report_xlsx")))
+    sheet = book["Recommendations"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=2, column=header.index("Japan side") + 1, value="Completed")
+    edited = io.BytesIO()
+    book.save(edited)
+
+    imports.apply(filename="council-report.xlsx", content=edited.getvalue(), user=official)
+
+    item.refresh_from_db()
+    assert (item.eu_status, item.japan_status, item.status) == (Status.COMPLETED,) * 3
+
+
+@pytest.mark.django_db
+def test_an_empty_cell_in_the_officials_side_column_leaves_their_side_alone():
+    item, official = japanese_item(
+        eu_status=Status.COMPLETED, japan_status=Status.PLANNED, status=Status.IN_PROGRESS
+    )
+    sheet = f"reference,status,japan_status,latest_update\n{item.reference},In progress,,Noted.\n"
+
+    [change] = imports.plan(filename="updates.csv", content=sheet.encode(), user=official)
+
+    assert (change.side_changes, change.new_status) == ([], "In progress")
+
+
+# The bilateral rule: an official's status is their own side's; the overall status follows.
+
+
+def japanese_item(**statuses):
+    """An item of a Japanese owner (METI) and an official of that owner."""
+    meti = OwnerFactory(code="METI", side=Side.JAPAN)
+    item = RecommendationFactory(
+        topic=TopicFactory(code="AI"), number="1", lead_owner=meti, **statuses
+    )
+    return item, OfficialFactory(owner=meti).user
+
+
+@pytest.mark.django_db
+def test_an_officials_plain_sheet_sets_their_own_side_and_the_overall_status_follows(client):
+    item, official = japanese_item(
+        eu_status=Status.PLANNED, japan_status=Status.NOT_ASSESSED, status=Status.PLANNED
+    )
+    client.force_login(official)
+    upload = csv_file(
+        "reference,status,status_date,latest_update\nAI-1,completed,2024-06-01,Law passed.\n"
+    )
+
+    preview = client.post(IMPORT, {"file": upload})
+
+    [change] = preview.context["changes"]
+    # "Completed" is the Japan side's; with the EU side planned, the item is in progress.
+    assert (change.side_changes, change.old_status, change.new_status) == (
+        ["Japan side: Not yet assessed → Completed"],
+        "Planned",
+        "In progress",
+    )
+    content = preview.content.decode()
+    assert '<th scope="col">Sides</th>' in content
+    assert "<td>Japan side: Not yet assessed → Completed</td>" in content
+    assert sides_and_status()["AI-1"] == ("planned", "not_assessed", "planned")
+
+    client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
+
+    item.refresh_from_db()
+    assert (item.eu_status, item.japan_status, item.status) == (
+        Status.PLANNED,
+        Status.COMPLETED,
+        Status.IN_PROGRESS,
+    )
+    assert (item.japan_status_by, item.japan_status_date, item.eu_status_by) == (
+        official,
+        datetime.date(2024, 6, 1),
+        None,
+    )
+    assert ProgressUpdate.objects.get().text == (
+        "Law passed.\n\nJapan side: “Completed”. Overall status now “In progress”."
+    )
+
+
+@pytest.mark.django_db
+def test_an_eu_officials_plain_sheet_sets_the_eu_side_only(tmp_path):
+    connect = OwnerFactory(code="CNECT", side=Side.EU)
+    item = RecommendationFactory(lead_owner=connect, japan_status=Status.IN_PROGRESS)
+    official = OfficialFactory(owner=connect).user
+    path = write(tmp_path, f"reference,status\n{item.reference},in_progress\n")
+
+    call_command("import_updates", path, "--as", official.username, stdout=io.StringIO())
+
+    item.refresh_from_db()
+    assert (item.eu_status, item.japan_status, item.status, item.eu_status_by) == (
+        Status.IN_PROGRESS,
+        Status.IN_PROGRESS,
+        Status.IN_PROGRESS,
+        official,
+    )
+
+
+EXPORT_HEADER = "reference,status,eu_status,japan_status,latest_update"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "status", ["planned", "in_progress"], ids=["left as it was", "set to what the sides give"]
+)
+def test_an_officials_export_sheet_sets_their_side_from_its_own_column(status):
+    item, official = japanese_item(eu_status=Status.PLANNED, status=Status.PLANNED)
+    content = f"{EXPORT_HEADER}\nAI-1,{status},planned,in_progress,Pilot.\n".encode()
+
+    imports.apply(filename="report.csv", content=content, user=official, author=official)
+
+    item.refresh_from_db()
+    assert (item.eu_status, item.japan_status, item.status) == (
+        Status.PLANNED,
+        Status.IN_PROGRESS,
+        Status.IN_PROGRESS,
+    )
+    assert ProgressUpdate.objects.get().text == (
+        "Pilot.\n\nJapan side: “In progress”. Overall status now “In progress”."
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        (
+            "AI-2,planned,completed,not_assessed,,",
+            "eu_status",
+            "You may set only the Japan side; leave this as it is (“Planned”).",
+        ),
+        ("AI-2,completed,planned,in_progress,,", "status", "set your side in japan_status"),
+        ("AI-2,planned,planned,in_progress,,Budget frozen.", "override_reason", "secretariat"),
+    ],
+    ids=["other side changed", "overall neither current nor derived", "override reason"],
+)
+def test_an_officials_export_sheet_may_not_set_the_other_side_or_the_overall_status(
+    client, row, column, message
+):
+    meti = OwnerFactory(code="METI", side=Side.JAPAN)
+    topic = TopicFactory(code="AI")
+    for number in ("1", "2"):
+        RecommendationFactory(
+            topic=topic,
+            number=number,
+            lead_owner=meti,
+            eu_status=Status.PLANNED,
+            status=Status.PLANNED,
+        )
+    official = OfficialFactory(owner=meti).user
+    client.force_login(official)
+    content = (
+        f"{EXPORT_HEADER},override_reason\nAI-1,planned,planned,in_progress,Pilot.,\n{row}\n"
+    ).encode()
+    upload = io.BytesIO(content)
+    upload.name = "report.csv"
+
+    preview = client.post(IMPORT, {"file": upload})
+
+    errors = preview.context["errors"]
+    assert [(e.row, e.column) for e in errors] == [(3, column)]
+    assert message in errors[0].message
+    assert "token" not in preview.context
+    # Applying the same file writes nothing either, not even the good first row.
+    with pytest.raises(imports.ImportRejected):
+        imports.apply(filename="report.csv", content=content, user=official, author=official)
+    assert set(sides_and_status().values()) == {("planned", "not_assessed", "planned")}
+    assert not ProgressUpdate.objects.exists()
+
+
+def overridable_item():
+    """EU side planned, Japan side in progress: the sides give "In progress"."""
+    return RecommendationFactory(
+        topic=TopicFactory(code="AI"),
+        number="1",
+        eu_status=Status.PLANNED,
+        japan_status=Status.IN_PROGRESS,
+        status=Status.IN_PROGRESS,
+    )
+
+
+@pytest.mark.django_db
+def test_the_secretariat_overriding_the_sides_without_a_reason_is_refused(client, tmp_path):
+    overridable_item()
+    sheet = "reference,status,latest_update\nAI-1,completed,Done.\n"
+    path = write(tmp_path, sheet)
+
+    with pytest.raises(
+        CommandError, match="row 2, status: The EU and Japan sides give “In progress”"
+    ):
+        call_command("import_updates", path, stdout=io.StringIO())
+
+    client.force_login(SuperuserFactory())
+    response = client.post(IMPORT, {"file": csv_file(sheet)})
+
+    errors = response.context["errors"]
+    assert [(e.row, e.column) for e in errors] == [(2, "status")]
+    assert "The EU and Japan sides give “In progress”" in errors[0].message
+    assert "override_reason" in errors[0].message
+    assert sides_and_status()["AI-1"] == ("planned", "in_progress", "in_progress")
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_secretariat_overrides_the_sides_on_the_command_line_with_a_reason(tmp_path):
+    item = overridable_item()
+    path = write(
+        tmp_path,
+        "reference,status,override_reason\nAI-1,completed,Both laws in force; EU data lags.\n",
+    )
+
+    call_command("import_updates", path, stdout=io.StringIO())
+
+    item.refresh_from_db()
+    assert (item.eu_status, item.japan_status, item.status, item.status_override_reason) == (
+        Status.PLANNED,
+        Status.IN_PROGRESS,
+        Status.COMPLETED,
+        "Both laws in force; EU data lags.",
+    )
+    update = ProgressUpdate.objects.get()
+    assert (update.status, update.text) == (Status.COMPLETED, "Status changed to “Completed”.")
+
+
+@pytest.mark.django_db
+def test_a_superusers_override_keeps_its_reason_out_of_the_public_update(client):
+    item = overridable_item()
+    client.force_login(SuperuserFactory())
+    upload = csv_file(
+        "reference,status,latest_update,override_reason\n"
+        "AI-1,completed,Carried out.,Japan's report is late.\n"
+    )
+
+    preview = client.post(IMPORT, {"file": upload})
+    [change] = preview.context["changes"]
+    assert (change.side_changes, change.new_status) == ([], "Completed")
+    client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
+
+    item.refresh_from_db()
+    assert (item.status, item.status_override_reason) == (
+        Status.COMPLETED,
+        "Japan's report is late.",
+    )
+    update = ProgressUpdate.objects.get()
+    assert (update.text, update.visibility) == ("Carried out.", Visibility.PUBLIC)
+    assert "late" not in update.text

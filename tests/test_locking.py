@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from recommendations import imports, services
-from recommendations.models import Recommendation, Status
+from recommendations.models import Recommendation, Side, Status
 from tests.factories import (
     CouncilFactory,
     OfficialFactory,
@@ -32,7 +32,7 @@ def open_form(client, recommendation):
 
 @pytest.fixture
 def meti(db):
-    return OwnerFactory(code="METI")
+    return OwnerFactory(code="METI", government="Government of Japan", side=Side.JAPAN)
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_what_the_first_chang
     alices_form = open_form(alice, recommendation)
     bobs_form = open_form(bob, recommendation)
 
-    bobs_form.update(notes=["Bob: confirmed with the ministry."], status=["planned"])
+    bobs_form.update(notes=["Bob: confirmed with the ministry."], japan_status=["planned"])
     assert bob.post(change_url(recommendation), bobs_form).status_code == 302
 
     alices_form.update(notes=["Alice: waiting for the Council."])
@@ -67,6 +67,7 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_what_the_first_chang
     content = refused.content.decode()
     assert "Not saved: bob saved this recommendation after you opened it" in content
     assert "Internal notes: “—” → “Bob: confirmed with the ministry.”" in content
+    assert "Japan side status: “Not yet assessed” → “Planned”" in content
     assert "Status: “Not yet assessed” → “Planned”" in content
     # Alice's input is still on the form, to merge by hand.
     assert "Alice: waiting for the Council." in content
@@ -119,6 +120,7 @@ def test_a_form_opened_before_a_bulk_status_change_is_refused(alice, meti):
             "action": "change_status_action",
             "_selected_action": [recommendation.pk],
             "apply": "1",
+            "target": "jp",
             "status": "stalled",
             "visibility": "public",
         },
@@ -142,7 +144,9 @@ def test_every_save_through_the_admin_and_the_services_moves_the_version_on(alic
     recommendation.refresh_from_db()
     assert recommendation.version == 2
 
-    services.change_status(recommendation=recommendation, status=Status.PLANNED, author=None)
+    services.set_side_status(
+        recommendation=recommendation, side=Side.JAPAN, status=Status.PLANNED, author=None
+    )
     services.archive(recommendations=[recommendation], author=None)
     assert Recommendation.objects.get(pk=recommendation.pk).version == 4
     assert [r.version for r in recommendation.history.all()] == [4, 3, 2, 1]

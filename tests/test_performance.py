@@ -5,7 +5,7 @@ from django.db import connection
 from django.urls import reverse
 
 from recommendations import services
-from recommendations.models import ProgressUpdate, Status, Visibility
+from recommendations.models import ProgressUpdate, Side, Status, Visibility
 from tests.factories import ProgressUpdateFactory, RecommendationFactory, TopicFactory
 
 HOME = reverse("recommendations:home")
@@ -74,7 +74,8 @@ def test_dashboard_shows_a_status_change_on_the_next_request(client):
     RecommendationFactory(status=Status.PLANNED)
     assert status_counts(client.get(HOME))[Status.PLANNED] == 2
 
-    services.change_status(recommendation=item, status=Status.COMPLETED, author=None)
+    both = {Side.EU: Status.COMPLETED, Side.JAPAN: Status.COMPLETED}
+    services.set_statuses(recommendation=item, sides=both, author=None)
     response = client.get(HOME)
 
     counts = status_counts(response)

@@ -35,19 +35,35 @@ def may_change(role, owner_code):
     return role == "secretariat" or (role == "official" and owner_code == "METI")
 
 
+def owner(code):
+    """The owner of that code, on its government's side: DG Connect reports for the EU, METI,
+    MIC and the Digital Agency for Japan."""
+    return OwnerFactory(code=code, side=Side.EU if code == "DGCONNECT" else Side.JAPAN)
+
+
+def bulk_status(recommendations, status, **fields):
+    """The bulk status action's form as submitted, for `target`, `reason` and so on."""
+    return {
+        "action": "change_status_action",
+        "_selected_action": [recommendation.pk for recommendation in recommendations],
+        "apply": "1",
+        "status": status,
+        "text": "",
+        "visibility": "public",
+        **fields,
+    }
+
+
 @pytest.fixture
 def items(db):
     """One recommendation led by each of the four owners."""
     topic = TopicFactory(code="AI")
-    owners = {
-        code: OwnerFactory(code=code, side=Side.JAPAN if code != "DGCONNECT" else Side.EU)
-        for code in OWNERS
-    }
+    owners = {code: owner(code) for code in OWNERS}
     return {
         code: RecommendationFactory(
-            topic=topic, number=str(n), lead_owner=owner, text=f"Original text {code}."
+            topic=topic, number=str(n), lead_owner=lead, text=f"Original text {code}."
         )
-        for n, (code, owner) in enumerate(owners.items(), start=1)
+        for n, (code, lead) in enumerate(owners.items(), start=1)
     }
 
 
@@ -167,27 +183,42 @@ def test_nobody_deletes_a_recommendation_through_the_admin(as_role, items, role,
 def test_bulk_status_change_applies_only_where_the_user_may_change(
     as_role, items, role, owner_code
 ):
+    """The secretariat sets the overall status with a reason; an official (of METI, a Japanese
+    owner) sets the Japan side, and the overall status follows."""
     recommendation = items[owner_code]
     client = as_role(role)
+    if role == "secretariat":
+        change = {"target": "overall", "reason": "Agreed at the Council."}
+    else:
+        change = {"target": Side.JAPAN}
 
     response = client.post(
-        CHANGELIST,
-        {
-            "action": "change_status_action",
-            "_selected_action": [recommendation.pk],
-            "apply": "1",
-            "status": "planned",
-            "text": "",
-            "visibility": "public",
-        },
-        follow=True,
+        CHANGELIST, bulk_status([recommendation], "planned", **change), follow=True
     )
 
     recommendation.refresh_from_db()
-    changed = recommendation.status == Status.PLANNED
-    assert changed == may_change(role, owner_code)
+    if may_change(role, owner_code):
+        assert recommendation.status == Status.PLANNED
+        assert ProgressUpdate.objects.filter(recommendation=recommendation).count() == 1
+    else:
+        assert recommendation.status == Status.NOT_ASSESSED
+        assert (recommendation.eu_status, recommendation.japan_status) == (
+            Status.NOT_ASSESSED,
+            Status.NOT_ASSESSED,
+        )
+        assert recommendation.version == 1
+        assert not ProgressUpdate.objects.exists()
+    if role == "secretariat":
+        assert recommendation.status_override_reason == "Agreed at the Council."
+        assert recommendation.japan_status == Status.NOT_ASSESSED
+    if role == "official" and owner_code == "METI":
+        assert recommendation.japan_status == Status.PLANNED
+        assert recommendation.eu_status == Status.NOT_ASSESSED
+        assert recommendation.status_override_reason == ""
     if role == "official" and owner_code != "METI":
         assert f"you may not change {recommendation.reference}" in response.content.decode()
+    if role == "anonymous":
+        assert response.redirect_chain[-1][0].startswith(LOGIN)
 
 
 @pytest.mark.parametrize("owner_code", OWNERS)
@@ -195,12 +226,21 @@ def test_bulk_status_change_applies_only_where_the_user_may_change(
 def test_spreadsheet_import_applies_only_where_the_user_may_change(
     as_role, items, role, owner_code
 ):
+    """An official's plain sheet sets their own side (METI's: Japan), the overall status
+    following; the secretariat's `status` sets the overall status, with a reason."""
     recommendation = items[owner_code]
     client = as_role(role)
-    upload = io.BytesIO(
-        f"reference,status,status_date,latest_update\n{recommendation.reference},completed,"
-        "2024-06-01,Done.\n".encode()
-    )
+    if role == "secretariat":
+        sheet = (
+            "reference,status,override_reason,status_date,latest_update\n"
+            f"{recommendation.reference},completed,Agreed at the Council.,2024-06-01,Done.\n"
+        )
+    else:
+        sheet = (
+            "reference,status,status_date,latest_update\n"
+            f"{recommendation.reference},completed,2024-06-01,Done.\n"
+        )
+    upload = io.BytesIO(sheet.encode())
     upload.name = "updates.csv"
 
     preview = client.post(IMPORT, {"file": upload})
@@ -212,12 +252,28 @@ def test_spreadsheet_import_applies_only_where_the_user_may_change(
         assert "your organisation does not own it" in preview.content.decode()
 
     recommendation.refresh_from_db()
-    assert (recommendation.status == Status.COMPLETED) == may_change(role, owner_code)
+    statuses = (recommendation.eu_status, recommendation.japan_status, recommendation.status)
+    updates = list(
+        ProgressUpdate.objects.filter(recommendation=recommendation).values_list("text", flat=True)
+    )
+    if role == "secretariat":
+        assert statuses == (Status.NOT_ASSESSED, Status.NOT_ASSESSED, Status.COMPLETED)
+        assert recommendation.status_override_reason == "Agreed at the Council."
+        assert updates == ["Done."]
+    elif may_change(role, owner_code):
+        # Japan completed, the EU not yet assessed: in progress as a whole.
+        assert statuses == (Status.NOT_ASSESSED, Status.COMPLETED, Status.IN_PROGRESS)
+        assert recommendation.status_override_reason == ""
+        assert updates == ["Done.\n\nJapan side: “Completed”. Overall status now “In progress”."]
+    else:
+        assert statuses == (Status.NOT_ASSESSED,) * 3
+        assert recommendation.version == 1
+        assert updates == []
 
 
 @pytest.mark.django_db
 def test_official_may_change_an_item_their_owner_co_owns():
-    meti = OwnerFactory(code="METI")
+    meti = owner("METI")
     recommendation = RecommendationFactory(co_owners=[meti])
     official = OfficialFactory(owner=meti).user
 
@@ -227,7 +283,7 @@ def test_official_may_change_an_item_their_owner_co_owns():
 
 @pytest.mark.django_db
 def test_official_cannot_change_text_reference_or_ownership_of_their_own_item(client):
-    meti = OwnerFactory(code="METI")
+    meti = owner("METI")
     recommendation = RecommendationFactory(lead_owner=meti, text="As printed.")
     client.force_login(OfficialFactory(owner=meti).user)
     data = form_data(client.get(change_url(recommendation)).content.decode(), "recommendation_form")
@@ -237,7 +293,7 @@ def test_official_cannot_change_text_reference_or_ownership_of_their_own_item(cl
         text=["Rewritten."],
         reference=["HACK-1"],
         lead_owner=[str(OwnerFactory().pk)],
-        status=["in_progress"],
+        japan_status=["in_progress"],
     )
     response = client.post(change_url(recommendation), data)
 
@@ -245,13 +301,125 @@ def test_official_cannot_change_text_reference_or_ownership_of_their_own_item(cl
     recommendation.refresh_from_db()
     assert (recommendation.text, recommendation.lead_owner) == ("As printed.", meti)
     assert recommendation.reference != "HACK-1"
-    assert recommendation.status == Status.IN_PROGRESS
+    # Their own side is theirs to set, and the overall status follows it.
+    assert (recommendation.japan_status, recommendation.status) == (
+        Status.IN_PROGRESS,
+        Status.IN_PROGRESS,
+    )
+
+
+@pytest.mark.django_db
+def test_official_cannot_set_the_overall_status_on_the_change_form(client):
+    meti = owner("METI")
+    recommendation = RecommendationFactory(lead_owner=meti)
+    client.force_login(OfficialFactory(owner=meti).user)
+    data = form_data(client.get(change_url(recommendation)).content.decode(), "recommendation_form")
+    assert "status" not in data and "status_override_reason" not in data
+
+    data.update(
+        status=["completed"],
+        status_override_reason=["We say so."],
+        notes=["Saved with the rest."],
+    )
+    response = client.post(change_url(recommendation), data)
+
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.notes == "Saved with the rest."
+    assert recommendation.status == Status.NOT_ASSESSED
+    assert recommendation.status_override_reason == ""
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("owner_code", "own_field", "other_field"),
+    [("METI", "japan_status", "eu_status"), ("DGCONNECT", "eu_status", "japan_status")],
+)
+def test_official_cannot_set_the_other_governments_side_on_the_change_form(
+    client, owner_code, own_field, other_field
+):
+    """The other side's field is read-only to them: posted anyway, it changes nothing."""
+    their_owner = owner(owner_code)
+    recommendation = RecommendationFactory(lead_owner=their_owner)
+    client.force_login(OfficialFactory(owner=their_owner).user)
+    data = form_data(client.get(change_url(recommendation)).content.decode(), "recommendation_form")
+    assert own_field in data and other_field not in data
+
+    data.update({other_field: ["completed"], "notes": ["Saved with the rest."]})
+    response = client.post(change_url(recommendation), data)
+
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.notes == "Saved with the rest."
+    assert (recommendation.eu_status, recommendation.japan_status, recommendation.status) == (
+        Status.NOT_ASSESSED,
+        Status.NOT_ASSESSED,
+        Status.NOT_ASSESSED,
+    )
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["overall", Side.EU])
+def test_official_bulk_change_of_the_overall_status_or_the_other_side_is_refused(client, target):
+    meti = owner("METI")
+    recommendation = RecommendationFactory(lead_owner=meti)
+    client.force_login(OfficialFactory(owner=meti).user)
+
+    response = client.post(
+        CHANGELIST,
+        bulk_status([recommendation], "completed", target=target, reason="We say so."),
+        follow=True,
+    )
+
+    assert (
+        f"Select a valid choice. {target} is not one of the available choices."
+        in response.content.decode()
+    )
+    recommendation.refresh_from_db()
+    assert (recommendation.eu_status, recommendation.japan_status, recommendation.status) == (
+        Status.NOT_ASSESSED,
+        Status.NOT_ASSESSED,
+        Status.NOT_ASSESSED,
+    )
+    assert recommendation.status_override_reason == ""
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_secretariat_bulk_change_of_the_overall_status_needs_a_reason(admin_client):
+    recommendations = RecommendationFactory.create_batch(2, lead_owner=owner("MIC"))
+
+    refused = admin_client.post(
+        CHANGELIST,
+        bulk_status(recommendations, "completed", target="overall", reason=" "),
+        follow=True,
+    )
+
+    assert "Setting the overall status overrides the sides: say why." in refused.content.decode()
+    assert not Recommendation.objects.filter(status=Status.COMPLETED).exists()
+    assert not ProgressUpdate.objects.exists()
+
+    admin_client.post(
+        CHANGELIST,
+        bulk_status(
+            recommendations, "completed", target="overall", reason="Agreed at the Council."
+        ),
+        follow=True,
+    )
+
+    for recommendation in recommendations:
+        recommendation.refresh_from_db()
+        assert recommendation.status == Status.COMPLETED
+        assert recommendation.status_override_reason == "Agreed at the Council."
+    assert ProgressUpdate.objects.count() == 2
 
 
 @pytest.mark.django_db
 def test_official_sees_another_owners_item_read_only(client):
-    mic_item = RecommendationFactory(lead_owner=OwnerFactory(code="MIC"))
-    client.force_login(OfficialFactory(owner=OwnerFactory(code="METI")).user)
+    mic_item = RecommendationFactory(lead_owner=owner("MIC"))
+    client.force_login(OfficialFactory(owner=owner("METI")).user)
 
     page = client.get(change_url(mic_item))
 
@@ -264,21 +432,13 @@ def test_official_sees_another_owners_item_read_only(client):
 
 @pytest.mark.django_db
 def test_bulk_status_refuses_the_whole_selection_and_names_the_items_not_theirs(client):
-    meti = OwnerFactory(code="METI")
+    meti = owner("METI")
     own = RecommendationFactory(lead_owner=meti)
-    others = RecommendationFactory.create_batch(2, lead_owner=OwnerFactory(code="MIC"))
+    others = RecommendationFactory.create_batch(2, lead_owner=owner("MIC"))
     client.force_login(OfficialFactory(owner=meti).user)
 
     response = client.post(
-        CHANGELIST,
-        {
-            "action": "change_status_action",
-            "_selected_action": [own.pk, *(r.pk for r in others)],
-            "apply": "1",
-            "status": "planned",
-            "visibility": "public",
-        },
-        follow=True,
+        CHANGELIST, bulk_status([own, *others], "planned", target=Side.JAPAN), follow=True
     )
 
     content = response.content.decode()
@@ -286,12 +446,13 @@ def test_bulk_status_refuses_the_whole_selection_and_names_the_items_not_theirs(
     for other in others:
         assert other.reference in content
     assert not Recommendation.objects.filter(status=Status.PLANNED).exists()
+    assert not Recommendation.objects.filter(japan_status=Status.PLANNED).exists()
     assert not ProgressUpdate.objects.exists()
 
 
 @pytest.mark.django_db
 def test_official_cannot_change_an_archived_item_of_their_owner():
-    meti = OwnerFactory(code="METI")
+    meti = owner("METI")
     recommendation = RecommendationFactory(lead_owner=meti)
     recommendation.archived_at = "2024-06-01T00:00:00Z"
 
@@ -332,7 +493,7 @@ def test_official_cannot_manage_owners_councils_or_other_officials(client):
 
 @pytest.mark.django_db
 def test_add_official_creates_a_staff_account_of_the_owner_with_a_one_time_link(client):
-    meti = OwnerFactory(code="METI")
+    meti = owner("METI")
     recommendation = RecommendationFactory(lead_owner=meti)
     out = io.StringIO()
 
@@ -374,7 +535,7 @@ def test_add_official_creates_a_staff_account_of_the_owner_with_a_one_time_link(
     ],
 )
 def test_add_official_refuses_an_unknown_owner_a_bad_or_taken_address(arguments, message):
-    OwnerFactory(code="METI")
+    owner("METI")
     UserFactory(username="taken@example.org")
 
     with pytest.raises(CommandError, match=message):
@@ -402,7 +563,7 @@ def test_an_officials_change_form_runs_the_same_number_of_queries_whatever_the_u
 
 @pytest.mark.django_db
 def test_add_official_new_link_lets_an_existing_official_choose_a_new_password(client):
-    official = OfficialFactory(user__username="kenji@mic.go.jp")
+    official = OfficialFactory(user__username="kenji@mic.go.jp", owner=owner("MIC"))
     out = io.StringIO()
 
     call_command("add_official", "kenji@mic.go.jp", "--new-link", stdout=out)
@@ -425,7 +586,7 @@ def test_add_official_new_link_lets_an_existing_official_choose_a_new_password(c
 
 @pytest.mark.django_db
 def test_linking_an_existing_user_on_the_officials_page_makes_them_an_official(admin_client):
-    mic = OwnerFactory(code="MIC")
+    mic = owner("MIC")
     user = UserFactory(username="yuki")
     recommendation = RecommendationFactory(lead_owner=mic)
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from recommendations import services
-from recommendations.models import Recommendation, Status, Visibility
+from recommendations.models import Recommendation, Side, Status, Visibility
 from recommendations.reports import ReportForm, ReportOptions, build_report, error_messages
 from tests.factories import (
     CouncilFactory,
@@ -35,16 +35,23 @@ def recorded_on(day: datetime.date, **fields) -> Recommendation:
 
 
 def change(recommendation, status, day, *, text="", visibility=Visibility.PUBLIC):
-    """Change a status the way officials do, recorded in the history on `day`."""
+    """Move the overall status the way officials do: both sides report `status` (so the overall
+    status follows), recorded in the history on `day`."""
     recommendation._history_date = on(day)
-    return services.change_status(
+    return services.set_statuses(
         recommendation=recommendation,
-        status=status,
         author=None,
+        sides={Side.EU: status, Side.JAPAN: status},
         text=text,
         visibility=visibility,
         on=day,
     )
+
+
+def reported(text, status) -> str:
+    """The update `change` records: the text, then what both sides and the overall status did."""
+    label = Status(status).label
+    return f"{text}\n\nEU side: “{label}”. Japan side: “{label}”. Overall status now “{label}”."
 
 
 def statuses(report):
@@ -88,7 +95,7 @@ def test_a_change_made_on_the_as_of_day_counts_for_that_day(moved_twice):
 def test_latest_update_is_the_last_one_dated_on_or_before_the_as_of_date(moved_twice):
     [row] = build_report(ReportOptions(as_of=datetime.date(2024, 5, 31))).rows
 
-    assert row.latest_update == "Work plan agreed."
+    assert row.latest_update == reported("Work plan agreed.", Status.PLANNED)
     assert row.latest_update_date == MAY_1
 
 
@@ -110,7 +117,7 @@ def test_changes_since_list_from_and_to_with_the_explaining_update(moved_twice):
     [changed] = report.changes
     assert changed.reference == "AI-1"
     assert (changed.since_status, changed.status) == (Status.NOT_ASSESSED, Status.IN_PROGRESS)
-    assert changed.change_text == "Joint working group set up."
+    assert changed.change_text == reported("Joint working group set up.", Status.IN_PROGRESS)
     assert changed.change_date == JUNE_1
 
 
@@ -135,8 +142,8 @@ def test_public_report_explains_changes_with_public_updates_only(db):
     assert public_change.status == Status.STALLED
     assert public_change.change_text == ""
     assert public_change.latest_update == ""
-    assert internal.changes[0].change_text == "SECRET-REASON"
-    assert internal.changes[0].latest_update == "SECRET-REASON"
+    assert internal.changes[0].change_text == reported("SECRET-REASON", Status.STALLED)
+    assert internal.changes[0].latest_update == reported("SECRET-REASON", Status.STALLED)
 
 
 @pytest.mark.django_db

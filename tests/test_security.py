@@ -16,7 +16,7 @@ from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
 from recommendations import services
-from recommendations.models import ProgressUpdate
+from recommendations.models import ProgressUpdate, Side, Status
 from tests.browser import launch
 from tests.factories import (
     OfficialFactory,
@@ -201,7 +201,7 @@ def test_check_deploy_flags_the_development_key_when_none_is_set():
 
 @pytest.fixture
 def official_with_password(transactional_db):
-    meti = OwnerFactory(code="METI")
+    meti = OwnerFactory(code="METI", government="Government of Japan", side=Side.JAPAN)
     official = OfficialFactory(owner=meti, user__username="hana@meti.go.jp")
     recommendation = RecommendationFactory(lead_owner=meti)
     return official.user, recommendation
@@ -228,7 +228,9 @@ def walk_through_the_admin(base_url, official, secretariat, recommendation, viol
             page.click("input[type=submit]")
             page.goto(f"/admin/recommendations/recommendation/{recommendation.pk}/change/")
             page.fill("#id_notes", "Checked in the browser.")
-            page.select_option("#id_status", "planned")
+            # Their own side: the overall status is not theirs to set, only to see.
+            assert page.locator("#id_status").count() == 0
+            page.select_option("#id_japan_status", "planned")
             page.click("input[name=_save]")
             page.wait_for_url("**/recommendation/")
             assert "was changed successfully" in page.content()
@@ -270,6 +272,7 @@ def test_the_admin_works_under_the_policy_in_a_real_browser(live_server, officia
         raise failures[0]
     recommendation.refresh_from_db()
     assert recommendation.notes == "Checked in the browser."
+    assert (recommendation.japan_status, recommendation.status) == (Status.PLANNED,) * 2
     assert violations == []
 
 

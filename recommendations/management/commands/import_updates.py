@@ -12,8 +12,9 @@ from recommendations import imports
 class Command(BaseCommand):
     help = (
         "Apply status updates from a CSV or XLSX file in the Council report's columns "
-        "(reference, status, status_date, latest_update, visibility). One bad row rejects the "
-        "whole file; nothing is written."
+        "(reference, status, status_date, latest_update, visibility; eu_status, japan_status and "
+        "override_reason if the sides are set too). One bad row rejects the whole file; nothing "
+        "is written."
     )
 
     def add_arguments(self, parser):
@@ -52,8 +53,9 @@ class Command(BaseCommand):
             ) from None
         if dry_run:
             for change in changes:
+                sides = "".join(f"{side}; " for side in change.side_changes)
                 self.stdout.write(
-                    f"row {change.row}: {change.reference}: {change.old_status} → "
+                    f"row {change.row}: {change.reference}: {sides}{change.old_status} → "
                     f"{change.new_status} ({change.status_date:%Y-%m-%d}, {change.visibility}): "
                     f"{change.shown_text}"
                 )
