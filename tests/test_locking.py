@@ -204,7 +204,7 @@ def test_a_save_holds_the_row_until_its_transaction_ends_so_concurrent_saves_que
 @pytest.mark.django_db(transaction=True)
 def test_an_import_locks_the_rows_it_applies_until_it_ends():
     recommendation = RecommendationFactory()
-    content = f"reference,status\n{recommendation.reference},planned\n".encode()
+    content = f"reference,status,eu_status\n{recommendation.reference},planned,planned\n".encode()
 
     with transaction.atomic():
         imports.plan(filename="u.csv", content=content, lock=True)
