@@ -296,6 +296,7 @@ class RecommendationAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        self._check_override(cleaned_data)
         loaded = cleaned_data.get("loaded_version")
         if not self.instance.pk:
             return cleaned_data
@@ -313,7 +314,6 @@ class RecommendationAdminForm(forms.ModelForm):
             self.data = self.data.copy()
             self.data[self.add_prefix("loaded_version")] = conflict.current.version
             raise forms.ValidationError(conflict_message(conflict), code="edit_conflict") from None
-        self._check_override(cleaned_data)
         return cleaned_data
 
     def _check_override(self, cleaned_data):

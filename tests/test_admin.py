@@ -7,6 +7,7 @@ from recommendations.models import ProgressUpdate, Recommendation, Status, Visib
 from tests.factories import (
     OfficialFactory,
     OrganisationFactory,
+    OwnerFactory,
     ProgressUpdateFactory,
     RecommendationFactory,
     TopicFactory,
@@ -515,3 +516,35 @@ def test_an_update_added_from_the_updates_list_cannot_set_a_status(admin_client)
     assert (update.text, update.status) == ("Minutes of the working group.", "")
     recommendation.refresh_from_db()
     assert recommendation.status == Status.NOT_ASSESSED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("reason", "created"), [("", False), ("Completed before the tracker existed.", True)]
+)
+def test_a_new_recommendation_completed_against_its_sides_needs_a_reason(
+    admin_client, reason, created
+):
+    topic = TopicFactory(code="AI")
+    owner = OwnerFactory()
+    add_url = reverse("admin:recommendations_recommendation_add")
+    data = form_data(admin_client.get(add_url).content.decode(), "recommendation_form")
+    data.update(
+        reference=["AI-9"],
+        topic=[str(topic.pk)],
+        number=["9"],
+        sequence=["90"],
+        text=["Launch a joint call for proposals."],
+        lead_owner=[str(owner.pk)],
+        status=["completed"],
+        status_override_reason=[reason],
+    )
+
+    response = admin_client.post(add_url, data)
+
+    assert Recommendation.objects.filter(reference="AI-9").exists() is created
+    if not created:
+        assert response.status_code == 200
+        assert "needs a reason" in str(
+            response.context["adminform"].form.errors["status_override_reason"]
+        )
