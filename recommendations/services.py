@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from recommendations.bilateral import SIDE_FIELDS, OverrideNeedsReason, resolve
 from recommendations.models import (
     Official,
     Owner,
@@ -144,8 +145,6 @@ def set_statuses(
     carries `text` and says what moved; with nothing moved and no text, nothing is recorded and
     None is returned.
     """
-    from recommendations.bilateral import SIDE_FIELDS, OverrideNeedsReason, resolve
-
     sides = sides or {}
     for side, status in sides.items():
         if side not in SIDE_FIELDS:
