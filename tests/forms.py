@@ -3,6 +3,8 @@ what an official's browser would, management forms and inlines included."""
 
 from html.parser import HTMLParser
 
+from django.urls import reverse
+
 
 class _FormReader(HTMLParser):
     def __init__(self, form_id):
@@ -71,3 +73,25 @@ def form_data(html: str, form_id: str) -> dict[str, list[str]]:
     reader = _FormReader(form_id)
     reader.feed(html)
     return reader.data
+
+
+CHANGELIST = reverse("admin:recommendations_recommendation_changelist")
+
+
+def change_url(recommendation) -> str:
+    return reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
+
+
+def open_change_form(client, recommendation) -> dict[str, list[str]]:
+    """A recommendation's admin form as the browser would submit it unchanged."""
+    page = client.get(change_url(recommendation))
+    return form_data(page.content.decode(), "recommendation_form")
+
+
+def post_change_form(client, recommendation, **changes):
+    """Load the change form as a browser does, edit some fields, and submit it."""
+    data = open_change_form(client, recommendation)
+    data.update(
+        {name: value if isinstance(value, list) else [value] for name, value in changes.items()}
+    )
+    return client.post(change_url(recommendation), data)

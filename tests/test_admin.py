@@ -12,23 +12,7 @@ from tests.factories import (
     RecommendationFactory,
     TopicFactory,
 )
-from tests.forms import form_data
-
-CHANGELIST = reverse("admin:recommendations_recommendation_changelist")
-
-
-def change_url(recommendation):
-    return reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
-
-
-def post_change_form(client, recommendation, **changes):
-    """Load the change form as a browser does, edit some fields, and submit it."""
-    page = client.get(change_url(recommendation))
-    data = form_data(page.content.decode(), "recommendation_form")
-    data.update(
-        {name: value if isinstance(value, list) else [value] for name, value in changes.items()}
-    )
-    return client.post(change_url(recommendation), data)
+from tests.forms import CHANGELIST, change_url, form_data, post_change_form
 
 
 @pytest.mark.django_db

@@ -21,7 +21,7 @@ from tests.factories import (
     RecommendationFactory,
     SuperuserFactory,
 )
-from tests.forms import form_data
+from tests.forms import CHANGELIST, change_url, open_change_form, post_change_form
 
 S = Status
 ORDER = [S.NOT_ASSESSED, S.PLANNED, S.IN_PROGRESS, S.ONGOING, S.COMPLETED, S.STALLED, S.DROPPED]
@@ -40,18 +40,6 @@ RULE_TABLE = [
 PAIRS = [
     (eu, japan, RULE_TABLE[i][j]) for i, eu in enumerate(ORDER) for j, japan in enumerate(ORDER)
 ]
-CHANGELIST = reverse("admin:recommendations_recommendation_changelist")
-
-
-def change_url(recommendation):
-    return reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
-
-
-def post_change_form(client, recommendation, **changes):
-    page = client.get(change_url(recommendation))
-    data = form_data(page.content.decode(), "recommendation_form")
-    data.update({name: [value] for name, value in changes.items()})
-    return client.post(change_url(recommendation), data)
 
 
 @pytest.fixture
@@ -305,8 +293,7 @@ def test_a_stale_form_cannot_overwrite_a_side_set_since(meti):
     official = OfficialFactory(owner=meti)
     recommendation = RecommendationFactory(lead_owner=meti)
     client = logged_in(official)
-    page = client.get(change_url(recommendation))
-    data = form_data(page.content.decode(), "recommendation_form")
+    data = open_change_form(client, recommendation)
     services.set_side_status(
         recommendation=recommendation, side=Side.JAPAN, status=S.COMPLETED, author=None
     )

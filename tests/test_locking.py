@@ -1,13 +1,9 @@
 """No edit is lost: two officials with the same recommendation open, in two sessions."""
 
-import threading
-
 import pytest
-from django.db import DatabaseError, connection, transaction
 from django.test import Client
-from django.urls import reverse
 
-from recommendations import imports, services
+from recommendations import services
 from recommendations.models import Recommendation, Side, Status
 from tests.factories import (
     CouncilFactory,
@@ -16,18 +12,7 @@ from tests.factories import (
     RecommendationFactory,
     SuperuserFactory,
 )
-from tests.forms import form_data
-
-CHANGELIST = reverse("admin:recommendations_recommendation_changelist")
-
-
-def change_url(recommendation):
-    return reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
-
-
-def open_form(client, recommendation):
-    page = client.get(change_url(recommendation))
-    return form_data(page.content.decode(), "recommendation_form")
+from tests.forms import CHANGELIST, change_url, form_data, open_change_form
 
 
 @pytest.fixture
@@ -54,8 +39,8 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_what_the_first_chang
     alice, bob, meti
 ):
     recommendation = RecommendationFactory(lead_owner=meti)
-    alices_form = open_form(alice, recommendation)
-    bobs_form = open_form(bob, recommendation)
+    alices_form = open_change_form(alice, recommendation)
+    bobs_form = open_change_form(bob, recommendation)
 
     bobs_form.update(notes=["Bob: confirmed with the ministry."], japan_status=["planned"])
     assert bob.post(change_url(recommendation), bobs_form).status_code == 302
@@ -79,8 +64,8 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_what_the_first_chang
 @pytest.mark.django_db
 def test_after_a_refused_save_the_merged_form_saves(alice, bob, meti):
     recommendation = RecommendationFactory(lead_owner=meti)
-    alices_form = open_form(alice, recommendation)
-    bobs_form = open_form(bob, recommendation)
+    alices_form = open_change_form(alice, recommendation)
+    bobs_form = open_change_form(bob, recommendation)
     bobs_form.update(notes=["Bob's note."])
     bob.post(change_url(recommendation), bobs_form)
     alices_form.update(notes=["Alice's note."])
@@ -98,8 +83,10 @@ def test_after_a_refused_save_the_merged_form_saves(alice, bob, meti):
 @pytest.mark.django_db
 def test_a_refused_save_keeps_the_inline_update_the_user_was_writing(alice, bob, meti):
     recommendation = RecommendationFactory(lead_owner=meti)
-    alices_form = open_form(alice, recommendation)
-    bob.post(change_url(recommendation), {**open_form(bob, recommendation), "notes": ["Bob."]})
+    alices_form = open_change_form(alice, recommendation)
+    bob.post(
+        change_url(recommendation), {**open_change_form(bob, recommendation), "notes": ["Bob."]}
+    )
 
     alices_form.update({"updates-2-0-text": ["Alice's long update about the sandbox."]})
     refused = alice.post(change_url(recommendation), alices_form)
@@ -111,7 +98,7 @@ def test_a_refused_save_keeps_the_inline_update_the_user_was_writing(alice, bob,
 @pytest.mark.django_db
 def test_a_form_opened_before_a_bulk_status_change_is_refused(alice, meti):
     recommendation = RecommendationFactory(lead_owner=meti)
-    alices_form = open_form(alice, recommendation)
+    alices_form = open_change_form(alice, recommendation)
     secretariat = Client()
     secretariat.force_login(SuperuserFactory())
     secretariat.post(
@@ -140,7 +127,9 @@ def test_every_save_through_the_admin_and_the_services_moves_the_version_on(alic
     recommendation = RecommendationFactory(lead_owner=meti)
     assert recommendation.version == 1
 
-    alice.post(change_url(recommendation), {**open_form(alice, recommendation), "notes": ["x"]})
+    alice.post(
+        change_url(recommendation), {**open_change_form(alice, recommendation), "notes": ["x"]}
+    )
     recommendation.refresh_from_db()
     assert recommendation.version == 2
 
@@ -156,10 +145,10 @@ def test_every_save_through_the_admin_and_the_services_moves_the_version_on(alic
 def test_a_refused_save_names_co_owners_the_secretariat_added(alice, meti):
     recommendation = RecommendationFactory(lead_owner=meti)
     mic = OwnerFactory(code="MIC", name="Ministry of Internal Affairs")
-    alices_form = open_form(alice, recommendation)
+    alices_form = open_change_form(alice, recommendation)
     secretariat = Client()
     secretariat.force_login(SuperuserFactory())
-    secretariats_form = open_form(secretariat, recommendation)
+    secretariats_form = open_change_form(secretariat, recommendation)
     secretariats_form.update(co_owners=[str(mic.pk)])
     assert secretariat.post(change_url(recommendation), secretariats_form).status_code == 302
 
@@ -169,53 +158,11 @@ def test_a_refused_save_names_co_owners_the_secretariat_added(alice, meti):
     assert "Co-owners: “—” → “Ministry of Internal Affairs”" in refused.content.decode()
 
 
-def lock_from_another_connection(pk):
-    """Ask for the recommendation's row lock from a second database session, without waiting."""
-    outcome = {}
-
-    def other_session():
-        try:
-            with transaction.atomic():
-                Recommendation.objects.select_for_update(nowait=True).get(pk=pk)
-            outcome["result"] = "locked it"
-        except DatabaseError:
-            outcome["result"] = "refused"
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=other_session)
-    thread.start()
-    thread.join(timeout=30)
-    return outcome["result"]
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_save_holds_the_row_until_its_transaction_ends_so_concurrent_saves_queue():
-    recommendation = RecommendationFactory()
-
-    with transaction.atomic():
-        services.next_version(recommendation)
-        assert lock_from_another_connection(recommendation.pk) == "refused"
-    assert lock_from_another_connection(recommendation.pk) == "locked it"
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_an_import_locks_the_rows_it_applies_until_it_ends():
-    recommendation = RecommendationFactory()
-    content = f"reference,status,eu_status\n{recommendation.reference},planned,planned\n".encode()
-
-    with transaction.atomic():
-        imports.plan(filename="u.csv", content=content, lock=True)
-        assert lock_from_another_connection(recommendation.pk) == "refused"
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("version", [None, "", "not a number"])
 def test_a_form_without_a_readable_version_is_refused_not_saved_blindly(alice, meti, version):
     recommendation = RecommendationFactory(lead_owner=meti)
-    form = open_form(alice, recommendation)
+    form = open_change_form(alice, recommendation)
     form["notes"] = ["Blind save."]
     if version is None:
         del form["loaded_version"]

@@ -7,9 +7,9 @@ from django.urls import reverse
 from recommendations import services
 from recommendations.models import ProgressUpdate, Side, Status, Visibility
 from tests.factories import ProgressUpdateFactory, RecommendationFactory, TopicFactory
+from tests.forms import CHANGELIST
 
 HOME = reverse("recommendations:home")
-CHANGELIST = reverse("admin:recommendations_recommendation_changelist")
 # `last_update` is the ninth column of the changelist; `o=-9` sorts by it, newest first.
 BY_LAST_UPDATE_NEWEST_FIRST = {"o": "-9"}
 

@@ -18,17 +18,12 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
-from tests.forms import form_data
+from tests.forms import CHANGELIST, change_url, form_data, open_change_form
 
 OWNERS = ["DGCONNECT", "METI", "MIC", "DIGITAL"]
 ROLES = ["secretariat", "official", "anonymous"]
-CHANGELIST = reverse("admin:recommendations_recommendation_changelist")
 IMPORT = reverse("admin:recommendations_recommendation_import_updates")
 LOGIN = reverse("admin:login")
-
-
-def change_url(recommendation):
-    return reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
 
 
 def may_change(role, owner_code):
@@ -82,13 +77,11 @@ def as_role(client, items):
 def editable_form(client, recommendation):
     """The change form as this user's browser has it, or, where they see it read-only, as an
     editing user's browser would, so the test posts a complete form either way."""
-    page = client.get(change_url(recommendation))
-    data = form_data(page.content.decode(), "recommendation_form")
+    data = open_change_form(client, recommendation)
     if "loaded_version" not in data:
         reader = type(client)()
         reader.force_login(SuperuserFactory())
-        page = reader.get(change_url(recommendation))
-        data = form_data(page.content.decode(), "recommendation_form")
+        data = open_change_form(reader, recommendation)
     return data
 
 
@@ -286,7 +279,7 @@ def test_official_cannot_change_text_reference_or_ownership_of_their_own_item(cl
     meti = owner("METI")
     recommendation = RecommendationFactory(lead_owner=meti, text="As printed.")
     client.force_login(OfficialFactory(owner=meti).user)
-    data = form_data(client.get(change_url(recommendation)).content.decode(), "recommendation_form")
+    data = open_change_form(client, recommendation)
     assert "text" not in data and "reference" not in data and "lead_owner" not in data
 
     data.update(
@@ -313,7 +306,7 @@ def test_official_cannot_set_the_overall_status_on_the_change_form(client):
     meti = owner("METI")
     recommendation = RecommendationFactory(lead_owner=meti)
     client.force_login(OfficialFactory(owner=meti).user)
-    data = form_data(client.get(change_url(recommendation)).content.decode(), "recommendation_form")
+    data = open_change_form(client, recommendation)
     assert "status" not in data and "status_override_reason" not in data
 
     data.update(
@@ -343,7 +336,7 @@ def test_official_cannot_set_the_other_governments_side_on_the_change_form(
     their_owner = owner(owner_code)
     recommendation = RecommendationFactory(lead_owner=their_owner)
     client.force_login(OfficialFactory(owner=their_owner).user)
-    data = form_data(client.get(change_url(recommendation)).content.decode(), "recommendation_form")
+    data = open_change_form(client, recommendation)
     assert own_field in data and other_field not in data
 
     data.update({other_field: ["completed"], "notes": ["Saved with the rest."]})

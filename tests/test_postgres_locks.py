@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from recommendations import imports, services
 from recommendations.models import Recommendation
 from tests.factories import RecommendationFactory
 
@@ -44,3 +45,21 @@ def test_a_row_lock_is_released_when_its_transaction_ends():
     with transaction.atomic():
         Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     assert try_to_lock_from_another_connection(recommendation.pk) == "locked it"
+
+
+def test_a_save_holds_the_row_until_its_transaction_ends_so_concurrent_saves_queue():
+    recommendation = RecommendationFactory()
+
+    with transaction.atomic():
+        services.next_version(recommendation)
+        assert try_to_lock_from_another_connection(recommendation.pk) == "refused"
+    assert try_to_lock_from_another_connection(recommendation.pk) == "locked it"
+
+
+def test_an_import_locks_the_rows_it_applies_until_it_ends():
+    recommendation = RecommendationFactory()
+    content = f"reference,status,eu_status\n{recommendation.reference},planned,planned\n".encode()
+
+    with transaction.atomic():
+        imports.plan(filename="u.csv", content=content, lock=True)
+        assert try_to_lock_from_another_connection(recommendation.pk) == "refused"
