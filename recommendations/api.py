@@ -44,7 +44,8 @@ from recommendations.models import (
     Topic,
     Visibility,
 )
-from recommendations.reports import ReportForm, ReportOptions, end_of_day, report_queryset
+from recommendations.reporting.options import ReportForm, ReportOptions, end_of_day
+from recommendations.reporting.query import report_queryset
 
 
 class Pagination(PageNumberPagination):

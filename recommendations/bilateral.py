@@ -11,9 +11,10 @@ import itertools
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from recommendations.models import Side, Status
+from recommendations.choices import Side, Status
 
 # The progress scale divergence is measured on. Ongoing and completed are the same step: a
 # standing commitment carried out is as far along as a one-off action done.
@@ -26,7 +27,6 @@ PROGRESS_STEP = {
 }
 # A stalled or dropped side is not moving: for divergence it counts as not started.
 STOPPED = {Status.STALLED, Status.DROPPED}
-SIDE_FIELDS = {Side.EU: "eu_status", Side.JAPAN: "japan_status"}
 
 
 def derived_status(eu: str, japan: str) -> Status:
@@ -137,8 +137,6 @@ def stale_cutoff(next_council_date: datetime.date | None, today: datetime.date) 
 def divergent_condition():
     """A Q matching the divergent pairs, for filters and counts in SQL (plain equality tests, so
     any database runs it)."""
-    from django.db.models import Q
-
     condition = Q(pk__in=[])
     for eu, japan in DIVERGENT_PAIRS:
         condition |= Q(eu_status=eu, japan_status=japan)

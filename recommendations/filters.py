@@ -5,18 +5,10 @@ import django_filters
 from django import forms
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Left, StrIndex
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.models import (
-    Organisation,
-    Owner,
-    ProgressUpdate,
-    Recommendation,
-    Side,
-    Status,
-    Topic,
-)
+from recommendations.choices import Side, Status
+from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
 
 ORDERING_CHOICES = [
     ("reference", _("Reference")),
@@ -33,9 +25,7 @@ OWNER_SIDES = [(Side.EU.value, Side.EU.label), (Side.JAPAN.value, Side.JAPAN.lab
 class TopicChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         # Read at render time, so the choices follow the page's language.
-        if translation.get_language() == "ja" and obj.name_ja:
-            return obj.name_ja
-        return obj.name
+        return obj.localised_name
 
 
 class TopicFilter(django_filters.ModelChoiceFilter):

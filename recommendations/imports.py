@@ -29,9 +29,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from recommendations import permissions, services
-from recommendations.bilateral import SIDE_FIELDS, Outcome, OverrideNeedsReason, resolve
-from recommendations.models import ProgressUpdate, Recommendation, Side, Status, Visibility
+from recommendations import permissions
+from recommendations.bilateral import Outcome, OverrideNeedsReason, resolve
+from recommendations.choices import SIDE_FIELDS, Side, Status, Visibility
+from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.services.statuses import set_statuses
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_ROWS = 2000
@@ -423,7 +425,7 @@ def apply(
             if stale:
                 raise ImportRejected(stale)
         updates = [
-            services.set_statuses(
+            set_statuses(
                 recommendation=change.recommendation,
                 author=author,
                 sides=change.sides,

@@ -17,9 +17,10 @@ all ask these functions, so a rule changed here changes everywhere.
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from recommendations.models import Official, Owner, Recommendation, Side
+from recommendations.choices import SIDE_FIELDS, Side
+from recommendations.models import Official, Owner, Recommendation
 
 SECRETARIAT_GROUP = "secretariat"
 OFFICIALS_GROUP = "officials"
@@ -94,23 +95,15 @@ def can_archive(user) -> bool:
     return role_of(user).secretariat
 
 
-def _owned_by(owner: Owner) -> Q:
-    owned = Recommendation.objects.filter(Q(lead_owner=owner) | Q(co_owners=owner)).values("pk")
-    return Q(pk__in=owned, archived_at__isnull=True)
-
-
 def changeable(user, queryset: QuerySet) -> QuerySet:
-    """The recommendations of `queryset` this user may change.
-
-    A subquery rather than a join keeps the rows distinct without DISTINCT, so callers may still
-    lock them with select_for_update() on PostgreSQL.
-    """
+    """The recommendations of `queryset` this user may change (still lockable with
+    select_for_update(): see RecommendationQuerySet.owned_by)."""
     role = role_of(user)
     if role.secretariat:
         return queryset
     if role.owner is None:
         return queryset.none()
-    return queryset.filter(_owned_by(role.owner))
+    return queryset.owned_by(role.owner).filter(archived_at__isnull=True)
 
 
 def can_change(user, recommendation: Recommendation) -> bool:
@@ -119,13 +112,7 @@ def can_change(user, recommendation: Recommendation) -> bool:
         return True
     if role.owner is None or recommendation.archived_at is not None:
         return False
-    if recommendation.lead_owner_id == role.owner.pk:
-        return True
-    return recommendation.co_owners.filter(pk=role.owner.pk).exists()
-
-
-def side_field(side: str) -> str:
-    return "eu_status" if side == Side.EU else "japan_status"
+    return recommendation.is_owned_by(role.owner)
 
 
 def can_set_side(user, recommendation: Recommendation, side: str) -> bool:
@@ -161,4 +148,4 @@ def editable_fields(user) -> frozenset[str] | None:
         return None
     if role.owner is None:
         return frozenset()
-    return OFFICIAL_EDITABLE_FIELDS | {side_field(role.owner.side)}
+    return OFFICIAL_EDITABLE_FIELDS | {SIDE_FIELDS[role.owner.side]}

@@ -121,6 +121,6 @@ class OfficialFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def group(self, create, extracted, **kwargs):
         if create:
-            from recommendations.services import officials_group
+            from recommendations.services.officials import officials_group
 
             self.user.groups.add(officials_group())

@@ -2,8 +2,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from recommendations import services
 from recommendations.models import ProgressUpdate, Recommendation, Status, Visibility
+from recommendations.services.archive import archive
 from tests.factories import (
     OfficialFactory,
     OrganisationFactory,
@@ -418,7 +418,7 @@ def test_archiving_asks_for_confirmation_then_hides_the_item_from_public_pages(a
 @pytest.mark.django_db
 def test_restoring_brings_an_archived_item_back_to_public_pages(admin_client, secretariat_user):
     recommendation = RecommendationFactory()
-    services.archive(recommendations=[recommendation], author=secretariat_user)
+    archive(recommendations=[recommendation], author=secretariat_user)
 
     admin_client.post(
         CHANGELIST,
@@ -433,7 +433,7 @@ def test_restoring_brings_an_archived_item_back_to_public_pages(admin_client, se
 def test_the_archived_filter_lists_archived_items_only(admin_client):
     archived = RecommendationFactory()
     RecommendationFactory()
-    services.archive(recommendations=[archived], author=None)
+    archive(recommendations=[archived], author=None)
 
     response = admin_client.get(CHANGELIST, {"archived": "yes"})
 

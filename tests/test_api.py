@@ -7,8 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from recommendations import services
 from recommendations.models import Recommendation, Side, Status, Visibility
+from recommendations.services.archive import archive
+from recommendations.services.statuses import set_statuses
 from tests.factories import (
     CouncilFactory,
     OrganisationFactory,
@@ -68,7 +69,7 @@ def tracker(db):
     archived_child = RecommendationFactory(
         topic=ai, number="3b", parent=parent, lead_owner=meti, text=ARCHIVED_TEXT
     )
-    services.archive(recommendations=[archived_child], author=official)
+    archive(recommendations=[archived_child], author=official)
     chips = RecommendationFactory(topic=semi, number="1", lead_owner=connect)
     ProgressUpdateFactory(
         recommendation=parent, text="Joint working group set up.", author=official
@@ -77,9 +78,7 @@ def tracker(db):
         recommendation=parent, text=INTERNAL_UPDATE, visibility=Visibility.INTERNAL, author=official
     )
     ProgressUpdateFactory(recommendation=archived_child, text=ARCHIVED_TEXT)
-    services.set_side_status(
-        recommendation=parent, side=Side.EU, status=Status.COMPLETED, author=official
-    )
+    set_statuses(recommendation=parent, sides={Side.EU: Status.COMPLETED}, author=official)
     return {"parent": parent, "child": child, "chips": chips, "official": official}
 
 
@@ -257,12 +256,10 @@ def moved(db):
     )
     for day, status in [(MAY_1, Status.PLANNED), (JUNE_1, Status.IN_PROGRESS)]:
         recommendation._history_date = on(day)
-        services.set_side_status(
-            recommendation=recommendation, side=Side.JAPAN, status=status, author=None, on=day
-        )
+        set_statuses(recommendation=recommendation, sides={Side.JAPAN: status}, author=None, on=day)
     recommendation._history_date = on(JUNE_1)
-    services.set_side_status(
-        recommendation=recommendation, side=Side.EU, status=Status.COMPLETED, author=None, on=JUNE_1
+    set_statuses(
+        recommendation=recommendation, sides={Side.EU: Status.COMPLETED}, author=None, on=JUNE_1
     )
     RecommendationFactory(reference="AI-2")  # recorded today
     return recommendation
@@ -416,10 +413,9 @@ def test_poll_with_the_etag_gets_304_until_something_changes(client, tracker):
     assert again.status_code == 304
     assert again.content == b""
 
-    services.set_side_status(
+    set_statuses(
         recommendation=tracker["parent"],
-        side=Side.JAPAN,
-        status=Status.COMPLETED,
+        sides={Side.JAPAN: Status.COMPLETED},
         author=tracker["official"],
     )
     changed = client.get("/api/recommendations/AI-3/", headers={"If-None-Match": first["ETag"]})

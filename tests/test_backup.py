@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from recommendations.backups import empty_backed_up_tables
 from recommendations.models import Recommendation, Side, Status, Visibility
-from recommendations.services import set_side_status
+from recommendations.services.statuses import set_statuses
 from tests.factories import (
     CouncilFactory,
     OfficialFactory,
@@ -59,10 +59,9 @@ def tracker_data():
         notes="Internal: confirm the owner.",
     )
     RecommendationFactory(topic=parent.topic, parent=parent, text="A sub-item <b>verbatim</b>")
-    set_side_status(
+    set_statuses(
         recommendation=parent,
-        side=Side.EU,
-        status=Status.IN_PROGRESS,
+        sides={Side.EU: Status.IN_PROGRESS},
         author=official,
         text="Work started.",
     )
@@ -93,7 +92,7 @@ def test_restore_into_an_emptied_database_gives_back_every_row_identical(tmp_pat
     assert snapshot() == before
     # Sequences moved past the restored ids: new rows, history included, still get saved.
     restored = Recommendation.objects.get(pk=tracker_data.pk)
-    set_side_status(recommendation=restored, side=Side.JAPAN, status=Status.COMPLETED, author=None)
+    set_statuses(recommendation=restored, sides={Side.JAPAN: Status.COMPLETED}, author=None)
     assert (
         restored.history.count()
         == len(

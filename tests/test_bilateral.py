@@ -5,14 +5,18 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations import exports, permissions, services
+from recommendations import permissions
 from recommendations.bilateral import derived_status, is_divergent, stale_cutoff
 from recommendations.models import ProgressUpdate, Recommendation, Side, Status
-from recommendations.reports import ReportOptions, report_rows
+from recommendations.reporting.csv_export import write_csv
+from recommendations.reporting.options import ReportOptions
+from recommendations.reporting.query import report_rows
+from recommendations.services.statuses import set_statuses
 from tests.factories import (
     CouncilFactory,
     OfficialFactory,
@@ -118,10 +122,9 @@ def test_setting_a_side_records_who_and_when_and_moves_the_overall_status_with_a
     recommendation = RecommendationFactory(lead_owner=meti)
     version = recommendation.version
 
-    update = services.set_side_status(
+    update = set_statuses(
         recommendation=recommendation,
-        side=Side.JAPAN,
-        status=S.IN_PROGRESS,
+        sides={Side.JAPAN: S.IN_PROGRESS},
         author=official.user,
         text="Guidelines drafted.",
         on=datetime.date(2024, 9, 1),
@@ -147,9 +150,7 @@ def test_a_side_change_that_leaves_the_overall_status_records_an_update_without_
         eu_status=S.STALLED, japan_status=S.NOT_ASSESSED, status=S.STALLED
     )
 
-    update = services.set_side_status(
-        recommendation=recommendation, side=Side.JAPAN, status=S.PLANNED, author=None
-    )
+    update = set_statuses(recommendation=recommendation, sides={Side.JAPAN: S.PLANNED}, author=None)
 
     recommendation.refresh_from_db()
     assert recommendation.status == S.STALLED
@@ -163,9 +164,7 @@ def test_an_override_by_the_secretariat_keeps_the_overall_status_when_a_side_mov
         status=S.COMPLETED, status_override_reason="Agreed at the second Council."
     )
 
-    services.set_side_status(
-        recommendation=recommendation, side=Side.EU, status=S.PLANNED, author=None
-    )
+    set_statuses(recommendation=recommendation, sides={Side.EU: S.PLANNED}, author=None)
 
     recommendation.refresh_from_db()
     assert recommendation.eu_status == S.PLANNED
@@ -178,11 +177,11 @@ def test_history_records_every_side_change_with_its_author(meti, dg_connect):
     jp_official = OfficialFactory(owner=meti)
     recommendation = RecommendationFactory(lead_owner=dg_connect, co_owners=[meti])
 
-    services.set_side_status(
-        recommendation=recommendation, side=Side.EU, status=S.COMPLETED, author=eu_official.user
+    set_statuses(
+        recommendation=recommendation, sides={Side.EU: S.COMPLETED}, author=eu_official.user
     )
-    services.set_side_status(
-        recommendation=recommendation, side=Side.JAPAN, status=S.PLANNED, author=jp_official.user
+    set_statuses(
+        recommendation=recommendation, sides={Side.JAPAN: S.PLANNED}, author=jp_official.user
     )
 
     records = list(recommendation.history.order_by("history_date", "history_id"))
@@ -197,14 +196,10 @@ def test_history_records_every_side_change_with_its_author(meti, dg_connect):
 def test_an_unknown_side_or_status_is_refused_and_nothing_changes():
     recommendation = RecommendationFactory()
 
-    with pytest.raises(services.ValidationError, match="not a side"):
-        services.set_side_status(
-            recommendation=recommendation, side="joint", status=S.PLANNED, author=None
-        )
-    with pytest.raises(services.ValidationError, match="not a known status"):
-        services.set_side_status(
-            recommendation=recommendation, side=Side.EU, status="done", author=None
-        )
+    with pytest.raises(ValidationError, match="not a side"):
+        set_statuses(recommendation=recommendation, sides={"joint": S.PLANNED}, author=None)
+    with pytest.raises(ValidationError, match="not a known status"):
+        set_statuses(recommendation=recommendation, sides={Side.EU: "done"}, author=None)
 
     recommendation.refresh_from_db()
     assert (recommendation.eu_status, recommendation.version) == (S.NOT_ASSESSED, 1)
@@ -294,9 +289,7 @@ def test_a_stale_form_cannot_overwrite_a_side_set_since(meti):
     recommendation = RecommendationFactory(lead_owner=meti)
     client = logged_in(official)
     data = open_change_form(client, recommendation)
-    services.set_side_status(
-        recommendation=recommendation, side=Side.JAPAN, status=S.COMPLETED, author=None
-    )
+    set_statuses(recommendation=recommendation, sides={Side.JAPAN: S.COMPLETED}, author=None)
 
     data["japan_status"] = ["planned"]
     response = client.post(change_url(recommendation), data)
@@ -453,9 +446,7 @@ def test_report_csv_appends_both_sides_after_the_required_columns():
     RecommendationFactory(reference="AI-1", eu_status=S.COMPLETED, japan_status=S.PLANNED)
     target = io.StringIO()
 
-    exports.write_csv(
-        report_rows(ReportOptions(as_of=timezone.localdate())), target, internal=False
-    )
+    write_csv(report_rows(ReportOptions(as_of=timezone.localdate())), target, internal=False)
 
     header, row = target.getvalue().lstrip("\ufeff").splitlines()
     assert header.startswith(
@@ -469,9 +460,7 @@ def test_report_csv_appends_both_sides_after_the_required_columns():
 @pytest.mark.django_db
 def test_report_shows_the_sides_as_they_stood_on_the_report_date():
     recommendation = RecommendationFactory()
-    services.set_side_status(
-        recommendation=recommendation, side=Side.EU, status=S.COMPLETED, author=None
-    )
+    set_statuses(recommendation=recommendation, sides={Side.EU: S.COMPLETED}, author=None)
     past = timezone.localdate() - datetime.timedelta(days=400)
     recommendation.history.update(history_date=timezone.now() - datetime.timedelta(days=500))
     latest = recommendation.history.order_by("-history_id").first()

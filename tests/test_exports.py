@@ -10,9 +10,13 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from recommendations import exports
 from recommendations.models import Recommendation, Status, Visibility
-from recommendations.reports import ReportOptions, report_rows
+from recommendations.reporting import pdf_export
+from recommendations.reporting.csv_export import write_csv
+from recommendations.reporting.options import ReportOptions
+from recommendations.reporting.pdf_export import write_pdf
+from recommendations.reporting.query import report_rows
+from recommendations.reporting.xlsx_export import write_xlsx
 from tests.factories import (
     OrganisationFactory,
     OwnerFactory,
@@ -37,20 +41,20 @@ def read_csv(text: str) -> list[dict]:
 
 def csv_text(options, base=None) -> str:
     target = io.StringIO()
-    exports.write_csv(report_rows(options, base), target, internal=options.internal)
+    write_csv(report_rows(options, base), target, internal=options.internal)
     return target.getvalue()
 
 
 def xlsx_book(options, base=None):
     target = io.BytesIO()
-    exports.write_xlsx(options, target, base)
+    write_xlsx(options, target, base)
     target.seek(0)
     return load_workbook(target)
 
 
 def pdf_text(options) -> str:
     target = io.BytesIO()
-    exports.write_pdf(options, target)
+    write_pdf(options, target)
     target.seek(0)
     return "\n".join(page.extract_text() for page in PdfReader(target).pages)
 
@@ -244,7 +248,7 @@ def test_internal_pdf_is_marked_on_every_page(workshop):
             APRIL_1, topic=workshop.topic, reference=f"AI-{index + 10}", number=str(index + 10)
         )
     target = io.BytesIO()
-    exports.write_pdf(ReportOptions(as_of=JUNE_1, internal=True), target)
+    write_pdf(ReportOptions(as_of=JUNE_1, internal=True), target)
 
     pages = PdfReader(io.BytesIO(target.getvalue())).pages
 
@@ -256,12 +260,12 @@ def test_internal_pdf_is_marked_on_every_page(workshop):
 
 def test_pdf_printed_in_parts_holds_every_reference_once_in_report_order(workshop, monkeypatch):
     # Parts of 3 rows: the first topic fills the first part, the second's 8 rows span three.
-    monkeypatch.setattr(exports, "PDF_CHUNK_ROWS", 3)
+    monkeypatch.setattr(pdf_export, "PDF_CHUNK_ROWS", 3)
     second = TopicFactory(code="DATA", name="Data flows", position=2)
     for index in range(8):
         recorded_on(APRIL_1, topic=second, reference=f"DF-{index + 1}", number=str(index + 1))
     target = io.BytesIO()
-    exports.write_pdf(ReportOptions(as_of=JUNE_1, since=APRIL_1, internal=True), target)
+    write_pdf(ReportOptions(as_of=JUNE_1, since=APRIL_1, internal=True), target)
     pages = PdfReader(io.BytesIO(target.getvalue())).pages
     text = "\n".join(page.extract_text() for page in pages)
 

@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from recommendations import imports, services
+from recommendations import imports
 from recommendations.models import ProgressUpdate, Recommendation, Side, Status, Visibility
+from recommendations.services.archive import archive
+from recommendations.services.statuses import set_statuses
 from tests.factories import (
     OfficialFactory,
     OwnerFactory,
@@ -268,9 +270,7 @@ def test_a_wrong_empty_or_oversized_file_is_rejected(official_client, name, cont
 def test_confirming_a_preview_of_items_changed_since_applies_nothing(official_client, items):
     upload = csv_file("reference,status\nAI-1,planned\nAI-2,planned\n")
     preview = official_client.post(IMPORT, {"file": upload})
-    services.set_side_status(
-        recommendation=items["AI-2"], side=Side.EU, status=Status.STALLED, author=None
-    )
+    set_statuses(recommendation=items["AI-2"], sides={Side.EU: Status.STALLED}, author=None)
 
     response = official_client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
 
@@ -391,7 +391,7 @@ def test_command_reports_a_missing_file_or_unknown_user_clearly(items, tmp_path)
 
 @pytest.mark.django_db
 def test_an_archived_item_cannot_be_imported_even_by_the_secretariat(items, tmp_path):
-    services.archive(recommendations=[items["AI-1"]], author=None)
+    archive(recommendations=[items["AI-1"]], author=None)
 
     with pytest.raises(CommandError, match="AI-1 is archived"):
         call_command("import_updates", write(tmp_path, "reference,status\nAI-1,planned\n"))
@@ -454,9 +454,7 @@ def test_the_council_report_csv_comes_back_in_with_the_statuses_edited(client, i
 def test_the_council_report_xlsx_comes_back_in_from_its_recommendations_sheet(client, items):
     from openpyxl import load_workbook
 
-    services.set_side_status(
-        recommendation=items["AI-1"], side=Side.EU, status=Status.COMPLETED, author=None
-    )
+    set_statuses(recommendation=items["AI-1"], sides={Side.EU: Status.COMPLETED}, author=None)
     book = load_workbook(io.BytesIO(download(client, "report_xlsx")))
     sheet = book["Recommendations"]
     header = [cell.value for cell in sheet[1]]

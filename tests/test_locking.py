@@ -3,8 +3,9 @@
 import pytest
 from django.test import Client
 
-from recommendations import services
 from recommendations.models import Recommendation, Side, Status
+from recommendations.services.archive import archive
+from recommendations.services.statuses import set_statuses
 from tests.factories import (
     CouncilFactory,
     OfficialFactory,
@@ -133,10 +134,8 @@ def test_every_save_through_the_admin_and_the_services_moves_the_version_on(alic
     recommendation.refresh_from_db()
     assert recommendation.version == 2
 
-    services.set_side_status(
-        recommendation=recommendation, side=Side.JAPAN, status=Status.PLANNED, author=None
-    )
-    services.archive(recommendations=[recommendation], author=None)
+    set_statuses(recommendation=recommendation, sides={Side.JAPAN: Status.PLANNED}, author=None)
+    archive(recommendations=[recommendation], author=None)
     assert Recommendation.objects.get(pk=recommendation.pk).version == 4
     assert [r.version for r in recommendation.history.all()] == [4, 3, 2, 1]
 

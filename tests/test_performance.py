@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from recommendations import services
 from recommendations.models import ProgressUpdate, Side, Status, Visibility
+from recommendations.services.archive import archive
+from recommendations.services.statuses import set_statuses
 from tests.factories import ProgressUpdateFactory, RecommendationFactory, TopicFactory
 from tests.forms import CHANGELIST
 
@@ -75,7 +76,7 @@ def test_dashboard_shows_a_status_change_on_the_next_request(client):
     assert status_counts(client.get(HOME))[Status.PLANNED] == 2
 
     both = {Side.EU: Status.COMPLETED, Side.JAPAN: Status.COMPLETED}
-    services.set_statuses(recommendation=item, sides=both, author=None)
+    set_statuses(recommendation=item, sides=both, author=None)
     response = client.get(HOME)
 
     counts = status_counts(response)
@@ -90,7 +91,7 @@ def test_dashboard_drops_an_archived_item_and_shows_a_renamed_topic_at_once(clie
     RecommendationFactory(topic=topic, status=Status.PLANNED)
     assert status_counts(client.get(HOME))[Status.PLANNED] == 2
 
-    services.archive(recommendations=[item], author=None)
+    archive(recommendations=[item], author=None)
     topic.name = "Trusted data spaces"
     topic.save()
     response = client.get(HOME)

@@ -6,8 +6,9 @@ import threading
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from recommendations import imports, services
+from recommendations import imports
 from recommendations.models import Recommendation
+from recommendations.services.versions import next_version
 from tests.factories import RecommendationFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -51,7 +52,7 @@ def test_a_save_holds_the_row_until_its_transaction_ends_so_concurrent_saves_que
     recommendation = RecommendationFactory()
 
     with transaction.atomic():
-        services.next_version(recommendation)
+        next_version(recommendation)
         assert try_to_lock_from_another_connection(recommendation.pk) == "refused"
     assert try_to_lock_from_another_connection(recommendation.pk) == "locked it"
 

@@ -6,9 +6,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from recommendations import services
 from recommendations.models import Recommendation, Side, Status, Visibility
-from recommendations.reports import ReportForm, ReportOptions, build_report, error_messages
+from recommendations.reporting.options import ReportForm, ReportOptions, error_messages
+from recommendations.reporting.report import build_report
+from recommendations.services.statuses import set_statuses
 from tests.factories import (
     CouncilFactory,
     OrganisationFactory,
@@ -38,7 +39,7 @@ def change(recommendation, status, day, *, text="", visibility=Visibility.PUBLIC
     """Move the overall status the way officials do: both sides report `status` (so the overall
     status follows), recorded in the history on `day`."""
     recommendation._history_date = on(day)
-    return services.set_statuses(
+    return set_statuses(
         recommendation=recommendation,
         author=None,
         sides={Side.EU: status, Side.JAPAN: status},

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
-from recommendations import services
 from recommendations.models import ProgressUpdate, Side, Status
+from recommendations.services.statuses import record_update
 from tests.browser import launch
 from tests.factories import (
     OfficialFactory,
@@ -115,7 +115,7 @@ def test_evidence_links_other_than_http_or_https_are_refused(link):
     )
 
     with pytest.raises(ValidationError) as error:
-        services.record_update(update=update, author=None)
+        record_update(update=update, author=None)
 
     assert "evidence_url" in error.value.message_dict
     assert not ProgressUpdate.objects.exists()

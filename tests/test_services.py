@@ -3,8 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from recommendations import services
 from recommendations.models import ProgressUpdate, Recommendation, Side, Status, Visibility
+from recommendations.services.archive import archive, restore
+from recommendations.services.statuses import bulk_set_statuses, record_update, set_statuses
+from recommendations.services.versions import EditConflict, check_version
 from tests.factories import ProgressUpdateFactory, RecommendationFactory, UserFactory
 
 
@@ -13,9 +15,9 @@ def test_the_secretariat_overriding_the_sides_records_the_reason_and_an_update()
     secretariat = UserFactory()
     recommendation = RecommendationFactory()
 
-    update = services.change_status(
+    update = set_statuses(
         recommendation=recommendation,
-        status=Status.PLANNED,
+        overall=Status.PLANNED,
         author=secretariat,
         reason="Agreed at the Council; the sides report next month.",
         on=datetime.date(2024, 9, 1),
@@ -41,7 +43,7 @@ def test_an_overall_status_against_the_sides_without_a_reason_is_refused_and_not
     recommendation = RecommendationFactory(eu_status=Status.COMPLETED, status=Status.IN_PROGRESS)
 
     with pytest.raises(ValidationError) as error:
-        services.change_status(recommendation=recommendation, status=Status.COMPLETED, author=None)
+        set_statuses(recommendation=recommendation, overall=Status.COMPLETED, author=None)
 
     assert error.value.message_dict["status_override_reason"] == [
         "The EU and Japan sides give “In progress”; an overall status of “Completed” overrides "
@@ -56,7 +58,7 @@ def test_an_overall_status_against_the_sides_without_a_reason_is_refused_and_not
 def test_an_overall_status_the_sides_give_needs_no_reason():
     recommendation = RecommendationFactory(status=Status.PLANNED)
 
-    services.change_status(recommendation=recommendation, status=Status.NOT_ASSESSED, author=None)
+    set_statuses(recommendation=recommendation, overall=Status.NOT_ASSESSED, author=None)
 
     recommendation.refresh_from_db()
     assert recommendation.status == Status.NOT_ASSESSED
@@ -68,9 +70,7 @@ def test_unknown_status_is_rejected_and_nothing_is_written():
     recommendation = RecommendationFactory()
 
     with pytest.raises(ValidationError, match="not a known status"):
-        services.change_status(
-            recommendation=recommendation, status="done", author=None, reason="Because."
-        )
+        set_statuses(recommendation=recommendation, overall="done", author=None, reason="Because.")
 
     recommendation.refresh_from_db()
     assert recommendation.status == Status.NOT_ASSESSED
@@ -82,9 +82,7 @@ def test_status_change_is_kept_in_history_with_its_author():
     official = UserFactory()
     recommendation = RecommendationFactory()
 
-    services.set_side_status(
-        recommendation=recommendation, side=Side.EU, status=Status.STALLED, author=official
-    )
+    set_statuses(recommendation=recommendation, sides={Side.EU: Status.STALLED}, author=official)
 
     record = recommendation.history.first()
     assert (record.eu_status, record.status) == (Status.STALLED, Status.STALLED)
@@ -95,7 +93,7 @@ def test_status_change_is_kept_in_history_with_its_author():
 def test_bulk_change_records_one_update_per_recommendation():
     recommendations = RecommendationFactory.create_batch(3)
 
-    services.bulk_set_statuses(
+    bulk_set_statuses(
         recommendations=recommendations,
         author=None,
         overall=Status.ONGOING,
@@ -112,7 +110,7 @@ def test_a_bulk_change_that_fails_on_one_item_changes_none():
     against_its_sides = RecommendationFactory(japan_status=Status.COMPLETED)
 
     with pytest.raises(ValidationError):
-        services.bulk_set_statuses(
+        bulk_set_statuses(
             recommendations=[fine, against_its_sides], author=None, overall=Status.NOT_ASSESSED
         )
 
@@ -125,8 +123,8 @@ def test_nothing_is_recorded_when_nothing_moves_and_nothing_is_said():
     recommendation = RecommendationFactory()
 
     assert (
-        services.set_side_status(
-            recommendation=recommendation, side=Side.EU, status=Status.NOT_ASSESSED, author=None
+        set_statuses(
+            recommendation=recommendation, sides={Side.EU: Status.NOT_ASSESSED}, author=None
         )
         is None
     )
@@ -140,7 +138,7 @@ def test_update_with_an_invalid_evidence_link_is_rejected():
     update = ProgressUpdateFactory.build(recommendation=recommendation, evidence_url="not a link")
 
     with pytest.raises(ValidationError) as error:
-        services.record_update(update=update, author=None)
+        record_update(update=update, author=None)
 
     assert "evidence_url" in error.value.message_dict
     assert not ProgressUpdate.objects.exists()
@@ -152,7 +150,7 @@ def test_an_update_claiming_to_set_a_status_is_refused_and_the_status_kept():
     update = ProgressUpdateFactory.build(recommendation=recommendation, status=Status.COMPLETED)
 
     with pytest.raises(ValidationError) as error:
-        services.record_update(update=update, author=None)
+        record_update(update=update, author=None)
 
     assert "status" in error.value.message_dict
     recommendation.refresh_from_db()
@@ -165,15 +163,15 @@ def test_a_stale_version_raises_a_conflict_naming_the_changed_fields_and_who():
     official = UserFactory(username="kenji")
     recommendation = RecommendationFactory()
     loaded_version = recommendation.version
-    services.change_status(
+    set_statuses(
         recommendation=recommendation,
-        status=Status.ONGOING,
+        overall=Status.ONGOING,
         author=official,
         reason="A standing dialogue.",
     )
 
-    with pytest.raises(services.EditConflict) as conflict:
-        services.check_version(
+    with pytest.raises(EditConflict) as conflict:
+        check_version(
             recommendation=Recommendation.objects.get(pk=recommendation.pk),
             loaded_version=loaded_version,
         )
@@ -189,11 +187,9 @@ def test_a_stale_version_raises_a_conflict_naming_the_changed_fields_and_who():
 @pytest.mark.django_db
 def test_the_current_version_passes_the_check():
     recommendation = RecommendationFactory()
-    services.set_side_status(
-        recommendation=recommendation, side=Side.EU, status=Status.ONGOING, author=None
-    )
+    set_statuses(recommendation=recommendation, sides={Side.EU: Status.ONGOING}, author=None)
 
-    services.check_version(recommendation=recommendation, loaded_version=recommendation.version)
+    check_version(recommendation=recommendation, loaded_version=recommendation.version)
 
 
 @pytest.mark.django_db
@@ -201,9 +197,9 @@ def test_archive_and_restore_are_recorded_in_history_and_repeat_harmlessly():
     official = UserFactory()
     recommendation = RecommendationFactory()
 
-    assert services.archive(recommendations=[recommendation], author=official) == [recommendation]
-    assert services.archive(recommendations=[recommendation], author=official) == []
-    assert services.restore(recommendations=[recommendation], author=official) == [recommendation]
+    assert archive(recommendations=[recommendation], author=official) == [recommendation]
+    assert archive(recommendations=[recommendation], author=official) == []
+    assert restore(recommendations=[recommendation], author=official) == [recommendation]
 
     reasons = [r.history_change_reason for r in recommendation.history.all()]
     assert reasons == ["Restored", "Archived", None]

@@ -34,4 +34,4 @@ urlpatterns = [
     *i18n_patterns(path("", include("recommendations.urls")), prefix_default_language=False),
 ]
 
-handler404 = "recommendations.views.page_not_found"
+handler404 = "recommendations.views.pages.page_not_found"

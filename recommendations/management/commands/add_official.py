@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from recommendations import services
 from recommendations.models import Official, Owner
+from recommendations.services.officials import create_official
 
 
 class Command(BaseCommand):
@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 raise CommandError("Give the owner the official works for: --owner METI.")
             owner_row = self.owner(owner)
             try:
-                user = services.create_official(email=email, owner=owner_row)
+                user = create_official(email=email, owner=owner_row)
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
             self.stdout.write(

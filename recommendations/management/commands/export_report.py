@@ -1,6 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations import exports, reports
+from recommendations.reporting import csv_export, pdf_export, xlsx_export
+from recommendations.reporting.options import ReportForm, error_messages
+from recommendations.reporting.query import report_rows
+from recommendations.reporting.report import build_report
 
 FORMATS = ["csv", "xlsx", "pdf", "html"]
 
@@ -32,10 +35,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, format, as_of, since, council, internal, output, **options):
         # The web form's validation, so a date is accepted or refused alike everywhere.
-        form = reports.ReportForm({"as_of": as_of, "since": since, "council": council})
+        form = ReportForm({"as_of": as_of, "since": since, "council": council})
         if not form.is_valid():
             raise CommandError(
-                "The report could not be produced: " + " ".join(reports.error_messages(form))
+                "The report could not be produced: " + " ".join(error_messages(form))
             )
         report_options = form.options(internal=internal)
         try:
@@ -53,14 +56,14 @@ class Command(BaseCommand):
         if format == "csv":
             # utf-8 and the byte order mark come from the writer, as on the web.
             with open(output, "w", encoding="utf-8", newline="") as target:
-                exports.write_csv(reports.report_rows(options), target, internal=options.internal)
+                csv_export.write_csv(report_rows(options), target, internal=options.internal)
         elif format == "xlsx":
             with open(output, "wb") as target:
-                exports.write_xlsx(options, target)
+                xlsx_export.write_xlsx(options, target)
         elif format == "pdf":
             with open(output, "wb") as target:
-                exports.write_pdf(options, target)
+                pdf_export.write_pdf(options, target)
         else:
-            report = reports.build_report(options)
+            report = build_report(options)
             with open(output, "w", encoding="utf-8") as target:
-                target.write(exports.render_standalone_html(report))
+                target.write(pdf_export.render_standalone_html(report))

@@ -9,7 +9,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -70,10 +70,7 @@ class LatestUpdatesFeed(Feed):
         return update.created_at
 
     def item_categories(self, update):
-        topic = update.recommendation.topic
-        if translation.get_language() == "ja" and topic.name_ja:
-            return [topic.name_ja]
-        return [topic.name]
+        return [update.recommendation.topic.localised_name]
 
 
 class TopicFeed(LatestUpdatesFeed):
@@ -81,8 +78,7 @@ class TopicFeed(LatestUpdatesFeed):
         return get_object_or_404(Topic, code=code)
 
     def title(self, topic):
-        name = topic.name_ja if translation.get_language() == "ja" and topic.name_ja else topic
-        return _("Progress updates: %(topic)s") % {"topic": name}
+        return _("Progress updates: %(topic)s") % {"topic": topic.localised_name}
 
     def link(self, topic):
         return reverse("recommendations:topic", args=[topic.code])

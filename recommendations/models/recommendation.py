@@ -1,182 +1,20 @@
-"""What the tracker follows: the workshop's recommendations, who made them, who owns them, and
-the dated progress updates that explain where each one stands."""
+import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator, URLValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-
-class Side(models.TextChoices):
-    EU = "eu", _("EU")
-    JAPAN = "jp", _("Japan")
-    # The EU-Japan Business Round Table speaks for businesses of both sides at once.
-    JOINT = "joint", _("EU–Japan")
-
-
-class Status(models.TextChoices):
-    # "Not yet assessed" is where every item starts: the report records no implementation. It
-    # must never read as "no action", so it has a label and a place of its own.
-    NOT_ASSESSED = "not_assessed", _("Not yet assessed")
-    PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    # Standing commitments ("maintain dialogue") never complete: they are carried out or not.
-    ONGOING = "ongoing", _("Ongoing")
-    COMPLETED = "completed", _("Completed")
-    STALLED = "stalled", _("Stalled")
-    DROPPED = "dropped", _("Dropped")
-
-
-class Visibility(models.TextChoices):
-    PUBLIC = "public", _("Public (stakeholders see it)")
-    INTERNAL = "internal", _("Internal (officials only)")
-
-
-class CodeManager(models.Manager):
-    """Looks rows up by their stable code, so fixtures load into any database."""
-
-    natural_key_field = "code"
-
-    def get_by_natural_key(self, key):
-        return self.get(**{self.natural_key_field: key})
-
-
-class SlugManager(CodeManager):
-    natural_key_field = "slug"
-
-
-class Topic(models.Model):
-    code = models.CharField(_("code"), max_length=10, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    printed_name = models.CharField(
-        _("name as printed in the report"),
-        max_length=100,
-        help_text=_("The report's own spelling, kept even where it is a typo (DDFT)."),
-    )
-    name_ja = models.CharField(_("Japanese name"), max_length=100, blank=True)
-    position = models.PositiveSmallIntegerField(_("position in the report"), unique=True)
-
-    objects = CodeManager()
-
-    class Meta:
-        ordering = ["position"]
-        verbose_name = _("topic")
-        verbose_name_plural = _("topics")
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("recommendations:topic", args=[self.code])
-
-    def natural_key(self):
-        return (self.code,)
-
-
-class Organisation(models.Model):
-    """A stakeholder that made recommendations at the workshop."""
-
-    slug = models.SlugField(_("slug"), max_length=40, unique=True)
-    acronym = models.CharField(_("acronym"), max_length=40, unique=True)
-    name = models.CharField(_("full name"), max_length=200)
-    side = models.CharField(_("side"), max_length=10, choices=Side)
-    report_spellings = models.CharField(
-        _("other spellings in the report"),
-        max_length=200,
-        blank=True,
-        help_text=_("How the report also writes this name, comma-separated."),
-    )
-
-    objects = SlugManager()
-
-    class Meta:
-        ordering = ["acronym"]
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(side__in=Side.values), name="organisation_side_valid"
-            )
-        ]
-
-    def __str__(self):
-        return self.acronym
-
-    def get_absolute_url(self):
-        return reverse("recommendations:organisation", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
-
-
-class Owner(models.Model):
-    """A government body responsible for following up recommendations."""
-
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    government = models.CharField(_("government"), max_length=100)
-    side = models.CharField(_("side"), max_length=10, choices=Side)
-
-    objects = CodeManager()
-
-    class Meta:
-        ordering = ["side", "code"]
-        verbose_name = _("owner")
-        verbose_name_plural = _("owners")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(side__in=[Side.EU, Side.JAPAN]), name="owner_side_eu_or_japan"
-            )
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.code,)
-
-
-class CouncilManager(models.Manager):
-    def get_by_natural_key(self, number):
-        return self.get(number=number)
-
-    def next_and_last(self, today):
-        """The next Council (undated, or the first still to come) and the last one held.
-
-        One query: there are a handful of Councils, and either may be None."""
-        councils = list(self.all())
-        held = [c for c in councils if c.date is not None and c.date < today]
-        coming = [c for c in councils if c.date is None or c.date >= today]
-        last = max(held, key=lambda c: c.date) if held else None
-        # A dated Council to come is the next one before any still undated.
-        coming.sort(key=lambda c: (c.date is None, c.date or today, c.number))
-        return (coming[0] if coming else None), last
-
-
-class Council(models.Model):
-    """An EU-Japan Digital Partnership Council meeting: the milestones follow-up is measured by."""
-
-    number = models.PositiveSmallIntegerField(_("number"), unique=True)
-    place = models.CharField(_("place"), max_length=100, blank=True)
-    date = models.DateField(_("date"), null=True, blank=True, help_text=_("Empty until known."))
-
-    objects = CouncilManager()
-
-    class Meta:
-        ordering = ["number"]
-        verbose_name = _("Council")
-        verbose_name_plural = _("Councils")
-
-    def __str__(self):
-        return _("Digital Partnership Council no. %(number)s") % {"number": self.number}
-
-    def natural_key(self):
-        return (self.number,)
+from recommendations.bilateral import derived_status, divergent_condition, is_divergent
+from recommendations.choices import Status
+from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.models.update import ProgressUpdate
 
 
 class RecommendationQuerySet(models.QuerySet):
@@ -184,8 +22,11 @@ class RecommendationQuerySet(models.QuerySet):
         """What stakeholders and the public may see; every public read starts here."""
         return self.filter(archived_at__isnull=True)
 
-    def for_home(self):
-        return self.public().select_related("topic", "lead_owner", "parent")
+    def owned_by(self, owner: Owner):
+        """Items `owner` leads or co-owns. A subquery rather than a join keeps the rows distinct
+        without DISTINCT, so callers may still lock them with select_for_update()."""
+        owned = Recommendation.objects.filter(Q(lead_owner=owner) | Q(co_owners=owner))
+        return self.filter(pk__in=owned.values("pk"))
 
     def for_detail(self):
         public_updates = ProgressUpdate.objects.public().select_related("author")
@@ -208,16 +49,9 @@ class RecommendationQuerySet(models.QuerySet):
         Internal updates are left out on purpose: their dates must not surface on public pages,
         not even through sorting.
         """
-        from django.db.models.functions import Coalesce, Greatest
-
         if "last_update" in self.query.annotations:
             return self
-        last_public = (
-            ProgressUpdate.objects.public()
-            .filter(recommendation=models.OuterRef("pk"))
-            .order_by("-date")
-            .values("date")[:1]
-        )
+        last_public = ProgressUpdate.objects.public().of_outer_recommendation().values("date")[:1]
         # Coalesce first: SQLite's MAX() and PostgreSQL's GREATEST() disagree about NULLs.
         return self.annotate(
             last_update=Greatest(
@@ -239,23 +73,15 @@ class RecommendationQuerySet(models.QuerySet):
 
     def divergent(self, divergent: bool = True):
         """Items whose EU and Japan sides are more than one step apart (bilateral.is_divergent)."""
-        from recommendations.bilateral import divergent_condition
-
         condition = divergent_condition()
         return self.filter(condition) if divergent else self.exclude(condition)
 
     def with_last_activity(self):
         """Annotate `last_activity`: the latest of the status dates, either side's date and any
         update, internal ones included — what tells an item's owners it has been looked at."""
-        from django.db.models.functions import Coalesce, Greatest
-
         if "last_activity" in self.query.annotations:
             return self
-        last_any = (
-            ProgressUpdate.objects.filter(recommendation=models.OuterRef("pk"))
-            .order_by("-date")
-            .values("date")[:1]
-        )
+        last_any = ProgressUpdate.objects.of_outer_recommendation().values("date")[:1]
         # Coalesce each: SQLite's MAX() and PostgreSQL's GREATEST() disagree about NULLs.
         return self.annotate(
             last_activity=Greatest(
@@ -266,12 +92,10 @@ class RecommendationQuerySet(models.QuerySet):
             )
         )
 
-    def stale(self, today, stale: bool = True):
-        """Items with no activity in the run-up to the next Council (bilateral.stale_cutoff)."""
-        from recommendations.bilateral import stale_cutoff
-
-        next_council, _last = Council.objects.next_and_last(today)
-        cutoff = stale_cutoff(next_council.date if next_council else None, today)
+    def stale(self, today: datetime.date, stale: bool = True):
+        """Items with no activity in the run-up to the next Council
+        (Council.objects.stale_cutoff)."""
+        cutoff = Council.objects.stale_cutoff(today)
         queryset = self.with_last_activity()
         if stale:
             return queryset.filter(last_activity__lt=cutoff)
@@ -284,11 +108,7 @@ class RecommendationQuerySet(models.QuerySet):
         A correlated subquery served by the `update_recommendation_date` index, not an aggregate
         over a join with every update: that GROUP BY (repeated by the paginator's count) took
         seconds at 10 000 items."""
-        last_any = (
-            ProgressUpdate.objects.filter(recommendation=models.OuterRef("pk"))
-            .order_by("-date")
-            .values("date")[:1]
-        )
+        last_any = ProgressUpdate.objects.of_outer_recommendation().values("date")[:1]
         return self.select_related("topic", "lead_owner").annotate(
             last_update=models.Subquery(last_any)
         )
@@ -470,16 +290,18 @@ class Recommendation(models.Model):
     def natural_key(self):
         return (self.reference,)
 
+    def is_owned_by(self, owner: Owner) -> bool:
+        """`owner` leads or co-owns this item (the row-level form of QuerySet.owned_by)."""
+        if self.lead_owner_id == owner.pk:
+            return True
+        return self.co_owners.filter(pk=owner.pk).exists()
+
     @property
     def is_divergent(self) -> bool:
-        from recommendations.bilateral import is_divergent
-
         return is_divergent(self.eu_status, self.japan_status)
 
     @property
     def derived_status(self) -> str:
-        from recommendations.bilateral import derived_status
-
         return derived_status(self.eu_status, self.japan_status)
 
     @property
@@ -507,115 +329,3 @@ class Recommendation(models.Model):
                     % {"topic": self.topic}
                 }
             )
-
-
-class ProgressUpdateQuerySet(models.QuerySet):
-    def public(self):
-        return self.filter(visibility=Visibility.PUBLIC)
-
-    def for_public_timeline(self):
-        """Public updates of public recommendations, newest first: the dashboard and feeds."""
-        return (
-            self.public()
-            .filter(recommendation__in=Recommendation.objects.public())
-            .select_related("recommendation__topic")
-            .order_by("-date", "-created_at", "-pk")
-        )
-
-
-class ProgressUpdate(models.Model):
-    """A dated entry on a recommendation's timeline; status changes always record one."""
-
-    recommendation = models.ForeignKey(
-        Recommendation,
-        on_delete=models.PROTECT,
-        related_name="updates",
-        verbose_name=_("recommendation"),
-    )
-    date = models.DateField(_("date"), default=timezone.localdate)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="progress_updates",
-        verbose_name=_("author"),
-    )
-    text = models.TextField(_("text"))
-    # Only web links: a javascript: or file: link would run or leak in a reader's browser.
-    evidence_url = models.URLField(
-        _("evidence link"),
-        blank=True,
-        validators=[
-            URLValidator(
-                schemes=["http", "https"], message=_("Enter a web link (http:// or https://).")
-            )
-        ],
-    )
-    status = models.CharField(
-        _("status set"),
-        max_length=20,
-        choices=Status,
-        blank=True,
-        help_text=_("The status this update set, if any."),
-    )
-    visibility = models.CharField(
-        _("visibility"), max_length=10, choices=Visibility, default=Visibility.PUBLIC
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    history = HistoricalRecords()
-    objects = ProgressUpdateQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-date", "-created_at", "-pk"]
-        verbose_name = _("progress update")
-        verbose_name_plural = _("progress updates")
-        constraints = [
-            models.CheckConstraint(condition=~Q(text=""), name="update_text_not_empty"),
-            models.CheckConstraint(
-                condition=Q(status="") | Q(status__in=Status.values), name="update_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(visibility__in=Visibility.values), name="update_visibility_valid"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["visibility", "-date"], name="update_visibility_date"),
-            # An item's own updates, newest first: the "latest update" subqueries of the list,
-            # the admin, the report and the exports. Without it SQLite (no statistics) answers
-            # them from the index above and walks every public update for each row.
-            models.Index(
-                fields=["recommendation", "-date", "-created_at"],
-                name="update_recommendation_date",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.recommendation.reference} {self.date}"
-
-    @property
-    def is_public(self):
-        return self.visibility == Visibility.PUBLIC
-
-
-class Official(models.Model):
-    """Links a user account to the one owner whose recommendations they may change."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="official",
-        verbose_name=_("user"),
-    )
-    owner = models.ForeignKey(
-        Owner, on_delete=models.PROTECT, related_name="officials", verbose_name=_("owner")
-    )
-
-    class Meta:
-        ordering = ["owner", "user__username"]
-        verbose_name = _("official")
-        verbose_name_plural = _("officials")
-
-    def __str__(self):
-        return f"{self.user.get_username()} ({self.owner.code})"

@@ -1,0 +1,7 @@
+"""The admin, where officials and the secretariat work: one module per ModelAdmin, with the
+forms, list filters, changelist actions and the import page beside them. Importing the modules
+registers them with the admin site, which imports this package."""
+
+from recommendations.admin import official, progress_update, recommendation, reference
+
+__all__ = ["official", "progress_update", "recommendation", "reference"]

@@ -1,0 +1,105 @@
+"""The spreadsheet import page: upload, a preview of exactly what will change, then confirm;
+all rows or none."""
+
+import base64
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from recommendations import permissions
+from recommendations.admin.forms import ImportForm
+from recommendations.choices import SIDE_FIELDS, Side
+from recommendations.imports import MAX_FILE_BYTES, ImportRejected, RowError, apply, plan
+
+IMPORT_SALT = "recommendations.import-updates"
+# Long enough to read a preview of fifty rows, short enough that a forgotten tab goes stale.
+IMPORT_MAX_AGE = 60 * 60
+TEMPLATE = "admin/recommendations/recommendation/import_updates.html"
+
+
+def import_updates_view(modeladmin, request):
+    """Upload → preview of exactly what will change → confirm; all rows or none."""
+    if not permissions.can_change_some(request.user):
+        raise PermissionDenied
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Import status updates"),
+        "opts": modeladmin.model._meta,
+        "max_kb": MAX_FILE_BYTES // 1024,
+    }
+    own_side = permissions.own_side(request.user)
+    if own_side:
+        context["own_side"] = Side(own_side)
+        context["own_side_column"] = SIDE_FIELDS[own_side]
+    form = ImportForm()
+    if request.method == "POST" and "confirm" in request.POST:
+        return _apply_import(modeladmin, request, context)
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            # One byte more than allowed is enough to tell an oversized file.
+            content = upload.read(MAX_FILE_BYTES + 1)
+            try:
+                changes = plan(filename=upload.name, content=content, user=request.user)
+            except ImportRejected as rejected:
+                context["errors"] = rejected.errors
+            else:
+                context["changes"] = changes
+                context["token"] = signing.dumps(
+                    {
+                        "filename": upload.name,
+                        "content": base64.b64encode(content).decode(),
+                        "versions": {c.reference: c.recommendation.version for c in changes},
+                    },
+                    salt=IMPORT_SALT,
+                    compress=True,
+                )
+    context["form"] = form
+    return TemplateResponse(request, TEMPLATE, context)
+
+
+def _apply_import(modeladmin, request, context):
+    try:
+        payload = signing.loads(
+            request.POST.get("token", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
+        )
+    except signing.BadSignature:
+        context["form"] = ImportForm()
+        context["errors"] = [
+            RowError(
+                row=None,
+                column="",
+                message=_("The preview has expired or was altered; upload the file again."),
+            )
+        ]
+        return TemplateResponse(request, TEMPLATE, context)
+    try:
+        updates = apply(
+            filename=payload["filename"],
+            content=base64.b64decode(payload["content"]),
+            user=request.user,
+            author=request.user,
+            expected_versions=payload["versions"],
+        )
+    except ImportRejected as rejected:
+        context["form"] = ImportForm()
+        context["errors"] = rejected.errors
+        return TemplateResponse(request, TEMPLATE, context)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "Imported %(count)d status update.",
+            "Imported %(count)d status updates.",
+            len(updates),
+        )
+        % {"count": len(updates)},
+        messages.SUCCESS,
+    )
+    return HttpResponseRedirect(reverse("admin:recommendations_recommendation_changelist"))

@@ -1,0 +1,330 @@
+"""The recommendations in the admin: the changelist officials start from, the change form with
+its timeline, and the one path by which a form's status change is saved."""
+
+from functools import partial
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from recommendations import permissions
+from recommendations.admin.actions import (
+    archive_action,
+    change_status_action,
+    export_selected_csv,
+    export_selected_xlsx,
+    restore_action,
+)
+from recommendations.admin.filters import ArchivedFilter, DivergentFilter, StaleFilter
+from recommendations.admin.forms import URL_FIELDS, RecommendationAdminForm
+from recommendations.admin.history import HistoryAdmin
+from recommendations.admin.import_view import import_updates_view
+from recommendations.choices import SIDE_FIELDS
+from recommendations.models import Council, ProgressUpdate, Recommendation
+from recommendations.services.statuses import record_update, set_statuses
+from recommendations.services.versions import next_version
+
+STATUS_FIELDS = ["status", *SIDE_FIELDS.values()]
+
+
+class TimelineInline(admin.TabularInline):
+    """The updates already recorded, read-only: a timeline is added to, never rewritten."""
+
+    model = ProgressUpdate
+    verbose_name = _("recorded update")
+    verbose_name_plural = _("timeline")
+    fields = ["date", "text", "status", "visibility", "evidence_url", "author"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author", "recommendation")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class NewUpdateInline(admin.StackedInline):
+    """New updates. Statuses are set in the form's status fields, not here: written together,
+    the status change and the update are recorded as one entry."""
+
+    model = ProgressUpdate
+    verbose_name = _("new progress update")
+    verbose_name_plural = _("add progress updates")
+    fields = ["date", "text", "visibility", "evidence_url"]
+    extra = 1
+    can_delete = False
+    formfield_overrides = URL_FIELDS
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_add_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.is_secretariat(request.user)
+        return permissions.can_change(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # Needed so the add rows render; existing rows are never listed here.
+        return self.has_add_permission(request, obj)
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(HistoryAdmin):
+    form = RecommendationAdminForm
+    change_list_template = "admin/recommendations/recommendation/change_list.html"
+    list_display = [
+        "reference",
+        "topic",
+        "short_text",
+        "lead_owner",
+        "status",
+        "eu_status",
+        "japan_status",
+        "flags",
+        "last_update",
+    ]
+    list_filter = [
+        "topic",
+        "lead_owner",
+        "status",
+        DivergentFilter,
+        StaleFilter,
+        "organisations",
+        ArchivedFilter,
+    ]
+    list_select_related = ["topic", "lead_owner"]
+    # The second count of every filtered page pays for the next-Council lookup behind the
+    # "no recent update" ordering; "Show all" still lists everything.
+    show_full_result_count = False
+    search_fields = ["reference", "title", "text"]
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["organisations", "co_owners"]
+    readonly_fields = [
+        "status_date",
+        "eu_status_date",
+        "eu_status_by",
+        "japan_status_date",
+        "japan_status_by",
+        "archived_at",
+        "created_at",
+        "updated_at",
+    ]
+    actions = [
+        change_status_action,
+        archive_action,
+        restore_action,
+        export_selected_xlsx,
+        export_selected_csv,
+    ]
+    inlines = [TimelineInline, NewUpdateInline]
+    history_list_display = ["status", "eu_status", "japan_status", "lead_owner"]
+    fieldsets = [
+        (None, {"fields": ["reference", "topic", "source", "number", "sequence", "parent"]}),
+        (_("Text"), {"fields": ["title", "text", "title_ja", "text_ja", "organisations"]}),
+        (
+            _("Follow-up"),
+            {
+                "fields": [
+                    "lead_owner",
+                    "co_owners",
+                    "status",
+                    "status_date",
+                    "target_council",
+                    "notes",
+                    "archived_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+        (
+            _("Bilateral status"),
+            {
+                "description": _(
+                    "Each side reports its own status; the overall status follows from the two "
+                    "unless the secretariat gives a reason to override it."
+                ),
+                "fields": [
+                    "eu_status",
+                    "eu_status_date",
+                    "eu_status_by",
+                    "japan_status",
+                    "japan_status_date",
+                    "japan_status_by",
+                    "status_override_reason",
+                ],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        # Built here rather than by super(), whose ordering would come before the annotation
+        # it orders by.
+        queryset = self.model._default_manager.for_admin().with_last_activity()
+        owner = permissions.owner_of(request.user)
+        if owner is None:
+            return queryset.order_by(*self.get_ordering(request))
+        # An official's own items with no recent update come first: their to-do before the
+        # next Council.
+        cutoff = Council.objects.stale_cutoff(timezone.localdate())
+        own = Recommendation.objects.owned_by(owner).values("pk")
+        return queryset.annotate(
+            own_stale_first=models.Case(
+                models.When(models.Q(pk__in=own, last_activity__lt=cutoff), then=models.Value(0)),
+                default=models.Value(1),
+                output_field=models.IntegerField(),
+            )
+        ).order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        if permissions.owner_of(request.user) is None:
+            return super().get_ordering(request)
+        return ["own_stale_first", "topic__position", "sequence"]
+
+    @admin.display(description=_("flags"))
+    def flags(self, obj):
+        flags = []
+        if obj.is_divergent:
+            flags.append(str(_("Divergent")))
+        if getattr(obj, "own_stale_first", None) == 0:
+            flags.append(str(_("No recent update")))
+        return ", ".join(flags) or "—"
+
+    def get_object(self, request, object_id, from_field=None):
+        if request.method != "POST":
+            return super().get_object(request, object_id, from_field)
+        # A save reads the row under lock (the admin wraps the view in a transaction), so the
+        # version check and the write cannot be split by someone else's save.
+        field = Recommendation._meta.get_field(from_field) if from_field else None
+        try:
+            object_id = field.to_python(object_id) if field else object_id
+            return Recommendation.objects.select_for_update().get(
+                **{(from_field or "pk"): object_id}
+            )
+        except (Recommendation.DoesNotExist, forms.ValidationError, ValueError):
+            return None
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        first = (name, {**options, "fields": [*options["fields"], "loaded_version"]})
+        return [first, *rest]
+
+    def get_readonly_fields(self, request, obj=None):
+        editable = permissions.editable_fields(request.user)
+        if editable is None:
+            return self.readonly_fields
+        fields = [
+            field
+            for _name, options in self.fieldsets
+            for field in options["fields"]
+            if field not in editable
+        ]
+        return fields
+
+    def has_add_permission(self, request):
+        return permissions.is_secretariat(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.can_change_some(request.user)
+        return permissions.can_change(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Never hard-deleted through the admin, not even by the secretariat: archive instead.
+        return False
+
+    def has_archive_permission(self, request):
+        return permissions.can_archive(request.user)
+
+    def get_urls(self):
+        return [
+            path(
+                "import-updates/",
+                self.admin_site.admin_view(partial(import_updates_view, self)),
+                name="recommendations_recommendation_import_updates",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "can_import": permissions.can_change_some(request.user),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("text"), ordering="text")
+    def short_text(self, obj):
+        return obj.short_text
+
+    @admin.display(description=_("last update"), ordering="last_update")
+    def last_update(self, obj):
+        return obj.last_update
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Statuses are written by services.set_statuses in save_related, together with the
+            # update typed alongside; here the rest of the form is saved, its version moved on.
+            for field in STATUS_FIELDS:
+                if field in form.changed_data:
+                    setattr(obj, field, form.initial[field])
+            next_version(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """Save the relations and the new progress updates, then the status change the form
+        asks for through the one service every status change goes through: an update written
+        with it is recorded as one entry with it."""
+        form.save_m2m()
+        updates = []
+        for formset in formsets:
+            if formset.model is ProgressUpdate:
+                # New updates only: the timeline inline is read-only.
+                updates += formset.save(commit=False)
+            else:
+                self.save_formset(request, form, formset, change=change)
+        statuses = self._status_change(request, form) if change else None
+        explained = None
+        if statuses is not None and len(updates) == 1:
+            explained = updates.pop()
+        for update in updates:
+            update.recommendation = form.instance
+            record_update(update=update, author=request.user)
+        if statuses is None:
+            return
+        if explained is not None:
+            statuses |= {
+                "text": explained.text,
+                "evidence_url": explained.evidence_url,
+                "visibility": explained.visibility,
+                "on": explained.date,
+            }
+        set_statuses(recommendation=form.instance, author=request.user, **statuses)
+
+    def _status_change(self, request, form) -> dict | None:
+        """The sides and overall status the form moves, as set_statuses' arguments; None when
+        it moves none and leaves the override reason alone (an emptied reason hands the overall
+        status back to the sides, so it counts as a change)."""
+        recommendation = form.instance
+        sides = {}
+        for side, field in SIDE_FIELDS.items():
+            if field in form.changed_data:
+                if not permissions.can_set_side(request.user, recommendation, side):
+                    raise PermissionDenied
+                sides[side] = form.cleaned_data[field]
+        overall = form.cleaned_data["status"] if "status" in form.changed_data else None
+        if not sides and overall is None and "status_override_reason" not in form.changed_data:
+            return None
+        return {"sides": sides, "overall": overall}

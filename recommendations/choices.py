@@ -1,0 +1,34 @@
+"""The tracker's vocabularies. They sit apart from the models so that the rules built on them
+(bilateral.py, permissions.py) and the models that store them can all import them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Side(models.TextChoices):
+    EU = "eu", _("EU")
+    JAPAN = "jp", _("Japan")
+    # The EU-Japan Business Round Table speaks for businesses of both sides at once.
+    JOINT = "joint", _("EU–Japan")
+
+
+class Status(models.TextChoices):
+    # "Not yet assessed" is where every item starts: the report records no implementation. It
+    # must never read as "no action", so it has a label and a place of its own.
+    NOT_ASSESSED = "not_assessed", _("Not yet assessed")
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    # Standing commitments ("maintain dialogue") never complete: they are carried out or not.
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETED = "completed", _("Completed")
+    STALLED = "stalled", _("Stalled")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public (stakeholders see it)")
+    INTERNAL = "internal", _("Internal (officials only)")
+
+
+# The field each government reports its side's status in; the overall status is `status`.
+SIDE_FIELDS = {Side.EU: "eu_status", Side.JAPAN: "japan_status"}

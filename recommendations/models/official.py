@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from recommendations.models.reference import Owner
+
+
+class Official(models.Model):
+    """Links a user account to the one owner whose recommendations they may change."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="official",
+        verbose_name=_("user"),
+    )
+    owner = models.ForeignKey(
+        Owner, on_delete=models.PROTECT, related_name="officials", verbose_name=_("owner")
+    )
+
+    class Meta:
+        ordering = ["owner", "user__username"]
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+
+    def __str__(self):
+        return f"{self.user.get_username()} ({self.owner.code})"

@@ -1,0 +1,13 @@
+"""The Council status report: where every recommendation stood on a chosen date, and what moved
+since the last Council.
+
+Every format (the HTML page, the PDF, the XLSX and CSV files, the "export what you see" files)
+is written from the rows of `query.report_rows()`, which come from the one queryset built by
+`query.report_queryset()`. The statuses are read from the recorded history, not today's values, and
+the whole report costs a fixed number of queries: the as-of state, the latest update and the
+update that explains a change are all correlated subqueries of that one queryset.
+
+One module per part: the options a report is asked for (options.py), its query and rows
+(query.py), the report they add up to (report.py), and one module per format (csv_export.py,
+xlsx_export.py, pdf_export.py for HTML and PDF), with what the files share in files.py.
+"""

@@ -1,0 +1,79 @@
+"""The report as CSV, streamed line by line: one row per recommendation, column names as codes."""
+
+import csv
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+from django.http import StreamingHttpResponse
+
+from recommendations.reporting.files import neutralise
+from recommendations.reporting.query import ReportRow
+
+CSV_COLUMNS = [
+    "reference",
+    "topic",
+    "recommendation",
+    "organisations",
+    "owner",
+    "co_owners",
+    "status",
+    "status_date",
+    "latest_update",
+    "latest_update_date",
+    "visibility",
+    # Appended, so the columns before keep their places for those who read them by position.
+    "eu_status",
+    "japan_status",
+]
+INTERNAL_CSV_COLUMNS = ["classification", *CSV_COLUMNS, "notes"]
+LIST_SEPARATOR = "; "
+
+
+def csv_record(row: ReportRow, *, internal: bool) -> list:
+    record = [
+        row.reference,
+        row.topic.code,
+        row.recommendation,
+        LIST_SEPARATOR.join(row.organisations),
+        row.lead_owner.code,
+        LIST_SEPARATOR.join(owner.code for owner in row.co_owners),
+        row.status,
+        row.status_date.isoformat() if row.status_date else "",
+        row.latest_update,
+        row.latest_update_date.isoformat() if row.latest_update_date else "",
+        row.latest_update_visibility,
+        row.eu_status,
+        row.japan_status,
+    ]
+    if internal:
+        record = ["INTERNAL", *record, row.notes]
+    return [neutralise(value) for value in record]
+
+
+class _Line:
+    """A file-like object whose write() hands the line back, so csv.writer can feed a stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[ReportRow], *, internal: bool) -> Iterator[str]:
+    """The CSV text line by line; the byte order mark lets Excel read Japanese text as UTF-8."""
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow(INTERNAL_CSV_COLUMNS if internal else CSV_COLUMNS)
+    for row in rows:
+        yield writer.writerow(csv_record(row, internal=internal))
+
+
+def write_csv(rows: Iterable[ReportRow], target: IO[str], *, internal: bool) -> None:
+    for line in csv_lines(rows, internal=internal):
+        target.write(line)
+
+
+def csv_response(rows: Iterable[ReportRow], *, name: str, internal: bool):
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in csv_lines(rows, internal=internal)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

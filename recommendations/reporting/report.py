@@ -1,0 +1,163 @@
+"""The report as a whole: its rows by topic, the summary counts and what changed since the last
+Council, gathered as the rows pass by."""
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from recommendations.choices import Status
+from recommendations.models import Topic
+from recommendations.reporting.options import ReportOptions
+from recommendations.reporting.query import ReportRow, report_rows
+
+TITLE = _("Status of the follow-up of the stakeholder workshop recommendations")
+
+
+@dataclass
+class Summary:
+    """Counts by status overall, by topic and by lead owner, gathered while the rows pass by."""
+
+    overall: Counter = field(default_factory=Counter)
+    by_topic: dict[str, Counter] = field(default_factory=dict)
+    by_owner: dict[str, Counter] = field(default_factory=dict)
+
+    def add(self, row: ReportRow) -> None:
+        self.overall[row.status] += 1
+        self.by_topic.setdefault(row.topic.name, Counter())[row.status] += 1
+        self.by_owner.setdefault(row.lead_owner.name, Counter())[row.status] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.overall.values())
+
+    @property
+    def statuses(self) -> list[Status]:
+        return list(Status)
+
+    @staticmethod
+    def _table(groups: dict[str, Counter]) -> list[tuple[str, list[int], int]]:
+        return [
+            (name, [counts[status] for status in Status], sum(counts.values()))
+            for name, counts in groups.items()
+        ]
+
+    @property
+    def topic_table(self):
+        # Rows arrive topic by topic, so insertion order is the report's order.
+        return self._table(self.by_topic)
+
+    @property
+    def owner_table(self):
+        return self._table(dict(sorted(self.by_owner.items())))
+
+    @property
+    def totals(self) -> list[int]:
+        return [self.overall[status] for status in Status]
+
+    BAR_STEP = 24
+    BAR_LEFT = 150
+    # SVG presentation attributes rather than CSS: WeasyPrint's SVG renderer does not read the
+    # page's stylesheets, and a fill attribute is no inline style for the CSP. The label beside
+    # each bar says the status, so the colour only reinforces it.
+    BAR_FILLS = {
+        Status.NOT_ASSESSED: "#8a8a8a",
+        Status.PLANNED: "#6f8fb8",
+        Status.IN_PROGRESS: "#0b5394",
+        Status.ONGOING: "#3d85c6",
+        Status.COMPLETED: "#1a6b2f",
+        Status.STALLED: "#9c4a00",
+        Status.DROPPED: "#555555",
+    }
+
+    def bars(self, width: int = 300) -> list[dict]:
+        """One bar per status for the summary picture; sizes are SVG attributes, not styles."""
+        largest = max(self.overall.values(), default=0) or 1
+        bars = []
+        for index, status in enumerate(Status):
+            length = round(width * self.overall[status] / largest)
+            bars.append(
+                {
+                    "status": status.value,
+                    "label": status.label,
+                    "count": self.overall[status],
+                    "width": length,
+                    "fill": self.BAR_FILLS[status],
+                    "y": index * self.BAR_STEP + 2,
+                    "text_y": index * self.BAR_STEP + 15,
+                    "count_x": self.BAR_LEFT + length + 6,
+                }
+            )
+        return bars
+
+    @property
+    def chart_height(self) -> int:
+        return len(Status) * self.BAR_STEP
+
+
+@dataclass
+class TopicSection:
+    topic: Topic
+    rows: list[ReportRow] = field(default_factory=list)
+    # A topic the PDF goes on with in its next part, under the heading again.
+    continued: bool = False
+
+
+@dataclass
+class Report:
+    options: ReportOptions
+    generated_at: datetime.datetime
+    sections: list[TopicSection] = field(default_factory=list)
+    summary: Summary = field(default_factory=Summary)
+    changes: list[ReportRow] = field(default_factory=list)
+    added: int = 0
+
+    title = TITLE
+
+    @property
+    def council_line(self) -> str:
+        """Which Council the report is for: name, place and date, as far as they are known."""
+        council = self.options.council
+        if council is None:
+            return ""
+        details = [str(council)]
+        if council.place:
+            details.append(council.place)
+        if council.date:
+            details.append(council.date.isoformat())
+        line = ", ".join(details)
+        if not council.place or not council.date:
+            line += " " + str(_("(%(what)s to be confirmed)")) % {
+                "what": _("date") if council.place else _("place and date")
+            }
+        return line
+
+    @property
+    def rows(self) -> Iterable[ReportRow]:
+        for section in self.sections:
+            yield from section.rows
+
+    def add(self, row: ReportRow, *, keep: bool = True) -> None:
+        """Count a row in; `keep=False` when a writer streams the rows and needs only totals."""
+        if keep:
+            if not self.sections or self.sections[-1].topic.pk != row.topic.pk:
+                self.sections.append(TopicSection(topic=row.topic))
+            self.sections[-1].rows.append(row)
+        self.summary.add(row)
+        if self.options.since is not None:
+            if row.changed:
+                self.changes.append(row)
+            elif row.is_new:
+                self.added += 1
+
+
+def build_report(options: ReportOptions, base: QuerySet | None = None) -> Report:
+    """The whole report in memory, for the HTML page, the PDF and the XLSX summary."""
+    report = Report(options=options, generated_at=timezone.localtime())
+    for row in report_rows(options, base):
+        report.add(row)
+    return report

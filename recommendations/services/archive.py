@@ -1,0 +1,40 @@
+"""Archiving: recommendations are hidden from the public pages, never deleted."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from recommendations.models import Recommendation
+from recommendations.services.versions import next_version
+
+
+def _set_archived(*, recommendations, author, archived_at, reason) -> list[Recommendation]:
+    changed = []
+    with transaction.atomic():
+        for recommendation in recommendations:
+            if (recommendation.archived_at is None) == (archived_at is None):
+                continue
+            next_version(recommendation)
+            recommendation.archived_at = archived_at
+            recommendation._history_user = author
+            recommendation._change_reason = reason
+            recommendation.save(update_fields=["archived_at", "version", "updated_at"])
+            changed.append(recommendation)
+    return changed
+
+
+def archive(*, recommendations, author: AbstractBaseUser | None) -> list[Recommendation]:
+    """Hide recommendations from every public page, keeping them and their history."""
+    return _set_archived(
+        recommendations=recommendations,
+        author=author,
+        archived_at=timezone.now(),
+        reason=_("Archived"),
+    )
+
+
+def restore(*, recommendations, author: AbstractBaseUser | None) -> list[Recommendation]:
+    return _set_archived(
+        recommendations=recommendations, author=author, archived_at=None, reason=_("Restored")
+    )

@@ -1,0 +1,160 @@
+"""The dashboard: where the recommendations stand, as bars by status, topic, owner and side,
+each segment a link to the list filtered to it."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from recommendations.choices import Side, Status
+from recommendations.counts import counts as count_by_status
+from recommendations.models import Council, Organisation, Owner, ProgressUpdate, Topic
+from recommendations.models.reference import localised_topic_name
+
+LATEST_UPDATES = 8
+
+
+def _list_url(**params):
+    return f"{reverse('recommendations:list')}?{urlencode(params)}"
+
+
+def bar(label, counts, params, url=None):
+    """One stacked bar: a segment per status, in the workflow's order, widths in percent.
+
+    Widths are strings so that templates never localise the decimal separator of an SVG
+    attribute."""
+    total = sum(counts.values())
+    segments, x = [], 0.0
+    for status in Status:
+        count = counts.get(status.value, 0)
+        if not count:
+            continue
+        width = 100 * count / total
+        segments.append(
+            {
+                "status": status.value,
+                "label": status.label,
+                "count": count,
+                "x": f"{x:.3f}%",
+                "width": f"{width:.3f}%",
+                "url": _list_url(**params, status=status.value),
+            }
+        )
+        x += width
+    return {"label": label, "url": url, "total": total, "segments": segments}
+
+
+def _bars(rows, key, label, params, url=None):
+    """Group `count_by_status` rows into bars, keeping the rows' order."""
+    grouped = {}
+    for row in rows:
+        entry = grouped.setdefault(row[key], {"row": row, "counts": {}})
+        entry["counts"][row["status"]] = row["count"]
+    return [
+        bar(
+            label(entry["row"]),
+            entry["counts"],
+            params(entry["row"]),
+            url(entry["row"]) if url else None,
+        )
+        for entry in grouped.values()
+    ]
+
+
+def _label_rows(count_rows, key, objects, fields):
+    """Counts by a related row's id, given that row's `fields` as `key__field` (the shape of
+    `count_by_status` over a relation), in the order of `objects`. The counts come from the
+    cache; labels are read fresh, so a renamed topic or owner shows at once."""
+    position = {obj.pk: index for index, obj in enumerate(objects)}
+    by_pk = {obj.pk: obj for obj in objects}
+    rows = []
+    for row in sorted(
+        (row for row in count_rows if row[f"{key}_id"] in by_pk),
+        key=lambda row: position[row[f"{key}_id"]],
+    ):
+        obj = by_pk[row[f"{key}_id"]]
+        labelled = {f"{key}__{field}": getattr(obj, field) for field in fields}
+        rows.append({**labelled, "status": row["status"], "count": row["count"]})
+    return rows
+
+
+def home(request):
+    next_council, last_council = Council.objects.next_and_last(timezone.localdate())
+    counts = count_by_status(last_council.date if last_council else None)
+    status_rows = counts["by_status"]
+    by_status = {row["status"]: row["count"] for row in status_rows}
+    divergent = sum(row["divergent"] for row in status_rows)
+    status_counts = [
+        {"status": s.value, "label": s.label, "count": by_status.get(s.value, 0)} for s in Status
+    ]
+    total = sum(by_status.values())
+
+    topic_rows = _label_rows(
+        counts["by_topic"], "topic", list(Topic.objects.all()), ["code", "name", "name_ja"]
+    )
+    topic_bars = _bars(
+        topic_rows,
+        "topic__code",
+        label=lambda r: localised_topic_name(r["topic__name"], r["topic__name_ja"]),
+        params=lambda r: {"topic": r["topic__code"]},
+        url=lambda r: reverse("recommendations:topic", args=[r["topic__code"]]),
+    )
+    owner_rows = _label_rows(
+        counts["by_owner"],
+        "lead_owner",
+        list(Owner.objects.order_by("side", "code")),
+        ["code", "name", "side"],
+    )
+    owner_bars = _bars(
+        owner_rows,
+        "lead_owner__code",
+        label=lambda r: r["lead_owner__name"],
+        params=lambda r: {"owner": r["lead_owner__code"]},
+    )
+    # Each side's counts are its owners' (owner_rows come ordered by side).
+    by_side = {}
+    for row in owner_rows:
+        slot = (row["lead_owner__side"], row["status"])
+        by_side[slot] = by_side.get(slot, 0) + row["count"]
+    side_rows = [
+        {"lead_owner__side": side, "status": status, "count": count}
+        for (side, status), count in by_side.items()
+    ]
+    side_bars = _bars(
+        side_rows,
+        "lead_owner__side",
+        label=lambda r: Side(r["lead_owner__side"]).label,
+        params=lambda r: {"side": r["lead_owner__side"]},
+    )
+
+    changed_since_last = counts["changed_since"]
+    updated_since_url = None
+    if last_council is not None:
+        updated_since_url = _list_url(
+            updated_since=(last_council.date + datetime.timedelta(days=1)).isoformat(),
+            ordering="-last_update",
+        )
+
+    latest_updates = ProgressUpdate.objects.for_public_timeline()[:LATEST_UPDATES]
+    organisations = Organisation.objects.order_by("acronym")
+    return render(
+        request,
+        "recommendations/home.html",
+        {
+            "total": total,
+            "divergent": divergent,
+            "divergent_url": _list_url(divergent="1"),
+            "status_counts": status_counts,
+            "topic_bars": topic_bars,
+            "owner_bars": owner_bars,
+            "side_bars": side_bars,
+            "next_council": next_council,
+            "last_council": last_council,
+            "changed_since_last": changed_since_last,
+            "updated_since_url": updated_since_url,
+            "latest_updates": latest_updates,
+            "organisations": organisations,
+        },
+    )

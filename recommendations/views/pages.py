@@ -1,0 +1,92 @@
+"""Public, read-only pages for stakeholders. Everything here starts from
+`Recommendation.objects.public()` and shows public progress updates only."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from recommendations.filters import RecommendationFilter
+from recommendations.models import Organisation, Recommendation, Topic
+from recommendations.views.dashboard import bar
+
+PAGE_SIZE = 25
+
+
+def recommendation_list(request):
+    filterset = RecommendationFilter(request.GET, queryset=Recommendation.objects.for_public_list())
+    page = None
+    if filterset.is_valid():
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "recommendations/list.html",
+        {"filter": filterset, "page": page},
+        # A filter value that does not parse is the reader's error, said on the page itself.
+        status=200 if page is not None else 400,
+    )
+
+
+def _not_found(request, what):
+    return render(request, "recommendations/not_found.html", {"what": what}, status=404)
+
+
+def detail(request, reference):
+    try:
+        recommendation = Recommendation.objects.for_detail().get(reference=reference)
+    except Recommendation.DoesNotExist:
+        return _not_found(request, _("No recommendation has the reference “%s”.") % reference)
+    return render(request, "recommendations/detail.html", {"recommendation": recommendation})
+
+
+def _summary(recommendations, **params):
+    """The status bar of a topic or an organisation, its segments linking to the list."""
+    by_status = {row["status"]: row["count"] for row in recommendations.count_by_status()}
+    return bar("", by_status, params) if by_status else None
+
+
+def _page(request, recommendations):
+    """One page of a topic's or an organisation's items, as the list pages them: a topic can
+    hold hundreds, and rendering them all grew with the data. The pk breaks ties so that no
+    item falls between two pages."""
+    ordered = recommendations.order_by("topic__position", "sequence", "pk")
+    return Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def organisation(request, slug):
+    try:
+        organisation = Organisation.objects.get(slug=slug)
+    except Organisation.DoesNotExist:
+        return _not_found(request, _("No organisation is known as “%s”.") % slug)
+    recommendations = Recommendation.objects.for_public_list().filter(organisations=organisation)
+    summary = _summary(
+        Recommendation.objects.public().filter(organisations=organisation),
+        organisation=organisation.slug,
+    )
+    return render(
+        request,
+        "recommendations/organisation.html",
+        {
+            "organisation": organisation,
+            "page": _page(request, recommendations),
+            "summary": summary,
+        },
+    )
+
+
+def topic(request, code):
+    try:
+        topic = Topic.objects.get(code=code)
+    except Topic.DoesNotExist:
+        return _not_found(request, _("No topic has the code “%s”.") % code)
+    recommendations = Recommendation.objects.for_public_list().filter(topic=topic)
+    summary = _summary(Recommendation.objects.public().filter(topic=topic), topic=topic.code)
+    return render(
+        request,
+        "recommendations/topic.html",
+        {"topic": topic, "page": _page(request, recommendations), "summary": summary},
+    )
+
+
+def page_not_found(request, exception):
+    """Any unknown public address gets the same friendly page as an unknown reference."""
+    return _not_found(request, _("There is no page at this address."))
