@@ -282,13 +282,14 @@ LOGGING = {
         },
     },
     "handlers": {
-        "stdout": {
+        # stdout belongs to commands whose output is data: `dumpdata > dump.json` must load.
+        "stderr": {
             "class": "logging.StreamHandler",
             "formatter": "line",
-            "stream": "ext://sys.stdout",
+            "stream": "ext://sys.stderr",
         }
     },
-    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
 # The report's data lives at the top level, so `loaddata report` finds it without an app path.
