@@ -1,7 +1,7 @@
 """gunicorn's settings, read from the environment like tracker/settings.py.
 
 gunicorn loads this file by itself when started from the project folder (`make serve` does).
-Every line goes to stdout in the same `key=value` format as the app's own log, so one log
+Every line goes to stderr in the same `key=value` format as the app's own log, so one log
 collector reads requests, server events and application messages alike.
 """
 
@@ -30,15 +30,15 @@ logconfig_dict = {
         },
     },
     "handlers": {
-        "stdout": {
+        "stderr": {
             "class": "logging.StreamHandler",
             "formatter": "line",
-            "stream": "ext://sys.stdout",
+            "stream": "ext://sys.stderr",
         },
     },
     "loggers": {
-        "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
     },
-    "root": {"handlers": ["stdout"], "level": "INFO"},
+    "root": {"handlers": ["stderr"], "level": "INFO"},
 }

@@ -5,8 +5,11 @@ developer or a server starts it, since the test run has configured logging its o
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
 from django.conf import settings
@@ -45,3 +48,40 @@ def test_dumpdata_to_stdout_is_valid_json_while_log_lines_go_to_stderr(tracker_e
     assert sum(row["model"] == "recommendations.recommendation" for row in rows) == 70
     # django-axes logs a line at INFO as the app starts, so every command logs at least once.
     assert LOG_LINE.search(done.stderr), done.stderr
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_gunicorn_logs_requests_and_server_events_to_stderr_and_nothing_to_stdout(tracker_env):
+    port = free_port()
+    env = {**tracker_env, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"}
+    server = subprocess.Popen(  # noqa: S603 -- gunicorn with the project's own configuration
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--no-control-socket"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        answer = None
+        deadline = time.monotonic() + 60
+        while answer is None and server.poll() is None and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+                    answer = r.status
+            except OSError:
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        stdout, stderr = server.communicate(timeout=30)
+
+    assert answer == 200, stderr
+    assert stdout == ""
+    lines = LOG_LINE.findall(stderr)
+    assert any("logger=gunicorn.error" in line for line in lines), stderr
+    assert re.search(r'logger=gunicorn\.access .*path="/healthz" .*status=200', stderr), stderr
