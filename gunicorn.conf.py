@@ -1,11 +1,16 @@
 """gunicorn's settings, read from the environment like tracker/settings.py.
 
 gunicorn loads this file by itself when started from the project folder (`make serve` does).
-Every line goes to stdout in the same `key=value` format as the app's own log, so one log
-collector reads requests, server events and application messages alike.
+Every line goes to stderr in the same `key=value` format as the app's own log (both come from
+tracker/logs.py), so one log collector reads requests, server events and application messages
+alike.
 """
 
 import os
+
+# Found because gunicorn puts its working folder on sys.path before it reads this file; the
+# module imports nothing from Django, which is not configured yet at that point.
+from tracker import logs
 
 # Loopback unless told otherwise: a reverse proxy (TLS) stands in front in production.
 bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
@@ -19,26 +24,5 @@ access_log_format = (
     'client=%(h)s method=%(m)s path="%(U)s" query="%(q)s" status=%(s)s bytes=%(B)s '
     'duration_ms=%(M)s agent="%(a)s"'
 )
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        # ISO 8601 with the UTC offset: gunicorn's processes and Django's may differ in zone.
-        "line": {
-            "format": "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
-            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
-        },
-    },
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "formatter": "line",
-            "stream": "ext://sys.stdout",
-        },
-    },
-    "loggers": {
-        "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-    },
-    "root": {"handlers": ["stdout"], "level": "INFO"},
-}
+# gunicorn's own loggers are named: its defaults would send them to stdout.
+logconfig_dict = logs.config("INFO", loggers=("gunicorn.error", "gunicorn.access"))

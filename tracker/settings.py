@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from tracker import logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -271,25 +273,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        # ISO 8601 with the UTC offset: gunicorn's processes and Django's may differ in zone.
-        "line": {
-            "format": "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
-            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
-        },
-    },
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "formatter": "line",
-            "stream": "ext://sys.stdout",
-        }
-    },
-    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-}
+# To stderr, in the format gunicorn uses too: stdout belongs to commands whose output is data.
+LOGGING = logs.config(os.environ.get("LOG_LEVEL", "INFO"))
 
 # The report's data lives at the top level, so `loaddata report` finds it without an app path.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
