@@ -262,7 +262,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "recommendations.api.document_conditional_get",
+        "recommendations.api.schema.document_conditional_get",
     ],
     # One name for each vocabulary, however many fields use it.
     "ENUM_NAME_OVERRIDES": {
