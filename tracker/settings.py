@@ -236,7 +236,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# The open data API (recommendations/api.py): read-only JSON for anyone, no login. Without
+# The open data API (recommendations/api/): read-only JSON for anyone, no login. Without
 # authentication classes no session or user is ever looked at, and only GET, HEAD and OPTIONS
 # are routed.
 REST_FRAMEWORK = {
@@ -264,7 +264,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "recommendations.api.document_conditional_get",
+        "recommendations.api.schema.document_conditional_get",
     ],
     # One name for each vocabulary, however many fields use it.
     "ENUM_NAME_OVERRIDES": {

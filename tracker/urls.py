@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from recommendations import api
+from recommendations.api.views import DocsView, not_found
 from tracker.health import healthz
 
 urlpatterns = [
@@ -23,11 +23,11 @@ urlpatterns = [
     # Polled by machines, so outside the language prefixes: one address whatever the language.
     path("healthz", healthz, name="healthz"),
     # The open data API: one address whatever the language, like the health check.
-    path("api/", include((api.router.urls, "api"))),
+    path("api/", include("recommendations.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", api.DocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     # Any other address under /api/ (no end anchor: even a path with a line break in it).
-    re_path(r"^api/", api.not_found),
+    re_path(r"^api/", not_found),
     # The language switcher posts here; it must answer whatever the current language.
     path("i18n/", include("django.conf.urls.i18n")),
     # Public pages: English at /…, Japanese at /ja/….

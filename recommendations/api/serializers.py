@@ -1,0 +1,175 @@
+"""What the API shows of each resource: every field named one by one, so nothing internal is
+ever added by accident."""
+
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from recommendations.bilateral import is_divergent
+from recommendations.choices import Status
+from recommendations.models import (
+    Council,
+    Organisation,
+    Owner,
+    ProgressUpdate,
+    Recommendation,
+    Topic,
+)
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:topic-detail", lookup_field="code")
+    html_url = serializers.SerializerMethodField(help_text="The topic's public page.")
+
+    class Meta:
+        model = Topic
+        fields = ["code", "url", "html_url", "name", "name_ja", "printed_name", "position"]
+
+    def get_html_url(self, topic) -> str:
+        return self.context["request"].build_absolute_uri(topic.get_absolute_url())
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:organisation-detail", lookup_field="slug"
+    )
+    html_url = serializers.SerializerMethodField(help_text="The organisation's public page.")
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "url", "html_url", "acronym", "name", "side"]
+
+    def get_html_url(self, organisation) -> str:
+        return self.context["request"].build_absolute_uri(organisation.get_absolute_url())
+
+
+class OwnerSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:owner-detail", lookup_field="code")
+
+    class Meta:
+        model = Owner
+        fields = ["code", "url", "name", "government", "side"]
+
+
+class CouncilSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:council-detail", lookup_field="number"
+    )
+
+    class Meta:
+        model = Council
+        fields = ["number", "url", "place", "date"]
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:recommendation-detail", lookup_field="reference"
+    )
+    html_url = serializers.SerializerMethodField(help_text="The recommendation's public page.")
+    topic = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organisations = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+    children = serializers.SerializerMethodField(
+        help_text="References of its sub-items, in the report's order."
+    )
+    lead_owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    co_owners = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    target_council = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
+    # The view annotates these: today's values, or those recorded on the `as_of` date.
+    status = serializers.ChoiceField(choices=Status.choices, source="api_status", read_only=True)
+    status_date = serializers.DateField(source="api_status_date", read_only=True)
+    eu_status = serializers.ChoiceField(
+        choices=Status.choices,
+        source="api_eu_status",
+        read_only=True,
+        help_text="Status of the EU side, as reported by DG Connect.",
+    )
+    eu_status_date = serializers.DateField(
+        source="api_eu_status_date", read_only=True, allow_null=True
+    )
+    japan_status = serializers.ChoiceField(
+        choices=Status.choices,
+        source="api_japan_status",
+        read_only=True,
+        help_text="Status of the Japan side, as reported by its Japanese owner.",
+    )
+    japan_status_date = serializers.DateField(
+        source="api_japan_status_date", read_only=True, allow_null=True
+    )
+
+    status_set_by_secretariat = serializers.SerializerMethodField(
+        help_text="The secretariat set the overall status; otherwise it follows from the two "
+        "sides by the stated rule."
+    )
+    divergent = serializers.SerializerMethodField(
+        help_text="The two sides are more than one step apart (one completed, the other not "
+        "started, say)."
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "reference",
+            "url",
+            "html_url",
+            "topic",
+            "source",
+            "number",
+            "title",
+            "text",
+            "title_ja",
+            "text_ja",
+            "organisations",
+            "parent",
+            "children",
+            "lead_owner",
+            "co_owners",
+            "status",
+            "status_date",
+            "eu_status",
+            "eu_status_date",
+            "japan_status",
+            "japan_status_date",
+            "status_set_by_secretariat",
+            "divergent",
+            "target_council",
+        ]
+
+    def get_html_url(self, recommendation) -> str:
+        return self.context["request"].build_absolute_uri(recommendation.get_absolute_url())
+
+    def get_status_set_by_secretariat(self, recommendation) -> bool:
+        # Whether there is a reason, as the public page says; the reason itself stays internal.
+        return bool((recommendation.api_override_reason or "").strip())
+
+    def get_divergent(self, recommendation) -> bool:
+        return is_divergent(recommendation.api_eu_status, recommendation.api_japan_status)
+
+    def get_children(self, recommendation) -> list[str]:
+        return [child.reference for child in recommendation.public_children]
+
+
+class ProgressUpdateSerializer(serializers.ModelSerializer):
+    recommendation = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    recommendation_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProgressUpdate
+        # No author: an update speaks for its owner, and users' names and addresses stay private.
+        fields = [
+            "recommendation",
+            "recommendation_url",
+            "date",
+            "text",
+            "status",
+            "evidence_url",
+            "created_at",
+        ]
+
+    def get_recommendation_url(self, update) -> str:
+        return reverse(
+            "api:recommendation-detail",
+            args=[update.recommendation.reference],
+            request=self.context["request"],
+        )

@@ -1,0 +1,28 @@
+"""The API's addresses under /api/, in the "api" namespace (`api:recommendation-detail`, …)."""
+
+from rest_framework.routers import DefaultRouter
+
+from recommendations.api.views import (
+    CouncilViewSet,
+    OrganisationViewSet,
+    OwnerViewSet,
+    ProgressUpdateViewSet,
+    RecommendationViewSet,
+    TopicViewSet,
+)
+
+
+class ApiRootRouter(DefaultRouter):
+    include_format_suffixes = False
+
+
+router = ApiRootRouter()
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register("topics", TopicViewSet, basename="topic")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("owners", OwnerViewSet, basename="owner")
+router.register("councils", CouncilViewSet, basename="council")
+router.register("updates", ProgressUpdateViewSet, basename="update")
+
+app_name = "api"
+urlpatterns = router.urls

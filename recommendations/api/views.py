@@ -1,0 +1,246 @@
+"""The API's views: read-only viewsets over the public data, the JSON 404 for any other address
+under /api/, and the Swagger UI page."""
+
+import datetime
+
+from django.db.models import Case, Exists, F, OuterRef, Subquery, When
+from django.http import JsonResponse
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+from recommendations.api.conditional import ConditionalGetMixin
+from recommendations.api.schema import AS_OF, BAD_PARAMETERS, NOT_FOUND
+from recommendations.api.serializers import (
+    CouncilSerializer,
+    OrganisationSerializer,
+    OwnerSerializer,
+    ProgressUpdateSerializer,
+    RecommendationSerializer,
+    TopicSerializer,
+)
+from recommendations.filters import RecommendationFilter
+from recommendations.models import (
+    Council,
+    Organisation,
+    Owner,
+    ProgressUpdate,
+    Recommendation,
+    Topic,
+)
+from recommendations.reporting.options import ReportForm, ReportOptions, end_of_day
+from recommendations.reporting.query import report_queryset
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    # All 70-odd items of the report fit in two pages; 10 000 never come in one response.
+    max_page_size = 200
+
+
+class ReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    pagination_class = Pagination
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Recommendations",
+        description="The public recommendations, in the report's order unless `ordering` says "
+        "otherwise. The filters are those of the public list page.",
+        parameters=[AS_OF],
+        responses={200: RecommendationSerializer, 400: BAD_PARAMETERS, 404: NOT_FOUND},
+    ),
+    retrieve=extend_schema(
+        summary="One recommendation, by its reference",
+        parameters=[AS_OF],
+        responses={200: RecommendationSerializer, 400: BAD_PARAMETERS, 404: NOT_FOUND},
+    ),
+)
+class RecommendationViewSet(ReadOnlyViewSet):
+    serializer_class = RecommendationSerializer
+    lookup_field = "reference"
+    lookup_value_regex = r"[A-Z0-9]+-[0-9]+[a-z]?"
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = RecommendationFilter
+    has_timestamps = True
+
+    def get_queryset(self):
+        return Recommendation.objects.for_api()
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        as_of = self._as_of()
+        if as_of is None:
+            return queryset.annotate(
+                api_status=F("status"),
+                api_status_date=F("status_date"),
+                api_eu_status=F("eu_status"),
+                api_eu_status_date=F("eu_status_date"),
+                api_japan_status=F("japan_status"),
+                api_japan_status_date=F("japan_status_date"),
+                api_override_reason=F("status_override_reason"),
+            )
+        # The report's as-of queryset: statuses from the history, items not yet added left out.
+        queryset = report_queryset(ReportOptions(as_of=as_of), base=queryset)
+        recorded = Recommendation.history.filter(
+            id=OuterRef("pk"), history_date__lt=end_of_day(as_of)
+        ).order_by("-history_date", "-history_id")
+
+        def then(field):
+            # A side's date is empty until it reports, so "no history" is told by Exists, not
+            # by a NULL; an item without any recorded history shows its present values.
+            return Case(
+                When(Exists(recorded), then=Subquery(recorded.values(field)[:1])),
+                default=F(field),
+            )
+
+        return queryset.annotate(
+            api_status=F("report_status"),
+            api_status_date=F("report_status_date"),
+            api_eu_status=then("eu_status"),
+            api_eu_status_date=then("eu_status_date"),
+            api_japan_status=then("japan_status"),
+            api_japan_status_date=then("japan_status_date"),
+            api_override_reason=then("status_override_reason"),
+        ).with_api_relations()
+
+    def _as_of(self) -> datetime.date | None:
+        if "as_of" not in self.request.query_params:
+            return None
+        form = ReportForm(data={"as_of": self.request.query_params["as_of"]})
+        if not form.is_valid():
+            raise ValidationError({"as_of": form.errors["as_of"]})
+        return form.cleaned_data["as_of"] or timezone.localdate()
+
+
+class UpdateFilter(filters.FilterSet):
+    recommendation = filters.CharFilter(
+        field_name="recommendation__reference",
+        help_text="Only the updates of this recommendation (its reference, e.g. AI-3).",
+    )
+    since = filters.DateFilter(
+        field_name="date", lookup_expr="gte", help_text="Dated on or after this day (YYYY-MM-DD)."
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["recommendation", "since"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Public progress updates",
+        description="The public progress updates of the public recommendations, newest first. "
+        "Updates have no identifier of their own: they are read as a list, narrowed by "
+        "recommendation and date.",
+        responses={200: ProgressUpdateSerializer, 400: BAD_PARAMETERS, 404: NOT_FOUND},
+    ),
+)
+class ProgressUpdateViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
+    serializer_class = ProgressUpdateSerializer
+    pagination_class = Pagination
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = UpdateFilter
+    has_timestamps = True
+
+    def get_queryset(self):
+        return ProgressUpdate.objects.for_public_timeline()
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+# The report's small reference tables. Each one's docstring is its description in the schema.
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Topics", responses={200: TopicSerializer, 404: NOT_FOUND}),
+    retrieve=extend_schema(
+        summary="One of the topics", responses={200: TopicSerializer, 404: NOT_FOUND}
+    ),
+)
+class TopicViewSet(ReadOnlyViewSet):
+    """The topics."""
+
+    queryset = Topic.objects.all()
+    serializer_class = TopicSerializer
+    lookup_field = "code"
+    lookup_value_regex = r"[A-Z0-9]+"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Organisations that made recommendations",
+        responses={200: OrganisationSerializer, 404: NOT_FOUND},
+    ),
+    retrieve=extend_schema(
+        summary="One of the organisations that made recommendations",
+        responses={200: OrganisationSerializer, 404: NOT_FOUND},
+    ),
+)
+class OrganisationViewSet(ReadOnlyViewSet):
+    """The organisations that made recommendations."""
+
+    queryset = Organisation.objects.all()
+    serializer_class = OrganisationSerializer
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-z0-9_]+"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Government bodies that own recommendations",
+        responses={200: OwnerSerializer, 404: NOT_FOUND},
+    ),
+    retrieve=extend_schema(
+        summary="One of the government bodies that own recommendations",
+        responses={200: OwnerSerializer, 404: NOT_FOUND},
+    ),
+)
+class OwnerViewSet(ReadOnlyViewSet):
+    """The government bodies that own recommendations."""
+
+    queryset = Owner.objects.all()
+    serializer_class = OwnerSerializer
+    lookup_field = "code"
+    lookup_value_regex = r"[A-Za-z0-9_-]+"
+
+
+@extend_schema_view(
+    # Lower case as the published schema has always had it, so the schema does not change.
+    list=extend_schema(
+        summary="Digital partnership councils",
+        responses={200: CouncilSerializer, 404: NOT_FOUND},
+    ),
+    retrieve=extend_schema(
+        summary="One of the Digital Partnership Councils",
+        responses={200: CouncilSerializer, 404: NOT_FOUND},
+    ),
+)
+class CouncilViewSet(ReadOnlyViewSet):
+    """The Digital Partnership Councils."""
+
+    queryset = Council.objects.all()
+    serializer_class = CouncilSerializer
+    lookup_field = "number"
+    lookup_value_regex = r"[0-9]{1,5}"
+
+
+def not_found(request):
+    """Any other address under /api/ answers in JSON too, not with the site's HTML page."""
+    return JsonResponse({"detail": "There is no API resource at this address."}, status=404)
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI under the site's Content Security Policy: its start-up script comes from this
+    view as a file (the "split" view), and drf-spectacular's inline <style> block is replaced by a
+    stylesheet of ours, so /api/docs/ needs no exception to the policy."""
+
+    template_name = "recommendations/api_docs.html"
