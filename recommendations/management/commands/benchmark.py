@@ -5,14 +5,11 @@ from one query with the same template engine, through the same middleware. A pag
 floor is what the page adds on top; a query count that grows with the data is an N+1.
 
 Everything runs in a throw-away database (a temporary SQLite file, or a temporary PostgreSQL
-database on DATABASE_URL's server) built with the test suite's factories, so it never reads or
-writes the tracker's own data.
+database on DATABASE_URL's server) filled by recommendations.benchmark.synthetic, so it never
+reads or writes the tracker's own data.
 """
 
-import datetime
-import itertools
 import os
-import random
 import statistics
 import tempfile
 import time
@@ -31,9 +28,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import path
 
-from recommendations.models import ProgressUpdate, Recommendation, Status, Visibility
+from recommendations.benchmark.synthetic import SEARCH_WORD, Dataset
+from recommendations.models import Recommendation
 
-SEARCH_WORD = "interoperability"
 FLOOR_PATH = "/benchmark-floor/"
 FLOOR_TEMPLATE = (
     "<!DOCTYPE html><html><head><title>Floor</title></head><body><table>"
@@ -121,89 +118,6 @@ def urlconf_with_floor():
         if hasattr(root, name):
             setattr(module, name, getattr(root, name))
     return module
-
-
-class Dataset:
-    """Synthetic tracker data built with the test suite's factories, grown size by size."""
-
-    def __init__(self, *, updates_per_item, seed):
-        try:
-            from tests import factories
-        except ImportError as error:
-            raise CommandError(
-                "The benchmark builds its data with the test factories: install the dev extra "
-                "(pip install -e '.[dev]', which make benchmark does)."
-            ) from error
-        self.factories = factories
-        self.updates_per_item = updates_per_item
-        self.random = random.Random(seed)  # noqa: S311 -- repeatable synthetic data, no secrets
-        self.topics = [factories.TopicFactory(code=f"T{n}") for n in range(1, 13)]
-        self.owners = [factories.OwnerFactory() for _ in range(4)]
-        self.organisations = [factories.OrganisationFactory() for _ in range(20)]
-        self.councils = [factories.CouncilFactory() for _ in range(3)]
-        self.authors = [factories.UserFactory() for _ in range(8)]
-        self.superuser = factories.SuperuserFactory()
-        self.count = 0
-
-    def grow_to(self, size):
-        from simple_history.utils import bulk_create_with_history
-
-        factories, pick = self.factories, self.random.choice
-        statuses = list(Status.values)
-        new = []
-        for n in range(self.count + 1, size + 1):
-            topic = self.topics[n % len(self.topics)]
-            recommendation = factories.RecommendationFactory.build(
-                topic=topic,
-                number=str(n),
-                sequence=n * 10,
-                reference=f"{topic.code}-{n}",
-                lead_owner=pick(self.owners),
-                status=statuses[n % len(statuses)],
-                target_council=pick(self.councils),
-                notes="Internal note." if n % 3 == 0 else "",
-            )
-            if n % 20 == 0:  # what the searched list finds
-                recommendation.text += f" Promote {SEARCH_WORD} of trust services."
-            new.append(recommendation)
-        new = bulk_create_with_history(new, Recommendation, batch_size=500)
-        if not new or new[0].pk is None:
-            new = list(Recommendation.objects.order_by("pk")[self.count :])
-        links = Recommendation.organisations.through
-        links.objects.bulk_create(
-            [
-                links(recommendation=rec, organisation=org)
-                for rec in new
-                for org in self.random.sample(self.organisations, 2)
-            ],
-            batch_size=2000,
-        )
-        co_owners = Recommendation.co_owners.through
-        co_owners.objects.bulk_create(
-            [co_owners(recommendation=rec, owner=pick(self.owners)) for rec in new],
-            batch_size=2000,
-        )
-        first_day = datetime.date(2024, 4, 17)
-        updates = [
-            factories.ProgressUpdateFactory.build(
-                recommendation=rec,
-                author=pick(self.authors),
-                date=first_day + datetime.timedelta(days=self.random.randrange(900)),
-                status=pick(statuses) if i % 4 == 0 else "",
-                visibility=Visibility.INTERNAL if i % 4 == 3 else Visibility.PUBLIC,
-            )
-            for rec, i in itertools.product(new, range(self.updates_per_item))
-        ]
-        bulk_create_with_history(updates, ProgressUpdate, batch_size=2000)
-        if connection.vendor == "postgresql":
-            # Autovacuum would gather the planner's statistics soon after such a load; without
-            # them PostgreSQL plans as if the tables were empty. SQLite gathers none by itself,
-            # so it is measured as it runs in the field.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        self.count = size
-        public = Recommendation.objects.public().order_by("pk")
-        self.sample = public[min(size // 2, public.count() - 1)]
 
 
 class Command(BaseCommand):
