@@ -9,9 +9,9 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
 
-from recommendations import views
 from recommendations.benchmark.synthetic import SEARCH_WORD
 from recommendations.models import Recommendation
+from recommendations.views.pages import PAGE_SIZE
 
 FLOOR_PATH = "/benchmark-floor/"
 FLOOR_TEMPLATE = (
@@ -54,11 +54,6 @@ PAGES = [
 ]
 
 
-def floor_rows():
-    # The list page's page size, so the floor renders as many rows as the list does.
-    return getattr(views, "PAGE_SIZE", 25)
-
-
 _floor_template = None
 
 
@@ -67,7 +62,8 @@ def floor_view(request):
     if _floor_template is None:
         _floor_template = engines["django"].from_string(FLOOR_TEMPLATE)
     rows = Recommendation.objects.order_by("pk").values("reference", "text", "status")
-    return HttpResponse(_floor_template.render({"rows": rows[: floor_rows()]}, request))
+    # As many rows as one page of the list, so the two are compared like for like.
+    return HttpResponse(_floor_template.render({"rows": rows[:PAGE_SIZE]}, request))
 
 
 def urlconf_with_floor():

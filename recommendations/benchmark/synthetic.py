@@ -12,16 +12,14 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from simple_history.utils import bulk_create_with_history
 
+from recommendations.choices import Side, Status, Visibility
 from recommendations.models import (
     Council,
     Organisation,
     Owner,
     ProgressUpdate,
     Recommendation,
-    Side,
-    Status,
     Topic,
-    Visibility,
 )
 
 # Every 20th item mentions it, so the searched list finds a few rows at every size; VOCABULARY
