@@ -83,11 +83,13 @@ def test_dashboard_bars_tell_status_by_text_and_pattern_not_colour_alone(client)
 def test_every_status_takes_its_colours_from_the_stylesheet_custom_properties():
     static = Path(settings.BASE_DIR) / "recommendations" / "static" / "recommendations"
     tracker = (static / "tracker.css").read_text(encoding="utf-8")
+    report = (static / "report.css").read_text(encoding="utf-8")
 
     for status in Status.values:
         assert f"--status-{status}:" in tracker
         assert f".status-{status} {{ color: var(--status-{status}); }}" in tracker
         assert f".pattern-{status} {{ --background: var(--status-{status}-background);" in tracker
+        assert f".chart-bar-{status} {{ background: var(--status-{status}-bar); }}" in report
 
 
 @pytest.mark.django_db
