@@ -70,9 +70,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_app_modules_import_each_other_without_a_cycle():
     modules = app_modules()
-    graph = {
-        name: imports_of(path, name, set(modules)) for name, path in modules.items()
-    }
+    graph = {name: imports_of(path, name, set(modules)) for name, path in modules.items()}
     # A package's __init__ may import its own modules (the admin registers them so); a module
     # importing its package's __init__ back would be the cycle.
     for name in graph:

@@ -1,8 +1,10 @@
 """The dashboard and the recommendation page, as a stakeholder reads them."""
 
 import datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -76,6 +78,18 @@ def test_dashboard_bars_tell_status_by_text_and_pattern_not_colour_alone(client)
     assert 'fill="url(#pattern-stalled)"' in content
     assert '<pattern id="pattern-stalled"' in content
     assert 'Stalled <span class="count">1</span>' in content
+
+
+def test_every_status_takes_its_colours_from_the_stylesheet_custom_properties():
+    static = Path(settings.BASE_DIR) / "recommendations" / "static" / "recommendations"
+    tracker = (static / "tracker.css").read_text(encoding="utf-8")
+    report = (static / "report.css").read_text(encoding="utf-8")
+
+    for status in Status.values:
+        assert f"--status-{status}:" in tracker
+        assert f".status-{status} {{ color: var(--status-{status}); }}" in tracker
+        assert f".pattern-{status} {{ --background: var(--status-{status}-background);" in tracker
+        assert f".chart-bar-{status} {{ background: var(--status-{status}-bar); }}" in report
 
 
 @pytest.mark.django_db

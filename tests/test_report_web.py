@@ -72,6 +72,21 @@ def test_report_page_shows_the_title_page_summary_changes_and_items(client, trac
     assert "<svg" in content and 'width="300"' in content
 
 
+def test_report_page_links_its_stylesheet_in_the_head(client, tracked):
+    content = client.get(REPORT, {"as_of": "2024-06-01"}).content.decode()
+
+    head, page_body = content.split("</head>", 1)
+    assert "recommendations/report.css" in head
+    assert 'rel="stylesheet"' not in page_body
+
+
+def test_report_chart_colours_its_bars_by_status_class(client, tracked):
+    content = client.get(REPORT, {"as_of": "2024-06-01"}).content.decode()
+
+    assert 'class="chart-bar chart-bar-in_progress"' in content
+    assert 'fill="#' not in content
+
+
 def test_report_title_page_names_the_chosen_council(client, tracked):
     content = client.get(REPORT, {"as_of": "2024-04-20", "council": "2"}).content.decode()
 

@@ -59,44 +59,19 @@ class Summary:
     def totals(self) -> list[int]:
         return [self.overall[status] for status in Status]
 
-    BAR_STEP = 24
-    BAR_LEFT = 150
-    # SVG presentation attributes rather than CSS: WeasyPrint's SVG renderer does not read the
-    # page's stylesheets, and a fill attribute is no inline style for the CSP. The label beside
-    # each bar says the status, so the colour only reinforces it.
-    BAR_FILLS = {
-        Status.NOT_ASSESSED: "#8a8a8a",
-        Status.PLANNED: "#6f8fb8",
-        Status.IN_PROGRESS: "#0b5394",
-        Status.ONGOING: "#3d85c6",
-        Status.COMPLETED: "#1a6b2f",
-        Status.STALLED: "#9c4a00",
-        Status.DROPPED: "#555555",
-    }
-
     def bars(self, width: int = 300) -> list[dict]:
-        """One bar per status for the summary picture; sizes are SVG attributes, not styles."""
+        """One bar per status for the summary chart, `width` long for the most frequent status;
+        its colour is the stylesheet's, by status."""
         largest = max(self.overall.values(), default=0) or 1
-        bars = []
-        for index, status in enumerate(Status):
-            length = round(width * self.overall[status] / largest)
-            bars.append(
-                {
-                    "status": status.value,
-                    "label": status.label,
-                    "count": self.overall[status],
-                    "width": length,
-                    "fill": self.BAR_FILLS[status],
-                    "y": index * self.BAR_STEP + 2,
-                    "text_y": index * self.BAR_STEP + 15,
-                    "count_x": self.BAR_LEFT + length + 6,
-                }
-            )
-        return bars
-
-    @property
-    def chart_height(self) -> int:
-        return len(Status) * self.BAR_STEP
+        return [
+            {
+                "status": status.value,
+                "label": status.label,
+                "count": self.overall[status],
+                "width": round(width * self.overall[status] / largest),
+            }
+            for status in Status
+        ]
 
 
 @dataclass
