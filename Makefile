@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 # Local development only: the real deployment sets DEBUG off and its own SECRET_KEY.
 DEV_ENV := DEBUG=true
+# `make run` listens on PORT when it is set, as `make serve` does.
+RUN_PORT := $(or $(PORT),8000)
 
 # Debian packages the test suite needs; installed by `make test` only when missing.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium
@@ -21,8 +23,8 @@ run: $(INSTALLED)
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 	$(DEV_ENV) $(PY) manage.py load_report
 	$(DEV_ENV) $(PY) manage.py create_local_admin
-	@echo "Tracker: http://127.0.0.1:8000/   admin: http://127.0.0.1:8000/admin/"
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Tracker: http://127.0.0.1:$(RUN_PORT)/   admin: http://127.0.0.1:$(RUN_PORT)/admin/"
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(RUN_PORT)
 
 system-packages:
 	@missing="$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)"; \
@@ -40,9 +42,10 @@ test: $(INSTALLED) system-packages
 	$(VENV)/bin/pytest
 
 # The PostgreSQL pass: the same suite on a throw-away PostgreSQL server (installed when missing).
-# Browser tests run in the SQLite pass only: they check pages, not the database.
+# Browser tests run in the SQLite pass only: they check pages, not the database; so do the
+# README's commands, which run on a copy of the project with its own SQLite file.
 test-postgres: $(INSTALLED) system-packages
-	bash .ci/with-postgres $(VENV)/bin/pytest --ignore-glob='tests/*browser*.py'
+	bash .ci/with-postgres $(VENV)/bin/pytest --ignore-glob='tests/*browser*.py' --ignore=tests/test_readme_commands.py
 
 # Production-like serving: DEBUG off, so SECRET_KEY (and ALLOWED_HOSTS beyond loopback) come
 # from the environment; HOST, PORT and WEB_CONCURRENCY choose where and how gunicorn listens.
