@@ -12,7 +12,7 @@ from tests.factories import (
     RecommendationFactory,
     TopicFactory,
 )
-from tests.forms import CHANGELIST, change_url, form_data, post_change_form
+from tests.helpers import CHANGELIST, change_url, form_data, post_change_form
 
 
 @pytest.mark.django_db

@@ -25,7 +25,7 @@ from tests.factories import (
     RecommendationFactory,
     SuperuserFactory,
 )
-from tests.forms import CHANGELIST, change_url, open_change_form, post_change_form
+from tests.helpers import CHANGELIST, change_url, open_change_form, post_change_form
 
 S = Status
 ORDER = [S.NOT_ASSESSED, S.PLANNED, S.IN_PROGRESS, S.ONGOING, S.COMPLETED, S.STALLED, S.DROPPED]

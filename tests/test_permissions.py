@@ -18,7 +18,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
-from tests.forms import CHANGELIST, change_url, form_data, open_change_form
+from tests.helpers import CHANGELIST, change_url, form_data, open_change_form
 
 OWNERS = ["DGCONNECT", "METI", "MIC", "DIGITAL"]
 ROLES = ["secretariat", "official", "anonymous"]

@@ -22,7 +22,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
-from tests.test_report import change, recorded_on
+from tests.helpers import change, recorded_on
 
 REPORT = reverse("recommendations:report")
 APRIL_1 = datetime.date(2024, 4, 1)
