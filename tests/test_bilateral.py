@@ -500,9 +500,11 @@ def test_pages_with_sides_run_the_same_queries_whatever_the_rows(
     # form — the sides are columns of the row, divergence a WHERE clause
     with django_assert_num_queries(6):
         client.get(reverse("recommendations:list"), {"divergent": "1"})
-    # As test_pages less the "changed since the last Council" count (no Council here):
-    # divergence is counted in the statuses' own query.
+    # Councils; data version; counts by status (divergence counted in the same query), by
+    # topic, by owner; topics; owners; latest updates; organisations — no "changed since the
+    # last Council" count, as there is no last Council
     with django_assert_num_queries(9):
         client.get(reverse("recommendations:home"))
-    with django_assert_num_queries(5):  # the page, its owners, organisations, sub-items, updates
+    # the item with its topic and lead owner; organisations; co-owners; sub-items; public updates
+    with django_assert_num_queries(5):
         client.get(one.get_absolute_url())
