@@ -47,7 +47,7 @@ def browser():
     one instance per thread at a time."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import launch
+    from tests.helpers import launch
 
     with sync_playwright() as playwright:
         browser = launch(playwright)

@@ -19,6 +19,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
+from tests.helpers import on
 
 INTERNAL_NOTE = "INTERNAL-NOTE-API-5821"
 INTERNAL_UPDATE = "INTERNAL-UPDATE-API-9931"
@@ -28,10 +29,6 @@ OFFICIAL_EMAIL = "hidden.official@example.eu"
 
 MAY_1 = datetime.date(2024, 5, 1)
 JUNE_1 = datetime.date(2024, 6, 1)
-
-
-def on(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
 
 
 def results(response) -> list[dict]:

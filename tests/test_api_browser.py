@@ -4,8 +4,8 @@ renders from local files under the site's Content Security Policy, with no viola
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import open_page
 from tests.factories import RecommendationFactory, TopicFactory
+from tests.helpers import open_page
 
 
 @pytest.fixture

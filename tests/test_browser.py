@@ -9,7 +9,6 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from recommendations.models import Side, Status, Visibility
-from tests.browser import open_page
 from tests.factories import (
     OrganisationFactory,
     OwnerFactory,
@@ -17,6 +16,7 @@ from tests.factories import (
     RecommendationFactory,
     TopicFactory,
 )
+from tests.helpers import open_page
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 INTERNAL_NOTE = "INTERNAL-NOTE-BROWSER-3141"

@@ -24,7 +24,7 @@ from tests.factories import (
     RecommendationFactory,
     TopicFactory,
 )
-from tests.test_report import change, recorded_on, reported
+from tests.helpers import change, recorded_on, reported
 
 APRIL_1 = datetime.date(2024, 4, 1)
 MAY_1 = datetime.date(2024, 5, 1)

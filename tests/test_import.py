@@ -407,7 +407,7 @@ def test_a_user_with_no_role_cannot_open_the_import_page(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("rows", [2, 40])
 def test_the_preview_runs_the_same_number_of_queries_whatever_the_rows(
-    client, django_assert_max_num_queries, rows
+    client, django_assert_num_queries, rows
 ):
     official = OfficialFactory()
     topic = TopicFactory(code="BULK")
@@ -418,7 +418,7 @@ def test_the_preview_runs_the_same_number_of_queries_whatever_the_rows(
 
     # session, user, the official's group check and owner, their model permissions (user and
     # group, for the admin's menu), the file's recommendations, the ones they may change.
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(8):
         response = client.post(
             IMPORT, {"file": csv_file("reference,status,status_date,latest_update\n" + lines)}
         )

@@ -13,7 +13,7 @@ from tests.factories import (
     RecommendationFactory,
     SuperuserFactory,
 )
-from tests.forms import CHANGELIST, change_url, form_data, open_change_form
+from tests.helpers import CHANGELIST, change_url, form_data, open_change_form
 
 
 @pytest.fixture

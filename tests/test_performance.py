@@ -8,7 +8,7 @@ from recommendations.models import ProgressUpdate, Side, Status, Visibility
 from recommendations.services.archive import archive
 from recommendations.services.statuses import set_statuses
 from tests.factories import ProgressUpdateFactory, RecommendationFactory, TopicFactory
-from tests.forms import CHANGELIST
+from tests.helpers import CHANGELIST
 
 HOME = reverse("recommendations:home")
 # `last_update` is the ninth column of the changelist; `o=-9` sorts by it, newest first.

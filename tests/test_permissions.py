@@ -1,10 +1,14 @@
-"""Who may do what, cell by cell: four owners' items × {secretariat, official of METI,
-anonymous} × {view, change, add update, delete, bulk status, import}."""
+"""Who may do what, cell by cell: four owners' items × {the secretariat, an official of METI,
+an anonymous visitor} × {view, change, add update, delete, bulk status, import}.
+
+Each action's expected outcomes are written out as a table, one row per cell, rather than
+derived from a rule: a rule in the test could only repeat the app's, mistakes included."""
 
 import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -13,21 +17,28 @@ from recommendations.models import Official, ProgressUpdate, Recommendation, Sid
 from tests.factories import (
     OfficialFactory,
     OwnerFactory,
+    ProgressUpdateFactory,
     RecommendationFactory,
     SuperuserFactory,
     TopicFactory,
     UserFactory,
 )
-from tests.forms import CHANGELIST, change_url, form_data, open_change_form
+from tests.helpers import CHANGELIST, change_url, form_data, open_change_form
 
 OWNERS = ["DGCONNECT", "METI", "MIC", "DIGITAL"]
-ROLES = ["secretariat", "official", "anonymous"]
 IMPORT = reverse("admin:recommendations_recommendation_import_updates")
 LOGIN = reverse("admin:login")
 
-
-def may_change(role, owner_code):
-    return role == "secretariat" or (role == "official" and owner_code == "METI")
+# What a cell's user gets.
+SHOWN = "shown"
+SENT_TO_LOG_IN = "sent to log in"
+SAVED = "saved"
+FORBIDDEN = "forbidden"
+ADDED = "added"
+NOT_ADDED = "not added"
+OVERALL_SET = "overall status set"
+JAPAN_SIDE_SET = "Japan side set"
+REFUSED = "refused"
 
 
 def owner(code):
@@ -67,7 +78,7 @@ def as_role(client, items):
     def log_in(role):
         if role == "secretariat":
             client.force_login(SuperuserFactory())
-        elif role == "official":
+        elif role == "METI official":
             client.force_login(OfficialFactory(owner=items["METI"].lead_owner).user)
         return client
 
@@ -85,16 +96,31 @@ def editable_form(client, recommendation):
     return data
 
 
-@pytest.mark.parametrize("owner_code", OWNERS)
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("role", "owner_code", "outcome"),
+    [
+        ("secretariat", "DGCONNECT", SHOWN),
+        ("secretariat", "METI", SHOWN),
+        ("secretariat", "MIC", SHOWN),
+        ("secretariat", "DIGITAL", SHOWN),
+        ("METI official", "DGCONNECT", SHOWN),
+        ("METI official", "METI", SHOWN),
+        ("METI official", "MIC", SHOWN),
+        ("METI official", "DIGITAL", SHOWN),
+        ("anonymous", "DGCONNECT", SENT_TO_LOG_IN),
+        ("anonymous", "METI", SENT_TO_LOG_IN),
+        ("anonymous", "MIC", SENT_TO_LOG_IN),
+        ("anonymous", "DIGITAL", SENT_TO_LOG_IN),
+    ],
+)
 def test_view_in_the_admin_is_for_the_secretariat_and_every_official(
-    as_role, items, role, owner_code
+    as_role, items, role, owner_code, outcome
 ):
     client = as_role(role)
 
     response = client.get(change_url(items[owner_code]))
 
-    if role == "anonymous":
+    if outcome == SENT_TO_LOG_IN:
         assert response.status_code == 302
         assert response.url.startswith(LOGIN)
     else:
@@ -102,10 +128,25 @@ def test_view_in_the_admin_is_for_the_secretariat_and_every_official(
         assert f"Original text {owner_code}." in response.content.decode()
 
 
-@pytest.mark.parametrize("owner_code", OWNERS)
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("role", "owner_code", "outcome"),
+    [
+        ("secretariat", "DGCONNECT", SAVED),
+        ("secretariat", "METI", SAVED),
+        ("secretariat", "MIC", SAVED),
+        ("secretariat", "DIGITAL", SAVED),
+        ("METI official", "DGCONNECT", FORBIDDEN),
+        ("METI official", "METI", SAVED),
+        ("METI official", "MIC", FORBIDDEN),
+        ("METI official", "DIGITAL", FORBIDDEN),
+        ("anonymous", "DGCONNECT", SENT_TO_LOG_IN),
+        ("anonymous", "METI", SENT_TO_LOG_IN),
+        ("anonymous", "MIC", SENT_TO_LOG_IN),
+        ("anonymous", "DIGITAL", SENT_TO_LOG_IN),
+    ],
+)
 def test_change_is_allowed_only_to_the_secretariat_and_the_owners_officials(
-    as_role, items, role, owner_code
+    as_role, items, role, owner_code, outcome
 ):
     recommendation = items[owner_code]
     client = as_role(role)
@@ -115,20 +156,38 @@ def test_change_is_allowed_only_to_the_secretariat_and_the_owners_officials(
     response = client.post(change_url(recommendation), data)
 
     recommendation.refresh_from_db()
-    if may_change(role, owner_code):
+    if outcome == SAVED:
         assert response.status_code == 302
         assert recommendation.notes == f"Noted by the {role}."
     else:
-        assert response.status_code in {302, 403}
-        assert response.status_code == 403 or response.url.startswith(LOGIN)
+        if outcome == FORBIDDEN:
+            assert response.status_code == 403
+        else:
+            assert response.status_code == 302
+            assert response.url.startswith(LOGIN)
         assert recommendation.notes == ""
         assert recommendation.version == 1
 
 
-@pytest.mark.parametrize("owner_code", OWNERS)
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("role", "owner_code", "outcome"),
+    [
+        ("secretariat", "DGCONNECT", ADDED),
+        ("secretariat", "METI", ADDED),
+        ("secretariat", "MIC", ADDED),
+        ("secretariat", "DIGITAL", ADDED),
+        ("METI official", "DGCONNECT", NOT_ADDED),
+        ("METI official", "METI", ADDED),
+        ("METI official", "MIC", NOT_ADDED),
+        ("METI official", "DIGITAL", NOT_ADDED),
+        ("anonymous", "DGCONNECT", NOT_ADDED),
+        ("anonymous", "METI", NOT_ADDED),
+        ("anonymous", "MIC", NOT_ADDED),
+        ("anonymous", "DIGITAL", NOT_ADDED),
+    ],
+)
 def test_progress_updates_are_added_only_where_the_user_may_change(
-    as_role, items, role, owner_code
+    as_role, items, role, owner_code, outcome
 ):
     recommendation = items[owner_code]
     client = as_role(role)
@@ -146,12 +205,29 @@ def test_progress_updates_are_added_only_where_the_user_may_change(
     client.post(change_url(recommendation), data)
 
     added = ProgressUpdate.objects.filter(recommendation=recommendation).exists()
-    assert added == may_change(role, owner_code)
+    assert added == (outcome == ADDED)
 
 
-@pytest.mark.parametrize("owner_code", OWNERS)
-@pytest.mark.parametrize("role", ROLES)
-def test_nobody_deletes_a_recommendation_through_the_admin(as_role, items, role, owner_code):
+@pytest.mark.parametrize(
+    ("role", "owner_code", "outcome"),
+    [
+        ("secretariat", "DGCONNECT", FORBIDDEN),
+        ("secretariat", "METI", FORBIDDEN),
+        ("secretariat", "MIC", FORBIDDEN),
+        ("secretariat", "DIGITAL", FORBIDDEN),
+        ("METI official", "DGCONNECT", FORBIDDEN),
+        ("METI official", "METI", FORBIDDEN),
+        ("METI official", "MIC", FORBIDDEN),
+        ("METI official", "DIGITAL", FORBIDDEN),
+        ("anonymous", "DGCONNECT", SENT_TO_LOG_IN),
+        ("anonymous", "METI", SENT_TO_LOG_IN),
+        ("anonymous", "MIC", SENT_TO_LOG_IN),
+        ("anonymous", "DIGITAL", SENT_TO_LOG_IN),
+    ],
+)
+def test_nobody_deletes_a_recommendation_through_the_admin(
+    as_role, items, role, owner_code, outcome
+):
     recommendation = items[owner_code]
     client = as_role(role)
     delete_url = reverse("admin:recommendations_recommendation_delete", args=[recommendation.pk])
@@ -163,7 +239,7 @@ def test_nobody_deletes_a_recommendation_through_the_admin(as_role, items, role,
     )
 
     assert Recommendation.objects.filter(pk=recommendation.pk).exists()
-    if role == "anonymous":
+    if outcome == SENT_TO_LOG_IN:
         assert page.url.startswith(LOGIN) and posted.url.startswith(LOGIN)
     else:
         assert page.status_code == posted.status_code == 403
@@ -171,10 +247,25 @@ def test_nobody_deletes_a_recommendation_through_the_admin(as_role, items, role,
     assert bulk.status_code in {200, 302}
 
 
-@pytest.mark.parametrize("owner_code", OWNERS)
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("role", "owner_code", "outcome"),
+    [
+        ("secretariat", "DGCONNECT", OVERALL_SET),
+        ("secretariat", "METI", OVERALL_SET),
+        ("secretariat", "MIC", OVERALL_SET),
+        ("secretariat", "DIGITAL", OVERALL_SET),
+        ("METI official", "DGCONNECT", REFUSED),
+        ("METI official", "METI", JAPAN_SIDE_SET),
+        ("METI official", "MIC", REFUSED),
+        ("METI official", "DIGITAL", REFUSED),
+        ("anonymous", "DGCONNECT", SENT_TO_LOG_IN),
+        ("anonymous", "METI", SENT_TO_LOG_IN),
+        ("anonymous", "MIC", SENT_TO_LOG_IN),
+        ("anonymous", "DIGITAL", SENT_TO_LOG_IN),
+    ],
+)
 def test_bulk_status_change_applies_only_where_the_user_may_change(
-    as_role, items, role, owner_code
+    as_role, items, role, owner_code, outcome
 ):
     """The secretariat sets the overall status with a reason; an official (of METI, a Japanese
     owner) sets the Japan side, and the overall status follows."""
@@ -190,7 +281,7 @@ def test_bulk_status_change_applies_only_where_the_user_may_change(
     )
 
     recommendation.refresh_from_db()
-    if may_change(role, owner_code):
+    if outcome in {OVERALL_SET, JAPAN_SIDE_SET}:
         assert recommendation.status == Status.PLANNED
         assert ProgressUpdate.objects.filter(recommendation=recommendation).count() == 1
     else:
@@ -201,23 +292,38 @@ def test_bulk_status_change_applies_only_where_the_user_may_change(
         )
         assert recommendation.version == 1
         assert not ProgressUpdate.objects.exists()
-    if role == "secretariat":
+    if outcome == OVERALL_SET:
         assert recommendation.status_override_reason == "Agreed at the Council."
         assert recommendation.japan_status == Status.NOT_ASSESSED
-    if role == "official" and owner_code == "METI":
+    if outcome == JAPAN_SIDE_SET:
         assert recommendation.japan_status == Status.PLANNED
         assert recommendation.eu_status == Status.NOT_ASSESSED
         assert recommendation.status_override_reason == ""
-    if role == "official" and owner_code != "METI":
+    if outcome == REFUSED:
         assert f"you may not change {recommendation.reference}" in response.content.decode()
-    if role == "anonymous":
+    if outcome == SENT_TO_LOG_IN:
         assert response.redirect_chain[-1][0].startswith(LOGIN)
 
 
-@pytest.mark.parametrize("owner_code", OWNERS)
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("role", "owner_code", "outcome"),
+    [
+        ("secretariat", "DGCONNECT", OVERALL_SET),
+        ("secretariat", "METI", OVERALL_SET),
+        ("secretariat", "MIC", OVERALL_SET),
+        ("secretariat", "DIGITAL", OVERALL_SET),
+        ("METI official", "DGCONNECT", REFUSED),
+        ("METI official", "METI", JAPAN_SIDE_SET),
+        ("METI official", "MIC", REFUSED),
+        ("METI official", "DIGITAL", REFUSED),
+        ("anonymous", "DGCONNECT", SENT_TO_LOG_IN),
+        ("anonymous", "METI", SENT_TO_LOG_IN),
+        ("anonymous", "MIC", SENT_TO_LOG_IN),
+        ("anonymous", "DIGITAL", SENT_TO_LOG_IN),
+    ],
+)
 def test_spreadsheet_import_applies_only_where_the_user_may_change(
-    as_role, items, role, owner_code
+    as_role, items, role, owner_code, outcome
 ):
     """An official's plain sheet sets their own side (METI's: Japan), the overall status
     following; the secretariat's `status` sets the overall status, with a reason."""
@@ -237,23 +343,23 @@ def test_spreadsheet_import_applies_only_where_the_user_may_change(
     upload.name = "updates.csv"
 
     preview = client.post(IMPORT, {"file": upload})
-    if role == "anonymous":
+    if outcome == SENT_TO_LOG_IN:
         assert preview.status_code == 302 and preview.url.startswith(LOGIN)
-    elif may_change(role, owner_code):
-        client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
-    else:
+    elif outcome == REFUSED:
         assert "your organisation does not own it" in preview.content.decode()
+    else:
+        client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
 
     recommendation.refresh_from_db()
     statuses = (recommendation.eu_status, recommendation.japan_status, recommendation.status)
     updates = list(
         ProgressUpdate.objects.filter(recommendation=recommendation).values_list("text", flat=True)
     )
-    if role == "secretariat":
+    if outcome == OVERALL_SET:
         assert statuses == (Status.NOT_ASSESSED, Status.NOT_ASSESSED, Status.COMPLETED)
         assert recommendation.status_override_reason == "Agreed at the Council."
         assert updates == ["Done."]
-    elif may_change(role, owner_code):
+    elif outcome == JAPAN_SIDE_SET:
         # Japan completed, the EU not yet assessed: in progress as a whole.
         assert statuses == (Status.NOT_ASSESSED, Status.COMPLETED, Status.IN_PROGRESS)
         assert recommendation.status_override_reason == ""
@@ -540,16 +646,21 @@ def test_add_official_refuses_an_unknown_owner_a_bad_or_taken_address(arguments,
 @pytest.mark.django_db
 @pytest.mark.parametrize("updates", [1, 30])
 def test_an_officials_change_form_runs_the_same_number_of_queries_whatever_the_updates(
-    client, django_assert_max_num_queries, updates
+    client, django_assert_num_queries, updates
 ):
-    from tests.factories import ProgressUpdateFactory
-
     official = OfficialFactory()
     recommendation = RecommendationFactory(lead_owner=official.owner)
     ProgressUpdateFactory.create_batch(updates, recommendation=recommendation)
     client.force_login(official.user)
+    # Django keeps content types for the life of the process, as a server does after its first
+    # request: whether an earlier test looked this one up must not change the count.
+    ContentType.objects.get_for_model(Recommendation)
 
-    with django_assert_max_num_queries(22):
+    # session; user; secretariat group check; the official with their owner; next Council (for
+    # the staleness the admin's queryset orders by); the recommendation; user permissions;
+    # group permissions; its timeline of updates; its organisations; its co-owners; Council
+    # choices for the target Council, the one choice field an official edits
+    with django_assert_num_queries(12):
         response = client.get(change_url(recommendation))
     assert response.context["has_change_permission"]
 
@@ -595,7 +706,7 @@ def test_linking_an_existing_user_on_the_officials_page_makes_them_an_official(a
 
 
 @pytest.mark.parametrize("owner_code", ["METI", "MIC"])
-@pytest.mark.parametrize("role", ["secretariat", "official"])
+@pytest.mark.parametrize("role", ["secretariat", "METI official"])
 def test_nobody_reverts_a_recommendation_through_its_history(as_role, items, role, owner_code):
     recommendation = items[owner_code]
     first = recommendation.history.earliest()

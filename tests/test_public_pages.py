@@ -118,6 +118,8 @@ def test_topic_and_organisation_pages_show_25_items_a_page_with_the_rest_on_page
 
     for url in [topic.get_absolute_url(), organisation.get_absolute_url()]:
         first = client.get(url).content.decode()
+        # topic or organisation; status counts; the page's count; its recommendations; their
+        # organisations — the same on page two as on page one
         with django_assert_num_queries(5):
             second = client.get(url, {"page": 2}).content.decode()
 

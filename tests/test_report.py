@@ -6,53 +6,21 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from recommendations.models import Recommendation, Side, Status, Visibility
+from recommendations.models import Status
 from recommendations.reporting.options import ReportForm, ReportOptions, error_messages
 from recommendations.reporting.report import build_report
-from recommendations.services.statuses import set_statuses
 from tests.factories import (
     CouncilFactory,
     OrganisationFactory,
     OwnerFactory,
     ProgressUpdateFactory,
-    RecommendationFactory,
     TopicFactory,
 )
+from tests.helpers import change, recorded_on, reported
 
 MAY_1 = datetime.date(2024, 5, 1)
 JUNE_1 = datetime.date(2024, 6, 1)
 JULY_1 = datetime.date(2024, 7, 1)
-
-
-def on(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
-
-
-def recorded_on(day: datetime.date, **fields) -> Recommendation:
-    """A recommendation whose history starts on `day`, as if it had been entered then."""
-    recommendation = RecommendationFactory(status_date=day, **fields)
-    Recommendation.history.filter(id=recommendation.pk).update(history_date=on(day))
-    return recommendation
-
-
-def change(recommendation, status, day, *, text="", visibility=Visibility.PUBLIC):
-    """Move the overall status the way officials do: both sides report `status` (so the overall
-    status follows), recorded in the history on `day`."""
-    recommendation._history_date = on(day)
-    return set_statuses(
-        recommendation=recommendation,
-        author=None,
-        sides={Side.EU: status, Side.JAPAN: status},
-        text=text,
-        visibility=visibility,
-        on=day,
-    )
-
-
-def reported(text, status) -> str:
-    """The update `change` records: the text, then what both sides and the overall status did."""
-    label = Status(status).label
-    return f"{text}\n\nEU side: “{label}”. Japan side: “{label}”. Overall status now “{label}”."
 
 
 def statuses(report):

@@ -7,9 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from recommendations.models import Status
-from tests.browser import open_page
 from tests.factories import CouncilFactory, TopicFactory
-from tests.test_report import change, recorded_on
+from tests.helpers import change, open_page, recorded_on
 
 
 @pytest.fixture

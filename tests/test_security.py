@@ -17,7 +17,6 @@ from playwright.sync_api import sync_playwright
 
 from recommendations.models import ProgressUpdate, Side, Status
 from recommendations.services.statuses import record_update
-from tests.browser import launch
 from tests.factories import (
     OfficialFactory,
     OwnerFactory,
@@ -26,7 +25,7 @@ from tests.factories import (
     SuperuserFactory,
     UserFactory,
 )
-from tests.forms import form_data
+from tests.helpers import form_data, launch
 
 LOGIN = reverse("admin:login")
 PASSWORD = "a-long-test-password"

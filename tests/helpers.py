@@ -1,0 +1,185 @@
+"""What several test modules share, kept here so that no test module imports another: recording
+history on chosen days, posting admin forms as a browser would, and launching the browser.
+
+Fixtures live in conftest.py; model factories in factories.py."""
+
+from __future__ import annotations
+
+import datetime
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils import timezone
+
+from recommendations.models import Recommendation, Side, Status, Visibility
+from recommendations.services.statuses import set_statuses
+from tests.factories import RecommendationFactory
+
+if TYPE_CHECKING:
+    # For the annotations only: the tests that never open a browser need not load Playwright.
+    from playwright.sync_api import Browser, Page, Playwright
+
+
+# History on chosen days -------------------------------------------------------------------
+
+
+def on(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+
+def recorded_on(day: datetime.date, **fields) -> Recommendation:
+    """A recommendation whose history starts on `day`, as if it had been entered then."""
+    recommendation = RecommendationFactory(status_date=day, **fields)
+    Recommendation.history.filter(id=recommendation.pk).update(history_date=on(day))
+    return recommendation
+
+
+def change(recommendation, status, day, *, text="", visibility=Visibility.PUBLIC):
+    """Move the overall status the way officials do: both sides report `status` (so the overall
+    status follows), recorded in the history on `day`."""
+    recommendation._history_date = on(day)
+    return set_statuses(
+        recommendation=recommendation,
+        author=None,
+        sides={Side.EU: status, Side.JAPAN: status},
+        text=text,
+        visibility=visibility,
+        on=day,
+    )
+
+
+def reported(text, status) -> str:
+    """The update `change` records: the text, then what both sides and the overall status did."""
+    label = Status(status).label
+    return f"{text}\n\nEU side: “{label}”. Japan side: “{label}”. Overall status now “{label}”."
+
+
+# Admin forms, as a browser submits them ---------------------------------------------------
+
+
+class _FormReader(HTMLParser):
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.data: dict[str, list[str]] = {}
+        self._select = None
+        self._select_has_selected = False
+        self._first_option = None
+        self._textarea = None
+
+    def _add(self, name, value):
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == self.form_id:
+            self.inside = True
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self._add(name, attrs.get("value", "on"))
+            elif kind not in {"submit", "button", "file", "image"}:
+                self._add(name, attrs.get("value") or "")
+        elif tag == "select" and name:
+            self._select, self._select_has_selected, self._first_option = name, False, None
+            self._multiple = "multiple" in attrs
+        elif tag == "option" and self._select:
+            value = attrs.get("value", "")
+            if self._first_option is None:
+                self._first_option = value
+            if "selected" in attrs:
+                self._select_has_selected = True
+                self._add(self._select, value)
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._add(name, "")
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self.inside:
+            self.inside = False
+        if tag == "select" and self._select:
+            if (
+                not self._select_has_selected
+                and not self._multiple
+                and self._first_option is not None
+            ):
+                self._add(self._select, self._first_option)
+            self._select = None
+        if tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            # The first newline after <textarea> is not part of the value.
+            value = self.data[self._textarea][-1] + data
+            self.data[self._textarea][-1] = value.removeprefix("\n")
+
+
+def form_data(html: str, form_id: str) -> dict[str, list[str]]:
+    """The form's fields as the browser would submit it unchanged: management forms, inlines,
+    checked boxes and each select's chosen (or first) option included."""
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    return reader.data
+
+
+CHANGELIST = reverse("admin:recommendations_recommendation_changelist")
+
+
+def change_url(recommendation) -> str:
+    return reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
+
+
+def open_change_form(client, recommendation) -> dict[str, list[str]]:
+    """A recommendation's admin form as the browser would submit it unchanged."""
+    page = client.get(change_url(recommendation))
+    return form_data(page.content.decode(), "recommendation_form")
+
+
+def post_change_form(client, recommendation, **changes):
+    """Load the change form as a browser does, edit some fields, and submit it."""
+    data = open_change_form(client, recommendation)
+    data.update(
+        {name: value if isinstance(value, list) else [value] for name, value in changes.items()}
+    )
+    return client.post(change_url(recommendation), data)
+
+
+# The browser ------------------------------------------------------------------------------
+
+# Debian's Chromium (Playwright may not download its own), headless, without the background
+# traffic a closed network refuses.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def launch(playwright: Playwright) -> Browser:
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def open_page(browser: Browser, base_url: str, *, timeout: int = 15_000, **options) -> Page:
+    """A page in a fresh context whose console errors (a style or script the Content Security
+    Policy blocks, a failed load) are kept in `page.console_errors` for the test to check."""
+    context = browser.new_context(base_url=base_url, **options)
+    context.set_default_timeout(timeout)
+    page = context.new_page()
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(message.text),
+    )
+    return page
