@@ -102,7 +102,3 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.recommendation.reference} {self.date}"
-
-    @property
-    def is_public(self):
-        return self.visibility == Visibility.PUBLIC
