@@ -11,7 +11,7 @@ RUN_PORT := $(or $(PORT),8000)
 # Debian packages the test suite needs; installed by `make test` only when missing.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium
 
-.PHONY: run test lint format clean system-packages serve test-postgres benchmark
+.PHONY: run test lint typecheck format clean system-packages serve test-postgres benchmark
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,7 @@ test: $(INSTALLED) system-packages
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(DEV_ENV) $(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
 # The PostgreSQL pass: the same suite on a throw-away PostgreSQL server (installed when missing).
@@ -63,9 +64,13 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The Django plugin loads the settings: the development ones, as `make test`'s checks do.
+typecheck: $(INSTALLED)
+	$(DEV_ENV) $(VENV)/bin/mypy
+
 format: $(INSTALLED)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -8,13 +8,19 @@ with a reason (`Recommendation.status_override_reason`).
 
 import datetime
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from recommendations.choices import Side, Status
+
+if TYPE_CHECKING:
+    # Only named in annotations: the model itself is built on the rules of this module.
+    from recommendations.models import Recommendation
 
 # The progress scale divergence is measured on. Ongoing and completed are the same step: a
 # standing commitment carried out is as far along as a one-off action done.
@@ -70,7 +76,13 @@ class OverrideNeedsReason(ValueError):
     """An overall status other than the sides' was asked for without a reason."""
 
 
-def resolve(recommendation, *, sides=None, overall=None, reason="") -> Outcome:
+def resolve(
+    recommendation: "Recommendation",
+    *,
+    sides: Mapping[str, str] | None = None,
+    overall: str | None = None,
+    reason: str = "",
+) -> Outcome:
     """The statuses `recommendation` would have once `sides` ({side: status}) are set and, from
     the secretariat, the overall status `overall`.
 
@@ -134,7 +146,7 @@ def stale_cutoff(next_council_date: datetime.date | None, today: datetime.date) 
     return (next_council_date or today) - weeks
 
 
-def divergent_condition():
+def divergent_condition() -> Q:
     """A Q matching the divergent pairs, for filters and counts in SQL (plain equality tests, so
     any database runs it)."""
     condition = Q(pk__in=[])

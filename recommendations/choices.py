@@ -31,4 +31,5 @@ class Visibility(models.TextChoices):
 
 
 # The field each government reports its side's status in; the overall status is `status`.
-SIDE_FIELDS = {Side.EU: "eu_status", Side.JAPAN: "japan_status"}
+# Looked up with plain strings too (an owner's side, a form's choice): a Side is equal to its value.
+SIDE_FIELDS: dict[str, str] = {Side.EU: "eu_status", Side.JAPAN: "japan_status"}

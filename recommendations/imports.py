@@ -308,9 +308,11 @@ def plan(*, filename: str, content: bytes, user=None, lock: bool = False) -> lis
 
     own_side = None if user is None else permissions.own_side(user)
     today = timezone.localdate()
-    errors, changes, first_row = [], [], {}
+    errors: list[RowError] = []
+    changes: list[PlannedChange] = []
+    first_row: dict[str, int] = {}
     for number, cells in rows:
-        row_errors = []
+        row_errors: list[RowError] = []
 
         def error(column, message, number=number, row_errors=row_errors):
             row_errors.append(RowError(row=number, column=column, message=message))
@@ -342,11 +344,13 @@ def plan(*, filename: str, content: bytes, user=None, lock: bool = False) -> lis
         first_row.setdefault(reference, number)
 
         status = _status(cells, "status", error)
-        side_cells = {
-            side: _status(cells, field, error)
-            for side, field in SIDE_FIELDS.items()
-            if _text(cells.get(field))
-        }
+        side_cells: dict[str, str] = {}
+        for side, field in SIDE_FIELDS.items():
+            if _text(cells.get(field)):
+                side_status = _status(cells, field, error)
+                # None is an error of the row already, which then stops before the sides are read.
+                if side_status is not None:
+                    side_cells[side] = side_status
         reason = _text(cells.get("override_reason"))
 
         try:
@@ -362,13 +366,17 @@ def plan(*, filename: str, content: bytes, user=None, lock: bool = False) -> lis
                 % {"value": visibility},
             )
 
-        if not row_errors:
-            if own_side is None:
-                sides, overall = side_cells, (None if status == recommendation.status else status)
-            else:
-                sides, overall = _official_statuses(
-                    recommendation, own_side, cells, status, side_cells, reason, error
-                )
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        # A row without errors names a recommendation that was found.
+        assert recommendation is not None
+        if own_side is None:
+            sides, overall = side_cells, (None if status == recommendation.status else status)
+        else:
+            sides, overall = _official_statuses(
+                recommendation, own_side, cells, status, side_cells, reason, error
+            )
         if not row_errors:
             try:
                 outcome = resolve(recommendation, sides=sides, overall=overall, reason=reason)

@@ -17,10 +17,9 @@ all ask these functions, so a rule changed here changes everywhere.
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-
 from recommendations.choices import SIDE_FIELDS, Side
 from recommendations.models import Official, Owner, Recommendation
+from recommendations.models.recommendation import RecommendationQuerySet
 
 SECRETARIAT_GROUP = "secretariat"
 OFFICIALS_GROUP = "officials"
@@ -95,7 +94,7 @@ def can_archive(user) -> bool:
     return role_of(user).secretariat
 
 
-def changeable(user, queryset: QuerySet) -> QuerySet:
+def changeable(user, queryset: RecommendationQuerySet) -> RecommendationQuerySet:
     """The recommendations of `queryset` this user may change (still lockable with
     select_for_update(): see RecommendationQuerySet.owned_by)."""
     role = role_of(user)

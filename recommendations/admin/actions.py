@@ -2,6 +2,7 @@
 export the selection."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -61,7 +62,7 @@ def change_status_action(modeladmin, request, queryset):
         "opts": modeladmin.model._meta,
         "form": form,
         "recommendations": queryset.select_related("topic"),
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(
         request, "admin/recommendations/recommendation/change_status.html", context
@@ -78,7 +79,7 @@ def _archive_step(modeladmin, request, queryset, *, archive):
             "archive": archive,
             "recommendations": queryset.select_related("topic"),
             "action_name": request.POST.get("action"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(
             request, "admin/recommendations/recommendation/archive.html", context

@@ -2,6 +2,7 @@
 bulk status change and the spreadsheet upload."""
 
 import copy
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -13,7 +14,7 @@ from recommendations.choices import SIDE_FIELDS, Side, Status, Visibility
 from recommendations.services.versions import EditConflict, check_version
 
 # Evidence links typed without a scheme are taken as https, as Django 6 does by default.
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS: dict[type[models.Field], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 STATUS_TARGET_LABELS = {
@@ -46,13 +47,16 @@ class ChangeStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         # An official sets their own side only; the overall status follows from the sides.
         targets = permissions.status_targets(user)
-        self.fields["target"].choices = [(t, STATUS_TARGET_LABELS[t]) for t in targets]
-        self.fields["target"].initial = targets[0] if targets else None
+        target = cast(forms.ChoiceField, self.fields["target"])
+        target.choices = [(t, STATUS_TARGET_LABELS[t]) for t in targets]
+        target.initial = targets[0] if targets else None
         if permissions.OVERALL not in targets:
             del self.fields["reason"]
 
     def clean(self):
-        cleaned_data = super().clean()
+        # Form.clean() returns cleaned_data; read it from the form, where it is never None.
+        super().clean()
+        cleaned_data = self.cleaned_data
         overriding = cleaned_data.get("target") == permissions.OVERALL
         if overriding and not cleaned_data.get("reason", "").strip():
             self.add_error("reason", _("Setting the overall status overrides the sides: say why."))
@@ -78,7 +82,8 @@ class RecommendationAdminForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.version
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         self._check_override(cleaned_data)
         loaded = cleaned_data.get("loaded_version")
         if not self.instance.pk:
@@ -94,8 +99,11 @@ class RecommendationAdminForm(forms.ModelForm):
         except EditConflict as conflict:
             # Keep everything the user typed, but carry the current version: once they have
             # merged by eye, saving again succeeds.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("loaded_version")] = conflict.current.version
+            # The bound data is request.POST (a QueryDict) or a dict: either is a dict that
+            # copies to a mutable one.
+            data = cast(dict[str, Any], self.data).copy()
+            data[self.add_prefix("loaded_version")] = conflict.current.version
+            self.data = data
             raise forms.ValidationError(conflict_message(conflict), code="edit_conflict") from None
         return cleaned_data
 

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from recommendations import permissions
 from recommendations.admin.forms import ImportForm
@@ -76,7 +76,7 @@ def _apply_import(modeladmin, request, context):
             RowError(
                 row=None,
                 column="",
-                message=_("The preview has expired or was altered; upload the file again."),
+                message=gettext("The preview has expired or was altered; upload the file again."),
             )
         ]
         return TemplateResponse(request, TEMPLATE, context)

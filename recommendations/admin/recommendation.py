@@ -2,6 +2,7 @@
 its timeline, and the one path by which a form's status change is saved."""
 
 from functools import partial
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import path
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from recommendations import permissions
@@ -29,6 +31,7 @@ from recommendations.services.statuses import record_update, set_statuses
 from recommendations.services.versions import next_version
 
 STATUS_FIELDS = ["status", *SIDE_FIELDS.values()]
+TIMELINE_FIELDS = ("date", "text", "status", "visibility", "evidence_url", "author")
 
 
 class TimelineInline(admin.TabularInline):
@@ -37,8 +40,8 @@ class TimelineInline(admin.TabularInline):
     model = ProgressUpdate
     verbose_name = _("recorded update")
     verbose_name_plural = _("timeline")
-    fields = ["date", "text", "status", "visibility", "evidence_url", "author"]
-    readonly_fields = fields
+    fields = TIMELINE_FIELDS
+    readonly_fields = TIMELINE_FIELDS
     extra = 0
     can_delete = False
 
@@ -127,7 +130,7 @@ class RecommendationAdmin(HistoryAdmin):
     ]
     inlines = [TimelineInline, NewUpdateInline]
     history_list_display = ["status", "eu_status", "japan_status", "lead_owner"]
-    fieldsets = [
+    fieldsets: list[tuple[str | Promise | None, dict[str, Any]]] = [
         (None, {"fields": ["reference", "topic", "source", "number", "sequence", "parent"]}),
         (_("Text"), {"fields": ["title", "text", "title_ja", "text_ja", "organisations"]}),
         (
@@ -204,7 +207,11 @@ class RecommendationAdmin(HistoryAdmin):
             return super().get_object(request, object_id, from_field)
         # A save reads the row under lock (the admin wraps the view in a transaction), so the
         # version check and the write cannot be split by someone else's save.
-        field = Recommendation._meta.get_field(from_field) if from_field else None
+        # As in ModelAdmin.get_object: the admin lets only a field of the model through as
+        # to_field (to_field_allowed), never a reverse relation.
+        field = (
+            cast(models.Field, Recommendation._meta.get_field(from_field)) if from_field else None
+        )
         try:
             object_id = field.to_python(object_id) if field else object_id
             return Recommendation.objects.select_for_update().get(

@@ -6,6 +6,7 @@ import hashlib
 from django.db.models import Max
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from rest_framework.views import APIView
 
 from recommendations.choices import Visibility
 from recommendations.models import ProgressUpdate, Recommendation
@@ -31,7 +32,7 @@ def newest_public_change() -> datetime.datetime | None:
     return max(known) if known else None
 
 
-class ConditionalGetMixin:
+class ConditionalGetMixin(APIView):
     """ETag and Last-Modified on every successful read, and 304 Not Modified when the caller
     already has the data, so a data portal can poll cheaply.
 

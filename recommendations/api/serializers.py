@@ -65,15 +65,27 @@ class RecommendationSerializer(serializers.ModelSerializer):
         view_name="api:recommendation-detail", lookup_field="reference"
     )
     html_url = serializers.SerializerMethodField(help_text="The recommendation's public page.")
-    topic = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    organisations = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+    topic: serializers.SlugRelatedField[Topic] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    organisations: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
+    # SerializerMetaclass takes declared fields out of the class body, so this never hides the
+    # `parent` every bound field (the serializer included) gets.
+    parent: serializers.SlugRelatedField[Recommendation] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="reference", read_only=True, allow_null=True
+    )
     children = serializers.SerializerMethodField(
         help_text="References of its sub-items, in the report's order."
     )
-    lead_owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    co_owners = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    target_council = serializers.SlugRelatedField(
+    lead_owner: serializers.SlugRelatedField[Owner] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    co_owners: serializers.SlugRelatedField[Owner] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    target_council: serializers.SlugRelatedField[Council] = serializers.SlugRelatedField(
         slug_field="number", read_only=True, allow_null=True
     )
     # The view annotates these: today's values, or those recorded on the `as_of` date.
@@ -151,7 +163,9 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
 
 class ProgressUpdateSerializer(serializers.ModelSerializer):
-    recommendation = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    recommendation: serializers.SlugRelatedField[Recommendation] = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True
+    )
     recommendation_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -114,7 +114,7 @@ class RecommendationViewSet(ReadOnlyViewSet):
             return None
         form = ReportForm(data={"as_of": self.request.query_params["as_of"]})
         if not form.is_valid():
-            raise ValidationError({"as_of": form.errors["as_of"]})
+            raise ValidationError({"as_of": [str(message) for message in form.errors["as_of"]]})
         return form.cleaned_data["as_of"] or timezone.localdate()
 
 

@@ -155,7 +155,7 @@ def table(results):
 def summary(results, sizes):
     largest = sizes[-1]
     measured = [r for r in results if r.status != 404]
-    counts = {}
+    counts: dict[str, set[int]] = {}
     for r in measured:
         counts.setdefault(r.page.name, set()).add(r.queries)
     growing = sorted(name for name, seen in counts.items() if len(seen) > 1)

@@ -7,7 +7,7 @@ from importlib import import_module
 from django.conf import settings
 from django.http import HttpResponse
 from django.template import engines
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from recommendations.benchmark.synthetic import SEARCH_WORD
 from recommendations.models import Recommendation
@@ -66,10 +66,16 @@ def floor_view(request):
     return HttpResponse(_floor_template.render({"rows": rows[:PAGE_SIZE]}, request))
 
 
-def urlconf_with_floor():
+class _Urlconf(types.ModuleType):
+    """A module built at run time, declaring what Django reads from a root URLconf."""
+
+    urlpatterns: list[URLPattern | URLResolver]
+
+
+def urlconf_with_floor() -> types.ModuleType:
     """The project's URLs plus the floor view, as a root URLconf (language prefixes included)."""
     root = import_module(settings.ROOT_URLCONF)
-    module = types.ModuleType("benchmark_urls")
+    module = _Urlconf("benchmark_urls")
     module.urlpatterns = [path(FLOOR_PATH.strip("/") + "/", floor_view), *root.urlpatterns]
     for name in ("handler400", "handler403", "handler404", "handler500"):
         if hasattr(root, name):

@@ -1,4 +1,5 @@
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,8 +17,11 @@ from recommendations.choices import Status
 from recommendations.models.reference import Council, Organisation, Owner, Topic
 from recommendations.models.update import ProgressUpdate
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-class RecommendationQuerySet(models.QuerySet):
+
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
     def public(self):
         """What stakeholders and the public may see; every public read starts here."""
         return self.filter(archived_at__isnull=True)
@@ -136,7 +140,12 @@ class RecommendationQuerySet(models.QuerySet):
         return self.public().with_api_relations()
 
 
-class RecommendationManager(models.Manager.from_queryset(RecommendationQuerySet)):
+# Named, not written inline as the base below: the type checker's Django plugin only follows a
+# from_queryset() manager assigned to a name.
+_RecommendationManagerBase = models.Manager.from_queryset(RecommendationQuerySet)
+
+
+class RecommendationManager(_RecommendationManagerBase):
     def get_by_natural_key(self, reference):
         return self.get(reference=reference)
 
@@ -255,6 +264,9 @@ class Recommendation(models.Model):
 
     history = HistoricalRecords(m2m_fields=[organisations, co_owners])
     objects = RecommendationManager()
+    # Set before a save for simple-history to record who made it and why; never stored here.
+    _history_user: "User | None"
+    _change_reason: str
 
     class Meta:
         ordering = ["topic__position", "sequence"]
@@ -315,9 +327,9 @@ class Recommendation(models.Model):
 
     def clean(self):
         super().clean()
-        if self.parent_id is None:
-            return
         parent = self.parent
+        if parent is None:
+            return
         if self.pk is not None and parent.pk == self.pk:
             raise ValidationError({"parent": _("An item cannot be its own parent.")})
         if parent.parent_id is not None:

@@ -131,7 +131,7 @@ class Owner(models.Model):
         return (self.code,)
 
 
-class CouncilManager(models.Manager):
+class CouncilManager(models.Manager["Council"]):
     def get_by_natural_key(self, number):
         return self.get(number=number)
 
@@ -140,9 +140,9 @@ class CouncilManager(models.Manager):
 
         One query: there are a handful of Councils, and either may be None."""
         councils = list(self.all())
-        held = [c for c in councils if c.date is not None and c.date < today]
+        held = [(c.date, c) for c in councils if c.date is not None and c.date < today]
         coming = [c for c in councils if c.date is None or c.date >= today]
-        last = max(held, key=lambda c: c.date) if held else None
+        last = max(held, key=lambda dated: dated[0])[1] if held else None
         # A dated Council to come is the next one before any still undated.
         coming.sort(key=lambda c: (c.date is None, c.date or today, c.number))
         return (coming[0] if coming else None), last

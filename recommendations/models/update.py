@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from recommendations.choices import Status, Visibility
 
 
-class ProgressUpdateQuerySet(models.QuerySet):
+class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
     def public(self):
         return self.filter(visibility=Visibility.PUBLIC)
 
@@ -22,11 +22,12 @@ class ProgressUpdateQuerySet(models.QuerySet):
 
     def for_public_timeline(self):
         """Public updates of public recommendations, newest first: the dashboard and feeds."""
-        # The model is reached through the relation: models.recommendation imports this module.
-        recommendations = self.model._meta.get_field("recommendation").related_model.objects
+        # Imported here: models.recommendation imports this module.
+        from recommendations.models.recommendation import Recommendation
+
         return (
             self.public()
-            .filter(recommendation__in=recommendations.public())
+            .filter(recommendation__in=Recommendation.objects.public())
             .select_related("recommendation__topic")
             .order_by("-date", "-created_at", "-pk")
         )

@@ -70,7 +70,7 @@ def write_csv(rows: Iterable[ReportRow], target: IO[str], *, internal: bool) -> 
         target.write(line)
 
 
-def csv_response(rows: Iterable[ReportRow], *, name: str, internal: bool):
+def csv_response(rows: Iterable[ReportRow], *, name: str, internal: bool) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         (line.encode("utf-8") for line in csv_lines(rows, internal=internal)),
         content_type="text/csv; charset=utf-8",

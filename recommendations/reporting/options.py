@@ -3,6 +3,7 @@ internal version, validated alike for the web page, the files and the command.""
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.db.models import Q
@@ -93,7 +94,7 @@ class ReportForm(forms.Form):
         help_text=_("With internal updates and notes. Officials only."),
     )
 
-    def clean_as_of(self):
+    def clean_as_of(self) -> datetime.date | None:
         as_of = self.cleaned_data["as_of"]
         if as_of and as_of > timezone.localdate():
             raise forms.ValidationError(
@@ -103,8 +104,10 @@ class ReportForm(forms.Form):
             )
         return as_of
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Form.clean() returns cleaned_data; read it from the form, where it is never None.
+        super().clean()
+        cleaned = self.cleaned_data
         as_of = cleaned.get("as_of") or timezone.localdate()
         since = cleaned.get("since")
         if since and since > as_of:

@@ -4,17 +4,25 @@ import io
 import logging
 import tempfile
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from recommendations.reporting.files import internal_mark
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.report import Report, TopicSection
+
+if TYPE_CHECKING:
+    # Only named in annotations: both are imported where a PDF is printed (see _print).
+    from pypdf import PdfWriter
+    from weasyprint import CSS
 
 PDF_STYLESHEETS = ["recommendations/tracker.css", "recommendations/report.css"]
 
@@ -33,6 +41,15 @@ def render_document(report: Report, *, rows_only: bool = False, in_parts: bool =
     )
 
 
+def _stylesheet_file(path: str) -> str:
+    # The stylesheets ship with the app: one not found is a broken install, said as such rather
+    # than as a file that cannot be opened.
+    found = finders.find(path)
+    if found is None:
+        raise ImproperlyConfigured(f"The report's stylesheet {path} is not among the static files.")
+    return found
+
+
 def render_standalone_html(report: Report) -> str:
     """The printable report as one file that opens anywhere, its stylesheets carried inside.
 
@@ -40,7 +57,7 @@ def render_standalone_html(report: Report) -> str:
     links to /static/ would not resolve from a disk, so here alone the styles are embedded.
     """
     css = "\n".join(
-        Path(finders.find(path)).read_text(encoding="utf-8") for path in PDF_STYLESHEETS
+        Path(_stylesheet_file(path)).read_text(encoding="utf-8") for path in PDF_STYLESHEETS
     )
     return render_document(report).replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
 
@@ -50,7 +67,7 @@ def render_standalone_html(report: Report) -> str:
 PDF_CHUNK_ROWS = 200
 
 
-def _css_string(text: str) -> str:
+def _css_string(text: str | Promise) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -66,14 +83,14 @@ def _margin_css(report: Report) -> str:
     )
 
 
-def _print(html: str, stylesheets) -> bytes:
+def _print(html: str, stylesheets: "list[CSS]") -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from weasyprint import HTML
 
     return HTML(string=html).write_pdf(stylesheets=stylesheets)
 
 
-def _number_pages(writer) -> None:
+def _number_pages(writer: "PdfWriter") -> None:
     """Stamp "page / pages" on each page from a blank document printed with the same margins."""
     # Imported here, as in _print: only the PDF needs WeasyPrint and pypdf loaded.
     from pypdf import PdfReader
@@ -96,7 +113,9 @@ def _number_pages(writer) -> None:
         page.merge_page(number)
 
 
-def write_pdf(options: ReportOptions, target, base: QuerySet | None = None) -> Report:
+def write_pdf(
+    options: ReportOptions, target: str | Path | IO[bytes], base: QuerySet | None = None
+) -> Report:
     """Write the report as PDF to `target` (a path or a binary file); returns the Report with
     its summary and changes.
 
@@ -109,7 +128,7 @@ def write_pdf(options: ReportOptions, target, base: QuerySet | None = None) -> R
     from weasyprint import CSS
 
     report = Report(options=options, generated_at=timezone.localtime())
-    stylesheets = [CSS(filename=finders.find(path)) for path in PDF_STYLESHEETS]
+    stylesheets = [CSS(filename=_stylesheet_file(path)) for path in PDF_STYLESHEETS]
     stylesheets.append(CSS(string=_margin_css(report)))
     with tempfile.TemporaryDirectory() as folder:
         parts: list[Path] = []

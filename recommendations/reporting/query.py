@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -11,6 +12,9 @@ from recommendations.bilateral import is_divergent
 from recommendations.choices import Status, Visibility
 from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
 from recommendations.reporting.options import ReportOptions, end_of_day
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # Rows fetched per round trip when a file is streamed: enough to keep the query count low, few
 # enough that 10 000 recommendations never sit in memory at once.
@@ -75,6 +79,18 @@ def report_queryset(options: ReportOptions, base: QuerySet | None = None) -> Que
     )
 
 
+class ReportAnnotations(TypedDict):
+    """What report_queryset() annotates every row with (the "since" ones only when asked)."""
+
+    report_status: str
+    report_status_date: datetime.date
+    report_eu_status: str
+    report_japan_status: str
+    latest_update_text: str | None
+    latest_update_date: datetime.date | None
+    latest_update_visibility: str | None
+
+
 def in_report_order(queryset: QuerySet) -> QuerySet:
     """Topic by topic, each sub-item right under its parent, in the printed report's order."""
     return queryset.order_by(
@@ -110,11 +126,11 @@ class ReportRow:
 
     @property
     def eu_status_label(self) -> str:
-        return Status(self.eu_status).label
+        return str(Status(self.eu_status).label)
 
     @property
     def japan_status_label(self) -> str:
-        return Status(self.japan_status).label
+        return str(Status(self.japan_status).label)
 
     @property
     def is_divergent(self) -> bool:
@@ -122,11 +138,11 @@ class ReportRow:
 
     @property
     def status_label(self) -> str:
-        return Status(self.status).label
+        return str(Status(self.status).label)
 
     @property
     def since_status_label(self) -> str:
-        return Status(self.since_status).label if self.since_status else ""
+        return str(Status(self.since_status).label) if self.since_status else ""
 
     @property
     def is_new(self) -> bool:
@@ -147,7 +163,9 @@ class ReportRow:
         return self.latest_update_visibility == Visibility.INTERNAL
 
 
-def _row(recommendation: Recommendation, options: ReportOptions) -> ReportRow:
+def _row(
+    recommendation: "WithAnnotations[Recommendation, ReportAnnotations]", options: ReportOptions
+) -> ReportRow:
     return ReportRow(
         reference=recommendation.reference,
         topic=recommendation.topic,

@@ -47,12 +47,12 @@ class Summary:
         ]
 
     @property
-    def topic_table(self):
+    def topic_table(self) -> list[tuple[str, list[int], int]]:
         # Rows arrive topic by topic, so insertion order is the report's order.
         return self._table(self.by_topic)
 
     @property
-    def owner_table(self):
+    def owner_table(self) -> list[tuple[str, list[int], int]]:
         return self._table(dict(sorted(self.by_owner.items())))
 
     @property

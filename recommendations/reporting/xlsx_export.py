@@ -97,7 +97,7 @@ def _sheet(workbook, title: str, internal: bool):
     return sheet
 
 
-def _heading_row(sheet, headings: Iterable[str]) -> list:
+def _heading_row(sheet, headings: Iterable[str | Promise]) -> list:
     return [_xlsx_cell(sheet, heading, bold=True) for heading in headings]
 
 

@@ -1,6 +1,9 @@
 """Archiving: recommendations are hidden from the public pages, never deleted."""
 
-from django.contrib.auth.models import AbstractBaseUser
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,7 +12,13 @@ from recommendations.models import Recommendation
 from recommendations.services.versions import next_version
 
 
-def _set_archived(*, recommendations, author, archived_at, reason) -> list[Recommendation]:
+def _set_archived(
+    *,
+    recommendations: Iterable[Recommendation],
+    author: User | None,
+    archived_at: datetime.datetime | None,
+    reason: str,
+) -> list[Recommendation]:
     changed = []
     with transaction.atomic():
         for recommendation in recommendations:
@@ -24,7 +33,9 @@ def _set_archived(*, recommendations, author, archived_at, reason) -> list[Recom
     return changed
 
 
-def archive(*, recommendations, author: AbstractBaseUser | None) -> list[Recommendation]:
+def archive(
+    *, recommendations: Iterable[Recommendation], author: User | None
+) -> list[Recommendation]:
     """Hide recommendations from every public page, keeping them and their history."""
     return _set_archived(
         recommendations=recommendations,
@@ -34,7 +45,9 @@ def archive(*, recommendations, author: AbstractBaseUser | None) -> list[Recomme
     )
 
 
-def restore(*, recommendations, author: AbstractBaseUser | None) -> list[Recommendation]:
+def restore(
+    *, recommendations: Iterable[Recommendation], author: User | None
+) -> list[Recommendation]:
     return _set_archived(
         recommendations=recommendations, author=author, archived_at=None, reason=_("Restored")
     )

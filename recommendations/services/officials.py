@@ -1,7 +1,7 @@
 """Officials' accounts: a staff user linked to the one owner they answer for."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -22,21 +22,21 @@ def officials_group() -> Group:
     return group
 
 
-def create_official(*, email: str, owner: Owner):
+def create_official(*, email: str, owner: Owner) -> User:
     """A staff account for an official of `owner`, with no usable password yet: they choose one
     through a one-time link, so no password ever travels by e-mail or chat."""
     email = email.strip().lower()
     validate_email(email)
-    User = get_user_model()
+    user_model = get_user_model()
     if (
-        User.objects.filter(username__iexact=email).exists()
-        or User.objects.filter(email__iexact=email).exists()
+        user_model.objects.filter(username__iexact=email).exists()
+        or user_model.objects.filter(email__iexact=email).exists()
     ):
         raise ValidationError(
             {"email": _("An account for %(email)s already exists.") % {"email": email}}
         )
     with transaction.atomic():
-        user = User(username=email, email=email)
+        user = user_model(username=email, email=email)
         # Unusable, and unguessable until they set their own.
         user.set_unusable_password()
         user.save()
@@ -45,7 +45,7 @@ def create_official(*, email: str, owner: Owner):
     return user
 
 
-def enrol_official(user) -> None:
+def enrol_official(user: User) -> None:
     """What makes a linked user an official in the admin: staff status and the officials' group
     (the admin's Officials page links existing users through this too)."""
     if not user.is_staff:

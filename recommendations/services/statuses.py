@@ -2,8 +2,10 @@
 a recommendation's timeline always explains its current status."""
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +31,7 @@ def _check_status(status: str, field: str) -> None:
 def set_statuses(
     *,
     recommendation: Recommendation,
-    author: AbstractBaseUser | None,
+    author: User | None,
     sides: dict[str, str] | None = None,
     overall: str | None = None,
     reason: str = "",
@@ -119,7 +121,9 @@ def set_statuses(
     return update
 
 
-def bulk_set_statuses(*, recommendations, **change) -> list[ProgressUpdate]:
+def bulk_set_statuses(
+    *, recommendations: Iterable[Recommendation], **change: Any
+) -> list[ProgressUpdate]:
     """The same change on many recommendations, all or nothing, one progress update each."""
     with transaction.atomic():
         updates = [
@@ -132,7 +136,7 @@ def bulk_set_statuses(*, recommendations, **change) -> list[ProgressUpdate]:
 def record_update(
     *,
     update: ProgressUpdate,
-    author: AbstractBaseUser | None,
+    author: User | None,
 ) -> ProgressUpdate:
     """Save a progress update written by an official or the secretariat.
 

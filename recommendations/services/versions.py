@@ -3,6 +3,10 @@ its row until the transaction ends and moves its version on, so a form loaded be
 can tell that it is stale and concurrent writers queue instead of overwriting each other."""
 
 from dataclasses import dataclass
+from typing import cast
+
+from django.contrib.auth.models import User
+from django.db import models
 
 from recommendations.models import Recommendation
 
@@ -16,14 +20,16 @@ class FieldChange:
     before: str
     after: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.field}: “{self.before}” → “{self.after}”"
 
 
 class EditConflict(Exception):
     """Someone saved the recommendation after the form being submitted was loaded."""
 
-    def __init__(self, *, current: Recommendation, changed_by, changes: list[FieldChange]):
+    def __init__(
+        self, *, current: Recommendation, changed_by: User | None, changes: list[FieldChange]
+    ) -> None:
         self.current = current
         self.changed_by = changed_by
         self.changes = changes
@@ -45,11 +51,12 @@ def next_version(recommendation: Recommendation) -> int:
     return recommendation.version
 
 
-def _display(field, value) -> str:
+def _display(field: models.Field, value: object) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, list):
         # Many-to-many rows arrive as {"recommendation": …, "owner": …} dicts.
+        assert field.related_model is not None  # a list comes from a many-to-many field
         related = field.related_model._meta.model_name
         return ", ".join(sorted(str(row[related]) for row in value)) or "—"
     if field.choices:
@@ -57,7 +64,9 @@ def _display(field, value) -> str:
     return str(value)
 
 
-def changes_since(recommendation: Recommendation, version: int) -> tuple[list[FieldChange], object]:
+def changes_since(
+    recommendation: Recommendation, version: int
+) -> tuple[list[FieldChange], User | None]:
     """What changed on `recommendation` after `version`, field by field, and who saved last."""
     records = recommendation.history.order_by("-history_date", "-history_id")
     latest = records.first()
@@ -67,7 +76,8 @@ def changes_since(recommendation: Recommendation, version: int) -> tuple[list[Fi
     delta = latest.diff_against(loaded, excluded_fields=_NOT_COMPARED, foreign_keys_are_objs=True)
     changes = []
     for change in sorted(delta.changes, key=lambda c: c.field):
-        field = Recommendation._meta.get_field(change.field)
+        # The history diffs the model's own fields, never a reverse relation.
+        field = cast(models.Field, Recommendation._meta.get_field(change.field))
         changes.append(
             FieldChange(
                 field=str(field.verbose_name).capitalize(),

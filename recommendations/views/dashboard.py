@@ -2,6 +2,7 @@
 each segment a link to the list filtered to it."""
 
 import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.shortcuts import render
@@ -48,7 +49,7 @@ def bar(label, counts, params, url=None):
 
 def _bars(rows, key, label, params, url=None):
     """Group `count_by_status` rows into bars, keeping the rows' order."""
-    grouped = {}
+    grouped: dict[Any, dict[str, Any]] = {}
     for row in rows:
         entry = grouped.setdefault(row[key], {"row": row, "counts": {}})
         entry["counts"][row["status"]] = row["count"]
@@ -114,7 +115,7 @@ def home(request):
         params=lambda r: {"owner": r["lead_owner__code"]},
     )
     # Each side's counts are its owners' (owner_rows come ordered by side).
-    by_side = {}
+    by_side: dict[tuple[str, str], int] = {}
     for row in owner_rows:
         slot = (row["lead_owner__side"], row["status"])
         by_side[slot] = by_side.get(slot, 0) + row["count"]

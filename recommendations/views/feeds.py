@@ -22,7 +22,9 @@ FEED_SIZE = 50
 class LatestUpdatesFeed(Feed):
     feed_type = Atom1Feed
 
-    def title(self):
+    # Feed passes the object (None here) to a method that takes one, so the per-topic and
+    # per-organisation feeds can override these with the same signature.
+    def title(self, obj):
         return _("EU–Japan Digital Partnership follow-up: progress updates")
 
     def subtitle(self):
@@ -31,7 +33,7 @@ class LatestUpdatesFeed(Feed):
             "17 April 2024."
         )
 
-    def link(self):
+    def link(self, obj):
         return reverse("recommendations:home")
 
     def updates(self, obj):
