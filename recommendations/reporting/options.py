@@ -59,26 +59,29 @@ def default_since(as_of: datetime.date, council: Council | None) -> datetime.dat
     return last.date if last else None
 
 
+class ReportDateField(forms.DateField):
+    """A day given as YYYY-MM-DD, optional, with a message that shows the form expected."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT)
+    input_formats = [DATE_FORMAT]
+    default_error_messages = {
+        "invalid": _("Enter a real date as YYYY-MM-DD, for example 2024-04-30.")
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+
 class ReportForm(forms.Form):
     """The report's choices, validated the same way for the web and the command."""
 
-    date_error = _("Enter a real date as YYYY-MM-DD, for example 2024-04-30.")
-
-    as_of = forms.DateField(
+    as_of = ReportDateField(
         label=_("As of"),
-        required=False,
-        input_formats=[DATE_FORMAT],
-        error_messages={"invalid": date_error},
         help_text=_("Statuses as they stood at the end of this day. Empty: today."),
-        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
     )
-    since = forms.DateField(
+    since = ReportDateField(
         label=_("Changed since"),
-        required=False,
-        input_formats=[DATE_FORMAT],
-        error_messages={"invalid": date_error},
         help_text=_("Empty: the date of the last Council before the as-of date."),
-        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
     )
     council = forms.ModelChoiceField(
         label=_("For the Council"),
