@@ -555,7 +555,7 @@ def test_an_officials_plain_sheet_sets_their_own_side_and_the_overall_status_fol
     )
     content = preview.content.decode()
     assert '<th scope="col">Sides</th>' in content
-    assert "<td>Japan side: Not yet assessed → Completed</td>" in content
+    assert "<td><mark>Japan side: Not yet assessed → Completed</mark></td>" in content
     assert sides_and_status()["AI-1"] == ("planned", "not_assessed", "planned")
 
     client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
