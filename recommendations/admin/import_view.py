@@ -3,7 +3,7 @@ all rows or none."""
 
 import base64
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -37,9 +37,9 @@ def import_updates_view(modeladmin, request):
     if own_side:
         context["own_side"] = Side(own_side)
         context["own_side_column"] = SIDE_FIELDS[own_side]
-    form = ImportForm()
     if request.method == "POST" and "confirm" in request.POST:
         return _apply_import(modeladmin, request, context)
+    form = ImportForm()
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -47,22 +47,32 @@ def import_updates_view(modeladmin, request):
             # One byte more than allowed is enough to tell an oversized file.
             content = upload.read(MAX_FILE_BYTES + 1)
             try:
-                changes = plan(filename=upload.name, content=content, user=request.user)
+                planned = plan(filename=upload.name, content=content, user=request.user)
             except ImportRejected as rejected:
                 context["errors"] = rejected.errors
             else:
-                context["changes"] = changes
-                context["token"] = signing.dumps(
-                    {
-                        "filename": upload.name,
-                        "content": base64.b64encode(content).decode(),
-                        "versions": {c.reference: c.recommendation.version for c in changes},
-                    },
-                    salt=IMPORT_SALT,
-                    compress=True,
-                )
-    context["form"] = form
-    return TemplateResponse(request, TEMPLATE, context)
+                context |= {"plan": planned, "changes": planned.changes}
+                if planned.changes:
+                    context["token"] = signing.dumps(
+                        {
+                            "filename": upload.name,
+                            "content": base64.b64encode(content).decode(),
+                            "versions": planned.versions,
+                        },
+                        salt=IMPORT_SALT,
+                        compress=True,
+                    )
+    return TemplateResponse(request, TEMPLATE, context | _form_context(modeladmin, form))
+
+
+def _form_context(modeladmin, form: ImportForm) -> dict:
+    """The upload form as the admin lays out its own forms (an aligned fieldset)."""
+    return {
+        "form": form,
+        "adminform": admin.helpers.AdminForm(
+            form, [(None, {"fields": ["file"]})], {}, model_admin=modeladmin
+        ),
+    }
 
 
 def _apply_import(modeladmin, request, context):
@@ -71,7 +81,7 @@ def _apply_import(modeladmin, request, context):
             request.POST.get("token", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
         )
     except signing.BadSignature:
-        context["form"] = ImportForm()
+        context |= _form_context(modeladmin, ImportForm())
         context["errors"] = [
             RowError(
                 row=None,
@@ -81,7 +91,7 @@ def _apply_import(modeladmin, request, context):
         ]
         return TemplateResponse(request, TEMPLATE, context)
     try:
-        updates = apply(
+        applied = apply(
             filename=payload["filename"],
             content=base64.b64decode(payload["content"]),
             user=request.user,
@@ -89,17 +99,8 @@ def _apply_import(modeladmin, request, context):
             expected_versions=payload["versions"],
         )
     except ImportRejected as rejected:
-        context["form"] = ImportForm()
+        context |= _form_context(modeladmin, ImportForm())
         context["errors"] = rejected.errors
         return TemplateResponse(request, TEMPLATE, context)
-    modeladmin.message_user(
-        request,
-        ngettext(
-            "Imported %(count)d status update.",
-            "Imported %(count)d status updates.",
-            len(updates),
-        )
-        % {"count": len(updates)},
-        messages.SUCCESS,
-    )
+    modeladmin.message_user(request, applied.applied_message, messages.SUCCESS)
     return HttpResponseRedirect(reverse("admin:recommendations_recommendation_changelist"))

@@ -43,24 +43,43 @@ class Command(BaseCommand):
                 raise CommandError(f"No user is called {username!r}.") from None
         try:
             if dry_run:
-                changes = imports.plan(filename=path.name, content=content, user=user)
+                planned = imports.plan(filename=path.name, content=content, user=user)
             else:
-                updates = imports.apply(filename=path.name, content=content, user=user, author=user)
+                planned = imports.apply(filename=path.name, content=content, user=user, author=user)
         except imports.ImportRejected as rejected:
             lines = "\n".join(f"  {error}" for error in rejected.errors)
             raise CommandError(
-                f"{path.name} was rejected; nothing was written. Fix these and run again:\n{lines}"
+                f"{path.name} was rejected; nothing was written. "
+                f"{_count(rejected.refused_rows, 'row')} refused. Fix these and run again:\n"
+                f"{lines}"
             ) from None
+        for change in planned.changes:
+            self.stdout.write(_change_line(change))
+        self.stdout.write(
+            f"{_count(len(planned.changes), 'change')}, {len(planned.unchanged)} unchanged, "
+            f"{len(planned.skipped)} skipped (items you may not change), 0 refused."
+        )
         if dry_run:
-            for change in changes:
-                sides = "".join(f"{side}; " for side in change.side_changes)
-                self.stdout.write(
-                    f"row {change.row}: {change.reference}: {sides}{change.old_status} → "
-                    f"{change.new_status} ({change.status_date:%Y-%m-%d}, {change.visibility}): "
-                    f"{change.shown_text}"
-                )
             self.stdout.write(
-                self.style.WARNING(f"Dry run: {len(changes)} rows checked, nothing written.")
+                self.style.WARNING(
+                    f"Dry run: {len(planned.changes) + len(planned.left_alone)} rows checked, "
+                    "nothing written."
+                )
             )
             return
-        self.stdout.write(self.style.SUCCESS(f"Applied {len(updates)} status updates."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Applied {_count(len(planned.changes), 'status update')}.")
+        )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _change_line(change: imports.PlannedChange) -> str:
+    sides = "".join(f"{side}; " for side in change.side_changes)
+    return (
+        f"row {change.row}: {change.reference}: {sides}{change.old_status} → "
+        f"{change.new_status} ({change.status_date:%Y-%m-%d}, {change.visibility}): "
+        f"{change.shown_text}"
+    )

@@ -1,0 +1,298 @@
+"""Reading an uploaded spreadsheet: the table of a CSV file or of a workbook's recommendations
+sheet, its columns under the names the CSV export gives them, and each cell as what it says.
+
+The files come back from the exports (recommendations.reporting) in either language: the CSV
+with column codes, the XLSX with headings and status labels translated, so both are read here in
+every language the site speaks.
+"""
+
+import datetime
+import functools
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import openpyxl
+import tablib
+from django.conf import settings
+from django.utils import translation
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from recommendations.choices import SIDE_FIELDS, Status, Visibility
+from recommendations.reporting.files import FORMULA_TRIGGERS
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_ROWS = 2000
+REQUIRED_COLUMNS = ["reference", "status"]
+# The XLSX export's headings (reporting/xlsx_export.py) and the CSV columns they are; the other
+# headings (topic, text, owners, notes) are not imported.
+XLSX_HEADINGS = {
+    gettext_noop("Reference"): "reference",
+    gettext_noop("Status"): "status",
+    gettext_noop("Status since"): "status_date",
+    gettext_noop("EU side"): "eu_status",
+    gettext_noop("Japan side"): "japan_status",
+    gettext_noop("Latest update"): "latest_update",
+    gettext_noop("Update date"): "latest_update_date",
+    gettext_noop("Update visibility"): "visibility",
+}
+XLSX_SHEET = gettext_noop("Recommendations")
+# A date written by a spreadsheet set to Japanese (2024/06/01) is as unambiguous as ISO's.
+SLASHED_DATE = re.compile(r"^\d{4}/\d{1,2}/\d{1,2}$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self):
+        where = _("row %(row)s") % {"row": self.row} if self.row else _("file")
+        return (
+            f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        )
+
+
+class ImportRejected(Exception):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("; ".join(str(error) for error in errors))
+
+    @property
+    def refused_rows(self) -> int:
+        return len({error.row for error in self.errors if error.row})
+
+
+def file_error(message: str) -> ImportRejected:
+    return ImportRejected([RowError(row=None, column="", message=message)])
+
+
+@functools.cache
+def _translations(messages: tuple[str, ...]) -> dict[str, str]:
+    """Each message in every language of the site, normalised as _key() does, → the message."""
+    found = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            found |= {_key(_(message)): message for message in messages}
+    return found
+
+
+@functools.cache
+def _statuses() -> dict[str, str]:
+    """Each status by its code and by its label in every language, as _key() reads a cell."""
+    found = {status.value: status.value for status in Status}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            found |= {_key(str(status.label)): status.value for status in Status}
+    return found
+
+
+def _key(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def _column(header) -> str:
+    """Column names as the CSV export writes them; the XLSX export's headings, in English or
+    Japanese ("Status since", "状況の設定日"), read as the CSV's (status_date)."""
+    name = _key(text(header))
+    heading = _translations(tuple(XLSX_HEADINGS)).get(name)
+    return XLSX_HEADINGS[heading] if heading else name.replace(" ", "_")
+
+
+def _read_table(filename: str, content: bytes) -> tuple[list, list]:
+    """The header and the rows of a CSV file, or of the sheet of an XLSX workbook that holds
+    the recommendations."""
+    if not content:
+        raise file_error(_("The file is empty."))
+    if len(content) > MAX_FILE_BYTES:
+        raise file_error(
+            _("The file is larger than %(size)d KB; split it into smaller files.")
+            % {"size": MAX_FILE_BYTES // 1024}
+        )
+    name = filename.lower()
+    try:
+        if name.endswith(".csv"):
+            decoded = content.decode("utf-8-sig")
+            if "\x00" in decoded:
+                raise ValueError("binary content")
+            dataset = tablib.Dataset().load(decoded, format="csv")
+            return list(dataset.headers or []), list(dataset)
+        if name.endswith(".xlsx"):
+            if not content.startswith(b"PK"):
+                raise ValueError("not a zip container")
+            # openpyxl directly rather than through tablib: the report's workbook has several
+            # sheets of different widths, which tablib's book reader refuses.
+            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            rows = list(_rows_sheet(book.worksheets).iter_rows(values_only=True))
+            return (list(rows[0]) if rows else []), rows[1:]
+    except UnicodeDecodeError:
+        raise file_error(_("The CSV file is not UTF-8 text; save it as “CSV UTF-8”.")) from None
+    except tablib.InvalidDimensions:
+        raise file_error(_("Some rows have more cells than the header row.")) from None
+    except Exception:  # Any reader failure means the file is not what its name says.
+        raise file_error(
+            _("%(name)s could not be read as a %(kind)s file.")
+            % {"name": filename, "kind": name.rsplit(".", 1)[-1].upper()}
+        ) from None
+    raise file_error(
+        _("Only CSV and XLSX files can be imported, not %(name)s.") % {"name": filename}
+    )
+
+
+def _rows_sheet(sheets):
+    """The Council report export puts its rows on a "Recommendations" sheet (after a Summary),
+    named in the language it was downloaded in; any other workbook is read from its first sheet
+    whose header has the required columns."""
+    titles = tuple(_translations((XLSX_SHEET,)))
+    for sheet in sheets:
+        if _key(sheet.title or "").startswith(titles):
+            return sheet
+    for sheet in sheets:
+        header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        if {_column(cell) for cell in header}.issuperset(REQUIRED_COLUMNS):
+            return sheet
+    return sheets[0]
+
+
+def read_rows(*, filename: str, content: bytes) -> tuple[list[tuple[int, dict]], dict[str, str]]:
+    """(spreadsheet row number, {column: cell}) of each row that is not empty, and each column's
+    heading as the file writes it (an error names the column the uploader sees)."""
+    header, table = _read_table(filename, content)
+    headers = [_column(cell) for cell in header]
+    headings = {column: text(cell) for column, cell in zip(headers, header, strict=True)}
+    missing = [column for column in REQUIRED_COLUMNS if column not in headers]
+    if missing:
+        raise ImportRejected(
+            [
+                RowError(row=1, column=column, message=_("This column is missing from the header."))
+                for column in missing
+            ]
+        )
+    rows = []
+    # Spreadsheet numbering: the header is row 1.
+    for number, values in enumerate(table, start=2):
+        cells = dict(zip(headers, values, strict=False))
+        if all(text(value) == "" for value in cells.values()):
+            continue
+        rows.append((number, cells))
+    if not rows:
+        raise file_error(_("The file has a header but no rows to import."))
+    if len(rows) > MAX_ROWS:
+        raise file_error(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
+    return rows, headings
+
+
+def text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def update_text(value) -> str:
+    """The update text, less the apostrophe the export puts before =, +, - or @ (and the like)
+    so that no spreadsheet runs the cell as a formula."""
+    written = text(value)
+    if len(written) > 1 and written[0] == "'" and written[1:].startswith(FORMULA_TRIGGERS):
+        written = written[1:]
+    return written.strip()
+
+
+def same_text(one: str, other: str) -> bool:
+    """Whether two update texts say the same: a spreadsheet may rewrap lines, turn line ends
+    into \\r\\n or drop control characters the file format refuses."""
+    return _key(ILLEGAL_CHARACTERS_RE.sub("", one)) == _key(ILLEGAL_CHARACTERS_RE.sub("", other))
+
+
+def cell_date(value) -> datetime.date | None:
+    """The date a cell holds (a workbook's date, or YYYY-MM-DD text); None if it is empty.
+    Raises ValueError, with the message to show, for anything else."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    written = text(value)
+    if not written:
+        return None
+    # A datetime's text (as some spreadsheets write a date cell) is read as its day.
+    day = written[:10] if len(written) > 10 and written[10] in " T" else written
+    if SLASHED_DATE.match(day):
+        day = day.replace("/", "-")
+    try:
+        parsed = parse_date(day)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValueError(
+            _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": written}
+        )
+    return parsed
+
+
+def cell_status(value) -> str | None:
+    """The status a cell names, by code or by label in any language; None if it names none."""
+    return _statuses().get(_key(text(value)))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the file, each cell read as what it says (None or "" where it is empty)."""
+
+    number: int
+    reference: str
+    status: str | None
+    sides: dict[str, str]
+    has_column: frozenset[str]
+    override_reason: str
+    status_date: datetime.date | None
+    update_date: datetime.date | None
+    text: str
+    visibility: str
+
+
+def read_row(*, number: int, cells: dict, error: Callable[[str, str], None]) -> Row:
+    """The row's cells read; each unreadable cell is reported through error(column, message)."""
+
+    def status_of(column):
+        value = cell_status(cells.get(column))
+        if value is None:
+            error(
+                column,
+                _("“%(value)s” is not a status; use one of: %(choices)s.")
+                % {"value": text(cells.get(column)), "choices": ", ".join(Status.values)},
+            )
+        return value
+
+    def date_of(column):
+        try:
+            return cell_date(cells.get(column))
+        except ValueError as problem:
+            error(column, str(problem))
+            return None
+
+    visibility = text(cells.get("visibility")).casefold() or Visibility.PUBLIC
+    if visibility not in Visibility.values:
+        error(
+            "visibility",
+            _("“%(value)s” is not a visibility; use public or internal.") % {"value": visibility},
+        )
+    return Row(
+        number=number,
+        reference=text(cells.get("reference")),
+        status=status_of("status"),
+        sides={
+            side: status_of(field) for side, field in SIDE_FIELDS.items() if text(cells.get(field))
+        },
+        has_column=frozenset(cells),
+        override_reason=text(cells.get("override_reason")),
+        status_date=date_of("status_date"),
+        update_date=date_of("latest_update_date"),
+        text=update_text(cells.get("latest_update")),
+        visibility=visibility,
+    )
