@@ -25,7 +25,7 @@ from tests.factories import (
     SuperuserFactory,
     TopicFactory,
 )
-from tests.forms import CHANGELIST
+from tests.helpers import CHANGELIST
 
 IMPORT = reverse("admin:recommendations_recommendation_import_updates")
 

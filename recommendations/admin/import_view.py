@@ -3,13 +3,14 @@ all rows or none."""
 
 import base64
 
-from django.contrib import admin, messages
+from django.contrib import messages
+from django.contrib.admin import helpers
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from recommendations import permissions
@@ -69,8 +70,12 @@ def _form_context(modeladmin, form: ImportForm) -> dict:
     """The upload form as the admin lays out its own forms (an aligned fieldset)."""
     return {
         "form": form,
-        "adminform": admin.helpers.AdminForm(
-            form, [(None, {"fields": ["file"]})], {}, model_admin=modeladmin
+        # AdminForm lays out any form; the stubs ask for a ModelForm.
+        "adminform": helpers.AdminForm(
+            form,  # type: ignore[arg-type]
+            [(None, {"fields": ["file"]})],
+            {},
+            model_admin=modeladmin,
         ),
     }
 

@@ -66,11 +66,11 @@ class PlannedChange:
 
     @property
     def old_status(self) -> str:
-        return Status(self.before.status).label
+        return str(Status(self.before.status).label)
 
     @property
     def new_status(self) -> str:
-        return Status(self.outcome.status).label
+        return str(Status(self.outcome.status).label)
 
     @property
     def status_moves(self) -> bool:

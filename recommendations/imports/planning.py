@@ -115,13 +115,13 @@ def _edits(*, row: Row, item: Recommendation, own_side: str | None, earlier: set
     edits = []
     status_now, since_now = item.status, item.status_date
     reads_side = _reads_side(row, own_side)
-    if reads_side:
+    if reads_side and own_side is not None:
         field = SIDE_FIELDS[own_side]
         status_now, since_now = getattr(item, field), getattr(item, f"{field}_date")
     # An overall status and date the item had before: the file was downloaded before its last
     # change (the uploader's own, if they upload it again), and they say nothing now.
     shown_earlier = not reads_side and (row.status, row.status_date) in earlier
-    if row.status != status_now and not shown_earlier:
+    if row.status is not None and row.status != status_now and not shown_earlier:
         edits.append(Edit("status", _label(status_now), _label(row.status)))
     for side, status in row.sides.items():
         now = getattr(item, SIDE_FIELDS[side])
@@ -172,7 +172,9 @@ def _statuses_asked(
         error("override_reason", _("Only the secretariat overrides the overall status."))
     if own_column not in row.has_column:
         # The plain sheet: its status is the official's own side's.
-        return ({own_side: row.status} if "status" in edited else {}), None, ""
+        if "status" in edited and row.status is not None:
+            return {own_side: row.status}, None, ""
+        return {}, None, ""
     sides = {own_side: row.sides[own_side]} if own_column in edited else {}
     if "status" in edited and row.status != resolve(item, sides=sides).status:
         error(
@@ -327,9 +329,11 @@ def plan(*, filename: str, content: bytes, user=None, lock: bool = False) -> Imp
         )
 
     own_side = None if user is None else permissions.own_side(user)
-    errors, readable, first_row = [], [], {}
+    errors: list[RowError] = []
+    readable: list[tuple[Row, Recommendation, Callable[[str, str], None], list[RowError]]] = []
+    first_row: dict[str, int] = {}
     for number, cells in rows:
-        row_errors = []
+        row_errors: list[RowError] = []
 
         def error(column, message, number=number, row_errors=row_errors):
             row_errors.append(RowError(row=number, column=name(column), message=message))
@@ -352,12 +356,12 @@ def plan(*, filename: str, content: bytes, user=None, lock: bool = False) -> Imp
             )
         first_row.setdefault(row.reference, number)
         errors.extend(row_errors)
-        if not row_errors:
+        if not row_errors and item is not None:
             readable.append((row, item, error, row_errors))
 
     earlier = _earlier_states([(row, item) for row, item, _error, _ in readable], own_side)
     judged = []
-    for row, item, error, row_errors in readable:
+    for row, item, report, row_errors in readable:
         judgement = _judge(
             row=row,
             item=item,
@@ -365,13 +369,13 @@ def plan(*, filename: str, content: bytes, user=None, lock: bool = False) -> Imp
             own_side=own_side,
             earlier=earlier.get(item.pk, set()),
             today=today,
-            error=error,
+            error=report,
             name=name,
         )
         errors.extend(row_errors)
         judged.append(judgement)
     if errors:
-        raise ImportRejected(sorted(errors, key=lambda error: error.row))
+        raise ImportRejected(sorted(errors, key=lambda error: error.row or 0))
     return ImportPlan.of(judged)
 
 

@@ -75,7 +75,7 @@ def file_error(message: str) -> ImportRejected:
 @functools.cache
 def _translations(messages: tuple[str, ...]) -> dict[str, str]:
     """Each message in every language of the site, normalised as _key() does, → the message."""
-    found = {}
+    found: dict[str, str] = {}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             found |= {_key(_(message)): message for message in messages}
