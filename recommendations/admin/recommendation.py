@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from recommendations import permissions
@@ -23,7 +24,7 @@ from recommendations.admin.filters import ArchivedFilter, DivergentFilter, Stale
 from recommendations.admin.forms import URL_FIELDS, RecommendationAdminForm
 from recommendations.admin.history import HistoryAdmin
 from recommendations.admin.import_view import import_updates_view
-from recommendations.choices import SIDE_FIELDS
+from recommendations.choices import SIDE_FIELDS, Side
 from recommendations.models import Council, ProgressUpdate, Recommendation
 from recommendations.services.statuses import record_update, set_statuses
 from recommendations.services.versions import next_version
@@ -81,17 +82,9 @@ class NewUpdateInline(admin.StackedInline):
 class RecommendationAdmin(HistoryAdmin):
     form = RecommendationAdminForm
     change_list_template = "admin/recommendations/recommendation/change_list.html"
-    list_display = [
-        "reference",
-        "topic",
-        "short_text",
-        "lead_owner",
-        "status",
-        "eu_status",
-        "japan_status",
-        "flags",
-        "last_update",
-    ]
+    # Narrow enough for a laptop next to the filters: the text is cut to two lines (a click
+    # shows all of it) and the three statuses share one column.
+    list_display = ["reference", "short_text", "lead_owner", "statuses", "flags", "last_update"]
     list_filter = [
         "topic",
         "lead_owner",
@@ -267,7 +260,29 @@ class RecommendationAdmin(HistoryAdmin):
 
     @admin.display(description=_("text"), ordering="text")
     def short_text(self, obj):
-        return obj.short_text
+        # All of the text is in the page, cut to two lines by the stylesheet: a click on it
+        # unfolds the rest without leaving the list. The topic goes beneath, in the height the
+        # three statuses give the row anyway.
+        return format_html(
+            '<details class="item-text"><summary title="{}">{}{}</summary></details>'
+            '<span class="item-topic">{}</span>',
+            obj.text,
+            format_html("<strong>{}</strong> ", obj.title) if obj.title else "",
+            obj.text,
+            obj.topic,
+        )
+
+    @admin.display(description=_("status: overall, EU, Japan"), ordering="status")
+    def statuses(self, obj):
+        return format_html(
+            '<span class="status-overall">{}</span>'
+            '<span class="status-side">{}: {}</span><span class="status-side">{}: {}</span>',
+            obj.get_status_display(),
+            Side.EU.label,
+            obj.get_eu_status_display(),
+            Side.JAPAN.label,
+            obj.get_japan_status_display(),
+        )
 
     @admin.display(description=_("last update"), ordering="last_update")
     def last_update(self, obj):
