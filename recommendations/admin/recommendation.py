@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from recommendations import permissions
+from recommendations.admin import layout
 from recommendations.admin.actions import (
     archive_action,
     change_status_action,
@@ -42,6 +43,8 @@ class TimelineInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+    # Entries rather than table rows, so the text gets the width and the rest sits beside it.
+    template = "admin/recommendations/recommendation/timeline.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author", "recommendation")
@@ -77,6 +80,10 @@ class NewUpdateInline(admin.StackedInline):
         # Needed so the add rows render; existing rows are never listed here.
         return self.has_add_permission(request, obj)
 
+    def has_view_permission(self, request, obj=None):
+        # Nothing to view: where no update may be added, the form has no such section.
+        return self.has_add_permission(request, obj)
+
 
 @admin.register(Recommendation)
 class RecommendationAdmin(HistoryAdmin):
@@ -101,16 +108,6 @@ class RecommendationAdmin(HistoryAdmin):
     search_fields = ["reference", "title", "text"]
     autocomplete_fields = ["parent"]
     filter_horizontal = ["organisations", "co_owners"]
-    readonly_fields = [
-        "status_date",
-        "eu_status_date",
-        "eu_status_by",
-        "japan_status_date",
-        "japan_status_by",
-        "archived_at",
-        "created_at",
-        "updated_at",
-    ]
     actions = [
         change_status_action,
         archive_action,
@@ -120,44 +117,6 @@ class RecommendationAdmin(HistoryAdmin):
     ]
     inlines = [TimelineInline, NewUpdateInline]
     history_list_display = ["status", "eu_status", "japan_status", "lead_owner"]
-    fieldsets = [
-        (None, {"fields": ["reference", "topic", "source", "number", "sequence", "parent"]}),
-        (_("Text"), {"fields": ["title", "text", "title_ja", "text_ja", "organisations"]}),
-        (
-            _("Follow-up"),
-            {
-                "fields": [
-                    "lead_owner",
-                    "co_owners",
-                    "status",
-                    "status_date",
-                    "target_council",
-                    "notes",
-                    "archived_at",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
-        (
-            _("Bilateral status"),
-            {
-                "description": _(
-                    "Each side reports its own status; the overall status follows from the two "
-                    "unless the secretariat gives a reason to override it."
-                ),
-                "fields": [
-                    "eu_status",
-                    "eu_status_date",
-                    "eu_status_by",
-                    "japan_status",
-                    "japan_status_date",
-                    "japan_status_by",
-                    "status_override_reason",
-                ],
-            },
-        ),
-    ]
 
     def get_queryset(self, request):
         # Built here rather than by super(), whose ordering would come before the annotation
@@ -207,24 +166,14 @@ class RecommendationAdmin(HistoryAdmin):
             return None
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self.has_change_permission(request, obj):
-            return fieldsets
-        (name, options), *rest = fieldsets
-        first = (name, {**options, "fields": [*options["fields"], "loaded_version"]})
-        return [first, *rest]
+        if obj is None:
+            return layout.ADD_FIELDSETS
+        may_change = self.has_change_permission(request, obj)
+        fieldsets = layout.change_fieldsets(request.user, obj, may_change=may_change)
+        return layout.with_version(fieldsets) if may_change else fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        editable = permissions.editable_fields(request.user)
-        if editable is None:
-            return self.readonly_fields
-        fields = [
-            field
-            for _name, options in self.fieldsets
-            for field in options["fields"]
-            if field not in editable
-        ]
-        return fields
+        return layout.read_only_fields(request.user)
 
     def has_add_permission(self, request):
         return permissions.is_secretariat(request.user)
