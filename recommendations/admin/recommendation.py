@@ -175,6 +175,11 @@ class RecommendationAdmin(HistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         return layout.read_only_fields(request.user)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["read_only_reason"] = permissions.why_read_only(request.user, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def has_add_permission(self, request):
         return permissions.is_secretariat(request.user)
 
