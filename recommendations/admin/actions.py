@@ -2,6 +2,7 @@
 export the selection."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import AdminForm
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -60,6 +61,8 @@ def change_status_action(modeladmin, request, queryset):
         "title": _("Change the status of the selected recommendations"),
         "opts": modeladmin.model._meta,
         "form": form,
+        # Rendered by the admin's own fieldset template, as a change form's fields are.
+        "adminform": AdminForm(form, [(None, {"fields": list(form.fields)})], {}),
         "recommendations": queryset.select_related("topic"),
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
     }
