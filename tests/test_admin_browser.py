@@ -275,7 +275,8 @@ def test_the_bulk_action_page_uses_the_admins_form_and_fits(open_as, tracker, vi
         page.locator("input.action-select").nth(row).check()
     page.select_option("select[name=action]", "change_status_action")
 
-    page.locator("button[name=index]").click()
+    with page.expect_navigation():
+        page.locator("button[name=index]").click()
 
     expect(page.locator("fieldset.module.aligned .form-row.field-status")).to_be_visible()
     label, field = (
