@@ -17,6 +17,8 @@ all ask these functions, so a rule changed here changes everywhere.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from recommendations.choices import SIDE_FIELDS, Side
 from recommendations.models import Official, Owner, Recommendation
 from recommendations.models.recommendation import RecommendationQuerySet
@@ -112,6 +114,31 @@ def can_change(user, recommendation: Recommendation) -> bool:
     if role.owner is None or recommendation.archived_at is not None:
         return False
     return recommendation.is_owned_by(role.owner)
+
+
+def why_read_only(user, recommendation: Recommendation) -> str | None:
+    """Why this user may not change this recommendation and who can, in the words of the rules
+    above; None when they may change it. Shown on the item's admin page, so nobody wonders."""
+    if can_change(user, recommendation):
+        return None
+    reference = recommendation.reference
+    if recommendation.archived_at is not None:
+        return _("%(reference)s is archived; the secretariat can restore it.") % {
+            "reference": reference
+        }
+    owners = ", ".join(
+        owner.name for owner in [recommendation.lead_owner, *recommendation.co_owners.all()]
+    )
+    who = _("Officials of %(owners)s and the secretariat can change it.") % {"owners": owners}
+    owner = role_of(user).owner
+    if owner is None:
+        why = _("Your account is not linked to an owner; the secretariat can link it.")
+    else:
+        why = _(
+            "%(owner)s neither leads nor co-owns %(reference)s; the secretariat can change its "
+            "owners."
+        ) % {"owner": owner.name, "reference": reference}
+    return f"{why} {who}"
 
 
 def can_set_side(user, recommendation: Recommendation, side: str) -> bool:

@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
 
 from recommendations.api.views import DocsView, not_found
@@ -9,14 +10,19 @@ from tracker.health import healthz
 
 urlpatterns = [
     # The one-time links `manage.py add_official` prints: a new official chooses a password.
+    # Their own templates: the admin's registration/ pages, found first, speak of a reset.
     path(
         "admin/set-password/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/set_password.html", title=_("Choose your password")
+        ),
         name="password_reset_confirm",
     ),
     path(
         "admin/set-password/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/set_password_done.html", title=_("Your password is set")
+        ),
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),

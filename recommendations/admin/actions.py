@@ -61,6 +61,13 @@ def change_status_action(modeladmin, request, queryset):
         "title": _("Change the status of the selected recommendations"),
         "opts": modeladmin.model._meta,
         "form": form,
+        # Rendered by the admin's own fieldset template, as a change form's fields are;
+        # AdminForm lays out any form, though the stubs ask for a ModelForm.
+        "adminform": helpers.AdminForm(
+            form,  # type: ignore[arg-type]
+            [(None, {"fields": list(form.fields)})],
+            {},
+        ),
         "recommendations": queryset.select_related("topic"),
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }

@@ -2,7 +2,7 @@
 its timeline, and the one path by which a form's status change is saved."""
 
 from functools import partial
-from typing import Any, cast
+from typing import cast
 
 from django import forms
 from django.contrib import admin
@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import path
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from recommendations import permissions
+from recommendations.admin import layout
 from recommendations.admin.actions import (
     archive_action,
     change_status_action,
@@ -25,7 +26,7 @@ from recommendations.admin.filters import ArchivedFilter, DivergentFilter, Stale
 from recommendations.admin.forms import URL_FIELDS, RecommendationAdminForm
 from recommendations.admin.history import HistoryAdmin
 from recommendations.admin.import_view import import_updates_view
-from recommendations.choices import SIDE_FIELDS
+from recommendations.choices import SIDE_FIELDS, Side
 from recommendations.models import Council, ProgressUpdate, Recommendation
 from recommendations.services.statuses import record_update, set_statuses
 from recommendations.services.versions import next_version
@@ -44,6 +45,8 @@ class TimelineInline(admin.TabularInline):
     readonly_fields = TIMELINE_FIELDS
     extra = 0
     can_delete = False
+    # Entries rather than table rows, so the text gets the width and the rest sits beside it.
+    template = "admin/recommendations/recommendation/timeline.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author", "recommendation")
@@ -79,22 +82,18 @@ class NewUpdateInline(admin.StackedInline):
         # Needed so the add rows render; existing rows are never listed here.
         return self.has_add_permission(request, obj)
 
+    def has_view_permission(self, request, obj=None):
+        # Nothing to view: where no update may be added, the form has no such section.
+        return self.has_add_permission(request, obj)
+
 
 @admin.register(Recommendation)
 class RecommendationAdmin(HistoryAdmin):
     form = RecommendationAdminForm
     change_list_template = "admin/recommendations/recommendation/change_list.html"
-    list_display = [
-        "reference",
-        "topic",
-        "short_text",
-        "lead_owner",
-        "status",
-        "eu_status",
-        "japan_status",
-        "flags",
-        "last_update",
-    ]
+    # Narrow enough for a laptop next to the filters: the text is cut to two lines (a click
+    # shows all of it) and the three statuses share one column.
+    list_display = ["reference", "short_text", "lead_owner", "statuses", "flags", "last_update"]
     list_filter = [
         "topic",
         "lead_owner",
@@ -111,16 +110,6 @@ class RecommendationAdmin(HistoryAdmin):
     search_fields = ["reference", "title", "text"]
     autocomplete_fields = ["parent"]
     filter_horizontal = ["organisations", "co_owners"]
-    readonly_fields = [
-        "status_date",
-        "eu_status_date",
-        "eu_status_by",
-        "japan_status_date",
-        "japan_status_by",
-        "archived_at",
-        "created_at",
-        "updated_at",
-    ]
     actions = [
         change_status_action,
         archive_action,
@@ -130,44 +119,6 @@ class RecommendationAdmin(HistoryAdmin):
     ]
     inlines = [TimelineInline, NewUpdateInline]
     history_list_display = ["status", "eu_status", "japan_status", "lead_owner"]
-    fieldsets: list[tuple[str | Promise | None, dict[str, Any]]] = [
-        (None, {"fields": ["reference", "topic", "source", "number", "sequence", "parent"]}),
-        (_("Text"), {"fields": ["title", "text", "title_ja", "text_ja", "organisations"]}),
-        (
-            _("Follow-up"),
-            {
-                "fields": [
-                    "lead_owner",
-                    "co_owners",
-                    "status",
-                    "status_date",
-                    "target_council",
-                    "notes",
-                    "archived_at",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
-        (
-            _("Bilateral status"),
-            {
-                "description": _(
-                    "Each side reports its own status; the overall status follows from the two "
-                    "unless the secretariat gives a reason to override it."
-                ),
-                "fields": [
-                    "eu_status",
-                    "eu_status_date",
-                    "eu_status_by",
-                    "japan_status",
-                    "japan_status_date",
-                    "japan_status_by",
-                    "status_override_reason",
-                ],
-            },
-        ),
-    ]
 
     def get_queryset(self, request):
         # Built here rather than by super(), whose ordering would come before the annotation
@@ -221,24 +172,19 @@ class RecommendationAdmin(HistoryAdmin):
             return None
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self.has_change_permission(request, obj):
-            return fieldsets
-        (name, options), *rest = fieldsets
-        first = (name, {**options, "fields": [*options["fields"], "loaded_version"]})
-        return [first, *rest]
+        if obj is None:
+            return layout.ADD_FIELDSETS
+        may_change = self.has_change_permission(request, obj)
+        fieldsets = layout.change_fieldsets(request.user, obj, may_change=may_change)
+        return layout.with_version(fieldsets) if may_change else fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        editable = permissions.editable_fields(request.user)
-        if editable is None:
-            return self.readonly_fields
-        fields = [
-            field
-            for _name, options in self.fieldsets
-            for field in options["fields"]
-            if field not in editable
-        ]
-        return fields
+        return layout.read_only_fields(request.user)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["read_only_reason"] = permissions.why_read_only(request.user, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_add_permission(self, request):
         return permissions.is_secretariat(request.user)
@@ -274,7 +220,29 @@ class RecommendationAdmin(HistoryAdmin):
 
     @admin.display(description=_("text"), ordering="text")
     def short_text(self, obj):
-        return obj.short_text
+        # All of the text is in the page, cut to two lines by the stylesheet: a click on it
+        # unfolds the rest without leaving the list. The topic goes beneath, in the height the
+        # three statuses give the row anyway.
+        return format_html(
+            '<details class="item-text"><summary title="{}">{}{}</summary></details>'
+            '<span class="item-topic">{}</span>',
+            obj.text,
+            format_html("<strong>{}</strong> ", obj.title) if obj.title else "",
+            obj.text,
+            obj.topic,
+        )
+
+    @admin.display(description=_("status: overall, EU, Japan"), ordering="status")
+    def statuses(self, obj):
+        return format_html(
+            '<span class="status-overall">{}</span>'
+            '<span class="status-side">{}: {}</span><span class="status-side">{}: {}</span>',
+            obj.get_status_display(),
+            Side.EU.label,
+            obj.get_eu_status_display(),
+            Side.JAPAN.label,
+            obj.get_japan_status_display(),
+        )
 
     @admin.display(description=_("last update"), ordering="last_update")
     def last_update(self, obj):

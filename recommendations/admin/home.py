@@ -1,0 +1,78 @@
+"""The admin's home page. An official's starts with their own items, those with no recent update
+first, each with their side's status: the first click after logging in is the right one. The
+secretariat's is Django's own."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.admin import AdminSite
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from recommendations import permissions
+from recommendations.choices import SIDE_FIELDS, Side
+from recommendations.models import Council, Owner, Recommendation
+
+TEMPLATE = "admin/home.html"
+
+
+@dataclass(frozen=True)
+class OwnItem:
+    reference: str
+    short_text: str
+    side_status: str
+    last_activity: date
+    stale: bool
+    url: str
+
+
+def own_items(owner: Owner, today: date) -> tuple[list[OwnItem], date]:
+    """The current items `owner` leads or co-owns, stale ones first and then in the report's
+    order, and the date before which an item is stale. Two queries whatever the number of
+    items: the Councils (for the date) and the items with their last activity."""
+    cutoff = Council.objects.stale_cutoff(today)
+    side_field = SIDE_FIELDS[owner.side]
+    rows = (
+        Recommendation.objects.owned_by(owner)
+        .public()
+        .with_last_activity()
+        .annotate(
+            stale=models.Case(
+                models.When(last_activity__lt=cutoff, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+        .order_by("-stale", "topic__position", "sequence")
+        .only("pk", "reference", "title", "text", side_field)
+    )
+    items = [
+        OwnItem(
+            reference=row.reference,
+            short_text=row.short_text,
+            side_status=getattr(row, f"get_{side_field}_display")(),
+            last_activity=row.last_activity,
+            stale=row.stale,
+            url=reverse("admin:recommendations_recommendation_change", args=[row.pk]),
+        )
+        for row in rows
+    ]
+    return items, cutoff
+
+
+def index(site: AdminSite, request, extra_context=None):
+    """Django's admin index (never cached, like every admin page), with an official's own items
+    in its context."""
+    owner = permissions.owner_of(request.user)
+    context = {}
+    if owner is not None:
+        items, cutoff = own_items(owner, timezone.localdate())
+        context = {
+            "own_owner": owner,
+            "own_side": Side(owner.side).label,
+            "own_items": items,
+            "own_stale_count": sum(item.stale for item in items),
+            "stale_cutoff": cutoff,
+        }
+    return AdminSite.index(site, request, {**context, **(extra_context or {})})

@@ -1,0 +1,102 @@
+"""How the recommendation's change form is laid out, task first: the statuses, the follow-up,
+then (the template puts the progress updates here) the report's own data, which only the
+secretariat changes and an official reads collapsed."""
+
+from django.contrib.admin.utils import flatten_fieldsets
+from django.utils.translation import gettext_lazy as _
+
+from recommendations import permissions
+from recommendations.choices import Side
+
+# Fieldsets with this class are the item's reference data: the change form template renders
+# them after the progress updates.
+REFERENCE_DATA = "reference-data"
+
+IDENTITY = ["reference", "topic", "source", "number", "sequence", "parent"]
+TEXT = ["title", "text", "title_ja", "text_ja", "organisations"]
+FOLLOW_UP = ["target_council", "notes", "lead_owner", "co_owners"]
+RECORD = ["archived_at", "created_at", "updated_at"]
+SIDE_LINES = {
+    Side.EU: ("eu_status", "eu_status_date", "eu_status_by"),
+    Side.JAPAN: ("japan_status", "japan_status_date", "japan_status_by"),
+}
+OVERALL_LINE = ("status", "status_date")
+
+BILATERAL = _(
+    "Each side reports its own status; the overall status follows from the two unless the "
+    "secretariat gives a reason to override it."
+)
+
+# A new item is typed in from the report: its reference data first.
+ADD_FIELDSETS = [
+    (None, {"fields": IDENTITY}),
+    (_("Text"), {"fields": TEXT}),
+    (_("Follow-up"), {"fields": FOLLOW_UP}),
+    (
+        _("Bilateral status"),
+        {
+            "description": BILATERAL,
+            "fields": [OVERALL_LINE, "status_override_reason", *SIDE_LINES.values()],
+        },
+    ),
+]
+# The stubs type fieldset options as a TypedDict, which a plain dict literal is not inferred as.
+ALL_FIELDS = [*flatten_fieldsets(ADD_FIELDSETS), *RECORD]  # type: ignore[arg-type]
+
+
+def change_fieldsets(user, recommendation, *, may_change: bool) -> list:
+    """The change form's fieldsets for this user: an official finds their own side's status
+    first and the report's data folded away; the secretariat gets everything open."""
+    side = permissions.own_side(user)
+    reference_classes = [REFERENCE_DATA]
+    if side is None:
+        status = {
+            "description": BILATERAL,
+            "fields": [OVERALL_LINE, "status_override_reason", *SIDE_LINES.values()],
+        }
+    else:
+        other = Side.EU if side == Side.JAPAN else Side.JAPAN
+        lines: list[str | tuple[str, ...]] = [
+            SIDE_LINES[Side(side)],
+            SIDE_LINES[other],
+            OVERALL_LINE,
+        ]
+        if recommendation.status_overridden:
+            lines.append("status_override_reason")
+        description = (
+            _(
+                "You set the %(side)s side's status. The overall status follows from the EU "
+                "and Japan sides; only the secretariat overrides it."
+            )
+            % {"side": Side(side).label}
+            if may_change
+            else BILATERAL
+        )
+        status = {"description": description, "fields": lines}
+        reference_classes.append("collapse")
+    return [
+        (_("Status"), status),
+        (_("Follow-up"), {"fields": FOLLOW_UP}),
+        (
+            _("The report's item"),
+            {"classes": reference_classes, "fields": [*IDENTITY, *TEXT]},
+        ),
+        (_("Record"), {"classes": [REFERENCE_DATA, "collapse"], "fields": RECORD}),
+    ]
+
+
+def read_only_fields(user) -> list[str]:
+    """Every field this user may not edit (on an item they may change at all)."""
+    editable = permissions.editable_fields(user)
+    if editable is None:
+        # Dates and authors of statuses are recorded by the save, not typed.
+        recorded = [field for line in [OVERALL_LINE, *SIDE_LINES.values()] for field in line[1:]]
+        return recorded + RECORD
+    return [field for field in ALL_FIELDS if field not in editable]
+
+
+def with_version(fieldsets: list) -> list:
+    """The fieldsets with the hidden version field the optimistic lock needs (a form that may be
+    saved carries it)."""
+    (name, options), *rest = fieldsets
+    return [(name, {**options, "fields": [*options["fields"], "loaded_version"]}), *rest]
