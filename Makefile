@@ -37,9 +37,7 @@ system-packages:
 test: $(INSTALLED) system-packages
 	$(DEV_ENV) $(PY) manage.py check
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(DEV_ENV) $(VENV)/bin/mypy
+	$(DEV_ENV) $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 	$(VENV)/bin/pytest
 
 # The PostgreSQL pass: the same suite on a throw-away PostgreSQL server (installed when missing).
@@ -60,9 +58,10 @@ benchmark: $(INSTALLED) system-packages
 	DEBUG=false STATIC_MANIFEST=false SECRET_KEY=$${SECRET_KEY:-benchmark-only} \
 		ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost} $(PY) manage.py benchmark $(BENCHMARK_ARGS)
 
+# ruff, django-upgrade, djhtml and mypy, as .pre-commit-config.yaml lists them; `pre-commit
+# install` runs them before each commit too.
 lint: $(INSTALLED)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(DEV_ENV) $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
 # The Django plugin loads the settings: the development ones, as `make test`'s checks do.
 typecheck: $(INSTALLED)
