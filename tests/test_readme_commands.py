@@ -114,7 +114,12 @@ def project_copy(folder: Path) -> Path:
             target = folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
-    (folder / ".venv").symlink_to(settings.BASE_DIR / ".venv", target_is_directory=True)
+    venv = settings.BASE_DIR / ".venv"
+    (folder / ".venv").symlink_to(venv, target_is_directory=True)
+    # As after `make run`: the environment was installed from this pyproject.toml, so make
+    # finds it up to date (a pyproject.toml edited since would have make rebuild the shared one).
+    installed = (venv / ".installed").stat().st_mtime_ns
+    os.utime(folder / "pyproject.toml", ns=(installed, installed))
     return folder
 
 
@@ -177,13 +182,15 @@ def serving(command: str, cwd: Path, port: int):
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def answer(url: str, *, within: float) -> int:
+def answer(url: str, *, server: subprocess.Popen, within: float) -> int:
+    """The status `url` answers with once the server is up; fails at once if it stopped."""
     deadline = time.monotonic() + within
     while True:
         try:
             with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 -- loopback
                 return response.status
         except OSError:
+            assert server.poll() is None, server.communicate()[0]
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.5)
@@ -279,8 +286,10 @@ def test_make_run_as_printed_serves_the_report_with_a_way_into_the_admin(tmp_pat
     port = free_port()
 
     with serving(MAKE_RUN, copy, port) as process:
-        assert answer(f"http://127.0.0.1:{port}/recommendations/AI-3/", within=180) == 200
-        assert answer(f"http://127.0.0.1:{port}/admin/login/", within=10) == 200
+        item = f"http://127.0.0.1:{port}/recommendations/AI-3/"
+        assert answer(item, server=process, within=180) == 200
+        login = f"http://127.0.0.1:{port}/admin/login/"
+        assert answer(login, server=process, within=10) == 200
         os.killpg(process.pid, signal.SIGTERM)
         output = process.communicate(timeout=30)[0]
 
@@ -291,8 +300,8 @@ def test_the_readme_trial_serve_command_serves_under_gunicorn(tmp_path):
     copy = project_copy(tmp_path)
     port = free_port()
 
-    with serving(TRY_SERVE, copy, port):
-        assert answer(f"http://127.0.0.1:{port}/healthz", within=180) == 200
+    with serving(TRY_SERVE, copy, port) as process:
+        assert answer(f"http://127.0.0.1:{port}/healthz", server=process, within=180) == 200
 
 
 @pytest.mark.parametrize("command", [MAKE_BENCHMARK])
