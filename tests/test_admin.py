@@ -403,7 +403,12 @@ def test_archiving_asks_for_confirmation_then_hides_the_item_from_public_pages(a
     confirmation = admin_client.post(CHANGELIST, selection)
 
     assert confirmation.status_code == 200
-    assert "will leave every public page" in confirmation.content.decode()
+    page = confirmation.content.decode()
+    assert "will leave every public page" in page
+    # The confirmation posts the same action and selection back, to be applied this time.
+    assert 'value="Yes, archive"' in page
+    assert 'name="action" value="archive_action"' in page
+    assert f'name="_selected_action" value="{recommendation.pk}"' in page
     assert set(Recommendation.objects.public()) == {recommendation, other}
 
     applied = admin_client.post(CHANGELIST, {**selection, "apply": "1"})
@@ -426,11 +431,13 @@ def test_archiving_asks_for_confirmation_then_hides_the_item_from_public_pages(a
 def test_restoring_brings_an_archived_item_back_to_public_pages(admin_client, secretariat_user):
     recommendation = RecommendationFactory()
     archive(recommendations=[recommendation], author=secretariat_user)
+    selection = {"action": "restore_action", "_selected_action": [recommendation.pk]}
 
-    admin_client.post(
-        CHANGELIST,
-        {"action": "restore_action", "_selected_action": [recommendation.pk], "apply": "1"},
-    )
+    confirmation = admin_client.post(CHANGELIST, selection).content.decode()
+    admin_client.post(CHANGELIST, {**selection, "apply": "1"})
+
+    assert 'value="Yes, restore"' in confirmation
+    assert 'name="action" value="restore_action"' in confirmation
 
     assert list(Recommendation.objects.public()) == [recommendation]
     assert recommendation.history.first().history_user == secretariat_user
