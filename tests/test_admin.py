@@ -5,21 +5,16 @@ from django.urls import reverse
 
 from recommendations.models import ProgressUpdate, Recommendation, Status, Visibility
 from recommendations.services.archive import archive
-from tests.factories import (
-    OfficialFactory,
-    OrganisationFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    TopicFactory,
-)
+from tests import factories
 from tests.helpers import CHANGELIST, change_url, form_data, post_change_form
 
 
 @pytest.mark.django_db
 def test_changelist_shows_reference_topic_text_owner_status_and_last_update(admin_client):
-    recommendation = RecommendationFactory(text="Promote AI sandboxes.", status=Status.PLANNED)
-    ProgressUpdateFactory(recommendation=recommendation, date="2024-06-01")
+    recommendation = factories.RecommendationFactory(
+        text="Promote AI sandboxes.", status=Status.PLANNED
+    )
+    factories.ProgressUpdateFactory(recommendation=recommendation, date="2024-06-01")
 
     response = admin_client.get(CHANGELIST)
 
@@ -38,11 +33,11 @@ def test_changelist_shows_reference_topic_text_owner_status_and_last_update(admi
 
 @pytest.mark.django_db
 def test_changelist_is_sorted_by_topic_order_then_report_order(admin_client):
-    later_topic = TopicFactory(position=2, code="SECOND")
-    first_topic = TopicFactory(position=1, code="FIRST")
-    RecommendationFactory(topic=later_topic, number="1", sequence=10)
-    RecommendationFactory(topic=first_topic, number="2", sequence=20)
-    RecommendationFactory(topic=first_topic, number="1", sequence=10)
+    later_topic = factories.TopicFactory(position=2, code="SECOND")
+    first_topic = factories.TopicFactory(position=1, code="FIRST")
+    factories.RecommendationFactory(topic=later_topic, number="1", sequence=10)
+    factories.RecommendationFactory(topic=first_topic, number="2", sequence=20)
+    factories.RecommendationFactory(topic=first_topic, number="1", sequence=10)
 
     response = admin_client.get(CHANGELIST)
 
@@ -52,10 +47,10 @@ def test_changelist_is_sorted_by_topic_order_then_report_order(admin_client):
 
 @pytest.mark.django_db
 def test_changelist_searches_reference_and_text(admin_client):
-    RecommendationFactory(
-        topic=TopicFactory(code="AI"), number="3", text="Promote alignment on GenAI."
+    factories.RecommendationFactory(
+        topic=factories.TopicFactory(code="AI"), number="3", text="Promote alignment on GenAI."
     )
-    RecommendationFactory(text="Cooperate on 6G research.")
+    factories.RecommendationFactory(text="Cooperate on 6G research.")
 
     by_reference = admin_client.get(CHANGELIST, {"q": "AI-3"}).context["cl"].result_list
     by_text = admin_client.get(CHANGELIST, {"q": "6G research"}).context["cl"].result_list
@@ -66,10 +61,10 @@ def test_changelist_searches_reference_and_text(admin_client):
 
 @pytest.mark.django_db
 def test_changelist_filters_by_organisation_and_status(admin_client):
-    jbce = OrganisationFactory(acronym="JBCE")
-    wanted = RecommendationFactory(organisations=[jbce], status=Status.IN_PROGRESS)
-    RecommendationFactory(organisations=[jbce])
-    RecommendationFactory(status=Status.IN_PROGRESS)
+    jbce = factories.OrganisationFactory(acronym="JBCE")
+    wanted = factories.RecommendationFactory(organisations=[jbce], status=Status.IN_PROGRESS)
+    factories.RecommendationFactory(organisations=[jbce])
+    factories.RecommendationFactory(status=Status.IN_PROGRESS)
 
     response = admin_client.get(
         CHANGELIST, {"organisations__id__exact": jbce.pk, "status__exact": "in_progress"}
@@ -83,9 +78,11 @@ def test_changelist_filters_by_organisation_and_status(admin_client):
 def test_changelist_runs_the_same_number_of_queries_whatever_the_rows(
     admin_client, django_assert_num_queries, rows
 ):
-    organisation = OrganisationFactory()
-    for recommendation in RecommendationFactory.create_batch(rows, organisations=[organisation]):
-        ProgressUpdateFactory(recommendation=recommendation)
+    organisation = factories.OrganisationFactory()
+    for recommendation in factories.RecommendationFactory.create_batch(
+        rows, organisations=[organisation]
+    ):
+        factories.ProgressUpdateFactory(recommendation=recommendation)
 
     # session; user; topic, owner and organisation choices for the filters; count; rows with
     # their topic, lead owner and last update
@@ -99,8 +96,8 @@ def test_changelist_runs_the_same_number_of_queries_whatever_the_rows(
 def test_change_form_runs_the_same_number_of_queries_whatever_the_updates(
     admin_client, django_assert_num_queries, updates
 ):
-    recommendation = RecommendationFactory()
-    ProgressUpdateFactory.create_batch(updates, recommendation=recommendation)
+    recommendation = factories.RecommendationFactory()
+    factories.ProgressUpdateFactory.create_batch(updates, recommendation=recommendation)
     # Django keeps content types for the life of the process, as a server does after its first
     # request: whether an earlier test looked this one up must not change the count.
     ContentType.objects.get_for_model(Recommendation)
@@ -117,7 +114,7 @@ def test_change_form_runs_the_same_number_of_queries_whatever_the_updates(
 def test_setting_a_side_in_the_form_records_a_public_update_and_the_overall_status_follows(
     admin_client, secretariat_user
 ):
-    recommendation = RecommendationFactory()
+    recommendation = factories.RecommendationFactory()
 
     response = post_change_form(admin_client, recommendation, japan_status="in_progress")
 
@@ -138,7 +135,9 @@ def test_setting_a_side_in_the_form_records_a_public_update_and_the_overall_stat
 def test_an_overall_status_against_the_sides_is_refused_without_a_reason_and_nothing_saved(
     admin_client,
 ):
-    recommendation = RecommendationFactory(eu_status=Status.COMPLETED, status=Status.IN_PROGRESS)
+    recommendation = factories.RecommendationFactory(
+        eu_status=Status.COMPLETED, status=Status.IN_PROGRESS
+    )
 
     response = post_change_form(admin_client, recommendation, status="completed", notes="Kept?")
 
@@ -156,7 +155,9 @@ def test_an_overall_status_against_the_sides_is_refused_without_a_reason_and_not
 def test_the_secretariat_overrides_the_overall_status_with_a_reason_kept_off_the_update(
     admin_client,
 ):
-    recommendation = RecommendationFactory(eu_status=Status.COMPLETED, status=Status.IN_PROGRESS)
+    recommendation = factories.RecommendationFactory(
+        eu_status=Status.COMPLETED, status=Status.IN_PROGRESS
+    )
 
     response = post_change_form(
         admin_client,
@@ -176,7 +177,7 @@ def test_the_secretariat_overrides_the_overall_status_with_a_reason_kept_off_the
 def test_changed_status_appears_in_the_history_view_with_who_changed_it(
     admin_client, secretariat_user
 ):
-    recommendation = RecommendationFactory()
+    recommendation = factories.RecommendationFactory()
     post_change_form(admin_client, recommendation, eu_status="completed", japan_status="completed")
 
     response = admin_client.get(
@@ -196,7 +197,7 @@ def test_changed_status_appears_in_the_history_view_with_who_changed_it(
 def test_inline_update_is_signed_by_the_logged_in_user_and_leaves_the_status_alone(
     admin_client, secretariat_user
 ):
-    recommendation = RecommendationFactory()
+    recommendation = factories.RecommendationFactory()
 
     response = post_change_form(
         admin_client,
@@ -220,7 +221,7 @@ def test_inline_update_is_signed_by_the_logged_in_user_and_leaves_the_status_alo
 
 @pytest.mark.django_db
 def test_status_change_with_an_explaining_inline_update_is_recorded_once(admin_client):
-    recommendation = RecommendationFactory()
+    recommendation = factories.RecommendationFactory()
 
     post_change_form(
         admin_client,
@@ -246,8 +247,8 @@ def test_status_change_with_an_explaining_inline_update_is_recorded_once(admin_c
 
 @pytest.mark.django_db
 def test_bulk_action_shows_a_preview_then_changes_every_selected_status(admin_client):
-    selected = RecommendationFactory.create_batch(3)
-    untouched = RecommendationFactory()
+    selected = factories.RecommendationFactory.create_batch(3)
+    untouched = factories.RecommendationFactory()
     ids = [str(r.pk) for r in selected]
 
     preview = admin_client.post(
@@ -289,8 +290,8 @@ def test_bulk_action_shows_a_preview_then_changes_every_selected_status(admin_cl
 
 @pytest.mark.django_db
 def test_bulk_action_setting_one_side_moves_each_overall_status_by_the_rule(admin_client):
-    planned = RecommendationFactory(eu_status=Status.PLANNED, status=Status.PLANNED)
-    fresh = RecommendationFactory()
+    planned = factories.RecommendationFactory(eu_status=Status.PLANNED, status=Status.PLANNED)
+    fresh = factories.RecommendationFactory()
 
     admin_client.post(
         CHANGELIST,
@@ -329,7 +330,7 @@ def test_bulk_action_setting_one_side_moves_each_overall_status_by_the_rule(admi
 def test_bulk_action_with_bad_input_says_what_and_changes_nothing(
     admin_client, fields, field, message
 ):
-    recommendation = RecommendationFactory()
+    recommendation = factories.RecommendationFactory()
 
     response = admin_client.post(
         CHANGELIST,
@@ -359,7 +360,7 @@ def test_bulk_action_with_bad_input_says_what_and_changes_nothing(
     ],
 )
 def test_change_form_rejects_bad_input_with_a_field_error(admin_client, field, value, message):
-    recommendation = RecommendationFactory(text="Original text.")
+    recommendation = factories.RecommendationFactory(text="Original text.")
 
     response = post_change_form(admin_client, recommendation, **{field: value})
 
@@ -372,8 +373,8 @@ def test_change_form_rejects_bad_input_with_a_field_error(admin_client, field, v
 
 @pytest.mark.django_db
 def test_change_form_rejects_a_duplicate_reference(admin_client):
-    RecommendationFactory(topic=TopicFactory(code="AI"), number="3")
-    other = RecommendationFactory()
+    factories.RecommendationFactory(topic=factories.TopicFactory(code="AI"), number="3")
+    other = factories.RecommendationFactory()
 
     response = post_change_form(admin_client, other, reference="AI-3")
 
@@ -383,8 +384,8 @@ def test_change_form_rejects_a_duplicate_reference(admin_client):
 
 @pytest.mark.django_db
 def test_change_form_rejects_a_sub_item_whose_parent_is_in_another_topic(admin_client):
-    parent = RecommendationFactory(topic=TopicFactory(code="CYBER"))
-    item = RecommendationFactory(topic=TopicFactory(code="AI"))
+    parent = factories.RecommendationFactory(topic=factories.TopicFactory(code="CYBER"))
+    item = factories.RecommendationFactory(topic=factories.TopicFactory(code="AI"))
 
     response = post_change_form(admin_client, item, parent=str(parent.pk))
 
@@ -396,8 +397,8 @@ def test_change_form_rejects_a_sub_item_whose_parent_is_in_another_topic(admin_c
 
 @pytest.mark.django_db
 def test_archiving_asks_for_confirmation_then_hides_the_item_from_public_pages(admin_client):
-    recommendation = RecommendationFactory(text="An item printed twice by mistake.")
-    other = RecommendationFactory()
+    recommendation = factories.RecommendationFactory(text="An item printed twice by mistake.")
+    other = factories.RecommendationFactory()
     selection = {"action": "archive_action", "_selected_action": [recommendation.pk]}
 
     confirmation = admin_client.post(CHANGELIST, selection)
@@ -429,7 +430,7 @@ def test_archiving_asks_for_confirmation_then_hides_the_item_from_public_pages(a
 
 @pytest.mark.django_db
 def test_restoring_brings_an_archived_item_back_to_public_pages(admin_client, secretariat_user):
-    recommendation = RecommendationFactory()
+    recommendation = factories.RecommendationFactory()
     archive(recommendations=[recommendation], author=secretariat_user)
     selection = {"action": "restore_action", "_selected_action": [recommendation.pk]}
 
@@ -445,8 +446,8 @@ def test_restoring_brings_an_archived_item_back_to_public_pages(admin_client, se
 
 @pytest.mark.django_db
 def test_the_archived_filter_lists_archived_items_only(admin_client):
-    archived = RecommendationFactory()
-    RecommendationFactory()
+    archived = factories.RecommendationFactory()
+    factories.RecommendationFactory()
     archive(recommendations=[archived], author=None)
 
     response = admin_client.get(CHANGELIST, {"archived": "yes"})
@@ -456,7 +457,7 @@ def test_the_archived_filter_lists_archived_items_only(admin_client):
 
 @pytest.mark.django_db
 def test_the_secretariat_has_no_delete_button_or_action_either(admin_client):
-    recommendation = RecommendationFactory()
+    recommendation = factories.RecommendationFactory()
 
     changelist = admin_client.get(CHANGELIST).content.decode()
     change_form = admin_client.get(change_url(recommendation)).content.decode()
@@ -469,8 +470,8 @@ def test_the_secretariat_has_no_delete_button_or_action_either(admin_client):
 
 @pytest.mark.django_db
 def test_officials_are_not_offered_archiving(client):
-    official = OfficialFactory()
-    RecommendationFactory(lead_owner=official.owner)
+    official = factories.OfficialFactory()
+    factories.RecommendationFactory(lead_owner=official.owner)
     client.force_login(official.user)
 
     changelist = client.get(CHANGELIST).content.decode()
@@ -484,8 +485,8 @@ def test_officials_are_not_offered_archiving(client):
 def test_an_officials_changelist_runs_the_same_number_of_queries_whatever_the_rows(
     client, django_assert_num_queries, rows
 ):
-    official = OfficialFactory()
-    RecommendationFactory.create_batch(rows, lead_owner=official.owner)
+    official = factories.OfficialFactory()
+    factories.RecommendationFactory.create_batch(rows, lead_owner=official.owner)
     client.force_login(official.user)
 
     # session; user; secretariat group check; the official with their owner; their user and
@@ -498,7 +499,7 @@ def test_an_officials_changelist_runs_the_same_number_of_queries_whatever_the_ro
 
 @pytest.mark.django_db
 def test_an_update_added_from_the_updates_list_cannot_set_a_status(admin_client):
-    recommendation = RecommendationFactory()
+    recommendation = factories.RecommendationFactory()
     add_url = reverse("admin:recommendations_progressupdate_add")
     page = admin_client.get(add_url)
     data = form_data(page.content.decode(), "progressupdate_form")
@@ -525,8 +526,8 @@ def test_an_update_added_from_the_updates_list_cannot_set_a_status(admin_client)
 def test_a_new_recommendation_completed_against_its_sides_needs_a_reason(
     admin_client, reason, created
 ):
-    topic = TopicFactory(code="AI")
-    owner = OwnerFactory()
+    topic = factories.TopicFactory(code="AI")
+    owner = factories.OwnerFactory()
     add_url = reverse("admin:recommendations_recommendation_add")
     data = form_data(admin_client.get(add_url).content.decode(), "recommendation_form")
     data.update(

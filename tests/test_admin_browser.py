@@ -19,15 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
 from recommendations.models import Side, Status
-from tests.factories import (
-    CouncilFactory,
-    OfficialFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    SuperuserFactory,
-    TopicFactory,
-)
+from tests import factories
 from tests.helpers import CHANGELIST, change_url, open_page
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
@@ -82,22 +74,22 @@ CLIPPED = """(root) => {
 def tracker(transactional_db):
     """Thirty items with long texts in two topics, led or co-owned by four owners, most of them
     with no recent update; one METI item with a long timeline."""
-    CouncilFactory(date=timezone.localdate() + datetime.timedelta(weeks=4))
+    factories.CouncilFactory(date=timezone.localdate() + datetime.timedelta(weeks=4))
     topics = [
-        TopicFactory(code="CYBER", name="Cybersecurity"),
-        TopicFactory(code="DFFT", name="Data Free Flow with Trust (DFFT)"),
+        factories.TopicFactory(code="CYBER", name="Cybersecurity"),
+        factories.TopicFactory(code="DFFT", name="Data Free Flow with Trust (DFFT)"),
     ]
     owners = [
-        OwnerFactory(code="DG-CONNECT", name="DG Connect", side=Side.EU),
-        OwnerFactory(code="METI", name="METI", side=Side.JAPAN),
-        OwnerFactory(code="MIC", name="MIC", side=Side.JAPAN),
-        OwnerFactory(code="DIGITAL-AGENCY", name="Digital Agency", side=Side.JAPAN),
+        factories.OwnerFactory(code="DG-CONNECT", name="DG Connect", side=Side.EU),
+        factories.OwnerFactory(code="METI", name="METI", side=Side.JAPAN),
+        factories.OwnerFactory(code="MIC", name="MIC", side=Side.JAPAN),
+        factories.OwnerFactory(code="DIGITAL-AGENCY", name="Digital Agency", side=Side.JAPAN),
     ]
     statuses = itertools.cycle(Status.values)
     items = []
     for n in range(1, 31):
         items.append(
-            RecommendationFactory(
+            factories.RecommendationFactory(
                 topic=topics[n % 2],
                 number=f"{n}",
                 title="Interoperable certification schemes" if n % 5 == 0 else "",
@@ -114,15 +106,17 @@ def tracker(transactional_db):
     own.lead_owner = owners[1]
     own.save()
     for weeks in range(5):
-        ProgressUpdateFactory(
+        factories.ProgressUpdateFactory(
             recommendation=own,
             text=LONG_UPDATE,
             evidence_url="https://example.org/press-release",
             date=timezone.localdate() - datetime.timedelta(weeks=weeks),
         )
     return SimpleNamespace(
-        secretariat=SuperuserFactory(),
-        official=OfficialFactory(owner=owners[1], user__username="hana.sato@meti.go.jp").user,
+        secretariat=factories.SuperuserFactory(),
+        official=factories.OfficialFactory(
+            owner=owners[1], user__username="hana.sato@meti.go.jp"
+        ).user,
         own=own,
         not_theirs=items[1],
     )

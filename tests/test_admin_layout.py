@@ -14,14 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from recommendations.models import Side, Status
 from recommendations.services.archive import archive
-from tests.factories import (
-    CouncilFactory,
-    OfficialFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    TopicFactory,
-)
+from tests import factories
 from tests.helpers import CHANGELIST, change_url
 
 HOME = reverse("admin:index")
@@ -31,15 +24,15 @@ LONG_AGO = datetime.date(2024, 4, 17)
 @pytest.fixture
 def owners(db):
     return {
-        "DG": OwnerFactory(code="DG-CONNECT", name="DG Connect", side=Side.EU),
-        "METI": OwnerFactory(code="METI", name="METI", side=Side.JAPAN),
-        "MIC": OwnerFactory(code="MIC", name="MIC", side=Side.JAPAN),
+        "DG": factories.OwnerFactory(code="DG-CONNECT", name="DG Connect", side=Side.EU),
+        "METI": factories.OwnerFactory(code="METI", name="METI", side=Side.JAPAN),
+        "MIC": factories.OwnerFactory(code="MIC", name="MIC", side=Side.JAPAN),
     }
 
 
 @pytest.fixture
 def meti_client(client, owners):
-    client.force_login(OfficialFactory(owner=owners["METI"], user__username="hana").user)
+    client.force_login(factories.OfficialFactory(owner=owners["METI"], user__username="hana").user)
     return client
 
 
@@ -52,13 +45,13 @@ def test_an_officials_home_lists_the_current_items_their_owner_leads_or_co_owns_
 ):
     # The next Council is in four weeks: an item with nothing recorded in the eight weeks
     # before it is stale.
-    CouncilFactory(date=timezone.localdate() + datetime.timedelta(weeks=4))
-    topic = TopicFactory(code="AI")
-    recent = RecommendationFactory(
+    factories.CouncilFactory(date=timezone.localdate() + datetime.timedelta(weeks=4))
+    topic = factories.TopicFactory(code="AI")
+    recent = factories.RecommendationFactory(
         topic=topic, number="1", lead_owner=owners["METI"], japan_status=Status.IN_PROGRESS
     )
-    ProgressUpdateFactory(recommendation=recent, date=timezone.localdate())
-    stale = RecommendationFactory(
+    factories.ProgressUpdateFactory(recommendation=recent, date=timezone.localdate())
+    stale = factories.RecommendationFactory(
         topic=topic,
         number="2",
         lead_owner=owners["DG"],
@@ -66,8 +59,8 @@ def test_an_officials_home_lists_the_current_items_their_owner_leads_or_co_owns_
         status_date=LONG_AGO,
         japan_status=Status.PLANNED,
     )
-    RecommendationFactory(topic=topic, number="3", lead_owner=owners["MIC"])
-    archived = RecommendationFactory(topic=topic, number="4", lead_owner=owners["METI"])
+    factories.RecommendationFactory(topic=topic, number="3", lead_owner=owners["MIC"])
+    archived = factories.RecommendationFactory(topic=topic, number="4", lead_owner=owners["METI"])
     archive(recommendations=[archived], author=None)
 
     response = meti_client.get(HOME)
@@ -88,7 +81,7 @@ def test_an_officials_home_lists_the_current_items_their_owner_leads_or_co_owns_
 def test_an_officials_home_runs_the_same_number_of_queries_whatever_their_items(
     meti_client, owners, django_assert_num_queries, items
 ):
-    RecommendationFactory.create_batch(items, lead_owner=owners["METI"])
+    factories.RecommendationFactory.create_batch(items, lead_owner=owners["METI"])
 
     # Session, user, the secretariat-group check and the official's owner (the role), the
     # Councils (the stale date), the items with their last activity, the user's and their
@@ -100,7 +93,7 @@ def test_an_officials_home_runs_the_same_number_of_queries_whatever_their_items(
 
 
 def test_the_secretariats_home_is_djangos_own(admin_client, owners):
-    RecommendationFactory(lead_owner=owners["METI"])
+    factories.RecommendationFactory(lead_owner=owners["METI"])
 
     response = admin_client.get(HOME)
 
@@ -112,8 +105,10 @@ def test_the_secretariats_home_is_djangos_own(admin_client, owners):
 def test_an_officials_change_form_puts_their_side_the_new_update_and_the_timeline_first(
     meti_client, owners
 ):
-    recommendation = RecommendationFactory(lead_owner=owners["METI"], source="stakeholder")
-    ProgressUpdateFactory(recommendation=recommendation, text="Testbed list published.")
+    recommendation = factories.RecommendationFactory(
+        lead_owner=owners["METI"], source="stakeholder"
+    )
+    factories.ProgressUpdateFactory(recommendation=recommendation, text="Testbed list published.")
 
     content = meti_client.get(change_url(recommendation)).content.decode()
 
@@ -134,7 +129,7 @@ def test_an_officials_change_form_puts_their_side_the_new_update_and_the_timelin
 def test_the_secretariats_change_form_keeps_the_reports_data_open_and_editable(
     admin_client, owners
 ):
-    recommendation = RecommendationFactory(lead_owner=owners["METI"])
+    recommendation = factories.RecommendationFactory(lead_owner=owners["METI"])
 
     content = admin_client.get(change_url(recommendation)).content.decode()
 
@@ -157,12 +152,14 @@ def test_the_secretariats_change_form_keeps_the_reports_data_open_and_editable(
     ],
 )
 def test_a_read_only_item_says_why_and_who_can_change_it(meti_client, owners, case, message):
-    topic = TopicFactory(code="AI")
+    topic = factories.TopicFactory(code="AI")
     if case == "archived":
-        recommendation = RecommendationFactory(topic=topic, number="3", lead_owner=owners["METI"])
+        recommendation = factories.RecommendationFactory(
+            topic=topic, number="3", lead_owner=owners["METI"]
+        )
         archive(recommendations=[recommendation], author=None)
     else:
-        recommendation = RecommendationFactory(
+        recommendation = factories.RecommendationFactory(
             topic=topic, number="3", lead_owner=owners["DG"], co_owners=[owners["MIC"]]
         )
 
@@ -177,7 +174,9 @@ def test_a_read_only_item_says_why_and_who_can_change_it(meti_client, owners, ca
 
 
 def test_an_item_the_official_may_change_gives_no_read_only_reason(meti_client, owners):
-    recommendation = RecommendationFactory(lead_owner=owners["DG"], co_owners=[owners["METI"]])
+    recommendation = factories.RecommendationFactory(
+        lead_owner=owners["DG"], co_owners=[owners["METI"]]
+    )
 
     response = meti_client.get(change_url(recommendation))
 
@@ -188,8 +187,8 @@ def test_an_item_the_official_may_change_gives_no_read_only_reason(meti_client, 
 def test_the_changelist_shows_the_text_folded_with_its_topic_and_the_three_statuses_together(
     admin_client, owners
 ):
-    RecommendationFactory(
-        topic=TopicFactory(name="Semiconductors"),
+    factories.RecommendationFactory(
+        topic=factories.TopicFactory(name="Semiconductors"),
         lead_owner=owners["METI"],
         title="Supply chains",
         text="Map the supply chains of chips together.",
@@ -213,7 +212,7 @@ def test_the_changelist_shows_the_text_folded_with_its_topic_and_the_three_statu
 
 
 def test_the_bulk_status_page_uses_the_admins_form_styles(admin_client, owners):
-    selected = RecommendationFactory.create_batch(2, lead_owner=owners["METI"])
+    selected = factories.RecommendationFactory.create_batch(2, lead_owner=owners["METI"])
 
     response = admin_client.post(
         CHANGELIST,
@@ -229,7 +228,7 @@ def test_the_bulk_status_page_uses_the_admins_form_styles(admin_client, owners):
 
 
 def test_a_refused_bulk_change_shows_its_error_in_the_admins_style(admin_client, owners):
-    selected = RecommendationFactory(lead_owner=owners["METI"])
+    selected = factories.RecommendationFactory(lead_owner=owners["METI"])
 
     response = admin_client.post(
         CHANGELIST,
@@ -249,7 +248,7 @@ def test_a_refused_bulk_change_shows_its_error_in_the_admins_style(admin_client,
 
 
 def test_the_archive_confirmation_lists_the_items_in_an_admin_table(admin_client, owners):
-    selected = RecommendationFactory(lead_owner=owners["METI"], text="Keep talking.")
+    selected = factories.RecommendationFactory(lead_owner=owners["METI"], text="Keep talking.")
 
     response = admin_client.post(
         CHANGELIST, {"action": "archive_action", "_selected_action": [selected.pk]}
@@ -272,7 +271,7 @@ def one_time_link(user) -> str:
 def test_the_one_time_link_opens_choose_your_password_naming_the_account_and_the_rules(
     client, owners
 ):
-    official = OfficialFactory(owner=owners["METI"], user__username="hana@meti.go.jp")
+    official = factories.OfficialFactory(owner=owners["METI"], user__username="hana@meti.go.jp")
 
     response = client.get(one_time_link(official.user), follow=True)
 
@@ -286,7 +285,7 @@ def test_the_one_time_link_opens_choose_your_password_naming_the_account_and_the
 
 
 def test_a_used_link_says_it_no_longer_works_and_the_secretariat_sends_a_new_one(client, owners):
-    user = OfficialFactory(owner=owners["METI"]).user
+    user = factories.OfficialFactory(owner=owners["METI"]).user
     link = one_time_link(user)
     form_page = client.get(link, follow=True)
     new_password = "a-fresh-long-passphrase-42"

@@ -10,15 +10,7 @@ from django.utils import timezone
 from recommendations.models import Recommendation, Side, Status, Visibility
 from recommendations.services.archive import archive
 from recommendations.services.statuses import set_statuses
-from tests.factories import (
-    CouncilFactory,
-    OrganisationFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    TopicFactory,
-    UserFactory,
-)
+from tests import factories
 from tests.helpers import on
 
 INTERNAL_NOTE = "INTERNAL-NOTE-API-5821"
@@ -44,14 +36,16 @@ def references(response) -> list[str]:
 def tracker(db):
     """Two topics, a parent with a sub-item, an archived item, a Japanese lead owner with a
     European co-owner, a public and an internal update, internal notes and an official."""
-    ai = TopicFactory(code="AI", name="Artificial Intelligence", name_ja="人工知能")
-    semi = TopicFactory(code="SEMI", name="Semiconductors")
-    meti = OwnerFactory(code="METI", name="METI", government="Japan", side=Side.JAPAN)
-    connect = OwnerFactory(code="CNECT", name="DG Connect")
-    jbce = OrganisationFactory(slug="jbce", acronym="JBCE", side=Side.JAPAN)
-    council = CouncilFactory(number=2, place="Tokyo", date=datetime.date(2025, 5, 12))
-    official = UserFactory(username=OFFICIAL_USERNAME, email=OFFICIAL_EMAIL, is_staff=True)
-    parent = RecommendationFactory(
+    ai = factories.TopicFactory(code="AI", name="Artificial Intelligence", name_ja="人工知能")
+    semi = factories.TopicFactory(code="SEMI", name="Semiconductors")
+    meti = factories.OwnerFactory(code="METI", name="METI", government="Japan", side=Side.JAPAN)
+    connect = factories.OwnerFactory(code="CNECT", name="DG Connect")
+    jbce = factories.OrganisationFactory(slug="jbce", acronym="JBCE", side=Side.JAPAN)
+    council = factories.CouncilFactory(number=2, place="Tokyo", date=datetime.date(2025, 5, 12))
+    official = factories.UserFactory(
+        username=OFFICIAL_USERNAME, email=OFFICIAL_EMAIL, is_staff=True
+    )
+    parent = factories.RecommendationFactory(
         topic=ai,
         number="3",
         title="Trustworthy AI",
@@ -62,19 +56,19 @@ def tracker(db):
         target_council=council,
         notes=INTERNAL_NOTE,
     )
-    child = RecommendationFactory(topic=ai, number="3a", parent=parent, lead_owner=meti)
-    archived_child = RecommendationFactory(
+    child = factories.RecommendationFactory(topic=ai, number="3a", parent=parent, lead_owner=meti)
+    archived_child = factories.RecommendationFactory(
         topic=ai, number="3b", parent=parent, lead_owner=meti, text=ARCHIVED_TEXT
     )
     archive(recommendations=[archived_child], author=official)
-    chips = RecommendationFactory(topic=semi, number="1", lead_owner=connect)
-    ProgressUpdateFactory(
+    chips = factories.RecommendationFactory(topic=semi, number="1", lead_owner=connect)
+    factories.ProgressUpdateFactory(
         recommendation=parent, text="Joint working group set up.", author=official
     )
-    ProgressUpdateFactory(
+    factories.ProgressUpdateFactory(
         recommendation=parent, text=INTERNAL_UPDATE, visibility=Visibility.INTERNAL, author=official
     )
-    ProgressUpdateFactory(recommendation=archived_child, text=ARCHIVED_TEXT)
+    factories.ProgressUpdateFactory(recommendation=archived_child, text=ARCHIVED_TEXT)
     set_statuses(recommendation=parent, sides={Side.EU: Status.COMPLETED}, author=official)
     return {"parent": parent, "child": child, "chips": chips, "official": official}
 
@@ -109,9 +103,9 @@ def test_recommendations_list_in_the_order_of_the_report_with_pagination(client,
 
 
 def test_page_size_is_chosen_by_the_caller_up_to_a_maximum(client, db):
-    topic = TopicFactory(code="AI")
+    topic = factories.TopicFactory(code="AI")
     for number in range(1, 206):
-        RecommendationFactory(topic=topic, number=str(number))
+        factories.RecommendationFactory(topic=topic, number=str(number))
 
     assert len(results(client.get("/api/recommendations/"))) == 50
     second = client.get("/api/recommendations/?page_size=2&page=2").json()
@@ -204,7 +198,7 @@ def test_updates_are_the_public_ones_of_public_recommendations_newest_first(clie
 
 
 def test_updates_can_be_narrowed_to_a_date_onwards(client, tracker):
-    ProgressUpdateFactory(recommendation=tracker["chips"], date=MAY_1, text="Old news.")
+    factories.ProgressUpdateFactory(recommendation=tracker["chips"], date=MAY_1, text="Old news.")
 
     texts = [u["text"] for u in results(client.get("/api/updates/?since=2024-06-01"))]
     assert "Old news." not in texts
@@ -247,7 +241,9 @@ def test_unknown_filter_value_is_a_400_that_names_the_parameter(client, tracker)
 def moved(db):
     """Recorded on 1 April 2024; the Japan side planned on 1 May and in progress on 1 June (the
     overall status following); the EU side completed on 1 June."""
-    recommendation = RecommendationFactory(reference="AI-1", status_date=datetime.date(2024, 4, 1))
+    recommendation = factories.RecommendationFactory(
+        reference="AI-1", status_date=datetime.date(2024, 4, 1)
+    )
     Recommendation.history.filter(id=recommendation.pk).update(
         history_date=on(datetime.date(2024, 4, 1))
     )
@@ -258,7 +254,7 @@ def moved(db):
     set_statuses(
         recommendation=recommendation, sides={Side.EU: Status.COMPLETED}, author=None, on=JUNE_1
     )
-    RecommendationFactory(reference="AI-2")  # recorded today
+    factories.RecommendationFactory(reference="AI-2")  # recorded today
     return recommendation
 
 
@@ -447,7 +443,9 @@ def test_poll_with_the_last_modified_date_gets_304_until_a_public_update(client,
     assert client.get("/api/updates/", headers=since).status_code == 304
 
     later = timezone.now() + datetime.timedelta(seconds=5)
-    update = ProgressUpdateFactory(recommendation=tracker["chips"], text="New public step.")
+    update = factories.ProgressUpdateFactory(
+        recommendation=tracker["chips"], text="New public step."
+    )
     type(update).objects.filter(pk=update.pk).update(created_at=later)
     response = client.get("/api/updates/", headers=since)
     assert response.status_code == 200
@@ -457,7 +455,7 @@ def test_poll_with_the_last_modified_date_gets_304_until_a_public_update(client,
 def test_internal_update_does_not_move_last_modified(client, tracker):
     first = client.get("/api/updates/")
     later = timezone.now() + datetime.timedelta(seconds=5)
-    update = ProgressUpdateFactory(
+    update = factories.ProgressUpdateFactory(
         recommendation=tracker["chips"], text=INTERNAL_UPDATE, visibility=Visibility.INTERNAL
     )
     type(update).objects.filter(pk=update.pk).update(created_at=later)
@@ -470,26 +468,28 @@ def test_internal_update_does_not_move_last_modified(client, tracker):
 
 
 def build(count: int) -> None:
-    topic = TopicFactory(code="BULK")
-    owner = OwnerFactory(code="BULKOWNER")
+    topic = factories.TopicFactory(code="BULK")
+    owner = factories.OwnerFactory(code="BULKOWNER")
     organisations = [
-        OrganisationFactory(slug="bulk-a", acronym="BULKA"),
-        OrganisationFactory(slug="bulk-b", acronym="BULKB"),
+        factories.OrganisationFactory(slug="bulk-a", acronym="BULKA"),
+        factories.OrganisationFactory(slug="bulk-b", acronym="BULKB"),
     ]
-    council = CouncilFactory()
-    parent = RecommendationFactory(topic=topic, number="0", lead_owner=owner)
+    council = factories.CouncilFactory()
+    parent = factories.RecommendationFactory(topic=topic, number="0", lead_owner=owner)
     for number in range(1, count + 1):
-        recommendation = RecommendationFactory(
+        recommendation = factories.RecommendationFactory(
             topic=topic,
             number=str(number),
             lead_owner=owner,
-            co_owners=[OwnerFactory()],
+            co_owners=[factories.OwnerFactory()],
             organisations=organisations,
             target_council=council,
             parent=parent if number % 2 else None,
         )
-        ProgressUpdateFactory(recommendation=recommendation)
-        ProgressUpdateFactory(recommendation=recommendation, visibility=Visibility.INTERNAL)
+        factories.ProgressUpdateFactory(recommendation=recommendation)
+        factories.ProgressUpdateFactory(
+            recommendation=recommendation, visibility=Visibility.INTERNAL
+        )
 
 
 @pytest.mark.parametrize("count", [3, 30])

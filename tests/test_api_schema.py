@@ -20,14 +20,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from recommendations.models import Side, Status, Visibility
-from tests.factories import (
-    CouncilFactory,
-    OrganisationFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    TopicFactory,
-)
+from tests import factories
 
 
 def test_schema_validates_without_warnings(tmp_path):
@@ -58,15 +51,15 @@ def requests_keep_the_test_transaction():
 @pytest.fixture
 def tracker(db, requests_keep_the_test_transaction):
     """A small tracker behind the API, so that lists, details and filters answer with data."""
-    ai = TopicFactory(code="AI", name="Artificial Intelligence", name_ja="人工知能")
-    semi = TopicFactory(code="SEMI", name="Semiconductors")
-    meti = OwnerFactory(code="METI", name="METI", government="Japan", side=Side.JAPAN)
-    connect = OwnerFactory(code="CNECT", name="DG Connect")
-    jbce = OrganisationFactory(slug="jbce", acronym="JBCE", side=Side.JAPAN)
-    digitaleurope = OrganisationFactory(slug="digitaleurope", acronym="DIGITALEUROPE")
-    council = CouncilFactory(number=2, date=datetime.date(2025, 5, 12))
-    CouncilFactory(number=3, date=None, place="")
-    parent = RecommendationFactory(
+    ai = factories.TopicFactory(code="AI", name="Artificial Intelligence", name_ja="人工知能")
+    semi = factories.TopicFactory(code="SEMI", name="Semiconductors")
+    meti = factories.OwnerFactory(code="METI", name="METI", government="Japan", side=Side.JAPAN)
+    connect = factories.OwnerFactory(code="CNECT", name="DG Connect")
+    jbce = factories.OrganisationFactory(slug="jbce", acronym="JBCE", side=Side.JAPAN)
+    digitaleurope = factories.OrganisationFactory(slug="digitaleurope", acronym="DIGITALEUROPE")
+    council = factories.CouncilFactory(number=2, date=datetime.date(2025, 5, 12))
+    factories.CouncilFactory(number=3, date=None, place="")
+    parent = factories.RecommendationFactory(
         topic=ai,
         number="1",
         status=Status.IN_PROGRESS,
@@ -76,14 +69,16 @@ def tracker(db, requests_keep_the_test_transaction):
         target_council=council,
         title="Trustworthy AI",
     )
-    RecommendationFactory(topic=ai, number="1a", parent=parent, lead_owner=meti)
+    factories.RecommendationFactory(topic=ai, number="1a", parent=parent, lead_owner=meti)
     for number in range(2, 6):
-        recommendation = RecommendationFactory(
+        recommendation = factories.RecommendationFactory(
             topic=semi, number=str(number), lead_owner=connect, organisations=[digitaleurope]
         )
-        ProgressUpdateFactory(recommendation=recommendation, status=Status.PLANNED)
-    ProgressUpdateFactory(recommendation=parent, evidence_url="https://example.org/evidence")
-    ProgressUpdateFactory(recommendation=parent, visibility=Visibility.INTERNAL)
+        factories.ProgressUpdateFactory(recommendation=recommendation, status=Status.PLANNED)
+    factories.ProgressUpdateFactory(
+        recommendation=parent, evidence_url="https://example.org/evidence"
+    )
+    factories.ProgressUpdateFactory(recommendation=parent, visibility=Visibility.INTERNAL)
 
 
 @schema.parametrize()

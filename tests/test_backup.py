@@ -11,16 +11,7 @@ from django.core.management.base import CommandError
 from recommendations.backups import empty_backed_up_tables
 from recommendations.models import Recommendation, Side, Status, Visibility
 from recommendations.services.statuses import set_statuses
-from tests.factories import (
-    CouncilFactory,
-    OfficialFactory,
-    OrganisationFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    SuperuserFactory,
-    UserFactory,
-)
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -46,28 +37,34 @@ def snapshot():
 
 @pytest.fixture
 def tracker_data():
-    official = OfficialFactory(user=UserFactory(first_name="Aiko", is_staff=True)).user
-    secretariat = SuperuserFactory()
+    official = factories.OfficialFactory(
+        user=factories.UserFactory(first_name="Aiko", is_staff=True)
+    ).user
+    secretariat = factories.SuperuserFactory()
     editors = Group.objects.create(name="Editors")
     editors.permissions.add(Permission.objects.get(codename="change_recommendation"))
     official.groups.add(editors)
-    council = CouncilFactory(place="Tokyo")
-    parent = RecommendationFactory(
-        organisations=[OrganisationFactory(), OrganisationFactory()],
-        co_owners=[OwnerFactory()],
+    council = factories.CouncilFactory(place="Tokyo")
+    parent = factories.RecommendationFactory(
+        organisations=[factories.OrganisationFactory(), factories.OrganisationFactory()],
+        co_owners=[factories.OwnerFactory()],
         target_council=council,
         notes="Internal: confirm the owner.",
     )
-    RecommendationFactory(topic=parent.topic, parent=parent, text="A sub-item <b>verbatim</b>")
+    factories.RecommendationFactory(
+        topic=parent.topic, parent=parent, text="A sub-item <b>verbatim</b>"
+    )
     set_statuses(
         recommendation=parent,
         sides={Side.EU: Status.IN_PROGRESS},
         author=official,
         text="Work started.",
     )
-    ProgressUpdateFactory(recommendation=parent, author=secretariat, visibility=Visibility.INTERNAL)
+    factories.ProgressUpdateFactory(
+        recommendation=parent, author=secretariat, visibility=Visibility.INTERNAL
+    )
     # History that points at a Council deleted since: the backup must carry it all the same.
-    passing = CouncilFactory(place="Nowhere")
+    passing = factories.CouncilFactory(place="Nowhere")
     parent.target_council = passing
     parent.save()
     parent.target_council = council
@@ -131,7 +128,7 @@ def test_restore_with_force_replaces_everything_with_the_backup(tmp_path, tracke
     backup = tmp_path / "tracker.json"
     call_command("backup", "-o", backup)
     Recommendation.objects.filter(pk=tracker_data.pk).update(text="Edited after the backup.")
-    RecommendationFactory()
+    factories.RecommendationFactory()
 
     call_command("restore", backup, "--force")
 

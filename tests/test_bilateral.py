@@ -17,14 +17,7 @@ from recommendations.reporting.csv_export import write_csv
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import report_rows
 from recommendations.services.statuses import set_statuses
-from tests.factories import (
-    CouncilFactory,
-    OfficialFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    SuperuserFactory,
-)
+from tests import factories
 from tests.helpers import CHANGELIST, change_url, open_change_form, post_change_form
 
 S = Status
@@ -65,17 +58,17 @@ DIVERGENCE = [
 
 @pytest.fixture
 def dg_connect(db):
-    return OwnerFactory(code="DG-CONNECT", name="DG Connect", side=Side.EU)
+    return factories.OwnerFactory(code="DG-CONNECT", name="DG Connect", side=Side.EU)
 
 
 @pytest.fixture
 def meti(db):
-    return OwnerFactory(code="METI", name="METI", side=Side.JAPAN)
+    return factories.OwnerFactory(code="METI", name="METI", side=Side.JAPAN)
 
 
 @pytest.fixture
 def mic(db):
-    return OwnerFactory(code="MIC", name="MIC", side=Side.JAPAN)
+    return factories.OwnerFactory(code="MIC", name="MIC", side=Side.JAPAN)
 
 
 def logged_in(official):
@@ -105,7 +98,7 @@ def test_sides_more_than_one_step_apart_diverge(eu, japan, divergent):
 @pytest.mark.django_db
 def test_divergent_queryset_matches_the_rule_for_every_pair():
     for eu, japan, _divergent in DIVERGENCE:
-        RecommendationFactory(eu_status=eu, japan_status=japan)
+        factories.RecommendationFactory(eu_status=eu, japan_status=japan)
 
     found = set(Recommendation.objects.divergent().values_list("eu_status", "japan_status"))
     in_step = set(Recommendation.objects.divergent(False).values_list("eu_status", "japan_status"))
@@ -119,8 +112,8 @@ def test_divergent_queryset_matches_the_rule_for_every_pair():
 
 @pytest.mark.django_db
 def test_setting_a_side_records_who_and_when_and_moves_the_overall_status_with_an_update(meti):
-    official = OfficialFactory(owner=meti)
-    recommendation = RecommendationFactory(lead_owner=meti)
+    official = factories.OfficialFactory(owner=meti)
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
     version = recommendation.version
 
     update = set_statuses(
@@ -147,7 +140,7 @@ def test_setting_a_side_records_who_and_when_and_moves_the_overall_status_with_a
 
 @pytest.mark.django_db
 def test_a_side_change_that_leaves_the_overall_status_records_an_update_without_a_status():
-    recommendation = RecommendationFactory(
+    recommendation = factories.RecommendationFactory(
         eu_status=S.STALLED, japan_status=S.NOT_ASSESSED, status=S.STALLED
     )
 
@@ -161,7 +154,7 @@ def test_a_side_change_that_leaves_the_overall_status_records_an_update_without_
 
 @pytest.mark.django_db
 def test_an_override_by_the_secretariat_keeps_the_overall_status_when_a_side_moves():
-    recommendation = RecommendationFactory(
+    recommendation = factories.RecommendationFactory(
         status=S.COMPLETED, status_override_reason="Agreed at the second Council."
     )
 
@@ -174,9 +167,9 @@ def test_an_override_by_the_secretariat_keeps_the_overall_status_when_a_side_mov
 
 @pytest.mark.django_db
 def test_history_records_every_side_change_with_its_author(meti, dg_connect):
-    eu_official = OfficialFactory(owner=dg_connect)
-    jp_official = OfficialFactory(owner=meti)
-    recommendation = RecommendationFactory(lead_owner=dg_connect, co_owners=[meti])
+    eu_official = factories.OfficialFactory(owner=dg_connect)
+    jp_official = factories.OfficialFactory(owner=meti)
+    recommendation = factories.RecommendationFactory(lead_owner=dg_connect, co_owners=[meti])
 
     set_statuses(
         recommendation=recommendation, sides={Side.EU: S.COMPLETED}, author=eu_official.user
@@ -195,7 +188,7 @@ def test_history_records_every_side_change_with_its_author(meti, dg_connect):
 
 @pytest.mark.django_db
 def test_an_unknown_side_or_status_is_refused_and_nothing_changes():
-    recommendation = RecommendationFactory()
+    recommendation = factories.RecommendationFactory()
 
     with pytest.raises(ValidationError, match="not a side"):
         set_statuses(recommendation=recommendation, sides={"joint": S.PLANNED}, author=None)
@@ -212,11 +205,11 @@ def test_an_unknown_side_or_status_is_refused_and_nothing_changes():
 
 @pytest.mark.django_db
 def test_each_government_may_set_only_its_own_side_of_its_own_items(dg_connect, meti, mic):
-    shared = RecommendationFactory(lead_owner=dg_connect, co_owners=[meti])
-    eu_official = OfficialFactory(owner=dg_connect).user
-    meti_official = OfficialFactory(owner=meti).user
-    mic_official = OfficialFactory(owner=mic).user
-    secretariat = SuperuserFactory()
+    shared = factories.RecommendationFactory(lead_owner=dg_connect, co_owners=[meti])
+    eu_official = factories.OfficialFactory(owner=dg_connect).user
+    meti_official = factories.OfficialFactory(owner=meti).user
+    mic_official = factories.OfficialFactory(owner=mic).user
+    secretariat = factories.SuperuserFactory()
 
     assert permissions.can_set_side(eu_official, shared, Side.EU)
     assert not permissions.can_set_side(eu_official, shared, Side.JAPAN)
@@ -229,8 +222,8 @@ def test_each_government_may_set_only_its_own_side_of_its_own_items(dg_connect, 
 
 @pytest.mark.django_db
 def test_official_cannot_set_a_side_on_an_archived_item_or_when_anonymous(meti):
-    recommendation = RecommendationFactory(lead_owner=meti, archived_at=timezone.now())
-    official = OfficialFactory(owner=meti).user
+    recommendation = factories.RecommendationFactory(lead_owner=meti, archived_at=timezone.now())
+    official = factories.OfficialFactory(owner=meti).user
 
     assert not permissions.can_set_side(official, recommendation, Side.JAPAN)
     assert not permissions.can_set_side(None, recommendation, Side.JAPAN)
@@ -238,8 +231,8 @@ def test_official_cannot_set_a_side_on_an_archived_item_or_when_anonymous(meti):
 
 @pytest.mark.django_db
 def test_japanese_official_sets_the_japan_side_in_the_admin_form(meti):
-    official = OfficialFactory(owner=meti)
-    recommendation = RecommendationFactory(lead_owner=meti)
+    official = factories.OfficialFactory(owner=meti)
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
 
     response = post_change_form(logged_in(official), recommendation, japan_status="ongoing")
 
@@ -253,8 +246,8 @@ def test_japanese_official_sets_the_japan_side_in_the_admin_form(meti):
 
 @pytest.mark.django_db
 def test_japanese_official_cannot_set_the_eu_side_even_by_posting_it(meti):
-    official = OfficialFactory(owner=meti)
-    recommendation = RecommendationFactory(lead_owner=meti)
+    official = factories.OfficialFactory(owner=meti)
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
     client = logged_in(official)
 
     page = client.get(change_url(recommendation)).content.decode()
@@ -270,8 +263,8 @@ def test_japanese_official_cannot_set_the_eu_side_even_by_posting_it(meti):
 
 @pytest.mark.django_db
 def test_eu_official_cannot_set_the_japan_side_in_the_admin_form(dg_connect):
-    official = OfficialFactory(owner=dg_connect)
-    recommendation = RecommendationFactory(lead_owner=dg_connect)
+    official = factories.OfficialFactory(owner=dg_connect)
+    recommendation = factories.RecommendationFactory(lead_owner=dg_connect)
     client = logged_in(official)
 
     page = client.get(change_url(recommendation)).content.decode()
@@ -286,8 +279,8 @@ def test_eu_official_cannot_set_the_japan_side_in_the_admin_form(dg_connect):
 
 @pytest.mark.django_db
 def test_a_stale_form_cannot_overwrite_a_side_set_since(meti):
-    official = OfficialFactory(owner=meti)
-    recommendation = RecommendationFactory(lead_owner=meti)
+    official = factories.OfficialFactory(owner=meti)
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
     client = logged_in(official)
     data = open_change_form(client, recommendation)
     set_statuses(recommendation=recommendation, sides={Side.JAPAN: S.COMPLETED}, author=None)
@@ -303,7 +296,7 @@ def test_a_stale_form_cannot_overwrite_a_side_set_since(meti):
 
 @pytest.mark.django_db
 def test_secretariat_lifting_an_override_hands_the_status_back_to_the_sides(admin_client):
-    recommendation = RecommendationFactory(
+    recommendation = factories.RecommendationFactory(
         eu_status=S.COMPLETED,
         japan_status=S.COMPLETED,
         status=S.IN_PROGRESS,
@@ -331,15 +324,15 @@ def test_the_stale_cutoff_counts_the_weeks_back_from_the_next_council(settings):
 @pytest.mark.django_db
 def test_items_with_no_update_in_the_weeks_before_the_next_council_are_stale(settings):
     settings.STALE_AFTER_WEEKS = 4
-    CouncilFactory(number=2, date=datetime.date(2025, 1, 10))
-    CouncilFactory(number=3, date=datetime.date(2025, 6, 30))
+    factories.CouncilFactory(number=2, date=datetime.date(2025, 1, 10))
+    factories.CouncilFactory(number=3, date=datetime.date(2025, 6, 30))
     today = datetime.date(2025, 5, 1)  # cutoff: 2 June 2025
-    old = RecommendationFactory(status_date=datetime.date(2025, 4, 1))
-    side_set = RecommendationFactory(
+    old = factories.RecommendationFactory(status_date=datetime.date(2025, 4, 1))
+    side_set = factories.RecommendationFactory(
         status_date=datetime.date(2025, 4, 1), eu_status_date=datetime.date(2025, 6, 2)
     )
-    internal_note = RecommendationFactory(status_date=datetime.date(2025, 4, 1))
-    ProgressUpdateFactory(
+    internal_note = factories.RecommendationFactory(status_date=datetime.date(2025, 4, 1))
+    factories.ProgressUpdateFactory(
         recommendation=internal_note, date=datetime.date(2025, 6, 5), visibility="internal"
     )
 
@@ -356,13 +349,15 @@ def test_an_officials_own_stale_items_come_first_in_the_admin_and_can_be_filtere
 ):
     settings.STALE_AFTER_WEEKS = 8
     today = timezone.localdate()
-    CouncilFactory(number=5, date=today + datetime.timedelta(days=30))  # cutoff: 26 days ago
-    official = OfficialFactory(owner=meti)
+    factories.CouncilFactory(
+        number=5, date=today + datetime.timedelta(days=30)
+    )  # cutoff: 26 days ago
+    official = factories.OfficialFactory(owner=meti)
     recent = today - datetime.timedelta(days=3)
     long_ago = today - datetime.timedelta(days=100)
-    own_fresh = RecommendationFactory(lead_owner=meti, status_date=recent, sequence=1)
-    others_stale = RecommendationFactory(lead_owner=mic, status_date=long_ago, sequence=2)
-    own_stale = RecommendationFactory(
+    own_fresh = factories.RecommendationFactory(lead_owner=meti, status_date=recent, sequence=1)
+    others_stale = factories.RecommendationFactory(lead_owner=mic, status_date=long_ago, sequence=2)
+    own_stale = factories.RecommendationFactory(
         topic=own_fresh.topic, lead_owner=mic, co_owners=[meti], status_date=long_ago, sequence=3
     )
     client = logged_in(official)
@@ -380,7 +375,7 @@ def test_an_officials_own_stale_items_come_first_in_the_admin_and_can_be_filtere
 
 @pytest.mark.django_db
 def test_recommendation_page_shows_both_sides_and_flags_divergence(client):
-    recommendation = RecommendationFactory(
+    recommendation = factories.RecommendationFactory(
         eu_status=S.COMPLETED,
         eu_status_date=datetime.date(2024, 10, 1),
         japan_status=S.NOT_ASSESSED,
@@ -396,7 +391,9 @@ def test_recommendation_page_shows_both_sides_and_flags_divergence(client):
 
 @pytest.mark.django_db
 def test_recommendation_page_does_not_flag_sides_in_step(client):
-    recommendation = RecommendationFactory(eu_status=S.COMPLETED, japan_status=S.IN_PROGRESS)
+    recommendation = factories.RecommendationFactory(
+        eu_status=S.COMPLETED, japan_status=S.IN_PROGRESS
+    )
 
     content = client.get(recommendation.get_absolute_url()).content.decode()
 
@@ -405,8 +402,8 @@ def test_recommendation_page_does_not_flag_sides_in_step(client):
 
 @pytest.mark.django_db
 def test_public_list_filters_divergent_items_and_shows_sides(client):
-    divergent = RecommendationFactory(eu_status=S.COMPLETED, japan_status=S.NOT_ASSESSED)
-    in_step = RecommendationFactory(eu_status=S.PLANNED, japan_status=S.PLANNED)
+    divergent = factories.RecommendationFactory(eu_status=S.COMPLETED, japan_status=S.NOT_ASSESSED)
+    in_step = factories.RecommendationFactory(eu_status=S.PLANNED, japan_status=S.PLANNED)
     url = reverse("recommendations:list")
 
     only_divergent = client.get(url, {"divergent": "1"})
@@ -420,8 +417,8 @@ def test_public_list_filters_divergent_items_and_shows_sides(client):
 
 @pytest.mark.django_db
 def test_admin_filters_divergent_items(admin_client):
-    divergent = RecommendationFactory(eu_status=S.ONGOING, japan_status=S.PLANNED)
-    RecommendationFactory()
+    divergent = factories.RecommendationFactory(eu_status=S.ONGOING, japan_status=S.PLANNED)
+    factories.RecommendationFactory()
 
     result = admin_client.get(CHANGELIST, {"divergent": "1"}).context["cl"].result_list
 
@@ -430,11 +427,13 @@ def test_admin_filters_divergent_items(admin_client):
 
 @pytest.mark.django_db
 def test_dashboard_counts_divergent_items_and_links_to_them(client):
-    RecommendationFactory.create_batch(2, eu_status=S.COMPLETED, japan_status=S.NOT_ASSESSED)
-    RecommendationFactory(
+    factories.RecommendationFactory.create_batch(
+        2, eu_status=S.COMPLETED, japan_status=S.NOT_ASSESSED
+    )
+    factories.RecommendationFactory(
         eu_status=S.COMPLETED, japan_status=S.NOT_ASSESSED, archived_at=timezone.now()
     )
-    RecommendationFactory()
+    factories.RecommendationFactory()
 
     content = client.get(reverse("recommendations:home")).content.decode()
 
@@ -444,7 +443,7 @@ def test_dashboard_counts_divergent_items_and_links_to_them(client):
 
 @pytest.mark.django_db
 def test_report_csv_appends_both_sides_after_the_required_columns():
-    RecommendationFactory(reference="AI-1", eu_status=S.COMPLETED, japan_status=S.PLANNED)
+    factories.RecommendationFactory(reference="AI-1", eu_status=S.COMPLETED, japan_status=S.PLANNED)
     target = io.StringIO()
 
     write_csv(report_rows(ReportOptions(as_of=timezone.localdate())), target, internal=False)
@@ -460,7 +459,7 @@ def test_report_csv_appends_both_sides_after_the_required_columns():
 
 @pytest.mark.django_db
 def test_report_shows_the_sides_as_they_stood_on_the_report_date():
-    recommendation = RecommendationFactory()
+    recommendation = factories.RecommendationFactory()
     set_statuses(recommendation=recommendation, sides={Side.EU: S.COMPLETED}, author=None)
     past = timezone.localdate() - datetime.timedelta(days=400)
     recommendation.history.update(history_date=timezone.now() - datetime.timedelta(days=500))
@@ -477,7 +476,7 @@ def test_report_shows_the_sides_as_they_stood_on_the_report_date():
 
 @pytest.mark.django_db
 def test_report_page_has_side_columns(client):
-    RecommendationFactory(eu_status=S.COMPLETED, japan_status=S.NOT_ASSESSED)
+    factories.RecommendationFactory(eu_status=S.COMPLETED, japan_status=S.NOT_ASSESSED)
 
     content = client.get(reverse("recommendations:report")).content.decode()
 
@@ -490,10 +489,10 @@ def test_report_page_has_side_columns(client):
 def test_pages_with_sides_run_the_same_queries_whatever_the_rows(
     client, django_assert_num_queries, rows
 ):
-    for recommendation in RecommendationFactory.create_batch(
+    for recommendation in factories.RecommendationFactory.create_batch(
         rows, eu_status=S.COMPLETED, japan_status=S.PLANNED
     ):
-        ProgressUpdateFactory(recommendation=recommendation)
+        factories.ProgressUpdateFactory(recommendation=recommendation)
     one = Recommendation.objects.first()
 
     # count; page; organisations of the page; topic, owner and organisation choices for the

@@ -9,13 +9,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from recommendations.models import Side, Status, Visibility
-from tests.factories import (
-    OrganisationFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    TopicFactory,
-)
+from tests import factories
 from tests.helpers import open_page
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
@@ -38,27 +32,29 @@ def page(browser, live_server, request):
 @pytest.fixture
 def workshop(transactional_db):
     """A small tracker: two topics, a Japanese and a European stakeholder, one internal note."""
-    ai = TopicFactory(code="AI", name="Artificial Intelligence", name_ja="人工知能")
-    chips = TopicFactory(code="SEMI", name="Semiconductors", name_ja="半導体")
-    jbce = OrganisationFactory(
+    ai = factories.TopicFactory(code="AI", name="Artificial Intelligence", name_ja="人工知能")
+    chips = factories.TopicFactory(code="SEMI", name="Semiconductors", name_ja="半導体")
+    jbce = factories.OrganisationFactory(
         slug="jbce", acronym="JBCE", name="Japan Business Council in Europe", side=Side.JAPAN
     )
-    esia = OrganisationFactory(slug="esia", acronym="ESIA", name="European Semiconductors")
-    planned = RecommendationFactory(
+    esia = factories.OrganisationFactory(
+        slug="esia", acronym="ESIA", name="European Semiconductors"
+    )
+    planned = factories.RecommendationFactory(
         topic=ai,
         number="3",
         text="Cooperate on trustworthy AI.",
         status=Status.PLANNED,
         organisations=[jbce],
-        lead_owner=OwnerFactory(code="METI", name="METI", side=Side.JAPAN),
+        lead_owner=factories.OwnerFactory(code="METI", name="METI", side=Side.JAPAN),
         notes=INTERNAL_NOTE,
     )
-    ProgressUpdateFactory(recommendation=planned, text="Roadmap agreed.")
-    ProgressUpdateFactory(
+    factories.ProgressUpdateFactory(recommendation=planned, text="Roadmap agreed.")
+    factories.ProgressUpdateFactory(
         recommendation=planned, text=INTERNAL_UPDATE, visibility=Visibility.INTERNAL
     )
-    RecommendationFactory(topic=ai, number="4", text="Share AI safety research.")
-    RecommendationFactory(
+    factories.RecommendationFactory(topic=ai, number="4", text="Share AI safety research.")
+    factories.RecommendationFactory(
         topic=chips,
         number="1",
         text="Map supply chains.",

@@ -17,13 +17,7 @@ from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.pdf_export import write_pdf
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.xlsx_export import write_xlsx
-from tests.factories import (
-    OrganisationFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    TopicFactory,
-)
+from tests import factories
 from tests.helpers import change, recorded_on, reported
 
 APRIL_1 = datetime.date(2024, 4, 1)
@@ -67,9 +61,12 @@ def sheet_rows(sheet) -> list[dict]:
 @pytest.fixture
 def workshop(db):
     """Three recommendations with Japanese text, one moved in May; one internal update."""
-    topic = TopicFactory(code="AI", name="Artificial Intelligence", position=1)
-    lead, co_owner = OwnerFactory(code="DG-CONNECT", name="DG Connect"), OwnerFactory(code="MIC")
-    jbce = OrganisationFactory(acronym="JBCE")
+    topic = factories.TopicFactory(code="AI", name="Artificial Intelligence", position=1)
+    lead, co_owner = (
+        factories.OwnerFactory(code="DG-CONNECT", name="DG Connect"),
+        factories.OwnerFactory(code="MIC"),
+    )
+    jbce = factories.OrganisationFactory(acronym="JBCE")
     first = recorded_on(
         APRIL_1,
         topic=topic,
@@ -83,7 +80,7 @@ def workshop(db):
         notes="Ask METI for the <b>timeline</b>.",
     )
     change(first, Status.IN_PROGRESS, MAY_1, text="Code of conduct <em>published</em>.")
-    ProgressUpdateFactory(
+    factories.ProgressUpdateFactory(
         recommendation=first, date=MAY_1, text="INTERNAL-ONLY", visibility=Visibility.INTERNAL
     )
     recorded_on(APRIL_1, topic=topic, reference="AI-2", number="2", lead_owner=lead)
@@ -114,7 +111,7 @@ def test_csv_has_the_agreed_header_and_one_row_per_recommendation(workshop):
 
 
 def test_csv_keeps_japanese_text_readable_as_utf8(workshop):
-    RecommendationFactory(
+    factories.RecommendationFactory(
         reference="AI-9", number="9", text="生成AIの規制整合", topic=workshop.topic
     )
 
@@ -143,7 +140,7 @@ def test_internal_csv_is_marked_on_every_row_and_carries_notes(workshop):
 
 @pytest.mark.parametrize("text", ["=HYPERLINK(1)", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
 def test_csv_neutralises_text_a_spreadsheet_would_run(workshop, text):
-    RecommendationFactory(reference="AI-8", number="8", text=text, topic=workshop.topic)
+    factories.RecommendationFactory(reference="AI-8", number="8", text=text, topic=workshop.topic)
 
     rows = read_csv(csv_text(ReportOptions(as_of=datetime.date.today())))
 
@@ -205,7 +202,7 @@ def test_internal_xlsx_is_marked_on_its_sheets_and_printed_pages(workshop):
 
 @pytest.mark.parametrize("text", ["=1+1", "+SUM(A1)", "-1", "@cmd", "\t=1"])
 def test_xlsx_neutralises_formulas_so_they_stay_text(workshop, text):
-    RecommendationFactory(reference="AI-8", number="8", text=text, topic=workshop.topic)
+    factories.RecommendationFactory(reference="AI-8", number="8", text=text, topic=workshop.topic)
 
     sheet = xlsx_book(ReportOptions(as_of=datetime.date.today()))["Recommendations"]
 
@@ -215,7 +212,9 @@ def test_xlsx_neutralises_formulas_so_they_stay_text(workshop, text):
 
 
 def test_xlsx_drops_control_characters_the_format_cannot_hold(workshop):
-    RecommendationFactory(reference="AI-8", number="8", text="bell\x07 here", topic=workshop.topic)
+    factories.RecommendationFactory(
+        reference="AI-8", number="8", text="bell\x07 here", topic=workshop.topic
+    )
 
     sheet = xlsx_book(ReportOptions(as_of=datetime.date.today()))["Recommendations"]
 
@@ -261,7 +260,7 @@ def test_internal_pdf_is_marked_on_every_page(workshop):
 def test_pdf_printed_in_parts_holds_every_reference_once_in_report_order(workshop, monkeypatch):
     # Parts of 3 rows: the first topic fills the first part, the second's 8 rows span three.
     monkeypatch.setattr(pdf_export, "PDF_CHUNK_ROWS", 3)
-    second = TopicFactory(code="DATA", name="Data flows", position=2)
+    second = factories.TopicFactory(code="DATA", name="Data flows", position=2)
     for index in range(8):
         recorded_on(APRIL_1, topic=second, reference=f"DF-{index + 1}", number=str(index + 1))
     target = io.BytesIO()
@@ -321,7 +320,9 @@ def test_csv_xlsx_and_pdf_hold_the_same_references_and_statuses(workshop):
 @pytest.mark.parametrize("rows", [2, 25])
 def test_streamed_csv_runs_the_same_queries_whatever_the_rows(django_assert_num_queries, rows):
     for _ in range(rows):
-        RecommendationFactory(co_owners=[OwnerFactory()], organisations=[OrganisationFactory()])
+        factories.RecommendationFactory(
+            co_owners=[factories.OwnerFactory()], organisations=[factories.OrganisationFactory()]
+        )
 
     with django_assert_num_queries(3):  # recommendations, organisations, co-owners
         text = csv_text(ReportOptions(as_of=datetime.date.today()))

@@ -14,14 +14,7 @@ from recommendations import imports
 from recommendations.models import ProgressUpdate, Recommendation, Side, Status, Visibility
 from recommendations.services.archive import archive
 from recommendations.services.statuses import set_statuses
-from tests.factories import (
-    OfficialFactory,
-    OwnerFactory,
-    RecommendationFactory,
-    SuperuserFactory,
-    TopicFactory,
-    UserFactory,
-)
+from tests import factories
 
 IMPORT = reverse("admin:recommendations_recommendation_import_updates")
 REPORT_HEADER = (
@@ -54,19 +47,19 @@ def xlsx_bytes(rows, *, summary_first=True):
 
 @pytest.fixture
 def items(db):
-    meti = OwnerFactory(code="METI", side=Side.JAPAN)
-    mic = OwnerFactory(code="MIC", side=Side.JAPAN)
-    topic = TopicFactory(code="AI")
+    meti = factories.OwnerFactory(code="METI", side=Side.JAPAN)
+    mic = factories.OwnerFactory(code="MIC", side=Side.JAPAN)
+    topic = factories.TopicFactory(code="AI")
     return {
-        "AI-1": RecommendationFactory(topic=topic, number="1", lead_owner=meti),
-        "AI-2": RecommendationFactory(topic=topic, number="2", lead_owner=meti),
-        "AI-3": RecommendationFactory(topic=topic, number="3", lead_owner=mic),
+        "AI-1": factories.RecommendationFactory(topic=topic, number="1", lead_owner=meti),
+        "AI-2": factories.RecommendationFactory(topic=topic, number="2", lead_owner=meti),
+        "AI-3": factories.RecommendationFactory(topic=topic, number="3", lead_owner=mic),
     }
 
 
 @pytest.fixture
 def official(items):
-    return OfficialFactory(owner=items["AI-1"].lead_owner).user
+    return factories.OfficialFactory(owner=items["AI-1"].lead_owner).user
 
 
 @pytest.fixture
@@ -399,7 +392,7 @@ def test_an_archived_item_cannot_be_imported_even_by_the_secretariat(items, tmp_
 
 @pytest.mark.django_db
 def test_a_user_with_no_role_cannot_open_the_import_page(client):
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(factories.UserFactory(is_staff=True))
 
     assert client.get(IMPORT).status_code == 403
 
@@ -409,10 +402,10 @@ def test_a_user_with_no_role_cannot_open_the_import_page(client):
 def test_the_preview_runs_the_same_number_of_queries_whatever_the_rows(
     client, django_assert_num_queries, rows
 ):
-    official = OfficialFactory()
-    topic = TopicFactory(code="BULK")
+    official = factories.OfficialFactory()
+    topic = factories.TopicFactory(code="BULK")
     for number in range(1, rows + 1):
-        RecommendationFactory(topic=topic, number=str(number), lead_owner=official.owner)
+        factories.RecommendationFactory(topic=topic, number=str(number), lead_owner=official.owner)
     client.force_login(official.user)
     lines = "".join(f"BULK-{number},planned,2024-06-01,x\n" for number in range(1, rows + 1))
 
@@ -527,11 +520,11 @@ def test_an_empty_cell_in_the_officials_side_column_leaves_their_side_alone():
 
 def japanese_item(**statuses):
     """An item of a Japanese owner (METI) and an official of that owner."""
-    meti = OwnerFactory(code="METI", side=Side.JAPAN)
-    item = RecommendationFactory(
-        topic=TopicFactory(code="AI"), number="1", lead_owner=meti, **statuses
+    meti = factories.OwnerFactory(code="METI", side=Side.JAPAN)
+    item = factories.RecommendationFactory(
+        topic=factories.TopicFactory(code="AI"), number="1", lead_owner=meti, **statuses
     )
-    return item, OfficialFactory(owner=meti).user
+    return item, factories.OfficialFactory(owner=meti).user
 
 
 @pytest.mark.django_db
@@ -578,9 +571,9 @@ def test_an_officials_plain_sheet_sets_their_own_side_and_the_overall_status_fol
 
 @pytest.mark.django_db
 def test_an_eu_officials_plain_sheet_sets_the_eu_side_only(tmp_path):
-    connect = OwnerFactory(code="CNECT", side=Side.EU)
-    item = RecommendationFactory(lead_owner=connect, japan_status=Status.IN_PROGRESS)
-    official = OfficialFactory(owner=connect).user
+    connect = factories.OwnerFactory(code="CNECT", side=Side.EU)
+    item = factories.RecommendationFactory(lead_owner=connect, japan_status=Status.IN_PROGRESS)
+    official = factories.OfficialFactory(owner=connect).user
     path = write(tmp_path, f"reference,status\n{item.reference},in_progress\n")
 
     call_command("import_updates", path, "--as", official.username, stdout=io.StringIO())
@@ -635,17 +628,17 @@ def test_an_officials_export_sheet_sets_their_side_from_its_own_column(status):
 def test_an_officials_export_sheet_may_not_set_the_other_side_or_the_overall_status(
     client, row, column, message
 ):
-    meti = OwnerFactory(code="METI", side=Side.JAPAN)
-    topic = TopicFactory(code="AI")
+    meti = factories.OwnerFactory(code="METI", side=Side.JAPAN)
+    topic = factories.TopicFactory(code="AI")
     for number in ("1", "2"):
-        RecommendationFactory(
+        factories.RecommendationFactory(
             topic=topic,
             number=number,
             lead_owner=meti,
             eu_status=Status.PLANNED,
             status=Status.PLANNED,
         )
-    official = OfficialFactory(owner=meti).user
+    official = factories.OfficialFactory(owner=meti).user
     client.force_login(official)
     content = (
         f"{EXPORT_HEADER},override_reason\nAI-1,planned,planned,in_progress,Pilot.,\n{row}\n"
@@ -668,8 +661,8 @@ def test_an_officials_export_sheet_may_not_set_the_other_side_or_the_overall_sta
 
 def overridable_item():
     """EU side planned, Japan side in progress: the sides give "In progress"."""
-    return RecommendationFactory(
-        topic=TopicFactory(code="AI"),
+    return factories.RecommendationFactory(
+        topic=factories.TopicFactory(code="AI"),
         number="1",
         eu_status=Status.PLANNED,
         japan_status=Status.IN_PROGRESS,
@@ -688,7 +681,7 @@ def test_the_secretariat_overriding_the_sides_without_a_reason_is_refused(client
     ):
         call_command("import_updates", path, stdout=io.StringIO())
 
-    client.force_login(SuperuserFactory())
+    client.force_login(factories.SuperuserFactory())
     response = client.post(IMPORT, {"file": csv_file(sheet)})
 
     errors = response.context["errors"]
@@ -723,7 +716,7 @@ def test_the_secretariat_overrides_the_sides_on_the_command_line_with_a_reason(t
 @pytest.mark.django_db
 def test_a_superusers_override_keeps_its_reason_out_of_the_public_update(client):
     item = overridable_item()
-    client.force_login(SuperuserFactory())
+    client.force_login(factories.SuperuserFactory())
     upload = csv_file(
         "reference,status,latest_update,override_reason\n"
         "AI-1,completed,Carried out.,Japan's report is late.\n"

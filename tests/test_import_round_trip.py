@@ -17,14 +17,7 @@ from openpyxl import load_workbook
 from recommendations.models import ProgressUpdate, Recommendation, Side, Status, Visibility
 from recommendations.services.archive import archive
 from recommendations.services.statuses import record_update
-from tests.factories import (
-    OfficialFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    SuperuserFactory,
-    TopicFactory,
-)
+from tests import factories
 from tests.helpers import CHANGELIST
 
 IMPORT = reverse("admin:recommendations_recommendation_import_updates")
@@ -35,13 +28,15 @@ def tracker(db):
     """Seven items of three owners, as the report has them: updates public and internal, a
     multi-line one, one the export guards against formulas, an archived item, and an overall
     status that disagrees with its sides (set before the sides were tracked)."""
-    meti = OwnerFactory(code="METI", side=Side.JAPAN)
-    mic = OwnerFactory(code="MIC", side=Side.JAPAN)
-    connect = OwnerFactory(code="CNECT", side=Side.EU)
-    topic = TopicFactory(code="AI")
+    meti = factories.OwnerFactory(code="METI", side=Side.JAPAN)
+    mic = factories.OwnerFactory(code="MIC", side=Side.JAPAN)
+    connect = factories.OwnerFactory(code="CNECT", side=Side.EU)
+    topic = factories.TopicFactory(code="AI")
 
     def item(number, lead, **fields):
-        return RecommendationFactory(topic=topic, number=str(number), lead_owner=lead, **fields)
+        return factories.RecommendationFactory(
+            topic=topic, number=str(number), lead_owner=lead, **fields
+        )
 
     items = {
         "AI-1": item(1, meti, eu_status=Status.PLANNED, status=Status.PLANNED),
@@ -52,15 +47,19 @@ def tracker(db):
         "AI-6": item(6, meti),
         "AI-7": item(7, mic, status=Status.PLANNED),
     }
-    ProgressUpdateFactory(recommendation=items["AI-1"], text="Sandbox opened.", date="2024-05-01")
-    ProgressUpdateFactory(
+    factories.ProgressUpdateFactory(
+        recommendation=items["AI-1"], text="Sandbox opened.", date="2024-05-01"
+    )
+    factories.ProgressUpdateFactory(
         recommendation=items["AI-1"],
         text="Budget talks with the Ministry of Finance.",
         date="2024-05-10",
         visibility=Visibility.INTERNAL,
     )
-    ProgressUpdateFactory(recommendation=items["AI-3"], text="-5% budget", date="2024-05-02")
-    ProgressUpdateFactory(
+    factories.ProgressUpdateFactory(
+        recommendation=items["AI-3"], text="-5% budget", date="2024-05-02"
+    )
+    factories.ProgressUpdateFactory(
         recommendation=items["AI-4"],
         text="Consultation launched.\n\nSecond phase in June.",
         date="2024-05-03",
@@ -71,7 +70,7 @@ def tracker(db):
 
 @pytest.fixture
 def meti_official(tracker):
-    return OfficialFactory(owner=tracker["AI-1"].lead_owner).user
+    return factories.OfficialFactory(owner=tracker["AI-1"].lead_owner).user
 
 
 def download(client, path, data=None):
@@ -226,7 +225,7 @@ def test_an_officials_whole_report_xlsx_in_either_language_goes_in_with_one_chan
 def test_a_downloaded_file_uploaded_unchanged_records_nothing(
     client, meti_official, download_file, name, role
 ):
-    client.force_login(meti_official if role == "official" else SuperuserFactory())
+    client.force_login(meti_official if role == "official" else factories.SuperuserFactory())
     content = download_file(client)
     before = recorded()
 
@@ -340,7 +339,7 @@ def test_a_date_edited_on_a_row_that_records_nothing_is_refused_with_what_it_was
 
 @pytest.mark.django_db
 def test_the_secretariats_whole_report_skips_nothing_and_records_its_edit_once(client, tracker):
-    client.force_login(SuperuserFactory())
+    client.force_login(factories.SuperuserFactory())
     content = edit_csv(download(client, "/report.csv"), "AI-5", "japan_status", "completed")
     updates, history, _ = recorded()
 

@@ -6,32 +6,26 @@ from django.test import Client
 from recommendations.models import Recommendation, Side, Status
 from recommendations.services.archive import archive
 from recommendations.services.statuses import set_statuses
-from tests.factories import (
-    CouncilFactory,
-    OfficialFactory,
-    OwnerFactory,
-    RecommendationFactory,
-    SuperuserFactory,
-)
+from tests import factories
 from tests.helpers import CHANGELIST, change_url, form_data, open_change_form
 
 
 @pytest.fixture
 def meti(db):
-    return OwnerFactory(code="METI", government="Government of Japan", side=Side.JAPAN)
+    return factories.OwnerFactory(code="METI", government="Government of Japan", side=Side.JAPAN)
 
 
 @pytest.fixture
 def alice(meti):
     client = Client()
-    client.force_login(OfficialFactory(owner=meti, user__username="alice").user)
+    client.force_login(factories.OfficialFactory(owner=meti, user__username="alice").user)
     return client
 
 
 @pytest.fixture
 def bob(meti):
     client = Client()
-    client.force_login(OfficialFactory(owner=meti, user__username="bob").user)
+    client.force_login(factories.OfficialFactory(owner=meti, user__username="bob").user)
     return client
 
 
@@ -39,7 +33,7 @@ def bob(meti):
 def test_the_second_of_two_concurrent_saves_is_refused_with_what_the_first_changed(
     alice, bob, meti
 ):
-    recommendation = RecommendationFactory(lead_owner=meti)
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
     alices_form = open_change_form(alice, recommendation)
     bobs_form = open_change_form(bob, recommendation)
 
@@ -64,7 +58,7 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_what_the_first_chang
 
 @pytest.mark.django_db
 def test_after_a_refused_save_the_merged_form_saves(alice, bob, meti):
-    recommendation = RecommendationFactory(lead_owner=meti)
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
     alices_form = open_change_form(alice, recommendation)
     bobs_form = open_change_form(bob, recommendation)
     bobs_form.update(notes=["Bob's note."])
@@ -83,7 +77,7 @@ def test_after_a_refused_save_the_merged_form_saves(alice, bob, meti):
 
 @pytest.mark.django_db
 def test_a_refused_save_keeps_the_inline_update_the_user_was_writing(alice, bob, meti):
-    recommendation = RecommendationFactory(lead_owner=meti)
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
     alices_form = open_change_form(alice, recommendation)
     bob.post(
         change_url(recommendation), {**open_change_form(bob, recommendation), "notes": ["Bob."]}
@@ -98,10 +92,10 @@ def test_a_refused_save_keeps_the_inline_update_the_user_was_writing(alice, bob,
 
 @pytest.mark.django_db
 def test_a_form_opened_before_a_bulk_status_change_is_refused(alice, meti):
-    recommendation = RecommendationFactory(lead_owner=meti)
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
     alices_form = open_change_form(alice, recommendation)
     secretariat = Client()
-    secretariat.force_login(SuperuserFactory())
+    secretariat.force_login(factories.SuperuserFactory())
     secretariat.post(
         CHANGELIST,
         {
@@ -114,7 +108,7 @@ def test_a_form_opened_before_a_bulk_status_change_is_refused(alice, meti):
         },
     )
 
-    alices_form.update(target_council=[str(CouncilFactory().pk)])
+    alices_form.update(target_council=[str(factories.CouncilFactory().pk)])
     refused = alice.post(change_url(recommendation), alices_form)
 
     assert refused.status_code == 200
@@ -125,7 +119,7 @@ def test_a_form_opened_before_a_bulk_status_change_is_refused(alice, meti):
 
 @pytest.mark.django_db
 def test_every_save_through_the_admin_and_the_services_moves_the_version_on(alice, meti):
-    recommendation = RecommendationFactory(lead_owner=meti)
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
     assert recommendation.version == 1
 
     alice.post(
@@ -142,11 +136,11 @@ def test_every_save_through_the_admin_and_the_services_moves_the_version_on(alic
 
 @pytest.mark.django_db
 def test_a_refused_save_names_co_owners_the_secretariat_added(alice, meti):
-    recommendation = RecommendationFactory(lead_owner=meti)
-    mic = OwnerFactory(code="MIC", name="Ministry of Internal Affairs")
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
+    mic = factories.OwnerFactory(code="MIC", name="Ministry of Internal Affairs")
     alices_form = open_change_form(alice, recommendation)
     secretariat = Client()
-    secretariat.force_login(SuperuserFactory())
+    secretariat.force_login(factories.SuperuserFactory())
     secretariats_form = open_change_form(secretariat, recommendation)
     secretariats_form.update(co_owners=[str(mic.pk)])
     assert secretariat.post(change_url(recommendation), secretariats_form).status_code == 302
@@ -160,7 +154,7 @@ def test_a_refused_save_names_co_owners_the_secretariat_added(alice, meti):
 @pytest.mark.django_db
 @pytest.mark.parametrize("version", [None, "", "not a number"])
 def test_a_form_without_a_readable_version_is_refused_not_saved_blindly(alice, meti, version):
-    recommendation = RecommendationFactory(lead_owner=meti)
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
     form = open_change_form(alice, recommendation)
     form["notes"] = ["Blind save."]
     if version is None:

@@ -9,14 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recommendations.models import Side, Status, Visibility
-from tests.factories import (
-    CouncilFactory,
-    OrganisationFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    TopicFactory,
-)
+from tests import factories
 
 HOME = reverse("recommendations:home")
 LIST = reverse("recommendations:list")
@@ -24,8 +17,8 @@ LIST = reverse("recommendations:list")
 
 @pytest.mark.django_db
 def test_dashboard_counts_recommendations_in_each_status(client):
-    RecommendationFactory.create_batch(3, status=Status.PLANNED)
-    RecommendationFactory(status=Status.COMPLETED)
+    factories.RecommendationFactory.create_batch(3, status=Status.PLANNED)
+    factories.RecommendationFactory(status=Status.COMPLETED)
 
     response = client.get(HOME)
 
@@ -38,9 +31,9 @@ def test_dashboard_counts_recommendations_in_each_status(client):
 
 @pytest.mark.django_db
 def test_dashboard_bar_segments_link_to_the_matching_filtered_list(client):
-    topic = TopicFactory(code="AI", name="Artificial Intelligence")
-    RecommendationFactory.create_batch(3, topic=topic, status=Status.IN_PROGRESS)
-    RecommendationFactory(topic=topic, status=Status.COMPLETED)
+    topic = factories.TopicFactory(code="AI", name="Artificial Intelligence")
+    factories.RecommendationFactory.create_batch(3, topic=topic, status=Status.IN_PROGRESS)
+    factories.RecommendationFactory(topic=topic, status=Status.COMPLETED)
 
     content = client.get(HOME).content.decode()
 
@@ -53,10 +46,10 @@ def test_dashboard_bar_segments_link_to_the_matching_filtered_list(client):
 
 @pytest.mark.django_db
 def test_dashboard_shows_progress_per_owner_and_per_side(client):
-    meti = OwnerFactory(code="METI", name="METI", side=Side.JAPAN)
-    connect = OwnerFactory(code="DG-CONNECT", name="DG Connect", side=Side.EU)
-    RecommendationFactory.create_batch(2, lead_owner=meti, status=Status.ONGOING)
-    RecommendationFactory(lead_owner=connect, status=Status.STALLED)
+    meti = factories.OwnerFactory(code="METI", name="METI", side=Side.JAPAN)
+    connect = factories.OwnerFactory(code="DG-CONNECT", name="DG Connect", side=Side.EU)
+    factories.RecommendationFactory.create_batch(2, lead_owner=meti, status=Status.ONGOING)
+    factories.RecommendationFactory(lead_owner=connect, status=Status.STALLED)
 
     response = client.get(HOME)
 
@@ -71,7 +64,7 @@ def test_dashboard_shows_progress_per_owner_and_per_side(client):
 
 @pytest.mark.django_db
 def test_dashboard_bars_tell_status_by_text_and_pattern_not_colour_alone(client):
-    RecommendationFactory(status=Status.STALLED)
+    factories.RecommendationFactory(status=Status.STALLED)
 
     content = client.get(HOME).content.decode()
 
@@ -95,10 +88,12 @@ def test_every_status_takes_its_colours_from_the_stylesheet_custom_properties():
 @pytest.mark.django_db
 def test_dashboard_names_the_next_council_and_counts_changes_since_the_last(client):
     today = timezone.localdate()
-    CouncilFactory(number=2, place="Brussels", date=today - datetime.timedelta(days=30))
-    CouncilFactory(number=3, place="", date=None)
-    RecommendationFactory(status=Status.PLANNED, status_date=today - datetime.timedelta(days=2))
-    RecommendationFactory(status_date=today - datetime.timedelta(days=60))
+    factories.CouncilFactory(number=2, place="Brussels", date=today - datetime.timedelta(days=30))
+    factories.CouncilFactory(number=3, place="", date=None)
+    factories.RecommendationFactory(
+        status=Status.PLANNED, status_date=today - datetime.timedelta(days=2)
+    )
+    factories.RecommendationFactory(status_date=today - datetime.timedelta(days=60))
 
     response = client.get(HOME)
 
@@ -112,17 +107,17 @@ def test_dashboard_names_the_next_council_and_counts_changes_since_the_last(clie
 @pytest.mark.django_db
 def test_dashboard_prefers_a_dated_future_council_to_an_undated_one(client):
     today = timezone.localdate()
-    CouncilFactory(number=4, date=None)
-    CouncilFactory(number=3, date=today + datetime.timedelta(days=10))
+    factories.CouncilFactory(number=4, date=None)
+    factories.CouncilFactory(number=3, date=today + datetime.timedelta(days=10))
 
     assert client.get(HOME).context["next_council"].number == 3
 
 
 @pytest.mark.django_db
 def test_dashboard_lists_the_latest_public_updates_only(client):
-    recommendation = RecommendationFactory()
-    ProgressUpdateFactory(recommendation=recommendation, text="Roadmap published.")
-    ProgressUpdateFactory(
+    recommendation = factories.RecommendationFactory()
+    factories.ProgressUpdateFactory(recommendation=recommendation, text="Roadmap published.")
+    factories.ProgressUpdateFactory(
         recommendation=recommendation, text="INTERNAL-UPDATE-9921", visibility=Visibility.INTERNAL
     )
 
@@ -143,11 +138,13 @@ def test_dashboard_says_so_when_nothing_is_tracked(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("rows", [3, 40])
 def test_dashboard_runs_the_same_queries_whatever_the_rows(client, django_assert_num_queries, rows):
-    CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
-    CouncilFactory(number=2, date=None)
+    factories.CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
+    factories.CouncilFactory(number=2, date=None)
     for _ in range(rows):
-        ProgressUpdateFactory(recommendation=RecommendationFactory(status=Status.PLANNED))
-    OrganisationFactory.create_batch(3)
+        factories.ProgressUpdateFactory(
+            recommendation=factories.RecommendationFactory(status=Status.PLANNED)
+        )
+    factories.OrganisationFactory.create_batch(3)
 
     # data version; Councils; counts by status, by topic, by owner; changes since the last
     # Council (those four cached afterwards); topics; owners; latest updates; organisations
@@ -157,13 +154,13 @@ def test_dashboard_runs_the_same_queries_whatever_the_rows(client, django_assert
 
 @pytest.mark.django_db
 def test_recommendation_page_shows_public_updates_and_never_internal_ones(client):
-    recommendation = RecommendationFactory(notes="INTERNAL-NOTE-7731")
-    ProgressUpdateFactory(
+    recommendation = factories.RecommendationFactory(notes="INTERNAL-NOTE-7731")
+    factories.ProgressUpdateFactory(
         recommendation=recommendation,
         text="Joint statement issued.",
         evidence_url="https://example.org/statement",
     )
-    ProgressUpdateFactory(
+    factories.ProgressUpdateFactory(
         recommendation=recommendation, text="INTERNAL-UPDATE-4410", visibility=Visibility.INTERNAL
     )
 
@@ -177,12 +174,12 @@ def test_recommendation_page_shows_public_updates_and_never_internal_ones(client
 
 @pytest.mark.django_db
 def test_recommendation_page_links_organisations_and_names_owners_and_target(client):
-    jbce = OrganisationFactory(acronym="JBCE")
-    council = CouncilFactory(number=3, date=None)
-    recommendation = RecommendationFactory(
+    jbce = factories.OrganisationFactory(acronym="JBCE")
+    council = factories.CouncilFactory(number=3, date=None)
+    recommendation = factories.RecommendationFactory(
         organisations=[jbce],
-        lead_owner=OwnerFactory(name="DG Connect"),
-        co_owners=[OwnerFactory(name="Digital Agency")],
+        lead_owner=factories.OwnerFactory(name="DG Connect"),
+        co_owners=[factories.OwnerFactory(name="Digital Agency")],
         status=Status.IN_PROGRESS,
         status_date=datetime.date(2025, 3, 14),
         target_council=council,
@@ -198,8 +195,8 @@ def test_recommendation_page_links_organisations_and_names_owners_and_target(cli
 
 @pytest.mark.django_db
 def test_recommendation_page_links_sub_items_and_parent(client):
-    parent = RecommendationFactory(reference="CYBER-1")
-    child = RecommendationFactory(reference="CYBER-1a", topic=parent.topic, parent=parent)
+    parent = factories.RecommendationFactory(reference="CYBER-1")
+    child = factories.RecommendationFactory(reference="CYBER-1a", topic=parent.topic, parent=parent)
 
     parent_page = client.get(parent.get_absolute_url()).content.decode()
     child_page = client.get(child.get_absolute_url()).content.decode()
@@ -210,7 +207,7 @@ def test_recommendation_page_links_sub_items_and_parent(client):
 
 @pytest.mark.django_db
 def test_recommendation_text_with_html_is_shown_escaped(client):
-    recommendation = RecommendationFactory(text="<script>alert(1)</script> cooperate")
+    recommendation = factories.RecommendationFactory(text="<script>alert(1)</script> cooperate")
 
     content = client.get(recommendation.get_absolute_url()).content.decode()
 
@@ -241,9 +238,13 @@ def test_unknown_address_gets_the_same_friendly_page(client):
 def test_recommendation_page_runs_the_same_queries_whatever_the_updates(
     client, django_assert_num_queries, updates
 ):
-    recommendation = RecommendationFactory(organisations=OrganisationFactory.create_batch(2))
-    ProgressUpdateFactory.create_batch(updates, recommendation=recommendation)
-    RecommendationFactory.create_batch(updates, parent=recommendation, topic=recommendation.topic)
+    recommendation = factories.RecommendationFactory(
+        organisations=factories.OrganisationFactory.create_batch(2)
+    )
+    factories.ProgressUpdateFactory.create_batch(updates, recommendation=recommendation)
+    factories.RecommendationFactory.create_batch(
+        updates, parent=recommendation, topic=recommendation.topic
+    )
 
     # recommendation with joins, organisations, co-owners, children, public updates
     with django_assert_num_queries(5):

@@ -14,15 +14,7 @@ from django.urls import reverse
 
 from recommendations import permissions
 from recommendations.models import Official, ProgressUpdate, Recommendation, Side, Status
-from tests.factories import (
-    OfficialFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    SuperuserFactory,
-    TopicFactory,
-    UserFactory,
-)
+from tests import factories
 from tests.helpers import CHANGELIST, change_url, form_data, open_change_form
 
 OWNERS = ["DGCONNECT", "METI", "MIC", "DIGITAL"]
@@ -44,7 +36,7 @@ REFUSED = "refused"
 def owner(code):
     """The owner of that code, on its government's side: DG Connect reports for the EU, METI,
     MIC and the Digital Agency for Japan."""
-    return OwnerFactory(code=code, side=Side.EU if code == "DGCONNECT" else Side.JAPAN)
+    return factories.OwnerFactory(code=code, side=Side.EU if code == "DGCONNECT" else Side.JAPAN)
 
 
 def bulk_status(recommendations, status, **fields):
@@ -63,10 +55,10 @@ def bulk_status(recommendations, status, **fields):
 @pytest.fixture
 def items(db):
     """One recommendation led by each of the four owners."""
-    topic = TopicFactory(code="AI")
+    topic = factories.TopicFactory(code="AI")
     owners = {code: owner(code) for code in OWNERS}
     return {
-        code: RecommendationFactory(
+        code: factories.RecommendationFactory(
             topic=topic, number=str(n), lead_owner=lead, text=f"Original text {code}."
         )
         for n, (code, lead) in enumerate(owners.items(), start=1)
@@ -77,9 +69,9 @@ def items(db):
 def as_role(client, items):
     def log_in(role):
         if role == "secretariat":
-            client.force_login(SuperuserFactory())
+            client.force_login(factories.SuperuserFactory())
         elif role == "METI official":
-            client.force_login(OfficialFactory(owner=items["METI"].lead_owner).user)
+            client.force_login(factories.OfficialFactory(owner=items["METI"].lead_owner).user)
         return client
 
     return log_in
@@ -91,7 +83,7 @@ def editable_form(client, recommendation):
     data = open_change_form(client, recommendation)
     if "loaded_version" not in data:
         reader = type(client)()
-        reader.force_login(SuperuserFactory())
+        reader.force_login(factories.SuperuserFactory())
         data = open_change_form(reader, recommendation)
     return data
 
@@ -373,8 +365,8 @@ def test_spreadsheet_import_applies_only_where_the_user_may_change(
 @pytest.mark.django_db
 def test_official_may_change_an_item_their_owner_co_owns():
     meti = owner("METI")
-    recommendation = RecommendationFactory(co_owners=[meti])
-    official = OfficialFactory(owner=meti).user
+    recommendation = factories.RecommendationFactory(co_owners=[meti])
+    official = factories.OfficialFactory(owner=meti).user
 
     assert permissions.can_change(official, recommendation)
     assert list(permissions.changeable(official, Recommendation.objects.all())) == [recommendation]
@@ -383,15 +375,15 @@ def test_official_may_change_an_item_their_owner_co_owns():
 @pytest.mark.django_db
 def test_official_cannot_change_text_reference_or_ownership_of_their_own_item(client):
     meti = owner("METI")
-    recommendation = RecommendationFactory(lead_owner=meti, text="As printed.")
-    client.force_login(OfficialFactory(owner=meti).user)
+    recommendation = factories.RecommendationFactory(lead_owner=meti, text="As printed.")
+    client.force_login(factories.OfficialFactory(owner=meti).user)
     data = open_change_form(client, recommendation)
     assert "text" not in data and "reference" not in data and "lead_owner" not in data
 
     data.update(
         text=["Rewritten."],
         reference=["HACK-1"],
-        lead_owner=[str(OwnerFactory().pk)],
+        lead_owner=[str(factories.OwnerFactory().pk)],
         japan_status=["in_progress"],
     )
     response = client.post(change_url(recommendation), data)
@@ -410,8 +402,8 @@ def test_official_cannot_change_text_reference_or_ownership_of_their_own_item(cl
 @pytest.mark.django_db
 def test_official_cannot_set_the_overall_status_on_the_change_form(client):
     meti = owner("METI")
-    recommendation = RecommendationFactory(lead_owner=meti)
-    client.force_login(OfficialFactory(owner=meti).user)
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
+    client.force_login(factories.OfficialFactory(owner=meti).user)
     data = open_change_form(client, recommendation)
     assert "status" not in data and "status_override_reason" not in data
 
@@ -440,8 +432,8 @@ def test_official_cannot_set_the_other_governments_side_on_the_change_form(
 ):
     """The other side's field is read-only to them: posted anyway, it changes nothing."""
     their_owner = owner(owner_code)
-    recommendation = RecommendationFactory(lead_owner=their_owner)
-    client.force_login(OfficialFactory(owner=their_owner).user)
+    recommendation = factories.RecommendationFactory(lead_owner=their_owner)
+    client.force_login(factories.OfficialFactory(owner=their_owner).user)
     data = open_change_form(client, recommendation)
     assert own_field in data and other_field not in data
 
@@ -463,8 +455,8 @@ def test_official_cannot_set_the_other_governments_side_on_the_change_form(
 @pytest.mark.parametrize("target", ["overall", Side.EU])
 def test_official_bulk_change_of_the_overall_status_or_the_other_side_is_refused(client, target):
     meti = owner("METI")
-    recommendation = RecommendationFactory(lead_owner=meti)
-    client.force_login(OfficialFactory(owner=meti).user)
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
+    client.force_login(factories.OfficialFactory(owner=meti).user)
 
     response = client.post(
         CHANGELIST,
@@ -488,7 +480,7 @@ def test_official_bulk_change_of_the_overall_status_or_the_other_side_is_refused
 
 @pytest.mark.django_db
 def test_secretariat_bulk_change_of_the_overall_status_needs_a_reason(admin_client):
-    recommendations = RecommendationFactory.create_batch(2, lead_owner=owner("MIC"))
+    recommendations = factories.RecommendationFactory.create_batch(2, lead_owner=owner("MIC"))
 
     refused = admin_client.post(
         CHANGELIST,
@@ -517,8 +509,8 @@ def test_secretariat_bulk_change_of_the_overall_status_needs_a_reason(admin_clie
 
 @pytest.mark.django_db
 def test_official_sees_another_owners_item_read_only(client):
-    mic_item = RecommendationFactory(lead_owner=owner("MIC"))
-    client.force_login(OfficialFactory(owner=owner("METI")).user)
+    mic_item = factories.RecommendationFactory(lead_owner=owner("MIC"))
+    client.force_login(factories.OfficialFactory(owner=owner("METI")).user)
 
     page = client.get(change_url(mic_item))
 
@@ -532,9 +524,9 @@ def test_official_sees_another_owners_item_read_only(client):
 @pytest.mark.django_db
 def test_bulk_status_refuses_the_whole_selection_and_names_the_items_not_theirs(client):
     meti = owner("METI")
-    own = RecommendationFactory(lead_owner=meti)
-    others = RecommendationFactory.create_batch(2, lead_owner=owner("MIC"))
-    client.force_login(OfficialFactory(owner=meti).user)
+    own = factories.RecommendationFactory(lead_owner=meti)
+    others = factories.RecommendationFactory.create_batch(2, lead_owner=owner("MIC"))
+    client.force_login(factories.OfficialFactory(owner=meti).user)
 
     response = client.post(
         CHANGELIST, bulk_status([own, *others], "planned", target=Side.JAPAN), follow=True
@@ -552,15 +544,15 @@ def test_bulk_status_refuses_the_whole_selection_and_names_the_items_not_theirs(
 @pytest.mark.django_db
 def test_official_cannot_change_an_archived_item_of_their_owner():
     meti = owner("METI")
-    recommendation = RecommendationFactory(lead_owner=meti)
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
     recommendation.archived_at = "2024-06-01T00:00:00Z"
 
-    assert not permissions.can_change(OfficialFactory(owner=meti).user, recommendation)
+    assert not permissions.can_change(factories.OfficialFactory(owner=meti).user, recommendation)
 
 
 @pytest.mark.django_db
 def test_a_member_of_the_secretariat_group_has_the_secretariats_rights(client, items):
-    user = UserFactory(is_staff=True)
+    user = factories.UserFactory(is_staff=True)
     user.groups.add(Group.objects.get(name=permissions.SECRETARIAT_GROUP))
     client.force_login(user)
 
@@ -573,7 +565,7 @@ def test_a_member_of_the_secretariat_group_has_the_secretariats_rights(client, i
 
 @pytest.mark.django_db
 def test_staff_without_a_role_sees_no_internal_data(client, items):
-    user = UserFactory(is_staff=True)
+    user = factories.UserFactory(is_staff=True)
     client.force_login(user)
 
     assert client.get(change_url(items["MIC"])).status_code == 403
@@ -582,7 +574,7 @@ def test_staff_without_a_role_sees_no_internal_data(client, items):
 
 @pytest.mark.django_db
 def test_official_cannot_manage_owners_councils_or_other_officials(client):
-    client.force_login(OfficialFactory().user)
+    client.force_login(factories.OfficialFactory().user)
 
     for model in ["owner", "council", "topic"]:
         assert client.get(reverse(f"admin:recommendations_{model}_add")).status_code == 403
@@ -593,7 +585,7 @@ def test_official_cannot_manage_owners_councils_or_other_officials(client):
 @pytest.mark.django_db
 def test_add_official_creates_a_staff_account_of_the_owner_with_a_one_time_link(client):
     meti = owner("METI")
-    recommendation = RecommendationFactory(lead_owner=meti)
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
     out = io.StringIO()
 
     call_command("add_official", "Hana.Sato@meti.go.jp", "--owner", "meti", stdout=out)
@@ -635,7 +627,7 @@ def test_add_official_creates_a_staff_account_of_the_owner_with_a_one_time_link(
 )
 def test_add_official_refuses_an_unknown_owner_a_bad_or_taken_address(arguments, message):
     owner("METI")
-    UserFactory(username="taken@example.org")
+    factories.UserFactory(username="taken@example.org")
 
     with pytest.raises(CommandError, match=message):
         call_command("add_official", *arguments, stdout=io.StringIO())
@@ -648,9 +640,9 @@ def test_add_official_refuses_an_unknown_owner_a_bad_or_taken_address(arguments,
 def test_an_officials_change_form_runs_the_same_number_of_queries_whatever_the_updates(
     client, django_assert_num_queries, updates
 ):
-    official = OfficialFactory()
-    recommendation = RecommendationFactory(lead_owner=official.owner)
-    ProgressUpdateFactory.create_batch(updates, recommendation=recommendation)
+    official = factories.OfficialFactory()
+    recommendation = factories.RecommendationFactory(lead_owner=official.owner)
+    factories.ProgressUpdateFactory.create_batch(updates, recommendation=recommendation)
     client.force_login(official.user)
     # Django keeps content types for the life of the process, as a server does after its first
     # request: whether an earlier test looked this one up must not change the count.
@@ -667,7 +659,7 @@ def test_an_officials_change_form_runs_the_same_number_of_queries_whatever_the_u
 
 @pytest.mark.django_db
 def test_add_official_new_link_lets_an_existing_official_choose_a_new_password(client):
-    official = OfficialFactory(user__username="kenji@mic.go.jp", owner=owner("MIC"))
+    official = factories.OfficialFactory(user__username="kenji@mic.go.jp", owner=owner("MIC"))
     out = io.StringIO()
 
     call_command("add_official", "kenji@mic.go.jp", "--new-link", stdout=out)
@@ -691,8 +683,8 @@ def test_add_official_new_link_lets_an_existing_official_choose_a_new_password(c
 @pytest.mark.django_db
 def test_linking_an_existing_user_on_the_officials_page_makes_them_an_official(admin_client):
     mic = owner("MIC")
-    user = UserFactory(username="yuki")
-    recommendation = RecommendationFactory(lead_owner=mic)
+    user = factories.UserFactory(username="yuki")
+    recommendation = factories.RecommendationFactory(lead_owner=mic)
 
     response = admin_client.post(
         reverse("admin:recommendations_official_add"), {"user": user.pk, "owner": mic.pk}

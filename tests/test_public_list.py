@@ -6,13 +6,7 @@ import pytest
 from django.urls import reverse
 
 from recommendations.models import Side, Status, Visibility
-from tests.factories import (
-    OrganisationFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    TopicFactory,
-)
+from tests import factories
 
 LIST = reverse("recommendations:list")
 
@@ -23,10 +17,10 @@ def references(response):
 
 @pytest.mark.django_db
 def test_list_filters_by_topic_and_status_from_the_url(client):
-    ai = TopicFactory(code="AI")
-    wanted = RecommendationFactory(topic=ai, status=Status.PLANNED)
-    RecommendationFactory(topic=ai, status=Status.COMPLETED)
-    RecommendationFactory(status=Status.PLANNED)
+    ai = factories.TopicFactory(code="AI")
+    wanted = factories.RecommendationFactory(topic=ai, status=Status.PLANNED)
+    factories.RecommendationFactory(topic=ai, status=Status.COMPLETED)
+    factories.RecommendationFactory(status=Status.PLANNED)
 
     response = client.get(LIST, {"topic": "AI", "status": "planned"})
 
@@ -37,10 +31,10 @@ def test_list_filters_by_topic_and_status_from_the_url(client):
 
 @pytest.mark.django_db
 def test_list_filters_by_lead_owner_side_and_organisation(client):
-    meti = OwnerFactory(code="METI", side=Side.JAPAN)
-    jbce = OrganisationFactory(slug="jbce", acronym="JBCE")
-    by_meti = RecommendationFactory(lead_owner=meti)
-    by_jbce = RecommendationFactory(organisations=[jbce])
+    meti = factories.OwnerFactory(code="METI", side=Side.JAPAN)
+    jbce = factories.OrganisationFactory(slug="jbce", acronym="JBCE")
+    by_meti = factories.RecommendationFactory(lead_owner=meti)
+    by_jbce = factories.RecommendationFactory(organisations=[jbce])
 
     assert references(client.get(LIST, {"owner": "METI"})) == [by_meti.reference]
     assert references(client.get(LIST, {"side": "jp"})) == [by_meti.reference]
@@ -49,9 +43,9 @@ def test_list_filters_by_lead_owner_side_and_organisation(client):
 
 @pytest.mark.django_db
 def test_list_searches_reference_title_and_text(client):
-    six_g = RecommendationFactory(text="Cooperate on 6G research.")
-    titled = RecommendationFactory(title="Quantum roadmap", text="Build testbeds.")
-    RecommendationFactory(text="Something else.")
+    six_g = factories.RecommendationFactory(text="Cooperate on 6G research.")
+    titled = factories.RecommendationFactory(title="Quantum roadmap", text="Build testbeds.")
+    factories.RecommendationFactory(text="Something else.")
 
     assert references(client.get(LIST, {"q": "6g"})) == [six_g.reference]
     assert references(client.get(LIST, {"q": "roadmap"})) == [titled.reference]
@@ -61,11 +55,11 @@ def test_list_searches_reference_title_and_text(client):
 @pytest.mark.django_db
 def test_updated_since_counts_status_dates_and_public_updates_but_not_internal_ones(client):
     old = datetime.date(2024, 4, 17)
-    recent_status = RecommendationFactory(status_date=datetime.date(2025, 2, 1))
-    recent_public = RecommendationFactory(status_date=old)
-    ProgressUpdateFactory(recommendation=recent_public, date=datetime.date(2025, 3, 1))
-    only_internal = RecommendationFactory(status_date=old)
-    ProgressUpdateFactory(
+    recent_status = factories.RecommendationFactory(status_date=datetime.date(2025, 2, 1))
+    recent_public = factories.RecommendationFactory(status_date=old)
+    factories.ProgressUpdateFactory(recommendation=recent_public, date=datetime.date(2025, 3, 1))
+    only_internal = factories.RecommendationFactory(status_date=old)
+    factories.ProgressUpdateFactory(
         recommendation=only_internal,
         date=datetime.date(2025, 3, 1),
         visibility=Visibility.INTERNAL,
@@ -80,18 +74,18 @@ def test_updated_since_counts_status_dates_and_public_updates_but_not_internal_o
 
 @pytest.mark.django_db
 def test_list_sorts_references_by_number_not_alphabet(client):
-    topic = TopicFactory(code="AI")
-    RecommendationFactory(topic=topic, number="10", sequence=100)
-    RecommendationFactory(topic=topic, number="2", sequence=20)
+    topic = factories.TopicFactory(code="AI")
+    factories.RecommendationFactory(topic=topic, number="10", sequence=100)
+    factories.RecommendationFactory(topic=topic, number="2", sequence=20)
 
     assert references(client.get(LIST, {"ordering": "reference"})) == ["AI-2", "AI-10"]
 
 
 @pytest.mark.django_db
 def test_list_sorts_by_status_in_workflow_order(client):
-    RecommendationFactory(reference="A-1", status=Status.COMPLETED)
-    RecommendationFactory(reference="A-2", status=Status.PLANNED)
-    RecommendationFactory(reference="A-3", status=Status.NOT_ASSESSED)
+    factories.RecommendationFactory(reference="A-1", status=Status.COMPLETED)
+    factories.RecommendationFactory(reference="A-2", status=Status.PLANNED)
+    factories.RecommendationFactory(reference="A-3", status=Status.NOT_ASSESSED)
 
     assert references(client.get(LIST, {"ordering": "status"})) == ["A-3", "A-2", "A-1"]
 
@@ -99,12 +93,12 @@ def test_list_sorts_by_status_in_workflow_order(client):
 @pytest.mark.django_db
 def test_list_sorts_by_last_public_update_ignoring_internal_dates(client):
     old = datetime.date(2024, 4, 17)
-    quiet = RecommendationFactory(status_date=old)
-    ProgressUpdateFactory(
+    quiet = factories.RecommendationFactory(status_date=old)
+    factories.ProgressUpdateFactory(
         recommendation=quiet, date=datetime.date(2026, 1, 1), visibility=Visibility.INTERNAL
     )
-    active = RecommendationFactory(status_date=old)
-    ProgressUpdateFactory(recommendation=active, date=datetime.date(2025, 1, 1))
+    active = factories.RecommendationFactory(status_date=old)
+    factories.ProgressUpdateFactory(recommendation=active, date=datetime.date(2025, 1, 1))
 
     response = client.get(LIST, {"ordering": "-last_update"})
 
@@ -117,7 +111,7 @@ def test_list_sorts_by_last_public_update_ignoring_internal_dates(client):
 
 @pytest.mark.django_db
 def test_list_is_paginated_and_keeps_the_filters_in_page_links(client):
-    RecommendationFactory.create_batch(30, status=Status.PLANNED)
+    factories.RecommendationFactory.create_batch(30, status=Status.PLANNED)
 
     first = client.get(LIST, {"status": "planned"})
     second = client.get(LIST, {"status": "planned", "page": "2"})
@@ -138,7 +132,7 @@ def test_list_is_paginated_and_keeps_the_filters_in_page_links(client):
     ],
 )
 def test_invalid_filter_values_show_the_form_error_not_a_server_error(client, params, message):
-    RecommendationFactory()
+    factories.RecommendationFactory()
 
     response = client.get(LIST, params)
 
@@ -151,7 +145,7 @@ def test_invalid_filter_values_show_the_form_error_not_a_server_error(client, pa
 
 @pytest.mark.django_db
 def test_list_says_so_when_nothing_matches(client):
-    RecommendationFactory(status=Status.PLANNED)
+    factories.RecommendationFactory(status=Status.PLANNED)
 
     content = client.get(LIST, {"status": "dropped"}).content.decode()
 
@@ -169,11 +163,11 @@ def test_list_form_fields_are_labelled(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("rows", [3, 40])
 def test_list_runs_the_same_queries_whatever_the_rows(client, django_assert_num_queries, rows):
-    jbce = OrganisationFactory(slug="jbce")
-    topic = TopicFactory(code="AI")
+    jbce = factories.OrganisationFactory(slug="jbce")
+    topic = factories.TopicFactory(code="AI")
     for _ in range(rows):
-        recommendation = RecommendationFactory(topic=topic, organisations=[jbce])
-        ProgressUpdateFactory(recommendation=recommendation)
+        recommendation = factories.RecommendationFactory(topic=topic, organisations=[jbce])
+        factories.ProgressUpdateFactory(recommendation=recommendation)
 
     # topic and organisation lookups for the filters; count; page; organisations of the page;
     # topic, owner and organisation choices for the form
@@ -183,7 +177,7 @@ def test_list_runs_the_same_queries_whatever_the_rows(client, django_assert_num_
 
 @pytest.mark.django_db
 def test_list_offers_the_recommendations_it_shows_as_spreadsheets(client):
-    RecommendationFactory.create_batch(30, status=Status.PLANNED)
+    factories.RecommendationFactory.create_batch(30, status=Status.PLANNED)
 
     content = client.get(LIST, {"status": "planned", "page": "2"}).content.decode()
 

@@ -5,24 +5,20 @@ import re
 import pytest
 
 from recommendations.models import Status
-from tests.factories import (
-    CouncilFactory,
-    OrganisationFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    TopicFactory,
-)
+from tests import factories
 
 
 @pytest.fixture
 def addresses(db):
-    topic = TopicFactory(code="AI")
-    organisation = OrganisationFactory(slug="jbce")
-    CouncilFactory(number=2)
-    recommendation = RecommendationFactory(
+    topic = factories.TopicFactory(code="AI")
+    organisation = factories.OrganisationFactory(slug="jbce")
+    factories.CouncilFactory(number=2)
+    recommendation = factories.RecommendationFactory(
         topic=topic, organisations=[organisation], status=Status.IN_PROGRESS
     )
-    ProgressUpdateFactory(recommendation=recommendation, evidence_url="https://example.org/e")
+    factories.ProgressUpdateFactory(
+        recommendation=recommendation, evidence_url="https://example.org/e"
+    )
     pages = [
         "/",
         "/recommendations/",

@@ -9,13 +9,7 @@ from django.utils import timezone
 from recommendations.models import Status
 from recommendations.reporting.options import ReportForm, ReportOptions, error_messages
 from recommendations.reporting.report import build_report
-from tests.factories import (
-    CouncilFactory,
-    OrganisationFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    TopicFactory,
-)
+from tests import factories
 from tests.helpers import change, recorded_on, reported
 
 MAY_1 = datetime.date(2024, 5, 1)
@@ -138,8 +132,11 @@ def test_items_first_recorded_in_the_period_are_counted_as_new_not_as_changed(db
 
 @pytest.mark.django_db
 def test_summary_counts_by_status_topic_and_lead_owner(db):
-    ai, cyber = TopicFactory(name="AI", position=1), TopicFactory(name="Cyber", position=2)
-    dg, meti = OwnerFactory(name="DG Connect"), OwnerFactory(name="METI")
+    ai, cyber = (
+        factories.TopicFactory(name="AI", position=1),
+        factories.TopicFactory(name="Cyber", position=2),
+    )
+    dg, meti = factories.OwnerFactory(name="DG Connect"), factories.OwnerFactory(name="METI")
     day = datetime.date(2024, 4, 1)
     recorded_on(day, topic=ai, lead_owner=dg, status=Status.PLANNED)
     recorded_on(day, topic=ai, lead_owner=meti, status=Status.PLANNED)
@@ -176,7 +173,10 @@ def test_summary_bars_are_as_long_as_their_counts(db):
 
 @pytest.mark.django_db
 def test_rows_follow_the_report_order_with_sub_items_under_their_parent(db):
-    first, second = TopicFactory(position=1, code="GEN"), TopicFactory(position=2, code="CYBER")
+    first, second = (
+        factories.TopicFactory(position=1, code="GEN"),
+        factories.TopicFactory(position=2, code="CYBER"),
+    )
     day = datetime.date(2024, 4, 1)
     parent = recorded_on(day, topic=second, reference="CYBER-1", number="1", sequence=10)
     recorded_on(day, topic=second, reference="CYBER-2", number="2", sequence=20)
@@ -192,12 +192,15 @@ def test_rows_follow_the_report_order_with_sub_items_under_their_parent(db):
 
 @pytest.mark.django_db
 def test_report_rows_carry_organisations_and_owners(db):
-    lead, co_owner = OwnerFactory(name="DG Connect"), OwnerFactory(name="MIC")
+    lead, co_owner = factories.OwnerFactory(name="DG Connect"), factories.OwnerFactory(name="MIC")
     recorded_on(
         datetime.date(2024, 4, 1),
         lead_owner=lead,
         co_owners=[co_owner],
-        organisations=[OrganisationFactory(acronym="JBCE"), OrganisationFactory(acronym="ADRA")],
+        organisations=[
+            factories.OrganisationFactory(acronym="JBCE"),
+            factories.OrganisationFactory(acronym="ADRA"),
+        ],
     )
 
     [row] = build_report(ReportOptions(as_of=MAY_1)).rows
@@ -213,9 +216,11 @@ def test_report_runs_the_same_queries_whatever_the_rows(django_assert_num_querie
     day = datetime.date(2024, 4, 1)
     for _ in range(rows):
         recommendation = recorded_on(
-            day, co_owners=[OwnerFactory()], organisations=[OrganisationFactory()]
+            day,
+            co_owners=[factories.OwnerFactory()],
+            organisations=[factories.OrganisationFactory()],
         )
-        ProgressUpdateFactory.create_batch(3, recommendation=recommendation, date=day)
+        factories.ProgressUpdateFactory.create_batch(3, recommendation=recommendation, date=day)
 
     # recommendations with their as-of state and updates, organisations, co-owners
     with django_assert_num_queries(3):
@@ -229,9 +234,9 @@ def test_report_runs_the_same_queries_whatever_the_rows(django_assert_num_querie
 
 @pytest.mark.django_db
 def test_since_defaults_to_the_last_council_before_the_as_of_date(db):
-    CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
-    CouncilFactory(number=2, date=datetime.date(2024, 4, 30))
-    upcoming = CouncilFactory(number=3, date=None, place="")
+    factories.CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
+    factories.CouncilFactory(number=2, date=datetime.date(2024, 4, 30))
+    upcoming = factories.CouncilFactory(number=3, date=None, place="")
 
     form = ReportForm({"as_of": "2024-06-01"})
     assert form.is_valid()
@@ -243,8 +248,8 @@ def test_since_defaults_to_the_last_council_before_the_as_of_date(db):
 
 @pytest.mark.django_db
 def test_as_of_before_a_council_compares_with_the_one_before(db):
-    CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
-    second = CouncilFactory(number=2, date=datetime.date(2024, 4, 30))
+    factories.CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
+    second = factories.CouncilFactory(number=2, date=datetime.date(2024, 4, 30))
 
     form = ReportForm({"as_of": "2024-04-20"})
     assert form.is_valid()
@@ -256,8 +261,8 @@ def test_as_of_before_a_council_compares_with_the_one_before(db):
 
 @pytest.mark.django_db
 def test_a_chosen_council_sets_the_default_since_to_the_council_before_it(db):
-    CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
-    second = CouncilFactory(number=2, date=datetime.date(2024, 4, 30))
+    factories.CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
+    second = factories.CouncilFactory(number=2, date=datetime.date(2024, 4, 30))
 
     form = ReportForm({"as_of": "2024-06-01", "council": "2"})
     assert form.is_valid()

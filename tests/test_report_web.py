@@ -12,16 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from recommendations.models import Status, Visibility
-from tests.factories import (
-    CouncilFactory,
-    OfficialFactory,
-    OrganisationFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    TopicFactory,
-    UserFactory,
-)
+from tests import factories
 from tests.helpers import change, recorded_on
 
 REPORT = reverse("recommendations:report")
@@ -39,14 +30,14 @@ def csv_rows(response) -> list[dict]:
 
 @pytest.fixture
 def tracked(db):
-    topic = TopicFactory(code="AI", name="Artificial Intelligence", position=1)
-    CouncilFactory(number=1, place="Tokyo", date=datetime.date(2023, 7, 3))
-    CouncilFactory(number=2, place="Brussels", date=datetime.date(2024, 4, 30))
+    topic = factories.TopicFactory(code="AI", name="Artificial Intelligence", position=1)
+    factories.CouncilFactory(number=1, place="Tokyo", date=datetime.date(2023, 7, 3))
+    factories.CouncilFactory(number=2, place="Brussels", date=datetime.date(2024, 4, 30))
     first = recorded_on(
         APRIL_1, topic=topic, reference="AI-1", number="1", notes="NOTE-<i>secret</i>"
     )
     change(first, Status.IN_PROGRESS, MAY_1, text="Working group <script>set up</script>.")
-    ProgressUpdateFactory(
+    factories.ProgressUpdateFactory(
         recommendation=first, date=MAY_1, text="INTERNAL-UPDATE", visibility=Visibility.INTERNAL
     )
     recorded_on(APRIL_1, topic=topic, reference="AI-2", number="2", status=Status.PLANNED)
@@ -55,7 +46,7 @@ def tracked(db):
 
 @pytest.fixture
 def staff_client(db, client):
-    client.force_login(OfficialFactory().user)
+    client.force_login(factories.OfficialFactory().user)
     return client
 
 
@@ -106,7 +97,7 @@ def test_report_in_japanese_names_topics_in_japanese(client, tracked):
 
 @pytest.mark.parametrize("is_staff", [False, True])
 def test_user_without_an_official_role_cannot_have_the_internal_report(client, tracked, is_staff):
-    client.force_login(UserFactory(is_staff=is_staff))
+    client.force_login(factories.UserFactory(is_staff=is_staff))
 
     response = client.get(REPORT, {"internal": "1"})
 
@@ -228,14 +219,17 @@ def test_staff_download_the_internal_csv(staff_client, tracked):
 
 @pytest.fixture
 def two_topics(db):
-    ai, cyber = TopicFactory(code="AI", position=1), TopicFactory(code="CYBER", position=2)
-    jbce = OrganisationFactory(acronym="JBCE", slug="jbce")
-    RecommendationFactory(
+    ai, cyber = (
+        factories.TopicFactory(code="AI", position=1),
+        factories.TopicFactory(code="CYBER", position=2),
+    )
+    jbce = factories.OrganisationFactory(acronym="JBCE", slug="jbce")
+    factories.RecommendationFactory(
         topic=ai, reference="AI-1", status=Status.IN_PROGRESS, organisations=[jbce]
     )
-    RecommendationFactory(topic=ai, reference="AI-2", status=Status.PLANNED)
-    RecommendationFactory(topic=cyber, reference="CYBER-1", status=Status.IN_PROGRESS)
-    RecommendationFactory(
+    factories.RecommendationFactory(topic=ai, reference="AI-2", status=Status.PLANNED)
+    factories.RecommendationFactory(topic=cyber, reference="CYBER-1", status=Status.IN_PROGRESS)
+    factories.RecommendationFactory(
         topic=cyber, reference="CYBER-2", status=Status.PLANNED, organisations=[jbce]
     )
 
@@ -280,8 +274,8 @@ def test_export_with_a_bad_filter_gets_a_400_naming_it(client, two_topics, name)
 
 
 def test_export_what_you_see_is_public_even_for_staff(staff_client, db):
-    recommendation = RecommendationFactory(notes="NOTE-SECRET")
-    ProgressUpdateFactory(
+    recommendation = factories.RecommendationFactory(notes="NOTE-SECRET")
+    factories.ProgressUpdateFactory(
         recommendation=recommendation, text="INTERNAL-UPDATE", visibility=Visibility.INTERNAL
     )
 
@@ -294,12 +288,15 @@ def test_export_what_you_see_is_public_even_for_staff(staff_client, db):
 
 
 def populate(rows: int) -> None:
-    topic = TopicFactory()
+    topic = factories.TopicFactory()
     for _ in range(rows):
         recommendation = recorded_on(
-            APRIL_1, topic=topic, co_owners=[OwnerFactory()], organisations=[OrganisationFactory()]
+            APRIL_1,
+            topic=topic,
+            co_owners=[factories.OwnerFactory()],
+            organisations=[factories.OrganisationFactory()],
         )
-        ProgressUpdateFactory.create_batch(2, recommendation=recommendation, date=APRIL_1)
+        factories.ProgressUpdateFactory.create_batch(2, recommendation=recommendation, date=APRIL_1)
 
 
 @pytest.mark.django_db
@@ -308,7 +305,7 @@ def test_report_page_runs_the_same_queries_whatever_the_rows(
     client, django_assert_num_queries, rows
 ):
     populate(rows)
-    CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
+    factories.CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
 
     # next Council, last Council, recommendations with their state, organisations, co-owners,
     # the Councils offered by the form

@@ -17,14 +17,7 @@ from playwright.sync_api import sync_playwright
 
 from recommendations.models import ProgressUpdate, Side, Status
 from recommendations.services.statuses import record_update
-from tests.factories import (
-    OfficialFactory,
-    OwnerFactory,
-    ProgressUpdateFactory,
-    RecommendationFactory,
-    SuperuserFactory,
-    UserFactory,
-)
+from tests import factories
 from tests.helpers import form_data, launch
 
 LOGIN = reverse("admin:login")
@@ -41,7 +34,7 @@ def log_in(client, username, password):
 
 @pytest.mark.django_db
 def test_login_is_locked_after_five_failures_with_a_clear_message(client):
-    user = UserFactory(is_staff=True)
+    user = factories.UserFactory(is_staff=True)
 
     for _attempt in range(5):
         failed = log_in(client, user.username, "wrong-password-guess")
@@ -56,7 +49,7 @@ def test_login_is_locked_after_five_failures_with_a_clear_message(client):
 
 @pytest.mark.django_db
 def test_login_with_the_right_password_works_before_the_limit(client):
-    user = UserFactory(is_staff=True)
+    user = factories.UserFactory(is_staff=True)
     for _attempt in range(4):
         log_in(client, user.username, "wrong-password-guess")
 
@@ -68,7 +61,7 @@ def test_login_with_the_right_password_works_before_the_limit(client):
 
 @pytest.mark.django_db
 def test_session_cookie_is_secure_and_http_only_in_production(client):
-    user = UserFactory(is_staff=True)
+    user = factories.UserFactory(is_staff=True)
 
     response = log_in(client, user.username, PASSWORD)
 
@@ -109,8 +102,8 @@ def test_no_template_has_an_inline_script_or_style():
     "link", ["javascript:alert(1)", "ftp://example.org/file", "data:text/html,hi", "file:///x"]
 )
 def test_evidence_links_other_than_http_or_https_are_refused(link):
-    update = ProgressUpdateFactory.build(
-        recommendation=RecommendationFactory(), evidence_url=link, text="Evidence."
+    update = factories.ProgressUpdateFactory.build(
+        recommendation=factories.RecommendationFactory(), evidence_url=link, text="Evidence."
     )
 
     with pytest.raises(ValidationError) as error:
@@ -122,7 +115,7 @@ def test_evidence_links_other_than_http_or_https_are_refused(link):
 
 @pytest.mark.django_db
 def test_the_admin_refuses_a_javascript_evidence_link(admin_client):
-    recommendation = RecommendationFactory()
+    recommendation = factories.RecommendationFactory()
     url = reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
     data = form_data(admin_client.get(url).content.decode(), "recommendation_form")
     data.update({"updates-2-0-text": ["See link."], "updates-2-0-evidence_url": ["javascript:x"]})
@@ -200,9 +193,9 @@ def test_check_deploy_flags_the_development_key_when_none_is_set():
 
 @pytest.fixture
 def official_with_password(transactional_db):
-    meti = OwnerFactory(code="METI", government="Government of Japan", side=Side.JAPAN)
-    official = OfficialFactory(owner=meti, user__username="hana@meti.go.jp")
-    recommendation = RecommendationFactory(lead_owner=meti)
+    meti = factories.OwnerFactory(code="METI", government="Government of Japan", side=Side.JAPAN)
+    official = factories.OfficialFactory(owner=meti, user__username="hana@meti.go.jp")
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
     return official.user, recommendation
 
 
@@ -251,7 +244,7 @@ def walk_through_the_admin(base_url, official, secretariat, recommendation, viol
 
 def test_the_admin_works_under_the_policy_in_a_real_browser(live_server, official_with_password):
     user, recommendation = official_with_password
-    secretariat = SuperuserFactory()
+    secretariat = factories.SuperuserFactory()
     violations, failures = [], []
 
     def run():
@@ -277,7 +270,7 @@ def test_the_admin_works_under_the_policy_in_a_real_browser(live_server, officia
 
 @pytest.mark.django_db
 def test_tests_can_still_log_in_with_the_client_and_lockout_counts_there_too(client):
-    user = UserFactory(is_staff=True)
+    user = factories.UserFactory(is_staff=True)
 
     assert client.login(username=user.username, password=PASSWORD)
     client.logout()

@@ -6,14 +6,8 @@ from rest_framework.reverse import reverse
 
 from recommendations.bilateral import is_divergent
 from recommendations.choices import Status
-from recommendations.models import (
-    Council,
-    Organisation,
-    Owner,
-    ProgressUpdate,
-    Recommendation,
-    Topic,
-)
+from recommendations.models.recommendation import ProgressUpdate, Recommendation
+from recommendations.models.reference import Council, Organisation, Owner, Topic
 
 
 class TopicSerializer(serializers.ModelSerializer):

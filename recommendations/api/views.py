@@ -24,14 +24,8 @@ from recommendations.api.serializers import (
     TopicSerializer,
 )
 from recommendations.filters import RecommendationFilter
-from recommendations.models import (
-    Council,
-    Organisation,
-    Owner,
-    ProgressUpdate,
-    Recommendation,
-    Topic,
-)
+from recommendations.models.recommendation import ProgressUpdate, Recommendation
+from recommendations.models.reference import Council, Organisation, Owner, Topic
 from recommendations.reporting.options import ReportForm, ReportOptions, end_of_day
 from recommendations.reporting.query import report_queryset
 

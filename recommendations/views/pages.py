@@ -44,12 +44,16 @@ def _summary(recommendations, **params):
     return bar("", by_status, params) if by_status else None
 
 
-def _page(request, recommendations):
-    """One page of a topic's or an organisation's items, as the list pages them: a topic can
-    hold hundreds, and rendering them all grew with the data. The pk breaks ties so that no
-    item falls between two pages."""
-    ordered = recommendations.order_by("topic__position", "sequence", "pk")
-    return Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+def _group_page(request, template, context, *, where, selection):
+    """A topic's or an organisation's page: its items (`where`) as a status bar whose segments
+    link to the list (`selection` as its query), then one page of them, as the list pages them:
+    a topic can hold hundreds, and rendering them all grew with the data. The pk breaks ties so
+    that no item falls between two pages."""
+    items = Recommendation.objects.for_public_list().filter(**where)
+    ordered = items.order_by("topic__position", "sequence", "pk")
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    summary = _summary(Recommendation.objects.public().filter(**where), **selection)
+    return render(request, template, {**context, "page": page, "summary": summary})
 
 
 def organisation(request, slug):
@@ -57,19 +61,12 @@ def organisation(request, slug):
         organisation = Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist:
         return _not_found(request, _("No organisation is known as “%s”.") % slug)
-    recommendations = Recommendation.objects.for_public_list().filter(organisations=organisation)
-    summary = _summary(
-        Recommendation.objects.public().filter(organisations=organisation),
-        organisation=organisation.slug,
-    )
-    return render(
+    return _group_page(
         request,
         "recommendations/organisation.html",
-        {
-            "organisation": organisation,
-            "page": _page(request, recommendations),
-            "summary": summary,
-        },
+        {"organisation": organisation},
+        where={"organisations": organisation},
+        selection={"organisation": organisation.slug},
     )
 
 
@@ -78,12 +75,12 @@ def topic(request, code):
         topic = Topic.objects.get(code=code)
     except Topic.DoesNotExist:
         return _not_found(request, _("No topic has the code “%s”.") % code)
-    recommendations = Recommendation.objects.for_public_list().filter(topic=topic)
-    summary = _summary(Recommendation.objects.public().filter(topic=topic), topic=topic.code)
-    return render(
+    return _group_page(
         request,
         "recommendations/topic.html",
-        {"topic": topic, "page": _page(request, recommendations), "summary": summary},
+        {"topic": topic},
+        where={"topic": topic},
+        selection={"topic": topic.code},
     )
 
 
