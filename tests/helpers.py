@@ -132,6 +132,19 @@ def form_data(html: str, form_id: str) -> dict[str, list[str]]:
 CHANGELIST = reverse("admin:recommendations_recommendation_changelist")
 
 
+def bulk_status(recommendations, **fields) -> dict:
+    """The bulk status action's form as submitted ("apply"), with `status`, `target`, `reason`
+    and so on from `fields`."""
+    return {
+        "action": "change_status_action",
+        "_selected_action": [recommendation.pk for recommendation in recommendations],
+        "apply": "1",
+        "text": "",
+        "visibility": "public",
+        **fields,
+    }
+
+
 def change_url(recommendation) -> str:
     return reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from recommendations.models import ProgressUpdate, Recommendation, Status, Visibility
 from recommendations.services.archive import archive
 from tests import factories
-from tests.helpers import CHANGELIST, change_url, form_data, post_change_form
+from tests.helpers import CHANGELIST, bulk_status, change_url, form_data, post_change_form
 
 
 @pytest.mark.django_db
@@ -332,16 +332,7 @@ def test_bulk_action_with_bad_input_says_what_and_changes_nothing(
 ):
     recommendation = factories.RecommendationFactory()
 
-    response = admin_client.post(
-        CHANGELIST,
-        {
-            "action": "change_status_action",
-            "_selected_action": [recommendation.pk],
-            "apply": "1",
-            "visibility": "public",
-            **fields,
-        },
-    )
+    response = admin_client.post(CHANGELIST, bulk_status([recommendation], **fields))
 
     assert response.status_code == 200
     assert message in response.context["form"].errors[field][0]

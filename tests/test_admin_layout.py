@@ -15,7 +15,7 @@ from django.utils.http import urlsafe_base64_encode
 from recommendations.models import Side, Status
 from recommendations.services.archive import archive
 from tests import factories
-from tests.helpers import CHANGELIST, change_url
+from tests.helpers import CHANGELIST, bulk_status, change_url
 
 HOME = reverse("admin:index")
 LONG_AGO = datetime.date(2024, 4, 17)
@@ -231,15 +231,7 @@ def test_a_refused_bulk_change_shows_its_error_in_the_admins_style(admin_client,
     selected = factories.RecommendationFactory(lead_owner=owners["METI"])
 
     response = admin_client.post(
-        CHANGELIST,
-        {
-            "action": "change_status_action",
-            "_selected_action": [selected.pk],
-            "apply": "1",
-            "target": "overall",
-            "status": Status.COMPLETED,
-            "visibility": "public",
-        },
+        CHANGELIST, bulk_status([selected], target="overall", status=Status.COMPLETED)
     )
 
     content = response.content.decode()

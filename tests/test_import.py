@@ -296,46 +296,41 @@ def write(tmp_path, text, name="updates.csv"):
     return str(path)
 
 
+def import_command(tmp_path, text, *options) -> str:
+    """What `import_updates` prints for a file holding `text`."""
+    out = io.StringIO()
+    call_command("import_updates", write(tmp_path, text), *options, stdout=out)
+    return out.getvalue()
+
+
 @pytest.mark.django_db
 def test_command_dry_run_lists_the_changes_and_writes_nothing(items, tmp_path):
-    out = io.StringIO()
-
-    call_command(
-        "import_updates",
-        write(
-            tmp_path,
-            "reference,status,japan_status,status_date,latest_update\n"
-            "AI-3,not_assessed,planned,2024-06-01,Budgeted.\n",
-        ),
+    output = import_command(
+        tmp_path,
+        "reference,status,japan_status,status_date,latest_update\n"
+        "AI-3,not_assessed,planned,2024-06-01,Budgeted.\n",
         "--dry-run",
-        stdout=out,
     )
 
     assert (
         "row 2: AI-3: Japan side: Not yet assessed → Planned; Not yet assessed → Planned "
         "(2024-06-01, public): Budgeted."
-    ) in out.getvalue()
-    assert "Dry run: 1 rows checked, nothing written." in out.getvalue()
+    ) in output
+    assert "Dry run: 1 rows checked, nothing written." in output
     assert sides_and_status()["AI-3"] == ("not_assessed", "not_assessed", "not_assessed")
     assert not ProgressUpdate.objects.exists()
 
 
 @pytest.mark.django_db
 def test_command_applies_every_row_in_one_go(items, tmp_path):
-    out = io.StringIO()
-
-    call_command(
-        "import_updates",
-        write(
-            tmp_path,
-            "reference,status,eu_status,japan_status,status_date\n"
-            "AI-1,planned,planned,planned,2024-06-01\n"
-            "AI-3,stalled,,stalled,\n",
-        ),
-        stdout=out,
+    output = import_command(
+        tmp_path,
+        "reference,status,eu_status,japan_status,status_date\n"
+        "AI-1,planned,planned,planned,2024-06-01\n"
+        "AI-3,stalled,,stalled,\n",
     )
 
-    assert "Applied 2 status updates" in out.getvalue()
+    assert "Applied 2 status updates" in output
     assert sides_and_status() == {
         "AI-1": ("planned", "planned", "planned"),
         "AI-2": ("not_assessed", "not_assessed", "not_assessed"),
@@ -360,13 +355,7 @@ def test_command_as_an_official_keeps_to_their_owners_items_and_writes_nothing_e
 
 @pytest.mark.django_db
 def test_command_signs_the_updates_with_the_user_it_runs_as(official, tmp_path):
-    call_command(
-        "import_updates",
-        write(tmp_path, "reference,status\nAI-1,planned\n"),
-        "--as",
-        official.username,
-        stdout=io.StringIO(),
-    )
+    import_command(tmp_path, "reference,status\nAI-1,planned\n", "--as", official.username)
 
     assert ProgressUpdate.objects.get().author == official
     assert Recommendation.objects.get(reference="AI-1").history.first().history_user == official

@@ -15,7 +15,7 @@ from django.urls import reverse
 from recommendations import permissions
 from recommendations.models import Official, ProgressUpdate, Recommendation, Side, Status
 from tests import factories
-from tests.helpers import CHANGELIST, change_url, form_data, open_change_form
+from tests.helpers import CHANGELIST, bulk_status, change_url, form_data, open_change_form
 
 OWNERS = ["DGCONNECT", "METI", "MIC", "DIGITAL"]
 IMPORT = reverse("admin:recommendations_recommendation_import_updates")
@@ -37,19 +37,6 @@ def owner(code):
     """The owner of that code, on its government's side: DG Connect reports for the EU, METI,
     MIC and the Digital Agency for Japan."""
     return factories.OwnerFactory(code=code, side=Side.EU if code == "DGCONNECT" else Side.JAPAN)
-
-
-def bulk_status(recommendations, status, **fields):
-    """The bulk status action's form as submitted, for `target`, `reason` and so on."""
-    return {
-        "action": "change_status_action",
-        "_selected_action": [recommendation.pk for recommendation in recommendations],
-        "apply": "1",
-        "status": status,
-        "text": "",
-        "visibility": "public",
-        **fields,
-    }
 
 
 @pytest.fixture
@@ -269,7 +256,7 @@ def test_bulk_status_change_applies_only_where_the_user_may_change(
         change = {"target": Side.JAPAN}
 
     response = client.post(
-        CHANGELIST, bulk_status([recommendation], "planned", **change), follow=True
+        CHANGELIST, bulk_status([recommendation], status="planned", **change), follow=True
     )
 
     recommendation.refresh_from_db()
@@ -460,7 +447,7 @@ def test_official_bulk_change_of_the_overall_status_or_the_other_side_is_refused
 
     response = client.post(
         CHANGELIST,
-        bulk_status([recommendation], "completed", target=target, reason="We say so."),
+        bulk_status([recommendation], status="completed", target=target, reason="We say so."),
         follow=True,
     )
 
@@ -484,7 +471,7 @@ def test_secretariat_bulk_change_of_the_overall_status_needs_a_reason(admin_clie
 
     refused = admin_client.post(
         CHANGELIST,
-        bulk_status(recommendations, "completed", target="overall", reason=" "),
+        bulk_status(recommendations, status="completed", target="overall", reason=" "),
         follow=True,
     )
 
@@ -495,7 +482,7 @@ def test_secretariat_bulk_change_of_the_overall_status_needs_a_reason(admin_clie
     admin_client.post(
         CHANGELIST,
         bulk_status(
-            recommendations, "completed", target="overall", reason="Agreed at the Council."
+            recommendations, status="completed", target="overall", reason="Agreed at the Council."
         ),
         follow=True,
     )
@@ -529,7 +516,7 @@ def test_bulk_status_refuses_the_whole_selection_and_names_the_items_not_theirs(
     client.force_login(factories.OfficialFactory(owner=meti).user)
 
     response = client.post(
-        CHANGELIST, bulk_status([own, *others], "planned", target=Side.JAPAN), follow=True
+        CHANGELIST, bulk_status([own, *others], status="planned", target=Side.JAPAN), follow=True
     )
 
     content = response.content.decode()

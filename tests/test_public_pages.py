@@ -85,15 +85,24 @@ def test_unknown_organisation_or_topic_gets_a_friendly_not_found_page(client, ur
     assert message in response.content.decode()
 
 
+def one_topic_by_one_organisation(rows):
+    """`rows` items of one topic, all made by one organisation, in the report's order."""
+    topic = TopicFactory()
+    organisation = OrganisationFactory()
+    items = [
+        RecommendationFactory(topic=topic, organisations=[organisation], sequence=n)
+        for n in range(1, rows + 1)
+    ]
+    return topic, organisation, items
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("rows", [2, 30])
 def test_organisation_and_topic_pages_run_the_same_queries_whatever_the_rows(
     client, django_assert_num_queries, rows
 ):
-    topic = TopicFactory()
-    organisation = OrganisationFactory()
-    for _ in range(rows):
-        recommendation = RecommendationFactory(topic=topic, organisations=[organisation])
+    topic, organisation, items = one_topic_by_one_organisation(rows)
+    for recommendation in items:
         ProgressUpdateFactory(recommendation=recommendation)
 
     # organisation or topic; status counts; the page's count; its recommendations; their
@@ -109,12 +118,7 @@ def test_organisation_and_topic_pages_run_the_same_queries_whatever_the_rows(
 def test_topic_and_organisation_pages_show_25_items_a_page_with_the_rest_on_page_two(
     client, django_assert_num_queries, rows
 ):
-    topic = TopicFactory()
-    organisation = OrganisationFactory()
-    items = [
-        RecommendationFactory(topic=topic, organisations=[organisation], sequence=n)
-        for n in range(1, rows + 1)
-    ]
+    topic, organisation, items = one_topic_by_one_organisation(rows)
 
     for url in [topic.get_absolute_url(), organisation.get_absolute_url()]:
         first = client.get(url).content.decode()

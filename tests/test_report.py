@@ -233,30 +233,26 @@ def test_report_runs_the_same_queries_whatever_the_rows(django_assert_num_querie
 
 
 @pytest.mark.django_db
-def test_since_defaults_to_the_last_council_before_the_as_of_date(db):
+@pytest.mark.parametrize(
+    ("as_of", "since", "council"),
+    [
+        # After the 2nd Council: changes since it, for the undated 3rd.
+        ("2024-06-01", datetime.date(2024, 4, 30), 3),
+        # Before the 2nd Council: changes since the 1st, for the 2nd.
+        ("2024-04-20", datetime.date(2023, 7, 3), 2),
+    ],
+)
+def test_since_defaults_to_the_last_council_before_the_as_of_date(db, as_of, since, council):
     factories.CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
     factories.CouncilFactory(number=2, date=datetime.date(2024, 4, 30))
-    upcoming = factories.CouncilFactory(number=3, date=None, place="")
+    factories.CouncilFactory(number=3, date=None, place="")
 
-    form = ReportForm({"as_of": "2024-06-01"})
+    form = ReportForm({"as_of": as_of})
     assert form.is_valid()
     options = form.options()
 
-    assert options.since == datetime.date(2024, 4, 30)
-    assert options.council == upcoming
-
-
-@pytest.mark.django_db
-def test_as_of_before_a_council_compares_with_the_one_before(db):
-    factories.CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
-    second = factories.CouncilFactory(number=2, date=datetime.date(2024, 4, 30))
-
-    form = ReportForm({"as_of": "2024-04-20"})
-    assert form.is_valid()
-    options = form.options()
-
-    assert options.since == datetime.date(2023, 7, 3)
-    assert options.council == second
+    assert options.since == since
+    assert options.council.number == council
 
 
 @pytest.mark.django_db
