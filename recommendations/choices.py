@@ -25,6 +25,16 @@ class Status(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
+class UpdateKind(models.TextChoices):
+    # An official's own words, and nothing else.
+    NOTE = "note", _("Note")
+    # The tracker records what moved (sides, overall status) as data, not as sentences, so each
+    # reader sees it in their own language; the official's words, if any, ride along in `text`.
+    CHANGE = "change", _("Status change")
+    # "No change since the last report": an owner's side confirmed as it stands, in a round.
+    CONFIRMATION = "confirmation", _("No change since the last report")
+
+
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public (stakeholders see it)")
     INTERNAL = "internal", _("Internal (officials only)")

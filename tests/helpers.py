@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations.models import Recommendation, Side, Status, Visibility
+from recommendations.models import Recommendation, Side, Visibility
 from recommendations.services.statuses import set_statuses
 from tests.factories import RecommendationFactory
 
@@ -47,12 +47,6 @@ def change(recommendation, status, day, *, text="", visibility=Visibility.PUBLIC
         visibility=visibility,
         on=day,
     )
-
-
-def reported(text, status) -> str:
-    """The update `change` records: the text, then what both sides and the overall status did."""
-    label = Status(status).label
-    return f"{text}\n\nEU side: “{label}”. Japan side: “{label}”. Overall status now “{label}”."
 
 
 # Admin forms, as a browser submits them ---------------------------------------------------

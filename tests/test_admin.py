@@ -125,7 +125,7 @@ def test_setting_a_side_in_the_form_records_a_public_update_and_the_overall_stat
         Status.IN_PROGRESS,
     )
     update = recommendation.updates.get()
-    assert update.text == "Japan side: “In progress”. Overall status now “In progress”."
+    assert update.message == "Japan side: “In progress”. Overall status now “In progress”."
     assert update.status == Status.IN_PROGRESS
     assert update.author == secretariat_user
     assert update.visibility == Visibility.PUBLIC
@@ -170,7 +170,7 @@ def test_the_secretariat_overrides_the_overall_status_with_a_reason_kept_off_the
     recommendation.refresh_from_db()
     assert recommendation.status == Status.COMPLETED
     assert recommendation.status_overridden
-    assert [u.text for u in recommendation.updates.all()] == ["Status changed to “Completed”."]
+    assert [u.message for u in recommendation.updates.all()] == ["Status changed to “Completed”."]
 
 
 @pytest.mark.django_db
@@ -235,7 +235,7 @@ def test_status_change_with_an_explaining_inline_update_is_recorded_once(admin_c
     )
 
     [update] = recommendation.updates.all()
-    assert update.text == (
+    assert update.message == (
         "Agreement signed.\n\n"
         "EU side: “Completed”. Japan side: “Completed”. Overall status now “Completed”."
     )
@@ -309,8 +309,8 @@ def test_bulk_action_setting_one_side_moves_each_overall_status_by_the_rule(admi
     fresh.refresh_from_db()
     assert (planned.japan_status, planned.status) == (Status.PLANNED, Status.PLANNED)
     assert (fresh.japan_status, fresh.status) == (Status.PLANNED, Status.PLANNED)
-    assert [u.text for u in planned.updates.all()] == ["Japan side: “Planned”."]
-    assert [u.text for u in fresh.updates.all()] == [
+    assert [u.message for u in planned.updates.all()] == ["Japan side: “Planned”."]
+    assert [u.message for u in fresh.updates.all()] == [
         "Japan side: “Planned”. Overall status now “Planned”."
     ]
 

@@ -134,8 +134,8 @@ def test_setting_a_side_records_who_and_when_and_moves_the_overall_status_with_a
     assert recommendation.version == version + 1
     assert update.status == S.IN_PROGRESS
     assert update.text.startswith("Guidelines drafted.")
-    assert "Japan side: “In progress”." in update.text
-    assert "Overall status now “In progress”." in update.text
+    assert "Japan side: “In progress”." in update.message
+    assert "Overall status now “In progress”." in update.message
 
 
 @pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_a_side_change_that_leaves_the_overall_status_records_an_update_without_
     recommendation.refresh_from_db()
     assert recommendation.status == S.STALLED
     assert update.status == ""
-    assert "Overall status" not in update.text
+    assert "Overall status" not in update.message
 
 
 @pytest.mark.django_db
@@ -241,7 +241,7 @@ def test_japanese_official_sets_the_japan_side_in_the_admin_form(meti):
     assert recommendation.japan_status == S.ONGOING
     assert recommendation.japan_status_by == official.user
     assert recommendation.status == S.IN_PROGRESS
-    assert recommendation.updates.get().text.endswith("Overall status now “In progress”.")
+    assert recommendation.updates.get().message.endswith("Overall status now “In progress”.")
 
 
 @pytest.mark.django_db

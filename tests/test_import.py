@@ -130,13 +130,13 @@ def test_preview_shows_each_change_and_writes_nothing_until_confirmed(official_c
         "AI-3": ("not_assessed", "not_assessed", "not_assessed"),
     }
     update = ProgressUpdate.objects.get(recommendation__reference="AI-1")
-    assert (update.text, update.date, update.author, update.visibility) == (
+    assert (update.message, update.date, update.author, update.visibility) == (
         "Sandbox <b>opened</b>.\n\nJapan side: “In progress”. Overall status now “In progress”.",
         datetime.date(2024, 6, 1),
         official,
         Visibility.PUBLIC,
     )
-    assert ProgressUpdate.objects.get(recommendation__reference="AI-2").text == (
+    assert ProgressUpdate.objects.get(recommendation__reference="AI-2").message == (
         "Japan side: “Completed”. Overall status now “In progress”."
     )
     record = Recommendation.objects.get(reference="AI-1").history.first()
@@ -158,7 +158,7 @@ def test_a_sheet_with_only_the_import_columns_and_visibility_works(official_clie
     official_client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
 
     update = ProgressUpdate.objects.get()
-    assert (update.status, update.visibility, update.date, update.text) == (
+    assert (update.status, update.visibility, update.date, update.message) == (
         Status.PLANNED,
         Visibility.INTERNAL,
         datetime.date(2024, 5, 1),
@@ -271,7 +271,9 @@ def test_confirming_a_preview_of_items_changed_since_applies_nothing(official_cl
     assert sides_and_status()["AI-1"] == ("not_assessed", "not_assessed", "not_assessed")
     assert sides_and_status()["AI-2"] == ("stalled", "not_assessed", "stalled")
     # Only the EU side's own update: none from the file.
-    assert ProgressUpdate.objects.get().text == "EU side: “Stalled”. Overall status now “Stalled”."
+    assert (
+        ProgressUpdate.objects.get().message == "EU side: “Stalled”. Overall status now “Stalled”."
+    )
 
 
 @pytest.mark.django_db
@@ -553,7 +555,7 @@ def test_an_officials_plain_sheet_sets_their_own_side_and_the_overall_status_fol
         datetime.date(2024, 6, 1),
         None,
     )
-    assert ProgressUpdate.objects.get().text == (
+    assert ProgressUpdate.objects.get().message == (
         "Law passed.\n\nJapan side: “Completed”. Overall status now “In progress”."
     )
 
@@ -595,7 +597,7 @@ def test_an_officials_export_sheet_sets_their_side_from_its_own_column(status):
         Status.IN_PROGRESS,
         Status.IN_PROGRESS,
     )
-    assert ProgressUpdate.objects.get().text == (
+    assert ProgressUpdate.objects.get().message == (
         "Pilot.\n\nJapan side: “In progress”. Overall status now “In progress”."
     )
 
@@ -699,7 +701,7 @@ def test_the_secretariat_overrides_the_sides_on_the_command_line_with_a_reason(t
         "Both laws in force; EU data lags.",
     )
     update = ProgressUpdate.objects.get()
-    assert (update.status, update.text) == (Status.COMPLETED, "Status changed to “Completed”.")
+    assert (update.status, update.message) == (Status.COMPLETED, "Status changed to “Completed”.")
 
 
 @pytest.mark.django_db

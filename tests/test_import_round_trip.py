@@ -144,7 +144,7 @@ def assert_one_japan_side_change_recorded(before, official):
     assert (updates, history, update_history) == (before[0] + 1, before[1] + 1, before[2] + 1)
     assert sides("AI-2") == (Status.NOT_ASSESSED, Status.IN_PROGRESS, Status.IN_PROGRESS)
     update = ProgressUpdate.objects.get(recommendation__reference="AI-2")
-    assert (update.text, update.author, update.date) == (
+    assert (update.message, update.author, update.date) == (
         "Japan side: “In progress”. Overall status now “In progress”.",
         official,
         timezone.localdate(),

@@ -331,13 +331,13 @@ def test_spreadsheet_import_applies_only_where_the_user_may_change(
 
     recommendation.refresh_from_db()
     statuses = (recommendation.eu_status, recommendation.japan_status, recommendation.status)
-    updates = list(
-        ProgressUpdate.objects.filter(recommendation=recommendation).values_list("text", flat=True)
-    )
+    updates = [
+        update.message for update in ProgressUpdate.objects.filter(recommendation=recommendation)
+    ]
     if outcome == OVERALL_SET:
         assert statuses == (Status.NOT_ASSESSED, Status.NOT_ASSESSED, Status.COMPLETED)
         assert recommendation.status_override_reason == "Agreed at the Council."
-        assert updates == ["Done."]
+        assert updates == ["Done.\n\nStatus changed to “Completed”."]
     elif outcome == JAPAN_SIDE_SET:
         # Japan completed, the EU not yet assessed: in progress as a whole.
         assert statuses == (Status.NOT_ASSESSED, Status.COMPLETED, Status.IN_PROGRESS)

@@ -30,7 +30,7 @@ def test_the_secretariat_overriding_the_sides_records_the_reason_and_an_update()
         "Agreed at the Council; the sides report next month."
     )
     # The reason is internal: the public update says what changed, not why.
-    assert update.text == "Status changed to “Planned”."
+    assert update.message == "Status changed to “Planned”."
     assert (update.status, update.author, update.visibility) == (
         Status.PLANNED,
         secretariat,

@@ -161,6 +161,11 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
         slug_field="reference", read_only=True
     )
     recommendation_url = serializers.SerializerMethodField()
+    event_text = serializers.CharField(
+        read_only=True,
+        help_text="What the tracker recorded (statuses moved, a confirmation), in words in the "
+        "request's language; empty for a plain note. `text` holds the official's own words.",
+    )
 
     class Meta:
         model = ProgressUpdate
@@ -169,7 +174,9 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             "recommendation",
             "recommendation_url",
             "date",
+            "kind",
             "text",
+            "event_text",
             "status",
             "evidence_url",
             "created_at",

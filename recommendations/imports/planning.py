@@ -30,14 +30,16 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from recommendations import permissions
 from recommendations.bilateral import Outcome, OverrideNeedsReason, resolve
 from recommendations.choices import SIDE_FIELDS, Side, Status, Visibility
+from recommendations.events import describe
 from recommendations.imports.changes import Edit, ImportPlan, LeftAlone, PlannedChange
 from recommendations.imports.reading import (
     ImportRejected,
@@ -59,14 +61,14 @@ Naming = Callable[[str], str]
 
 
 def with_latest_updates(queryset: QuerySet, *, today: datetime.date) -> QuerySet:
-    """Annotate each item's latest update of each visibility up to today, text and date: what
-    either export shows in its latest_update columns (reporting.query)."""
+    """Annotate each item's latest update of each visibility up to today, with what either
+    export shows of it in its latest_update columns (reporting.query)."""
     updates = ProgressUpdate.objects.of_outer_recommendation().filter(date__lte=today)
     annotations = {}
     for visibility in Visibility.values:
         latest = updates.filter(visibility=visibility)
-        annotations[f"latest_{visibility}_text"] = Subquery(latest.values("text")[:1])
-        annotations[f"latest_{visibility}_date"] = Subquery(latest.values("date")[:1])
+        for field in ("text", "date", "kind", "sides", "status"):
+            annotations[f"latest_{visibility}_{field}"] = Subquery(latest.values(field)[:1])
     return queryset.annotate(**annotations)
 
 
@@ -75,6 +77,22 @@ def _latest(item: Recommendation, visibility: str) -> tuple[str, datetime.date |
         getattr(item, f"latest_{visibility}_text") or "",
         getattr(item, f"latest_{visibility}_date"),
     )
+
+
+def _shows_latest(item: Recommendation, visibility: str, text: str) -> bool:
+    """Whether `text` is what an export showed of the item's latest update: the official's
+    words or, when they wrote none, the tracker's sentence in any of the site's languages."""
+    words = getattr(item, f"latest_{visibility}_text") or ""
+    if words:
+        return same_text(text, words)
+    kind = getattr(item, f"latest_{visibility}_kind") or ""
+    sides = getattr(item, f"latest_{visibility}_sides") or {}
+    status = getattr(item, f"latest_{visibility}_status") or ""
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            if same_text(text, describe(kind, sides, status)):
+                return True
+    return not text
 
 
 def _label(status: str) -> str:
@@ -133,9 +151,9 @@ def _edits(*, row: Row, item: Recommendation, own_side: str | None, earlier: set
     if row.status_date and row.status_date != since_now and not shown_earlier:
         edits.append(Edit("status_date", _day(since_now), _day(row.status_date)))
     latest_text, latest_date = _latest(item, row.visibility)
-    if row.text and not same_text(row.text, latest_text):
+    if row.text and not _shows_latest(item, row.visibility, row.text):
         (other,) = set(Visibility.values) - {row.visibility}
-        if same_text(row.text, _latest(item, other)[0]):
+        if _shows_latest(item, other, row.text):
             # The latest update's text, under the other visibility: it would be published
             # (or withdrawn to officials) as a new update.
             edits.append(Edit("visibility", other, row.visibility))

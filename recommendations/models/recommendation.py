@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from recommendations import events
 from recommendations.bilateral import derived_status, divergent_condition, is_divergent
-from recommendations.choices import Status, Visibility
+from recommendations.choices import Status, UpdateKind, Visibility
 from recommendations.models.reference import Council, Organisation, Owner, Topic
 
 if TYPE_CHECKING:
@@ -381,7 +382,15 @@ class ProgressUpdate(models.Model):
         related_name="progress_updates",
         verbose_name=_("author"),
     )
-    text = models.TextField(_("text"))
+    kind = models.CharField(_("kind"), max_length=20, choices=UpdateKind, default=UpdateKind.NOTE)
+    # The official's own words; a change or confirmation may come without any.
+    text = models.TextField(_("text"), blank=True)
+    sides = models.JSONField(
+        _("side statuses"),
+        default=dict,
+        blank=True,
+        help_text=_("The sides this update moved or confirmed, each with its status."),
+    )
     # Only web links: a javascript: or file: link would run or leak in a reader's browser.
     evidence_url = models.URLField(
         _("evidence link"),
@@ -412,7 +421,13 @@ class ProgressUpdate(models.Model):
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
         constraints = [
-            models.CheckConstraint(condition=~Q(text=""), name="update_text_not_empty"),
+            # A note is nothing but its words; changes and confirmations carry their data.
+            models.CheckConstraint(
+                condition=~Q(text="") | ~Q(kind=UpdateKind.NOTE), name="update_note_has_text"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=UpdateKind.values), name="update_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(status="") | Q(status__in=Status.values), name="update_status_valid"
             ),
@@ -433,3 +448,17 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.recommendation.reference} {self.date}"
+
+    def clean(self):
+        if self.kind == UpdateKind.NOTE and not self.text.strip():
+            raise ValidationError({"text": _("Write what happened: an update needs its text.")})
+
+    @property
+    def event_text(self) -> str:
+        """What the tracker recorded, in the active language ("" for a plain note)."""
+        return events.describe(self.kind, self.sides, self.status)
+
+    @property
+    def message(self) -> str:
+        """The official's words, then what the tracker recorded: the whole entry as text."""
+        return "\n\n".join(part for part in (self.text, self.event_text) if part)

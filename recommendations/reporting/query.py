@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from recommendations.bilateral import is_divergent
 from recommendations.choices import Status, Visibility
+from recommendations.events import describe
 from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
 from recommendations.reporting.options import ReportOptions, end_of_day
 
@@ -51,6 +52,10 @@ def report_queryset(options: ReportOptions, base: QuerySet | None = None) -> Que
             Subquery(as_of_state.values("japan_status")[:1]), F("japan_status")
         ),
         "latest_update_text": Subquery(latest.values("text")[:1]),
+        # What the tracker recorded, put into words for the reader when the official wrote none.
+        "latest_update_kind": Subquery(latest.values("kind")[:1]),
+        "latest_update_sides": Subquery(latest.values("sides")[:1]),
+        "latest_update_status": Subquery(latest.values("status")[:1]),
         "latest_update_date": Subquery(latest.values("date")[:1]),
         "latest_update_visibility": Subquery(latest.values("visibility")[:1]),
     }
@@ -64,6 +69,9 @@ def report_queryset(options: ReportOptions, base: QuerySet | None = None) -> Que
         annotations |= {
             "since_status": Subquery(since_state.values("status")[:1]),
             "change_text": Subquery(explaining.values("text")[:1]),
+            "change_kind": Subquery(explaining.values("kind")[:1]),
+            "change_sides": Subquery(explaining.values("sides")[:1]),
+            "change_status": Subquery(explaining.values("status")[:1]),
             "change_date": Subquery(explaining.values("date")[:1]),
         }
 
@@ -89,6 +97,9 @@ class ReportAnnotations(TypedDict):
     latest_update_text: str | None
     latest_update_date: datetime.date | None
     latest_update_visibility: str | None
+    latest_update_kind: str | None
+    latest_update_sides: dict[str, str] | None
+    latest_update_status: str | None
 
 
 def in_report_order(queryset: QuerySet) -> QuerySet:
@@ -177,13 +188,23 @@ def _row(
         co_owners=list(recommendation.co_owners.all()),
         status=recommendation.report_status,
         status_date=recommendation.report_status_date,
-        latest_update=recommendation.latest_update_text or "",
+        latest_update=recommendation.latest_update_text
+        or describe(
+            recommendation.latest_update_kind or "",
+            recommendation.latest_update_sides,
+            recommendation.latest_update_status or "",
+        ),
         latest_update_date=recommendation.latest_update_date,
         latest_update_visibility=recommendation.latest_update_visibility or "",
         is_sub_item=recommendation.parent_id is not None,
         notes=recommendation.notes if options.internal else "",
         since_status=getattr(recommendation, "since_status", None),
-        change_text=getattr(recommendation, "change_text", None) or "",
+        change_text=getattr(recommendation, "change_text", None)
+        or describe(
+            getattr(recommendation, "change_kind", None) or "",
+            getattr(recommendation, "change_sides", None),
+            getattr(recommendation, "change_status", None) or "",
+        ),
         change_date=getattr(recommendation, "change_date", None),
         eu_status=recommendation.report_eu_status,
         japan_status=recommendation.report_japan_status,

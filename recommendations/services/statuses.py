@@ -12,13 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recommendations.bilateral import OverrideNeedsReason, resolve
-from recommendations.choices import SIDE_FIELDS, Side, Status, Visibility
+from recommendations.choices import SIDE_FIELDS, Status, UpdateKind, Visibility
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.services.versions import next_version
-
-
-def default_status_text(status: str) -> str:
-    return _("Status changed to “%(status)s”.") % {"status": Status(status).label}
 
 
 def _check_status(status: str, field: str) -> None:
@@ -62,7 +58,8 @@ def set_statuses(
         raise ValidationError({"status_override_reason": str(problem)}) from None
 
     on = on or timezone.localdate()
-    changed, notices = [], []
+    changed: list[str] = []
+    moved: dict[str, str] = {}
     for side, field in SIDE_FIELDS.items():
         status = getattr(outcome, field)
         if getattr(recommendation, field) != status:
@@ -70,19 +67,12 @@ def set_statuses(
             setattr(recommendation, f"{field}_date", on)
             setattr(recommendation, f"{field}_by", author)
             changed += [field, f"{field}_date", f"{field}_by"]
-            notices.append(
-                _("%(side)s side: “%(status)s”.")
-                % {"side": Side(side).label, "status": Status(status).label}
-            )
+            moved[side] = status
     moves = outcome.status != recommendation.status
     if moves:
         recommendation.status = outcome.status
         recommendation.status_date = on
         changed += ["status", "status_date"]
-        if notices:
-            notices.append(
-                _("Overall status now “%(status)s”.") % {"status": Status(outcome.status).label}
-            )
     if outcome.override_reason != recommendation.status_override_reason:
         # The reason is internal: the history keeps it, the public update does not say it.
         recommendation.status_override_reason = outcome.override_reason
@@ -90,18 +80,17 @@ def set_statuses(
     text = text.strip()
     if not changed and not text:
         return None
-    # Side moves are said in words, the update having no field for them; an overall status set
-    # alone is in the update's status, and only needs words when the user wrote none.
-    notice = " ".join(notices)
-    if moves and not notice and not text:
-        notice = default_status_text(outcome.status)
+    # What moved is stored as data and put into words when read, in the reader's language.
+    kind = UpdateKind.CHANGE if moved or moves else UpdateKind.NOTE
     update = None
-    if notice or text:
+    if kind == UpdateKind.CHANGE or text:
         update = ProgressUpdate(
             recommendation=recommendation,
             date=on,
             author=author,
-            text=f"{text}\n\n{notice}" if text and notice else text or notice,
+            kind=kind,
+            text=text,
+            sides=moved,
             evidence_url=evidence_url,
             status=outcome.status if moves else "",
             visibility=visibility,
@@ -113,7 +102,7 @@ def set_statuses(
             # simple-history reads these when it writes the historical row.
             recommendation._history_user = author
             recommendation._change_reason = (
-                notice or text or _("Reason for overriding the sides changed.")
+                (update.message if update else "") or _("Reason for overriding the sides changed.")
             )[:100]
             recommendation.save(update_fields=[*changed, "version", "updated_at"])
         if update is not None:

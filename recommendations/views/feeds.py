@@ -51,7 +51,7 @@ class LatestUpdatesFeed(Feed):
     def item_description(self, update):
         # Atom marks the summary as HTML, so feed readers would render markup typed into an
         # update: escape it first, then keep the author's line breaks.
-        html = linebreaksbr(update.text, autoescape=True)
+        html = linebreaksbr(update.message, autoescape=True)
         if update.evidence_url:
             html += format_html('<br><a href="{}">{}</a>', update.evidence_url, _("Evidence"))
         return html

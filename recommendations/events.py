@@ -1,0 +1,54 @@
+"""What the tracker itself records on a timeline, put into words in the reader's language.
+
+A status change or a confirmation is stored as data on the progress update (its kind, the sides'
+new statuses, the overall status); the sentence is written when the update is read, so a Japanese
+reader never meets an English sentence the tracker wrote for an English-speaking official."""
+
+from collections.abc import Mapping
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from recommendations.choices import SIDE_FIELDS, Side, Status, UpdateKind
+
+
+def _side_label(side: str) -> str:
+    return str(Side(side).label) if side in Side.values else side
+
+
+def _status_label(status: str) -> str:
+    return str(Status(status).label) if status in Status.values else status
+
+
+def _joined(sentences: list[str]) -> str:
+    # Japanese runs its sentences on without a space; English puts one between them.
+    return ("" if (get_language() or "").startswith("ja") else " ").join(sentences)
+
+
+def describe(kind: str, sides: Mapping[str, str] | None, status: str = "") -> str:
+    """The tracker's sentence for an update of `kind` that moved `sides` (side -> status) and
+    the overall status to `status` ("" when it did not move); "" for an official's note."""
+    given = sides or {}
+    sides = {side: given[side] for side in SIDE_FIELDS if side in given}
+    if kind == UpdateKind.CONFIRMATION:
+        if not sides:
+            return _("No change since the last report.")
+        return _joined(
+            [
+                _("%(side)s side: no change since the last report (“%(status)s”).")
+                % {"side": _side_label(side), "status": _status_label(value)}
+                for side, value in sides.items()
+            ]
+        )
+    if kind != UpdateKind.CHANGE:
+        return ""
+    sentences = [
+        _("%(side)s side: “%(status)s”.")
+        % {"side": _side_label(side), "status": _status_label(value)}
+        for side, value in sides.items()
+    ]
+    if status and sentences:
+        sentences.append(_("Overall status now “%(status)s”.") % {"status": _status_label(status)})
+    elif status:
+        sentences.append(_("Status changed to “%(status)s”.") % {"status": _status_label(status)})
+    return _joined(sentences)
