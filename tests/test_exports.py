@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.formats import date_format
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -157,12 +158,10 @@ def test_xlsx_has_a_summary_and_a_recommendations_sheet(workshop):
     assert book.sheetnames[:2] == ["Summary", "Recommendations"]
     summary_text = [cell for row in book["Summary"].iter_rows(values_only=True) for cell in row]
     assert "Status of the follow-up of the stakeholder workshop recommendations" in summary_text
-    assert "As of 2024-06-01" in summary_text
-    counts = {
-        row[0]: row[1]
-        for row in book["Summary"].iter_rows(values_only=True)
-        if row and row[0] in {"In progress", "Planned", "Not yet assessed", "Total"}
-    }
+    assert f"As of {date_format(JUNE_1)}" in summary_text
+    rows = list(book["Summary"].iter_rows(values_only=True))
+    start = rows.index(("Status", "Overall", "EU side", "Japan side", *rows[0][4:]))
+    counts = {row[0]: row[1] for row in rows[start + 1 : start + 9] if row[1]}
     assert counts == {"In progress": 1, "Planned": 1, "Not yet assessed": 1, "Total": 3}
 
 
@@ -187,7 +186,8 @@ def test_xlsx_lists_the_changes_since_with_their_explanation(workshop):
     [row] = sheet_rows(sheet)
 
     assert (row["Reference"], row["From"], row["To"]) == ("AI-1", "Not yet assessed", "In progress")
-    assert row["Explanation"] == reported("Code of conduct <em>published</em>.", Status.IN_PROGRESS)
+    # In the official's words, without the sentences the tracker adds to say what moved.
+    assert row["Explanation"] == "Code of conduct <em>published</em>."
 
 
 def test_internal_xlsx_is_marked_on_its_sheets_and_printed_pages(workshop):
@@ -228,8 +228,8 @@ def test_pdf_prints_the_title_council_and_japanese_text(workshop):
     text = pdf_text(ReportOptions(as_of=JUNE_1, since=APRIL_1))
 
     assert "Status of the follow-up of the stakeholder workshop recommendations" in text
-    assert "As of" in text and "2024-06-01" in text
-    assert "Changed since 2024-04-01" in text
+    assert f"As of {date_format(JUNE_1)}" in text
+    assert f"Changed since {date_format(APRIL_1)}" in text
     assert "広島AIプロセスを推進する。" in text
     assert "INTERNAL" not in text and "timeline" not in text
 
@@ -253,8 +253,9 @@ def test_internal_pdf_is_marked_on_every_page(workshop):
 
     assert len(pages) > 3
     assert all("INTERNAL – officials only" in page.extract_text() for page in pages)
-    words = " ".join(" ".join(page.extract_text() for page in pages).split())
-    assert "Ask METI for the <b>timeline</b>." in words
+    # Whatever the lines the PDF wrapped the note into (it may break after "</").
+    letters = "".join("".join(page.extract_text() for page in pages).split())
+    assert "AskMETIforthe<b>timeline</b>." in letters
 
 
 def test_pdf_printed_in_parts_holds_every_reference_once_in_report_order(workshop, monkeypatch):
@@ -278,8 +279,8 @@ def test_pdf_printed_in_parts_holds_every_reference_once_in_report_order(worksho
     assert "DIGITAL PARTNERSHIP" in pages[0].extract_text()
     assert all("INTERNAL – officials only" in page.extract_text() for page in pages)
     # Pages numbered across the parts, as one document.
-    assert f"{len(pages)} / {len(pages)}" in pages[-1].extract_text()
-    assert f"1 / {len(pages)}" in pages[0].extract_text()
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1].extract_text()
+    assert f"Page 1 of {len(pages)}" in pages[0].extract_text()
 
 
 def test_csv_xlsx_and_pdf_hold_the_same_references_and_statuses(workshop):

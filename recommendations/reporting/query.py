@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
 from recommendations.bilateral import is_divergent
 from recommendations.choices import Status, Visibility
 from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
 from recommendations.reporting.options import ReportOptions, end_of_day
+from recommendations.reporting.wording import is_generated, official_words
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -123,6 +125,31 @@ class ReportRow:
     change_date: datetime.date | None = None
     eu_status: str = Status.NOT_ASSESSED
     japan_status: str = Status.NOT_ASSESSED
+    title_ja: str = ""
+
+    @property
+    def localised_title(self) -> str:
+        """The title in the active language: the Japanese one where officials entered it."""
+        return self.title_ja if self.title_ja and get_language() == "ja" else self.title
+
+    @property
+    def localised_text(self) -> str:
+        """The text in the active language: the Japanese one where officials entered it."""
+        return self.text_ja if self.text_ja and get_language() == "ja" else self.text
+
+    @property
+    def latest_words(self) -> str:
+        """The latest update as the official wrote it (the generated sentences if they wrote
+        nothing else)."""
+        return official_words(self.latest_update)
+
+    @property
+    def latest_is_generated(self) -> bool:
+        return is_generated(self.latest_update)
+
+    @property
+    def change_words(self) -> str:
+        return official_words(self.change_text)
 
     @property
     def eu_status_label(self) -> str:
@@ -187,6 +214,7 @@ def _row(
         change_date=getattr(recommendation, "change_date", None),
         eu_status=recommendation.report_eu_status,
         japan_status=recommendation.report_japan_status,
+        title_ja=recommendation.title_ja,
     )
 
 
