@@ -8,12 +8,14 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils.formats import date_format
+from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from recommendations.models import Recommendation, Status, Visibility
 from recommendations.reporting import pdf_export
 from recommendations.reporting.csv_export import write_csv
+from recommendations.reporting.docx_export import write_docx
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.pdf_export import write_pdf
 from recommendations.reporting.query import report_rows
@@ -283,7 +285,7 @@ def test_pdf_printed_in_parts_holds_every_reference_once_in_report_order(worksho
     assert f"Page 1 of {len(pages)}" in pages[0].extract_text()
 
 
-def test_csv_xlsx_and_pdf_hold_the_same_references_and_statuses(workshop):
+def test_csv_xlsx_docx_and_pdf_hold_the_same_references_and_statuses(workshop):
     options = ReportOptions(as_of=JUNE_1)
     from_csv = {
         row["reference"]: str(Status(row["status"]).label) for row in read_csv(csv_text(options))
@@ -291,11 +293,20 @@ def test_csv_xlsx_and_pdf_hold_the_same_references_and_statuses(workshop):
     from_xlsx = {
         row["Reference"]: row["Status"] for row in sheet_rows(xlsx_book(options)["Recommendations"])
     }
+    docx = io.BytesIO()
+    write_docx(options, docx)
+    # The Word status cell: the overall status first, its date after it, then each side's.
+    from_docx = {
+        row.cells[0].text: row.cells[3].text.splitlines()[0].split(" (")[0]
+        for table in Document(io.BytesIO(docx.getvalue())).tables[-1:]
+        for row in table.rows[1:]
+    }
     text = pdf_text(options)
 
     assert (
         from_csv
         == from_xlsx
+        == from_docx
         == {
             "AI-1": "In progress",
             "AI-2": "Not yet assessed",
@@ -334,7 +345,7 @@ def test_streamed_csv_runs_the_same_queries_whatever_the_rows(django_assert_num_
 # The command --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("format", ["csv", "xlsx", "pdf", "html"])
+@pytest.mark.parametrize("format", ["csv", "xlsx", "pdf", "html", "docx"])
 def test_export_report_command_writes_each_format(workshop, tmp_path, format):
     output = tmp_path / f"report.{format}"
 
@@ -348,6 +359,9 @@ def test_export_report_command_writes_each_format(workshop, tmp_path, format):
         assert [row["Status"] for row in rows] == ["In progress", "Not yet assessed", "Planned"]
     elif format == "pdf":
         assert "AI-3" in "".join(page.extract_text() for page in PdfReader(output).pages)
+    elif format == "docx":
+        rows = Document(output).tables[-1].rows[1:]
+        assert [row.cells[0].text for row in rows] == ["AI-1", "AI-2", "AI-3"]
     else:
         html = data.decode()
         assert "Status of the follow-up" in html and "AI-3" in html

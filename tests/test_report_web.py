@@ -84,7 +84,9 @@ def test_report_chart_colours_its_bars_by_status_class(client, tracked):
 def test_report_title_page_names_the_chosen_council(client, tracked):
     content = client.get(REPORT, {"as_of": "2024-04-20", "council": "2"}).content.decode()
 
-    council = f"Digital Partnership Council no. 2, Brussels, {date_format(datetime.date(2024, 4, 30))}"
+    council = (
+        f"Digital Partnership Council no. 2, Brussels, {date_format(datetime.date(2024, 4, 30))}"
+    )
     assert f"Prepared for the {council}" in content
     assert f"Changed since {date_format(datetime.date(2023, 7, 3))}" in content
 
