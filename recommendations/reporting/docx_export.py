@@ -32,7 +32,7 @@ def _flag_row(row, flag: str) -> None:
     properties.append(element)
 
 
-def _table(document, headings: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+def _table(document, headings: Sequence[object], rows: Sequence[Sequence[object]]) -> Table:
     table = document.add_table(rows=1, cols=len(headings))
     table.style = "Table Grid"
     header = table.rows[0]
@@ -48,7 +48,7 @@ def _table(document, headings: Sequence[str], rows: Sequence[Sequence[str]]) -> 
     return table
 
 
-def _count_rows(table, report: Report) -> list[list]:
+def _count_rows(table, report: Report) -> list[list[object]]:
     rows = [[name, *counts, total] for name, counts, total in table]
     rows.append([_("Total"), *report.summary.totals, report.summary.total])
     return rows

@@ -137,6 +137,7 @@ def _number_pages(writer: "PdfWriter") -> None:
 
 def _describe(writer: "PdfWriter", report: Report) -> None:
     """The joined file's title, author and language, as WeasyPrint writes them in one piece."""
+    # Imported here, as in _number_pages: only the PDF needs pypdf loaded.
     from pypdf.generic import NameObject, TextStringObject
 
     writer.add_metadata(
