@@ -4,6 +4,7 @@ past date on /report/, see the report for it, download it, all under the Content
 import datetime
 
 import pytest
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from recommendations.models import Status
@@ -37,11 +38,30 @@ def test_secretariat_chooses_a_past_date_and_downloads_that_report(page, tracked
     page.click("text=Show the report")
 
     expect(page.locator("#item-AI-1")).to_contain_text("Not yet assessed")
-    expect(page.locator(".report-facts")).to_contain_text("2024-05-15")
+    expect(page.locator(".report-facts")).to_contain_text(date_format(datetime.date(2024, 5, 15)))
     with page.expect_download() as download_info:
         page.click(".report-downloads >> text=PDF")
     download = download_info.value
     assert download.suggested_filename == "council-report-2024-05-15.pdf"
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+    assert page.console_errors == []
+
+
+def test_report_on_a_phone_scrolls_sideways_only_inside_a_tables_box(page, tracked):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/report/?as_of=2024-06-01&since=2024-04-02")
+    expect(page.locator("#item-AI-1")).to_be_visible()
+
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 390
+    # Whatever is wider than the screen sits in a box of its own that scrolls.
+    too_wide = page.evaluate(
+        """() => [...document.querySelectorAll('main *')]
+        .filter(e => e.getBoundingClientRect().right > 391 && !e.closest('.table-box'))
+        .map(e => e.tagName + '.' + e.className)"""
+    )
+    assert too_wide == []
+    box = page.locator(".report-topic .table-box").first
+    assert box.evaluate("e => getComputedStyle(e).overflowX") == "auto"
     assert page.console_errors == []

@@ -1,14 +1,19 @@
 """The report fixture says what the workshop report says: every recommendation, word for word,
 credited to the organisations the report names, in the report's order."""
 
+import io
 import re
 from collections import Counter
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
+from pypdf import PdfReader
 
 from recommendations.models import Council, Organisation, Owner, Recommendation, Topic
+from recommendations.reporting.options import ReportOptions
+from recommendations.reporting.pdf_export import write_pdf
 
 REPORT_NAME = "workshop-report-2024-04-17.txt"
 
@@ -309,3 +314,16 @@ def test_every_item_starts_unassessed_and_targets_the_next_council(loaded):
     next_council = Council.objects.get(number=3)
     assert next_council.date is None
     assert next_council.place == ""
+
+
+@pytest.mark.django_db
+def test_the_seventy_items_print_in_at_most_twelve_pages_with_a_bookmark_per_topic(loaded):
+    target = io.BytesIO()
+    write_pdf(ReportOptions(as_of=timezone.localdate()), target)
+    reader = PdfReader(io.BytesIO(target.getvalue()))
+
+    assert len(reader.pages) <= 12
+    titles = [entry.title for entry in reader.outline]
+    assert titles == ["Summary", *Topic.objects.order_by("position").values_list("name", flat=True)]
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert all(f"\n{reference} " in text for reference in ("GEN-1", "CYBER-1e", "SKILL-1"))

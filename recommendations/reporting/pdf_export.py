@@ -2,6 +2,7 @@
 
 import io
 import logging
+import re
 import tempfile
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -13,11 +14,12 @@ from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from recommendations.reporting.files import internal_mark
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import report_rows
-from recommendations.reporting.report import Report, TopicSection
+from recommendations.reporting.report import AUTHOR, Report, TopicSection, local_date
 
 if TYPE_CHECKING:
     # Only named in annotations: both are imported where a PDF is printed (see _print).
@@ -63,35 +65,55 @@ def render_standalone_html(report: Report) -> str:
 
 
 # WeasyPrint holds the whole layout of a document in memory (about 500 MiB for 1000
-# recommendations), so the PDF is printed in parts of this many rows and the parts joined.
+# recommendations), so a report of more rows than this is printed in parts of this many rows and
+# the parts joined. A report that fits in one part is printed whole: tagged for screen readers
+# (PDF/UA), with its outline and page numbers from WeasyPrint itself.
 PDF_CHUNK_ROWS = 200
+PDF_VARIANT = "pdf/ua-1"
 
 
 def _css_string(text: str | Promise) -> str:
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def _margin_css(report: Report) -> str:
-    """The running heads of every part, set here rather than taken from the first page: a part
-    of rows alone has no title or banner to copy them from. Page numbers are stamped on the
-    joined file, as no part knows where it starts or how many pages follow."""
+def _page_numbers_css() -> str:
+    """ "Page X of Y" in the active language, as CSS content with the page counters."""
+    pieces = re.split(r"(%\(number\)s|%\(total\)s)", str(_("Page %(number)s of %(total)s")))
+    counters = {"%(number)s": "counter(page)", "%(total)s": "counter(pages)"}
+    return " ".join(counters.get(piece) or _css_string(piece) for piece in pieces if piece)
+
+
+def _margin_css(report: Report, *, numbered: bool = True) -> str:
+    """The running heads: the Council and the as-of date on top, the internal mark, the title
+    and "page X of Y" below; the cover carries none but the mark. They are set here rather than
+    taken from the first page: a part of rows alone has no title or Council to copy them from.
+    `numbered=False` for a part, as no part knows where it starts or how many pages follow:
+    the joined file is numbered afterwards."""
     mark = _css_string(internal_mark()) if report.options.internal else "none"
+    council = report.options.council
+    head = _("As of %(date)s") % {"date": local_date(report.options.as_of)}
+    if council is not None:
+        head = f"{council} · {head}"
+    numbers = _page_numbers_css() if numbered else "none"
     return (
-        f"@page {{ @top-center {{ content: {mark}; }}"
-        f" @bottom-left {{ content: {_css_string(report.title)}; }}"
-        " @bottom-right { content: none; } }"
+        "@page {"
+        f" @top-left {{ content: {_css_string(head)}; color: #555; font-size: 7.5pt; }}"
+        f" @top-right {{ content: {mark}; color: #9c0006; font-weight: 700; font-size: 8pt; }}"
+        f" @bottom-left {{ content: {_css_string(report.title)}; color: #555; font-size: 7.5pt; }}"
+        f" @bottom-right {{ content: {numbers}; color: #555; font-size: 7.5pt; }} }}"
+        " @page :first { @top-left { content: none; } @bottom-left { content: none; } }"
     )
 
 
-def _print(html: str, stylesheets: "list[CSS]") -> bytes:
+def _print(html: str, stylesheets: "list[CSS]", **options: str) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf(stylesheets=stylesheets)
+    return HTML(string=html).write_pdf(stylesheets=stylesheets, **options)
 
 
 def _number_pages(writer: "PdfWriter") -> None:
-    """Stamp "page / pages" on each page from a blank document printed with the same margins."""
+    """Stamp "page X of Y" on each page from a blank document printed with the same margins."""
     # Imported here, as in _print: only the PDF needs WeasyPrint and pypdf loaded.
     from pypdf import PdfReader
     from weasyprint import CSS
@@ -99,10 +121,10 @@ def _number_pages(writer: "PdfWriter") -> None:
     total = len(writer.pages)
     css = CSS(
         string=(
-            "@page { size: A4 landscape; margin: 16mm 14mm;"
-            ' font-family: "Noto Sans", "DejaVu Sans", sans-serif;'
-            " @bottom-right { content: counter(page) ' / ' counter(pages);"
-            " color: #555; font-size: 8pt; } }"
+            "@page { size: A4 landscape; margin: 14mm 12mm 13mm 12mm;"
+            ' font-family: "Noto Sans", "Noto Sans CJK JP", "DejaVu Sans", sans-serif;'
+            f" @bottom-right {{ content: {_page_numbers_css()};"
+            " color: #555; font-size: 7.5pt; } }"
             " div { break-after: page; }"
         )
     )
@@ -113,15 +135,27 @@ def _number_pages(writer: "PdfWriter") -> None:
         page.merge_page(number)
 
 
+def _describe(writer: "PdfWriter", report: Report) -> None:
+    """The joined file's title, author and language, as WeasyPrint writes them in one piece."""
+    # Imported here, as in _number_pages: only the PDF needs pypdf loaded.
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer.add_metadata(
+        {"/Title": f"{report.title} – {local_date(report.options.as_of)}", "/Author": str(AUTHOR)}
+    )
+    writer._root_object[NameObject("/Lang")] = TextStringObject(report.language)
+
+
 def write_pdf(
     options: ReportOptions, target: str | Path | IO[bytes], base: QuerySet | None = None
 ) -> Report:
     """Write the report as PDF to `target` (a path or a binary file); returns the Report with
     its summary and changes.
 
-    The rows are printed PDF_CHUNK_ROWS at a time as they stream from the database, the title
-    page, summary and changes last (they need every row counted), and the parts joined with the
-    front first, so memory stays bounded however many recommendations there are.
+    A report of up to PDF_CHUNK_ROWS rows is printed whole, tagged. A longer one is printed
+    PDF_CHUNK_ROWS rows at a time as they stream from the database, the title page, summary and
+    changes last (they need every row counted), and the parts joined with the front first, so
+    memory stays bounded however many recommendations there are.
     """
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from pypdf import PdfReader, PdfWriter
@@ -129,14 +163,14 @@ def write_pdf(
 
     report = Report(options=options, generated_at=timezone.localtime())
     stylesheets = [CSS(filename=_stylesheet_file(path)) for path in PDF_STYLESHEETS]
-    stylesheets.append(CSS(string=_margin_css(report)))
     with tempfile.TemporaryDirectory() as folder:
         parts: list[Path] = []
+        part_sheets = [*stylesheets, CSS(string=_margin_css(report, numbered=False))]
 
         def print_part(sections: list[TopicSection]) -> None:
             part = Report(options=options, generated_at=report.generated_at, sections=sections)
             path = Path(folder) / f"part-{len(parts):05d}.pdf"
-            path.write_bytes(_print(render_document(part, rows_only=True), stylesheets))
+            path.write_bytes(_print(render_document(part, rows_only=True), part_sheets))
             parts.append(path)
 
         sections: list[TopicSection] = []
@@ -152,15 +186,26 @@ def write_pdf(
             if count == PDF_CHUNK_ROWS:
                 print_part(sections)
                 printed_topic, sections, count = row.topic.pk, [], 0
+
+        if not parts:
+            report.sections = sections
+            whole = [*stylesheets, CSS(string=_margin_css(report))]
+            pdf = _print(render_document(report), whole, pdf_variant=PDF_VARIANT)
+            if isinstance(target, str | Path):
+                Path(target).write_bytes(pdf)
+            else:
+                target.write(pdf)
+            return report
+
         if sections:
             print_part(sections)
-
         writer = PdfWriter()
         front = render_document(report, in_parts=True)
-        writer.append(PdfReader(io.BytesIO(_print(front, stylesheets))))
+        writer.append(PdfReader(io.BytesIO(_print(front, part_sheets))))
         for path in parts:
             writer.append(PdfReader(path))
         _number_pages(writer)
+        _describe(writer, report)
         writer.write(target)
     return report
 

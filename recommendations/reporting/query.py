@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
 from recommendations.bilateral import is_divergent
 from recommendations.choices import Status, Visibility
@@ -134,6 +135,19 @@ class ReportRow:
     change_date: datetime.date | None = None
     eu_status: str = Status.NOT_ASSESSED
     japan_status: str = Status.NOT_ASSESSED
+    title_ja: str = ""
+    # The latest update is the tracker's sentence: its official wrote no words of their own.
+    latest_is_generated: bool = False
+
+    @property
+    def localised_title(self) -> str:
+        """The title in the active language: the Japanese one where officials entered it."""
+        return self.title_ja if self.title_ja and get_language() == "ja" else self.title
+
+    @property
+    def localised_text(self) -> str:
+        """The text in the active language: the Japanese one where officials entered it."""
+        return self.text_ja if self.text_ja and get_language() == "ja" else self.text
 
     @property
     def eu_status_label(self) -> str:
@@ -194,6 +208,8 @@ def _row(
             recommendation.latest_update_sides,
             recommendation.latest_update_status or "",
         ),
+        latest_is_generated=not recommendation.latest_update_text
+        and recommendation.latest_update_date is not None,
         latest_update_date=recommendation.latest_update_date,
         latest_update_visibility=recommendation.latest_update_visibility or "",
         is_sub_item=recommendation.parent_id is not None,
@@ -208,6 +224,7 @@ def _row(
         change_date=getattr(recommendation, "change_date", None),
         eu_status=recommendation.report_eu_status,
         japan_status=recommendation.report_japan_status,
+        title_ja=recommendation.title_ja,
     )
 
 

@@ -5,17 +5,34 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from recommendations.bilateral import stale_cutoff
 from recommendations.choices import Status
-from recommendations.models import Topic
+from recommendations.models import Owner, Topic
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import ReportRow, report_rows
 
 TITLE = _("Status of the follow-up of the stakeholder workshop recommendations")
+AUTHOR = _("EU–Japan Digital Partnership secretariat")
+
+
+def owner_name(owner: Owner) -> str:
+    """An owner's name in the active language where the tracker holds one, else the English."""
+    return str(getattr(owner, "localised_name", "") or owner.name)
+
+
+def local_date(day: datetime.date | None) -> str:
+    """A day in the active language's own form (Django's DATE_FORMAT): "2024年4月17日" in
+    Japanese."""
+    return date_format(day) if day else ""
 
 
 @dataclass
@@ -25,11 +42,25 @@ class Summary:
     overall: Counter = field(default_factory=Counter)
     by_topic: dict[str, Counter] = field(default_factory=dict)
     by_owner: dict[str, Counter] = field(default_factory=dict)
+    eu: Counter = field(default_factory=Counter)
+    japan: Counter = field(default_factory=Counter)
+    divergent: int = 0
+    stale: int = 0
 
-    def add(self, row: ReportRow) -> None:
+    def add(self, row: ReportRow, *, stale_before: datetime.date | None = None) -> None:
+        """Count a row in; it is stale when nothing moved or was reported for it since
+        `stale_before`."""
         self.overall[row.status] += 1
-        self.by_topic.setdefault(row.topic.name, Counter())[row.status] += 1
-        self.by_owner.setdefault(row.lead_owner.name, Counter())[row.status] += 1
+        self.eu[row.eu_status] += 1
+        self.japan[row.japan_status] += 1
+        self.by_topic.setdefault(row.topic.localised_name, Counter())[row.status] += 1
+        self.by_owner.setdefault(owner_name(row.lead_owner), Counter())[row.status] += 1
+        self.divergent += row.is_divergent
+        if stale_before is not None:
+            activity = max(
+                (day for day in (row.status_date, row.latest_update_date) if day), default=None
+            )
+            self.stale += activity is None or activity < stale_before
 
     @property
     def total(self) -> int:
@@ -73,6 +104,22 @@ class Summary:
             for status in Status
         ]
 
+    def by_side(self, width: int = 60) -> list[dict]:
+        """One line per status with its count overall, on the EU side and on the Japan side,
+        each with a bar `width` long for all the recommendations: the summary's chart."""
+        total = self.total or 1
+        return [
+            {
+                "status": status.value,
+                "label": status.label,
+                "counts": [
+                    (counter[status], round(width * counter[status] / total))
+                    for counter in (self.overall, self.eu, self.japan)
+                ],
+            }
+            for status in Status
+        ]
+
 
 @dataclass
 class TopicSection:
@@ -92,6 +139,23 @@ class Report:
     added: int = 0
 
     title = TITLE
+    author = AUTHOR
+
+    @property
+    def language(self) -> str:
+        return get_language() or settings.LANGUAGE_CODE
+
+    @property
+    def edition(self) -> str:
+        """The edition's language, named in itself ("English", "日本語")."""
+        return get_language_info(self.language)["name_local"]
+
+    @cached_property
+    def stale_before(self) -> datetime.date:
+        """Items with no move or update since this day are stale, as on the dashboard
+        (bilateral.stale_cutoff), counted back from the Council the report is for."""
+        council = self.options.council
+        return stale_cutoff(council.date if council else None, self.options.as_of)
 
     @property
     def council_line(self) -> str:
@@ -103,7 +167,7 @@ class Report:
         if council.place:
             details.append(council.place)
         if council.date:
-            details.append(council.date.isoformat())
+            details.append(local_date(council.date))
         line = ", ".join(details)
         if not council.place or not council.date:
             line += " " + str(_("(%(what)s to be confirmed)")) % {
@@ -122,7 +186,7 @@ class Report:
             if not self.sections or self.sections[-1].topic.pk != row.topic.pk:
                 self.sections.append(TopicSection(topic=row.topic))
             self.sections[-1].rows.append(row)
-        self.summary.add(row)
+        self.summary.add(row, stale_before=self.stale_before)
         if self.options.since is not None:
             if row.changed:
                 self.changes.append(row)

@@ -14,15 +14,19 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from recommendations.choices import Status
 from recommendations.reporting.files import internal_mark, neutralise
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import ReportRow, report_rows
-from recommendations.reporting.report import Report
+from recommendations.reporting.report import Report, local_date, owner_name
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_DATE_FORMAT = "yyyy-mm-dd"
+# As in the CSV: a name may hold a comma ("Ministry of Economy, Trade and Industry").
+LIST_SEPARATOR = "; "
 
 
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -70,12 +74,12 @@ def _xlsx_columns(internal: bool) -> list[tuple[str, int, bool]]:
 def _xlsx_values(row: ReportRow, internal: bool) -> list:
     values = [
         row.reference,
-        row.topic.name,
+        row.topic.localised_name,
         row.recommendation,
         row.text_ja,
-        ", ".join(row.organisations),
-        row.lead_owner.name,
-        ", ".join(owner.name for owner in row.co_owners),
+        LIST_SEPARATOR.join(row.organisations),
+        owner_name(row.lead_owner),
+        LIST_SEPARATOR.join(owner_name(owner) for owner in row.co_owners),
         row.status_label,
         row.status_date,
         row.eu_status_label,
@@ -94,6 +98,14 @@ def _sheet(workbook, title: str, internal: bool):
         # Printed on top of every page of the sheet.
         sheet.oddHeader.center.text = internal_mark()
         sheet.evenHeader.center.text = internal_mark()
+    # Printed across: landscape, as wide as one page, as many pages down as it takes.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    # &P and &N are the spreadsheet's own page number and count.
+    sheet.oddFooter.right.text = _("Page %(number)s of %(total)s") % {"number": "&P", "total": "&N"}
     return sheet
 
 
@@ -101,12 +113,39 @@ def _heading_row(sheet, headings: Iterable[str | Promise]) -> list:
     return [_xlsx_cell(sheet, heading, bold=True) for heading in headings]
 
 
-def _count_table(sheet, title: str, table) -> None:
+def _count_table(sheet, title: str, heading: str, table, report: Report) -> None:
+    """A titled table of counts by status, its total row under it."""
     sheet.append([_xlsx_cell(sheet, title, bold=True)])
-    sheet.append(_heading_row(sheet, ["", *(status.label for status in Status), _("Total")]))
+    sheet.append(_heading_row(sheet, [heading, *(status.label for status in Status), _("Total")]))
     for name, counts, total in table:
         sheet.append([_xlsx_cell(sheet, name), *counts, total])
+    sheet.append(
+        [
+            _xlsx_cell(sheet, _("Total"), bold=True),
+            *(_xlsx_cell(sheet, count, bold=True) for count in report.summary.totals),
+            _xlsx_cell(sheet, report.summary.total, bold=True),
+        ]
+    )
     sheet.append([])
+
+
+def _status_validation(count: int, columns: list[tuple[str, int, bool]]) -> DataValidation:
+    """A drop-down of the statuses, by their labels in this edition's language (the import
+    reads labels in any language), on the status columns of the rows written."""
+    labels = ",".join(str(status.label) for status in Status)
+    validation = DataValidation(
+        type="list",
+        formula1=f'"{labels}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=_("Not a status"),
+        error=_("Choose one of the statuses in the list."),
+    )
+    headings = [str(heading) for heading, _width, _wrap in columns]
+    for heading in (_("Status"), _("EU side"), _("Japan side")):
+        letter = get_column_letter(headings.index(heading) + 1)
+        validation.add(f"{letter}2:{letter}{max(count, 1) + 1}")
+    return validation
 
 
 def write_xlsx(options: ReportOptions, target, base: QuerySet | None = None, **row_options):
@@ -125,6 +164,7 @@ def write_xlsx(options: ReportOptions, target, base: QuerySet | None = None, **r
     # Freezing, widths and the like are written before the first row in write-only mode.
     columns = _xlsx_columns(internal)
     sheet.freeze_panes = "B2"
+    sheet.print_title_rows = "1:1"
     for index, (_heading, width, _wrap) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.append(_heading_row(sheet, [heading for heading, _width, _wrap in columns]))
@@ -144,17 +184,34 @@ def write_xlsx(options: ReportOptions, target, base: QuerySet | None = None, **r
         )
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    sheet.data_validations.append(_status_validation(count, columns))
 
+    counted = report.summary
     for line in _title_lines(report):
         summary.append([_xlsx_cell(summary, line, bold=True)])
     summary.append([])
-    summary.append(_heading_row(summary, [_("Status"), _("Recommendations")]))
-    for status, total in zip(Status, report.summary.totals, strict=True):
-        summary.append([_xlsx_cell(summary, status.label), total])
-    summary.append([_xlsx_cell(summary, _("Total"), bold=True), report.summary.total])
+    summary.append(
+        [_xlsx_cell(summary, _("Recommendations by status, overall and per side"), bold=True)]
+    )
+    summary.append(
+        _heading_row(summary, [_("Status"), _("Overall"), _("EU side"), _("Japan side")])
+    )
+    for status in Status:
+        summary.append(
+            [
+                _xlsx_cell(summary, status.label),
+                counted.overall[status],
+                counted.eu[status],
+                counted.japan[status],
+            ]
+        )
+    summary.append(
+        [_xlsx_cell(summary, _("Total"), bold=True)]
+        + [_xlsx_cell(summary, counted.total, bold=True)] * 3
+    )
     summary.append([])
-    _count_table(summary, _("By topic"), report.summary.topic_table)
-    _count_table(summary, _("By lead owner"), report.summary.owner_table)
+    _count_table(summary, _("Progress by topic"), _("Topic"), counted.topic_table, report)
+    _count_table(summary, _("By lead owner"), _("Lead owner"), counted.owner_table, report)
 
     if changes is not None:
         for index, width in enumerate([12, 22, 18, 18, 12, 60], start=1):
@@ -170,7 +227,7 @@ def write_xlsx(options: ReportOptions, target, base: QuerySet | None = None, **r
             changes.append(
                 [
                     _xlsx_cell(changes, row.reference),
-                    _xlsx_cell(changes, row.topic.name, wrap=True),
+                    _xlsx_cell(changes, row.topic.localised_name, wrap=True),
                     _xlsx_cell(changes, row.since_status_label),
                     _xlsx_cell(changes, row.status_label),
                     _xlsx_cell(changes, row.change_date),
@@ -189,10 +246,13 @@ def _title_lines(report: Report) -> list[str]:
     lines.append(str(report.title))
     if report.council_line:
         lines.append(report.council_line)
-    lines.append(_("As of %(date)s") % {"date": options.as_of.isoformat()})
+    lines.append(_("As of %(date)s") % {"date": local_date(options.as_of)})
     if options.since:
-        lines.append(_("Changes since %(date)s") % {"date": options.since.isoformat()})
-    lines.append(_("Generated %(when)s") % {"when": report.generated_at.strftime("%Y-%m-%d %H:%M")})
+        lines.append(_("Changes since %(date)s") % {"date": local_date(options.since)})
+    lines.append(
+        _("Generated %(when)s")
+        % {"when": f"{local_date(report.generated_at)} {report.generated_at:%H:%M}"}
+    )
     return lines
 
 

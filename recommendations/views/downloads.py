@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Recommendation
 from recommendations.permissions import can_view_internal
-from recommendations.reporting import csv_export, pdf_export, xlsx_export
+from recommendations.reporting import csv_export, docx_export, pdf_export, xlsx_export
 from recommendations.reporting.files import filename
 from recommendations.reporting.options import ReportForm, ReportOptions, error_messages
 from recommendations.reporting.query import report_rows
@@ -75,6 +75,13 @@ def report_xlsx(request):
     if error:
         return error
     return xlsx_export.xlsx_response(options, name=filename(options, "xlsx"))
+
+
+def report_docx(request):
+    options, error = _report_options(request)
+    if error:
+        return error
+    return docx_export.docx_response(options, name=filename(options, "docx"))
 
 
 def report_csv(request):

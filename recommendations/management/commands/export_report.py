@@ -1,17 +1,19 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
-from recommendations.reporting import csv_export, pdf_export, xlsx_export
+from recommendations.reporting import csv_export, docx_export, pdf_export, xlsx_export
 from recommendations.reporting.options import ReportForm, error_messages
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.report import build_report
 
-FORMATS = ["csv", "xlsx", "pdf", "html"]
+FORMATS = ["csv", "xlsx", "pdf", "html", "docx"]
 
 
 class Command(BaseCommand):
     help = (
         "Write the Council status report (as of a date, with the changes since the last Council) "
-        "as CSV, XLSX, PDF or a printable HTML page."
+        "as CSV, XLSX, PDF, Word (DOCX) or a printable HTML page, in English or Japanese."
     )
 
     def add_arguments(self, parser):
@@ -31,9 +33,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Include internal updates and notes; the report is marked internal.",
         )
+        parser.add_argument(
+            "--language",
+            default=settings.LANGUAGE_CODE,
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="Edition: the language of its labels, statuses, dates and texts (en).",
+        )
         parser.add_argument("-o", "--output", required=True, help="Path of the file to write.")
 
-    def handle(self, *args, format, as_of, since, council, internal, output, **options):
+    def handle(self, *args, format, as_of, since, council, internal, language, output, **options):
         # The web form's validation, so a date is accepted or refused alike everywhere.
         form = ReportForm({"as_of": as_of, "since": since, "council": council})
         if not form.is_valid():
@@ -42,7 +50,8 @@ class Command(BaseCommand):
             )
         report_options = form.options(internal=internal)
         try:
-            self.write(format, report_options, output)
+            with translation.override(language):
+                self.write(format, report_options, output)
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
         kind = "internal " if internal else ""
@@ -60,6 +69,9 @@ class Command(BaseCommand):
         elif format == "xlsx":
             with open(output, "wb") as target:
                 xlsx_export.write_xlsx(options, target)
+        elif format == "docx":
+            with open(output, "wb") as target:
+                docx_export.write_docx(options, target)
         elif format == "pdf":
             with open(output, "wb") as target:
                 pdf_export.write_pdf(options, target)
