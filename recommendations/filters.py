@@ -70,9 +70,19 @@ class RecommendationFilter(django_filters.FilterSet):
     )
     divergent = django_filters.ChoiceFilter(
         label=_("EU and Japan sides"),
-        choices=[("1", _("Divergent: more than one step apart")), ("0", _("In step"))],
+        choices=[
+            ("1", _("Divergent: both reported, more than one step apart")),
+            ("0", _("Not divergent")),
+        ],
         method="filter_divergent",
         empty_label=_("Either"),
+    )
+    awaiting = django_filters.ChoiceFilter(
+        label=_("Awaiting a side"),
+        choices=[(Side.EU.value, _("Awaiting the EU side")), (Side.JAPAN.value, _("Awaiting the Japan side"))],
+        method="filter_awaiting",
+        empty_label=_("Any"),
+        help_text=_("One side has reported, the other not yet."),
     )
     updated_since = django_filters.DateFilter(
         label=_("Updated since"),
@@ -97,6 +107,7 @@ class RecommendationFilter(django_filters.FilterSet):
             "side",
             "organisation",
             "divergent",
+            "awaiting",
             "updated_since",
         ]
 
@@ -114,6 +125,9 @@ class RecommendationFilter(django_filters.FilterSet):
 
     def filter_divergent(self, queryset, name, value):
         return queryset.divergent(value == "1")
+
+    def filter_awaiting(self, queryset, name, value):
+        return queryset.awaiting(value)
 
     def filter_updated_since(self, queryset, name, value):
         # A subquery rather than a join: no duplicate rows, and only public updates count.

@@ -87,6 +87,14 @@ def home(request):
     status_rows = counts["by_status"]
     by_status = {row["status"]: row["count"] for row in status_rows}
     divergent = sum(row["divergent"] for row in status_rows)
+    awaiting = [
+        {
+            "side": side,
+            "count": sum(row[f"awaiting_{key}"] for row in status_rows),
+            "url": _list_url(awaiting=side.value),
+        }
+        for side, key in ((Side.EU, "eu"), (Side.JAPAN, "japan"))
+    ]
     status_counts = [
         {"status": s.value, "label": s.label, "count": by_status.get(s.value, 0)} for s in Status
     ]
@@ -147,6 +155,7 @@ def home(request):
             "total": total,
             "divergent": divergent,
             "divergent_url": _list_url(divergent="1"),
+            "awaiting": awaiting,
             "status_counts": status_counts,
             "topic_bars": topic_bars,
             "owner_bars": owner_bars,
