@@ -79,7 +79,10 @@ class RecommendationFilter(django_filters.FilterSet):
     )
     awaiting = django_filters.ChoiceFilter(
         label=_("Awaiting a side"),
-        choices=[(Side.EU.value, _("Awaiting the EU side")), (Side.JAPAN.value, _("Awaiting the Japan side"))],
+        choices=[
+            (Side.EU.value, _("Awaiting the EU side")),
+            (Side.JAPAN.value, _("Awaiting the Japan side")),
+        ],
         method="filter_awaiting",
         empty_label=_("Any"),
         help_text=_("One side has reported, the other not yet."),

@@ -131,9 +131,7 @@ def test_sides_of_a_recommendation_show_their_statuses_and_dates(client, tracker
     assert item["status_set_by_secretariat"] is False
 
 
-def test_one_sides_report_awaits_the_other_and_diverges_only_once_both_have_spoken(
-    client, tracker
-):
+def test_one_sides_report_awaits_the_other_and_diverges_only_once_both_have_spoken(client, tracker):
     awaiting = client.get("/api/recommendations/AI-3/").json()
     set_statuses(recommendation=tracker["parent"], sides={Side.JAPAN: Status.PLANNED}, author=None)
     both = client.get("/api/recommendations/AI-3/").json()
