@@ -114,12 +114,12 @@ def home(request):
         counts["by_owner"],
         "lead_owner",
         list(Owner.objects.order_by("side", "code")),
-        ["code", "name", "side"],
+        ["code", "name", "name_ja", "side"],
     )
     owner_bars = _bars(
         owner_rows,
         "lead_owner__code",
-        label=lambda r: r["lead_owner__name"],
+        label=lambda r: localised_topic_name(r["lead_owner__name"], r["lead_owner__name_ja"]),
         params=lambda r: {"owner": r["lead_owner__code"]},
     )
     # Each side's counts are its owners' (owner_rows come ordered by side).
