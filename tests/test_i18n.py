@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from recommendations.models import Status
+from tests import factories
 from tests.factories import ProgressUpdateFactory, RecommendationFactory, TopicFactory
 
 PO = Path(settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES" / "django.po"
@@ -136,8 +137,39 @@ def test_dates_follow_the_readers_language(client):
     english = client.get(recommendation.get_absolute_url()).content.decode()
     japanese = client.get(f"/ja{recommendation.get_absolute_url()}").content.decode()
 
-    assert "March 14, 2025" in english
+    assert "14 March 2025" in english
     assert "2025年3月14日" in japanese
+
+
+US_DATE = re.compile(
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, \d{4}"
+)
+
+
+@pytest.mark.django_db
+def test_english_pages_write_every_date_as_the_eu_does_and_never_in_the_us_form(client):
+    topic = TopicFactory(code="AI")
+    recommendation = RecommendationFactory(topic=topic, status_date=datetime.date(2025, 2, 3))
+    recommendation.organisations.add(factories.OrganisationFactory(slug="jbce"))
+    factories.CouncilFactory(number=3, date=datetime.date(2024, 4, 30))
+    ProgressUpdateFactory(recommendation=recommendation, date=datetime.date(2025, 2, 3))
+    pages = [
+        reverse("recommendations:home"),
+        reverse("recommendations:list"),
+        recommendation.get_absolute_url(),
+        topic.get_absolute_url(),
+        reverse("recommendations:organisation", args=["jbce"]),
+        reverse("recommendations:feed"),
+    ]
+
+    contents = {page: client.get(page).content.decode() for page in pages}
+
+    for page, content in contents.items():
+        assert not US_DATE.search(content), (page, US_DATE.search(content))
+    assert "3 February 2025" in contents[recommendation.get_absolute_url()]
+    assert "30 April 2024" in contents[reverse("recommendations:home")]
+    japanese = client.get(f"/ja{recommendation.get_absolute_url()}").content.decode()
+    assert "2025年2月3日" in japanese
 
 
 @pytest.mark.django_db

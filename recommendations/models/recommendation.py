@@ -63,10 +63,13 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
             return self
         last_public = ProgressUpdate.objects.public().of_outer_recommendation().values("date")[:1]
         # Coalesce first: SQLite's MAX() and PostgreSQL's GREATEST() disagree about NULLs.
+        # `last_public_update` alone tells an item never updated ("no update yet") from one
+        # whose status date is its last update.
         return self.annotate(
+            last_public_update=models.Subquery(last_public),
             last_update=Greatest(
                 "status_date", Coalesce(models.Subquery(last_public), "status_date")
-            )
+            ),
         )
 
     def count_by_status(self, *fields):
