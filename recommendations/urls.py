@@ -14,6 +14,7 @@ urlpatterns = [
     path("report.pdf", downloads.report_pdf, name="report_pdf"),
     path("report.xlsx", downloads.report_xlsx, name="report_xlsx"),
     path("report.csv", downloads.report_csv, name="report_csv"),
+    path("organisations/", pages.organisations, name="organisations"),
     path("organisations/<slug:slug>/", pages.organisation, name="organisation"),
     path("organisations/<slug:slug>/feed/", feeds.OrganisationFeed(), name="organisation_feed"),
     path("topics/<str:code>/", pages.topic, name="topic"),

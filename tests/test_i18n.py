@@ -11,7 +11,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from recommendations.models import Status
+from recommendations.models import Side, Status
+from recommendations.services.statuses import set_statuses
 from tests import factories
 from tests.factories import ProgressUpdateFactory, RecommendationFactory, TopicFactory
 
@@ -223,3 +224,57 @@ def test_japanese_feed_has_japanese_titles_and_links_to_japanese_pages(client):
     assert "<title>日EUデジタルパートナーシップ フォローアップ：進捗報告</title>" in content
     assert "<title>AI-3: 完了</title>" in content
     assert 'href="http://testserver/ja/recommendations/AI-3/#update-' in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("prefix", "not_assessed"),
+    [
+        (
+            "",
+            "No report has reached the tracker yet — it does not mean that nothing is being done.",
+        ),
+        (
+            "/ja",
+            "トラッカーにまだ報告が届いていません。何も行われていないという意味ではありません。",
+        ),
+    ],
+)
+def test_statuses_are_explained_where_they_are_shown(client, prefix, not_assessed):
+    recommendation = RecommendationFactory()
+    pages = [reverse("recommendations:home"), reverse("recommendations:list")]
+
+    for page in [*pages, recommendation.get_absolute_url()]:
+        content = client.get(f"{prefix}{page}").content.decode()
+        assert 'class="legend"' in content, page
+        assert not_assessed in content, page
+
+
+@pytest.mark.django_db
+def test_japanese_item_page_names_owners_and_the_officials_change_in_japanese(client):
+    meti = factories.OwnerFactory(
+        code="METI", name="METI", name_ja="経済産業省", government_ja="日本国政府", side="jp"
+    )
+    connect = factories.OwnerFactory(
+        code="DG-CONNECT",
+        name="DG Connect",
+        name_ja="欧州委員会 通信ネットワーク・コンテンツ・技術総局",
+    )
+    recommendation = RecommendationFactory(lead_owner=meti, co_owners=[connect])
+    official = factories.OfficialFactory(owner=meti)
+    set_statuses(
+        recommendation=recommendation,
+        sides={Side.JAPAN: Status.IN_PROGRESS},
+        author=official.user,
+        text="",
+    )
+
+    english = client.get(recommendation.get_absolute_url()).content.decode()
+    japanese = client.get(f"/ja{recommendation.get_absolute_url()}").content.decode()
+
+    assert "経済産業省 (日本国政府)" in japanese
+    assert "欧州委員会 通信ネットワーク・コンテンツ・技術総局" in japanese
+    assert "日本側：「実施中」。" in japanese
+    assert "Japan side" not in japanese
+    assert "Japan side: “In progress”." in english
+    assert "経済産業省" not in english

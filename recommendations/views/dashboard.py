@@ -9,12 +9,20 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations.choices import Side, Status
+from recommendations.choices import STATUS_MEANINGS, Side, Status
 from recommendations.counts import counts as count_by_status
 from recommendations.models import Council, Organisation, Owner, ProgressUpdate, Topic
 from recommendations.models.reference import localised_topic_name
 
 LATEST_UPDATES = 8
+
+
+def status_legend():
+    """Each status with its label and what it means, for the legend (_legend.html)."""
+    return [
+        {"status": status.value, "label": status.label, "meaning": STATUS_MEANINGS[status]}
+        for status in Status
+    ]
 
 
 def _list_url(**params):
@@ -156,6 +164,7 @@ def home(request):
             "divergent": divergent,
             "divergent_url": _list_url(divergent="1"),
             "awaiting": awaiting,
+            "legend": status_legend(),
             "status_counts": status_counts,
             "topic_bars": topic_bars,
             "owner_bars": owner_bars,
