@@ -118,13 +118,28 @@ def step(status: str) -> int:
 
 
 def is_divergent(eu: str, japan: str) -> bool:
-    """The sides are more than one step apart on the progress scale
-    (not yet assessed < planned < in progress < ongoing = completed).
+    """Both sides have reported and they are more than one step apart on the progress scale
+    (planned < in progress < ongoing = completed).
 
-    A stalled or dropped side counts as not started, so "completed" against "dropped" diverges
-    (one side did its part, the other gave up) while "stalled" against "planned" does not.
+    A side still "not yet assessed" has not spoken: the other side's first report is not a
+    disagreement, the item awaits that side instead (`awaited_side`). A stalled or dropped side
+    counts as not started, so "completed" against "dropped" diverges (one side did its part, the
+    other gave up) while "stalled" against "planned" does not.
     """
+    if Status.NOT_ASSESSED in (eu, japan):
+        return False
     return abs(step(eu) - step(japan)) > 1
+
+
+def awaited_side(eu: str, japan: str) -> Side | None:
+    """The side whose first report is still awaited while the other side has reported; None
+    when both have reported, or neither has (nothing to compare yet)."""
+    eu_silent, japan_silent = eu == Status.NOT_ASSESSED, japan == Status.NOT_ASSESSED
+    if eu_silent and not japan_silent:
+        return Side.EU
+    if japan_silent and not eu_silent:
+        return Side.JAPAN
+    return None
 
 
 # Every pair that diverges, for filtering in SQL with plain equality tests (any database).
@@ -153,3 +168,11 @@ def divergent_condition() -> Q:
     for eu, japan in DIVERGENT_PAIRS:
         condition |= Q(eu_status=eu, japan_status=japan)
     return condition
+
+
+def awaiting_condition(side: str) -> Q:
+    """A Q matching the items that await `side`'s first report (`awaited_side`), in SQL."""
+    silent, other = (
+        ("eu_status", "japan_status") if side == Side.EU else ("japan_status", "eu_status")
+    )
+    return Q(**{silent: Status.NOT_ASSESSED}) & ~Q(**{other: Status.NOT_ASSESSED})

@@ -25,6 +25,20 @@ class Status(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
+# What each status means, for the legend shown wherever statuses are (dashboard, list, item).
+STATUS_MEANINGS = {
+    Status.NOT_ASSESSED: _(
+        "No report has reached the tracker yet — it does not mean that nothing is being done."
+    ),
+    Status.PLANNED: _("Action has been decided or scheduled but has not started."),
+    Status.IN_PROGRESS: _("Work has started; it is not finished."),
+    Status.ONGOING: _("A standing commitment that is being carried out and has no end date."),
+    Status.COMPLETED: _("The action asked for has been carried out."),
+    Status.STALLED: _("Work has stopped for now: something blocks it."),
+    Status.DROPPED: _("The action will not be taken; the timeline says why."),
+}
+
+
 class UpdateKind(models.TextChoices):
     # An official's own words, and nothing else.
     NOTE = "note", _("Note")

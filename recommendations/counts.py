@@ -9,7 +9,8 @@ the counts under a new key, and the old entry simply ages out.
 from django.core.cache import cache
 from django.db.models import Count, Max
 
-from recommendations.bilateral import divergent_condition
+from recommendations.bilateral import awaiting_condition, divergent_condition
+from recommendations.choices import Side
 from recommendations.models import Recommendation
 
 # Entries are never stale (the key changes with the data); the timeout only frees memory.
@@ -27,9 +28,13 @@ def data_version() -> str:
 
 def _count(changed_since):
     public = Recommendation.objects.public()
-    # Divergent items are counted in the same query as the statuses.
+    # Divergent items, and those awaiting one side, are counted in the same query as the statuses.
     by_status = list(
-        public.count_by_status().annotate(divergent=Count("pk", filter=divergent_condition()))
+        public.count_by_status().annotate(
+            divergent=Count("pk", filter=divergent_condition()),
+            awaiting_eu=Count("pk", filter=awaiting_condition(Side.EU)),
+            awaiting_japan=Count("pk", filter=awaiting_condition(Side.JAPAN)),
+        )
     )
     return {
         "by_status": by_status,

@@ -22,21 +22,26 @@ ORDERING_CHOICES = [
 OWNER_SIDES = [(Side.EU.value, Side.EU.label), (Side.JAPAN.value, Side.JAPAN.label)]
 
 
-class TopicChoiceField(forms.ModelChoiceField):
+class LocalisedNameChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         # Read at render time, so the choices follow the page's language.
         return obj.localised_name
 
 
 class TopicFilter(django_filters.ModelChoiceFilter):
-    field_class = TopicChoiceField
+    field_class = LocalisedNameChoiceField
+
+
+class OwnerFilter(django_filters.ModelChoiceFilter):
+    # Owners, like topics, are named in the page's language.
+    field_class = LocalisedNameChoiceField
 
 
 class RecommendationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
-        help_text=_("Reference, title or text, e.g. AI-3 or 6G."),
+        help_text=_("Reference, text, topic, organisation or owner, e.g. AI-3, 6G, JBCE or METI."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     topic = TopicFilter(
@@ -48,7 +53,7 @@ class RecommendationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Status.choices, empty_label=_("All statuses")
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = OwnerFilter(
         label=_("Lead owner"),
         field_name="lead_owner",
         queryset=Owner.objects.all(),
@@ -70,9 +75,22 @@ class RecommendationFilter(django_filters.FilterSet):
     )
     divergent = django_filters.ChoiceFilter(
         label=_("EU and Japan sides"),
-        choices=[("1", _("Divergent: more than one step apart")), ("0", _("In step"))],
+        choices=[
+            ("1", _("Divergent: both reported, more than one step apart")),
+            ("0", _("Not divergent")),
+        ],
         method="filter_divergent",
         empty_label=_("Either"),
+    )
+    awaiting = django_filters.ChoiceFilter(
+        label=_("Awaiting a side"),
+        choices=[
+            (Side.EU.value, _("Awaiting the EU side")),
+            (Side.JAPAN.value, _("Awaiting the Japan side")),
+        ],
+        method="filter_awaiting",
+        empty_label=_("Any"),
+        help_text=_("One side has reported, the other not yet."),
     )
     updated_since = django_filters.DateFilter(
         label=_("Updated since"),
@@ -97,23 +115,44 @@ class RecommendationFilter(django_filters.FilterSet):
             "side",
             "organisation",
             "divergent",
+            "awaiting",
             "updated_since",
         ]
 
     def search(self, queryset, name, value):
-        words = value.split()
-        for word in words:
+        """Every word must match the item's reference or text (English or Japanese), the topic,
+        an organisation that made it or an owner (lead or co-owner), by code or name.
+
+        The organisations and co-owners are many-to-many: matched through a subquery, so an
+        item is listed once however many of them match, in the same number of queries."""
+        for word in value.split():
+            related = Recommendation.objects.filter(
+                Q(organisations__acronym__icontains=word)
+                | Q(organisations__name__icontains=word)
+                | Q(co_owners__code__icontains=word)
+                | Q(co_owners__name__icontains=word)
+                | Q(co_owners__name_ja__icontains=word)
+            )
             queryset = queryset.filter(
                 Q(reference__icontains=word)
                 | Q(title__icontains=word)
                 | Q(text__icontains=word)
                 | Q(title_ja__icontains=word)
                 | Q(text_ja__icontains=word)
+                | Q(topic__name__icontains=word)
+                | Q(topic__name_ja__icontains=word)
+                | Q(lead_owner__code__icontains=word)
+                | Q(lead_owner__name__icontains=word)
+                | Q(lead_owner__name_ja__icontains=word)
+                | Q(pk__in=related.values("pk"))
             )
         return queryset
 
     def filter_divergent(self, queryset, name, value):
         return queryset.divergent(value == "1")
+
+    def filter_awaiting(self, queryset, name, value):
+        return queryset.awaiting(value)
 
     def filter_updated_since(self, queryset, name, value):
         # A subquery rather than a join: no duplicate rows, and only public updates count.

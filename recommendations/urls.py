@@ -15,6 +15,7 @@ urlpatterns = [
     path("report.xlsx", downloads.report_xlsx, name="report_xlsx"),
     path("report.csv", downloads.report_csv, name="report_csv"),
     path("report.docx", downloads.report_docx, name="report_docx"),
+    path("organisations/", pages.organisations, name="organisations"),
     path("organisations/<slug:slug>/", pages.organisation, name="organisation"),
     path("organisations/<slug:slug>/feed/", feeds.OrganisationFeed(), name="organisation_feed"),
     path("topics/<str:code>/", pages.topic, name="topic"),

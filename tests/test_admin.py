@@ -26,7 +26,7 @@ def test_changelist_shows_reference_topic_text_owner_status_and_last_update(admi
         "Promote AI sandboxes.",
         recommendation.lead_owner.name,
         "Planned",
-        "June 1, 2024",
+        "1 June 2024",
     ]:
         assert expected in content
 

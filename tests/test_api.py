@@ -128,9 +128,18 @@ def test_sides_of_a_recommendation_show_their_statuses_and_dates(client, tracker
     assert item["eu_status_date"] == timezone.localdate().isoformat()
     assert item["japan_status"] == Status.NOT_ASSESSED
     assert item["japan_status_date"] is None
-    assert item["divergent"] is True
     assert item["status_set_by_secretariat"] is False
-    assert client.get("/api/recommendations/SEMI-1/").json()["divergent"] is False
+
+
+def test_one_sides_report_awaits_the_other_and_diverges_only_once_both_have_spoken(client, tracker):
+    awaiting = client.get("/api/recommendations/AI-3/").json()
+    set_statuses(recommendation=tracker["parent"], sides={Side.JAPAN: Status.PLANNED}, author=None)
+    both = client.get("/api/recommendations/AI-3/").json()
+
+    assert (awaiting["divergent"], awaiting["awaited_side"]) == (False, "jp")
+    assert (both["divergent"], both["awaited_side"]) == (True, None)
+    semi = client.get("/api/recommendations/SEMI-1/").json()
+    assert (semi["divergent"], semi["awaited_side"]) == (False, None)
 
 
 def test_overridden_status_is_flagged_but_the_secretariats_reason_stays_internal(client, tracker):
@@ -144,7 +153,11 @@ def test_overridden_status_is_flagged_but_the_secretariats_reason_stays_internal
     assert INTERNAL_NOTE not in response.content.decode()
 
 
-def test_divergent_filter_of_the_list_page_works_in_the_api(client, tracker):
+def test_divergent_and_awaiting_filters_of_the_list_page_work_in_the_api(client, tracker):
+    assert references(client.get("/api/recommendations/?awaiting=jp")) == ["AI-3"]
+    assert references(client.get("/api/recommendations/?awaiting=eu")) == []
+    set_statuses(recommendation=tracker["parent"], sides={Side.JAPAN: Status.PLANNED}, author=None)
+
     assert references(client.get("/api/recommendations/?divergent=1")) == ["AI-3"]
     assert references(client.get("/api/recommendations/?divergent=0")) == ["AI-3a", "SEMI-1"]
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recommendations import permissions
-from recommendations.bilateral import derived_status, is_divergent, stale_cutoff
+from recommendations.bilateral import awaited_side, derived_status, is_divergent, stale_cutoff
 from recommendations.models import ProgressUpdate, Recommendation, Side, Status
 from recommendations.reporting.csv_export import write_csv
 from recommendations.reporting.options import ReportOptions
@@ -37,15 +37,16 @@ RULE_TABLE = [
 PAIRS = [
     (eu, japan, RULE_TABLE[i][j]) for i, eu in enumerate(ORDER) for j, japan in enumerate(ORDER)
 ]
-# The same rows and columns, by hand from the README's scale (not yet assessed 0 < planned 1 <
-# in progress 2 < ongoing = completed 3; stalled and dropped count as 0): X where sides diverge.
+# The same rows and columns, by hand from the README's rule: a side not yet assessed has not
+# spoken, so nothing diverges from it; otherwise the scale planned 1 < in progress 2 < ongoing =
+# completed 3, stalled and dropped counting as 0. X where the sides diverge.
 X, o = True, False
 DIVERGENCE_TABLE = [
-    [o, o, X, X, X, o, o],  # EU not yet assessed
+    [o, o, o, o, o, o, o],  # EU not yet assessed
     [o, o, o, X, X, o, o],  # EU planned
-    [X, o, o, o, o, X, X],  # EU in progress
-    [X, X, o, o, o, X, X],  # EU ongoing
-    [X, X, o, o, o, X, X],  # EU completed
+    [o, o, o, o, o, X, X],  # EU in progress
+    [o, X, o, o, o, X, X],  # EU ongoing
+    [o, X, o, o, o, X, X],  # EU completed
     [o, o, X, X, X, o, o],  # EU stalled
     [o, o, X, X, X, o, o],  # EU dropped
 ]
@@ -105,6 +106,32 @@ def test_divergent_queryset_matches_the_rule_for_every_pair():
 
     assert found == {(eu, japan) for eu, japan, divergent in DIVERGENCE if divergent}
     assert in_step == {(eu, japan) for eu, japan, divergent in DIVERGENCE if not divergent}
+
+
+@pytest.mark.parametrize(
+    ("eu", "japan", "awaited"),
+    [
+        (S.NOT_ASSESSED, S.IN_PROGRESS, Side.EU),
+        (S.COMPLETED, S.NOT_ASSESSED, Side.JAPAN),
+        (S.DROPPED, S.NOT_ASSESSED, Side.JAPAN),
+        (S.NOT_ASSESSED, S.NOT_ASSESSED, None),
+        (S.PLANNED, S.COMPLETED, None),
+    ],
+)
+def test_an_item_awaits_the_side_that_has_not_reported_while_the_other_has(eu, japan, awaited):
+    assert awaited_side(eu, japan) == awaited
+
+
+@pytest.mark.django_db
+def test_awaiting_queryset_matches_the_rule_for_every_pair():
+    for eu, japan, _divergent in DIVERGENCE:
+        factories.RecommendationFactory(eu_status=eu, japan_status=japan)
+
+    for side in (Side.EU, Side.JAPAN):
+        found = set(Recommendation.objects.awaiting(side).values_list("eu_status", "japan_status"))
+        expected = {(eu, japan) for eu, japan, _d in DIVERGENCE if awaited_side(eu, japan) == side}
+        assert found == expected
+        assert len(found) == len(ORDER) - 1
 
 
 # Setting a side ----------------------------------------------------------------------------
@@ -369,15 +396,51 @@ def test_recommendation_page_shows_both_sides_and_flags_divergence(client):
     recommendation = factories.RecommendationFactory(
         eu_status=S.COMPLETED,
         eu_status_date=datetime.date(2024, 10, 1),
-        japan_status=S.NOT_ASSESSED,
+        japan_status=S.PLANNED,
         status=S.IN_PROGRESS,
     )
 
     content = client.get(recommendation.get_absolute_url()).content.decode()
 
     assert "EU side" in content and "Japan side" in content
-    assert "since Oct. 1, 2024" in content
+    assert "since 1 October 2024" in content
     assert "The EU and Japan sides diverge" in content
+
+
+@pytest.mark.django_db
+def test_one_sides_first_report_is_not_a_divergence_but_awaits_the_other_side(client, meti):
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
+    set_statuses(recommendation=recommendation, sides={Side.JAPAN: S.IN_PROGRESS}, author=None)
+
+    page = client.get(recommendation.get_absolute_url()).content.decode()
+    listed = client.get(reverse("recommendations:list"))
+    divergent = client.get(reverse("recommendations:list"), {"divergent": "1"})
+    awaiting_eu = client.get(reverse("recommendations:list"), {"awaiting": "eu"})
+    awaiting_japan = client.get(reverse("recommendations:list"), {"awaiting": "jp"})
+    dashboard = client.get(reverse("recommendations:home")).content.decode()
+
+    assert "diverge:" not in page
+    assert "Awaiting the EU side: the Japan side has reported, the EU side not yet." in page
+    assert "Sides diverge" not in listed.content.decode()
+    assert "Awaiting the EU side" in listed.content.decode()
+    assert list(divergent.context["page"]) == []
+    assert list(awaiting_eu.context["page"]) == [recommendation]
+    assert list(awaiting_japan.context["page"]) == []
+    assert "0 recommendations whose EU and Japan sides diverge" in dashboard
+    assert "1 recommendation awaiting the EU side" in dashboard
+    assert "0 recommendations awaiting the Japan side" in dashboard
+
+
+@pytest.mark.django_db
+def test_once_both_sides_have_reported_far_apart_the_item_diverges(client, meti, dg_connect):
+    recommendation = factories.RecommendationFactory(lead_owner=meti)
+    set_statuses(recommendation=recommendation, sides={Side.JAPAN: S.COMPLETED}, author=None)
+    set_statuses(recommendation=recommendation, sides={Side.EU: S.PLANNED}, author=None)
+
+    page = client.get(recommendation.get_absolute_url()).content.decode()
+
+    assert "The EU and Japan sides diverge" in page
+    assert "Awaiting" not in page
 
 
 @pytest.mark.django_db
@@ -393,7 +456,7 @@ def test_recommendation_page_does_not_flag_sides_in_step(client):
 
 @pytest.mark.django_db
 def test_public_list_filters_divergent_items_and_shows_sides(client):
-    divergent = factories.RecommendationFactory(eu_status=S.COMPLETED, japan_status=S.NOT_ASSESSED)
+    divergent = factories.RecommendationFactory(eu_status=S.COMPLETED, japan_status=S.PLANNED)
     in_step = factories.RecommendationFactory(eu_status=S.PLANNED, japan_status=S.PLANNED)
     url = reverse("recommendations:list")
 
@@ -418,11 +481,9 @@ def test_admin_filters_divergent_items(admin_client):
 
 @pytest.mark.django_db
 def test_dashboard_counts_divergent_items_and_links_to_them(client):
-    factories.RecommendationFactory.create_batch(
-        2, eu_status=S.COMPLETED, japan_status=S.NOT_ASSESSED
-    )
+    factories.RecommendationFactory.create_batch(2, eu_status=S.COMPLETED, japan_status=S.PLANNED)
     factories.RecommendationFactory(
-        eu_status=S.COMPLETED, japan_status=S.NOT_ASSESSED, archived_at=timezone.now()
+        eu_status=S.COMPLETED, japan_status=S.PLANNED, archived_at=timezone.now()
     )
     factories.RecommendationFactory()
 
@@ -467,7 +528,7 @@ def test_report_shows_the_sides_as_they_stood_on_the_report_date():
 
 @pytest.mark.django_db
 def test_report_page_has_side_columns(client):
-    factories.RecommendationFactory(eu_status=S.COMPLETED, japan_status=S.NOT_ASSESSED)
+    factories.RecommendationFactory(eu_status=S.COMPLETED, japan_status=S.PLANNED)
 
     content = client.get(reverse("recommendations:report")).content.decode()
 

@@ -11,7 +11,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from recommendations.models import Status
+from recommendations.models import Side, Status
+from recommendations.services.statuses import set_statuses
+from tests import factories
 from tests.factories import ProgressUpdateFactory, RecommendationFactory, TopicFactory
 
 PO = Path(settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES" / "django.po"
@@ -136,8 +138,39 @@ def test_dates_follow_the_readers_language(client):
     english = client.get(recommendation.get_absolute_url()).content.decode()
     japanese = client.get(f"/ja{recommendation.get_absolute_url()}").content.decode()
 
-    assert "March 14, 2025" in english
+    assert "14 March 2025" in english
     assert "2025年3月14日" in japanese
+
+
+US_DATE = re.compile(
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, \d{4}"
+)
+
+
+@pytest.mark.django_db
+def test_english_pages_write_every_date_as_the_eu_does_and_never_in_the_us_form(client):
+    topic = TopicFactory(code="AI")
+    recommendation = RecommendationFactory(topic=topic, status_date=datetime.date(2025, 2, 3))
+    recommendation.organisations.add(factories.OrganisationFactory(slug="jbce"))
+    factories.CouncilFactory(number=3, date=datetime.date(2024, 4, 30))
+    ProgressUpdateFactory(recommendation=recommendation, date=datetime.date(2025, 2, 3))
+    pages = [
+        reverse("recommendations:home"),
+        reverse("recommendations:list"),
+        recommendation.get_absolute_url(),
+        topic.get_absolute_url(),
+        reverse("recommendations:organisation", args=["jbce"]),
+        reverse("recommendations:feed"),
+    ]
+
+    contents = {page: client.get(page).content.decode() for page in pages}
+
+    for page, content in contents.items():
+        assert not US_DATE.search(content), (page, US_DATE.search(content))
+    assert "3 February 2025" in contents[recommendation.get_absolute_url()]
+    assert "30 April 2024" in contents[reverse("recommendations:home")]
+    japanese = client.get(f"/ja{recommendation.get_absolute_url()}").content.decode()
+    assert "2025年2月3日" in japanese
 
 
 @pytest.mark.django_db
@@ -191,3 +224,57 @@ def test_japanese_feed_has_japanese_titles_and_links_to_japanese_pages(client):
     assert "<title>日EUデジタルパートナーシップ フォローアップ：進捗報告</title>" in content
     assert "<title>AI-3: 完了</title>" in content
     assert 'href="http://testserver/ja/recommendations/AI-3/#update-' in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("prefix", "not_assessed"),
+    [
+        (
+            "",
+            "No report has reached the tracker yet — it does not mean that nothing is being done.",
+        ),
+        (
+            "/ja",
+            "トラッカーにまだ報告が届いていません。何も行われていないという意味ではありません。",
+        ),
+    ],
+)
+def test_statuses_are_explained_where_they_are_shown(client, prefix, not_assessed):
+    recommendation = RecommendationFactory()
+    pages = [reverse("recommendations:home"), reverse("recommendations:list")]
+
+    for page in [*pages, recommendation.get_absolute_url()]:
+        content = client.get(f"{prefix}{page}").content.decode()
+        assert 'class="legend"' in content, page
+        assert not_assessed in content, page
+
+
+@pytest.mark.django_db
+def test_japanese_item_page_names_owners_and_the_officials_change_in_japanese(client):
+    meti = factories.OwnerFactory(
+        code="METI", name="METI", name_ja="経済産業省", government_ja="日本国政府", side="jp"
+    )
+    connect = factories.OwnerFactory(
+        code="DG-CONNECT",
+        name="DG Connect",
+        name_ja="欧州委員会 通信ネットワーク・コンテンツ・技術総局",
+    )
+    recommendation = RecommendationFactory(lead_owner=meti, co_owners=[connect])
+    official = factories.OfficialFactory(owner=meti)
+    set_statuses(
+        recommendation=recommendation,
+        sides={Side.JAPAN: Status.IN_PROGRESS},
+        author=official.user,
+        text="",
+    )
+
+    english = client.get(recommendation.get_absolute_url()).content.decode()
+    japanese = client.get(f"/ja{recommendation.get_absolute_url()}").content.decode()
+
+    assert "経済産業省 (日本国政府)" in japanese
+    assert "欧州委員会 通信ネットワーク・コンテンツ・技術総局" in japanese
+    assert "日本側：「実施中」。" in japanese
+    assert "Japan side" not in japanese
+    assert "Japan side: “In progress”." in english
+    assert "経済産業省" not in english

@@ -189,7 +189,7 @@ def test_recommendation_page_links_organisations_and_names_owners_and_target(cli
 
     assert f'<a href="{jbce.get_absolute_url()}">JBCE</a>' in content
     assert "DG Connect" in content and "Digital Agency" in content
-    assert "In progress" in content and "since March 14, 2025" in content
+    assert "In progress" in content and "since 14 March 2025" in content
     assert "Digital Partnership Council no. 3" in content
 
 

@@ -104,8 +104,8 @@ def test_list_sorts_by_last_public_update_ignoring_internal_dates(client):
 
     assert references(response) == [active.reference, quiet.reference]
     content = response.content.decode()
-    assert "Jan. 1, 2025" in content
-    assert "Jan. 1, 2026" not in content
+    assert "1 January 2025" in content
+    assert "1 January 2026" not in content
     assert 'aria-sort="descending"' in content  # the column header says how the table is sorted
 
 
@@ -185,3 +185,16 @@ def test_list_offers_the_recommendations_it_shows_as_spreadsheets(client):
     xlsx = reverse("recommendations:export_xlsx")
     assert f'<a href="{csv}?status=planned">CSV</a>' in content
     assert f'<a href="{xlsx}?status=planned">Excel (XLSX)</a>' in content
+
+
+@pytest.mark.django_db
+def test_items_never_updated_say_so_instead_of_showing_the_reports_date(client):
+    factories.RecommendationFactory(status_date=datetime.date(2024, 4, 17))
+    updated = factories.RecommendationFactory(status_date=datetime.date(2024, 4, 17))
+    factories.ProgressUpdateFactory(recommendation=updated, date=datetime.date(2025, 1, 1))
+
+    content = client.get(LIST).content.decode()
+
+    assert content.count("No update yet") == 1
+    assert "1 January 2025" in content
+    assert "17 April 2024</time>" not in content

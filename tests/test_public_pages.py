@@ -34,6 +34,41 @@ def test_organisation_page_lists_what_it_recommended_and_where_each_stands(clien
 
 
 @pytest.mark.django_db
+def test_organisation_page_opens_with_who_they_are_and_what_they_asked_for(client):
+    jbce = OrganisationFactory(slug="jbce", name="Japan Business Council", side="jp")
+    ai = TopicFactory(code="AI", name="Artificial Intelligence")
+    RecommendationFactory.create_batch(2, organisations=[jbce], topic=ai)
+
+    content = client.get(jbce.get_absolute_url()).content.decode()
+
+    assert (
+        "Japan Business Council took part in the stakeholder workshop of 17 April 2024 for the "
+        "Japan side and made 2 recommendations."
+    ) in content
+    assert f'<a href="{ai.get_absolute_url()}">Artificial Intelligence</a>' in content
+
+
+@pytest.mark.django_db
+def test_stakeholders_page_lists_every_organisation_with_its_count_and_status_mix(client):
+    jbce = OrganisationFactory(slug="jbce", acronym="JBCE", name="Japan Business Council")
+    silent = OrganisationFactory(slug="silent", acronym="SILENT", name="Silent Body")
+    RecommendationFactory(organisations=[jbce], status=Status.COMPLETED)
+    RecommendationFactory(organisations=[jbce], status=Status.PLANNED)
+
+    response = client.get(reverse("recommendations:organisations"))
+    home = client.get(reverse("recommendations:home")).content.decode()
+
+    content = response.content.decode()
+    jbce_bar, silent_bar = response.context["bars"]
+    assert f'<a href="{jbce.get_absolute_url()}">JBCE — Japan Business Council</a>' in content
+    assert f'<a href="{silent.get_absolute_url()}">SILENT — Silent Body</a>' in content
+    assert (jbce_bar["total"], silent_bar["total"]) == (2, 0)
+    assert [s["status"] for s in jbce_bar["segments"]] == ["planned", "completed"]
+    assert f'href="{LIST}?organisation=jbce&amp;status=completed"' in content
+    assert f'href="{reverse("recommendations:organisations")}"' in home
+
+
+@pytest.mark.django_db
 def test_organisation_page_links_its_feed_for_feed_readers(client):
     jbce = OrganisationFactory(slug="jbce")
 
@@ -105,12 +140,16 @@ def test_organisation_and_topic_pages_run_the_same_queries_whatever_the_rows(
     for recommendation in items:
         ProgressUpdateFactory(recommendation=recommendation)
 
-    # organisation or topic; status counts; the page's count; its recommendations; their
-    # organisations
-    with django_assert_num_queries(5):
+    # organisation; the topics it asked about; status counts; the page's count; its
+    # recommendations; their organisations
+    with django_assert_num_queries(6):
         client.get(organisation.get_absolute_url())
+    # topic; status counts; the page's count; its recommendations; their organisations
     with django_assert_num_queries(5):
         client.get(topic.get_absolute_url())
+    # the organisations with their counts by status, in one query
+    with django_assert_num_queries(1):
+        client.get(reverse("recommendations:organisations"))
 
 
 @pytest.mark.django_db
@@ -120,11 +159,11 @@ def test_topic_and_organisation_pages_show_25_items_a_page_with_the_rest_on_page
 ):
     topic, organisation, items = one_topic_by_one_organisation(rows)
 
-    for url in [topic.get_absolute_url(), organisation.get_absolute_url()]:
+    # topic or organisation; (an organisation's topics); status counts; the page's count; its
+    # recommendations; their organisations — the same on page two as on page one
+    for url, queries in [(topic.get_absolute_url(), 5), (organisation.get_absolute_url(), 6)]:
         first = client.get(url).content.decode()
-        # topic or organisation; status counts; the page's count; its recommendations; their
-        # organisations — the same on page two as on page one
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(queries):
             second = client.get(url, {"page": 2}).content.decode()
 
         assert items[0].get_absolute_url() + '"' in first

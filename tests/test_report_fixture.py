@@ -327,3 +327,68 @@ def test_the_seventy_items_print_in_at_most_twelve_pages_with_a_bookmark_per_top
     assert titles == ["Summary", *Topic.objects.order_by("position").values_list("name", flat=True)]
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert all(f"\n{reference} " in text for reference in ("GEN-1", "CYBER-1e", "SKILL-1"))
+
+
+# Searching the report's items, as a stakeholder does --------------------------------------------
+
+
+def jbce_references():
+    return references_of(Recommendation.objects.filter(organisations__slug="jbce"))
+
+
+@pytest.mark.django_db
+def test_searching_for_jbce_lists_every_item_jbce_made_once(loaded, client):
+    made_by_jbce = jbce_references()
+
+    page = client.get("/recommendations/", {"q": "JBCE"})
+    by_name = client.get("/recommendations/", {"q": "Japan Business Council"})
+    api = client.get("/api/recommendations/", {"q": "jbce", "page_size": 100}).json()
+
+    assert len(made_by_jbce) == 14
+    assert sorted(r.reference for r in page.context["page"]) == made_by_jbce
+    assert sorted(r.reference for r in by_name.context["page"]) == made_by_jbce
+    assert sorted(item["reference"] for item in api["results"]) == made_by_jbce
+    assert api["count"] == 14
+
+
+@pytest.mark.django_db
+def test_search_finds_items_by_owner_code_and_japanese_name_and_by_topic(loaded, client):
+    def found(q, language=""):
+        response = client.get(f"{language}/recommendations/", {"q": q})
+        return sorted(r.reference for r in response.context["page"].paginator.object_list)
+
+    led_or_co_owned_by_meti = references_of(
+        Recommendation.objects.filter(lead_owner__code="METI")
+        | Recommendation.objects.filter(co_owners__code="METI")
+    )
+
+    assert found("METI") == sorted(set(led_or_co_owned_by_meti))
+    assert found("経済産業省", "/ja") == found("METI")
+    assert found("Semiconductors") == references_of(
+        Recommendation.objects.filter(topic__code="SEMI")
+    )
+    assert found("JBCE Semiconductors") == references_of(
+        Recommendation.objects.filter(organisations__slug="jbce", topic__code="SEMI")
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["JBCE", "METI AI"])
+def test_search_runs_the_same_queries_however_many_items_match(
+    loaded, client, django_assert_max_num_queries, q
+):
+    # count; page; organisations of the page; topic, owner and organisation choices
+    with django_assert_max_num_queries(6):
+        client.get("/recommendations/", {"q": q})
+
+
+@pytest.mark.django_db
+def test_owners_carry_their_official_japanese_names(loaded):
+    names = dict(Owner.objects.values_list("code", "name_ja"))
+
+    assert names == {
+        "DG-CONNECT": "欧州委員会 通信ネットワーク・コンテンツ・技術総局",
+        "METI": "経済産業省",
+        "MIC": "総務省",
+        "DIGITAL-AGENCY": "デジタル庁",
+    }

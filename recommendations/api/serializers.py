@@ -4,7 +4,7 @@ ever added by accident."""
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from recommendations.bilateral import is_divergent
+from recommendations.bilateral import awaited_side, is_divergent
 from recommendations.choices import Status
 from recommendations.models.recommendation import ProgressUpdate, Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
@@ -109,8 +109,13 @@ class RecommendationSerializer(serializers.ModelSerializer):
         "sides by the stated rule."
     )
     divergent = serializers.SerializerMethodField(
-        help_text="The two sides are more than one step apart (one completed, the other not "
-        "started, say)."
+        help_text="Both sides have reported and they are more than one step apart (one "
+        "completed, the other only planned, say). A side not yet assessed has not spoken: see "
+        "`awaited_side`."
+    )
+    awaited_side = serializers.SerializerMethodField(
+        help_text="The side whose first report is awaited while the other side has reported "
+        '("eu" or "jp"); null when both have reported or neither has.'
     )
 
     class Meta:
@@ -139,6 +144,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "japan_status_date",
             "status_set_by_secretariat",
             "divergent",
+            "awaited_side",
             "target_council",
         ]
 
@@ -151,6 +157,10 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
     def get_divergent(self, recommendation) -> bool:
         return is_divergent(recommendation.api_eu_status, recommendation.api_japan_status)
+
+    def get_awaited_side(self, recommendation) -> str | None:
+        side = awaited_side(recommendation.api_eu_status, recommendation.api_japan_status)
+        return side.value if side else None
 
     def get_children(self, recommendation) -> list[str]:
         return [child.reference for child in recommendation.public_children]

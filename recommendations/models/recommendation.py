@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from recommendations import events
-from recommendations.bilateral import derived_status, divergent_condition, is_divergent
+from recommendations.bilateral import (
+    awaited_side,
+    awaiting_condition,
+    derived_status,
+    divergent_condition,
+    is_divergent,
+)
 from recommendations.choices import Status, UpdateKind, Visibility
 from recommendations.models.reference import Council, Organisation, Owner, Topic
 
@@ -57,10 +63,13 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
             return self
         last_public = ProgressUpdate.objects.public().of_outer_recommendation().values("date")[:1]
         # Coalesce first: SQLite's MAX() and PostgreSQL's GREATEST() disagree about NULLs.
+        # `last_public_update` alone tells an item never updated ("no update yet") from one
+        # whose status date is its last update.
         return self.annotate(
+            last_public_update=models.Subquery(last_public),
             last_update=Greatest(
                 "status_date", Coalesce(models.Subquery(last_public), "status_date")
-            )
+            ),
         )
 
     def count_by_status(self, *fields):
@@ -79,6 +88,10 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
         """Items whose EU and Japan sides are more than one step apart (bilateral.is_divergent)."""
         condition = divergent_condition()
         return self.filter(condition) if divergent else self.exclude(condition)
+
+    def awaiting(self, side: str):
+        """Items where the other side has reported and `side` not yet (bilateral.awaited_side)."""
+        return self.filter(awaiting_condition(side))
 
     def with_last_activity(self):
         """Annotate `last_activity`: the latest of the status dates, either side's date and any
@@ -311,6 +324,10 @@ class Recommendation(models.Model):
     @property
     def is_divergent(self) -> bool:
         return is_divergent(self.eu_status, self.japan_status)
+
+    @property
+    def awaited_side(self) -> str | None:
+        return awaited_side(self.eu_status, self.japan_status)
 
     @property
     def derived_status(self) -> str:

@@ -28,8 +28,8 @@ class SlugManager(CodeManager):
 
 
 def localised_topic_name(name: str, name_ja: str) -> str:
-    """A topic's name in the active language, for callers holding the two names without the
-    topic (rows of counts)."""
+    """A topic's (or an owner's) name in the active language, for callers holding the two names
+    without the row (rows of counts)."""
     if translation.get_language() == "ja" and name_ja:
         return name_ja
     return name
@@ -109,7 +109,14 @@ class Owner(models.Model):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_ja = models.CharField(
+        _("Japanese name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The body's official Japanese name, e.g. 経済産業省."),
+    )
     government = models.CharField(_("government"), max_length=100)
+    government_ja = models.CharField(_("government in Japanese"), max_length=100, blank=True)
     side = models.CharField(_("side"), max_length=10, choices=Side)
 
     objects = CodeManager()
@@ -129,6 +136,15 @@ class Owner(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def localised_name(self) -> str:
+        """The name in the active language: the Japanese one where it has been entered."""
+        return localised_topic_name(self.name, self.name_ja)
+
+    @property
+    def localised_government(self) -> str:
+        return localised_topic_name(self.government, self.government_ja)
 
 
 class CouncilManager(models.Manager["Council"]):

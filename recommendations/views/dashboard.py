@@ -9,12 +9,20 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations.choices import Side, Status
+from recommendations.choices import STATUS_MEANINGS, Side, Status
 from recommendations.counts import counts as count_by_status
 from recommendations.models import Council, Organisation, Owner, ProgressUpdate, Topic
 from recommendations.models.reference import localised_topic_name
 
 LATEST_UPDATES = 8
+
+
+def status_legend():
+    """Each status with its label and what it means, for the legend (_legend.html)."""
+    return [
+        {"status": status.value, "label": status.label, "meaning": STATUS_MEANINGS[status]}
+        for status in Status
+    ]
 
 
 def _list_url(**params):
@@ -87,6 +95,14 @@ def home(request):
     status_rows = counts["by_status"]
     by_status = {row["status"]: row["count"] for row in status_rows}
     divergent = sum(row["divergent"] for row in status_rows)
+    awaiting = [
+        {
+            "side": side,
+            "count": sum(row[f"awaiting_{key}"] for row in status_rows),
+            "url": _list_url(awaiting=side.value),
+        }
+        for side, key in ((Side.EU, "eu"), (Side.JAPAN, "japan"))
+    ]
     status_counts = [
         {"status": s.value, "label": s.label, "count": by_status.get(s.value, 0)} for s in Status
     ]
@@ -106,12 +122,12 @@ def home(request):
         counts["by_owner"],
         "lead_owner",
         list(Owner.objects.order_by("side", "code")),
-        ["code", "name", "side"],
+        ["code", "name", "name_ja", "side"],
     )
     owner_bars = _bars(
         owner_rows,
         "lead_owner__code",
-        label=lambda r: r["lead_owner__name"],
+        label=lambda r: localised_topic_name(r["lead_owner__name"], r["lead_owner__name_ja"]),
         params=lambda r: {"owner": r["lead_owner__code"]},
     )
     # Each side's counts are its owners' (owner_rows come ordered by side).
@@ -147,6 +163,8 @@ def home(request):
             "total": total,
             "divergent": divergent,
             "divergent_url": _list_url(divergent="1"),
+            "awaiting": awaiting,
+            "legend": status_legend(),
             "status_counts": status_counts,
             "topic_bars": topic_bars,
             "owner_bars": owner_bars,

@@ -2,12 +2,14 @@
 `Recommendation.objects.public()` and shows public progress updates only."""
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from recommendations.choices import Status
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Organisation, Recommendation, Topic
-from recommendations.views.dashboard import bar
+from recommendations.views.dashboard import bar, status_legend
 
 PAGE_SIZE = 25
 
@@ -20,7 +22,7 @@ def recommendation_list(request):
     return render(
         request,
         "recommendations/list.html",
-        {"filter": filterset, "page": page},
+        {"filter": filterset, "page": page, "legend": status_legend()},
         # A filter value that does not parse is the reader's error, said on the page itself.
         status=200 if page is not None else 400,
     )
@@ -35,7 +37,13 @@ def detail(request, reference):
         recommendation = Recommendation.objects.for_detail().get(reference=reference)
     except Recommendation.DoesNotExist:
         return _not_found(request, _("No recommendation has the reference “%s”.") % reference)
-    return render(request, "recommendations/detail.html", {"recommendation": recommendation})
+    # A side not yet assessed is where a reader most needs the legend: it opens by itself.
+    not_assessed = Status.NOT_ASSESSED in (recommendation.eu_status, recommendation.japan_status)
+    return render(
+        request,
+        "recommendations/detail.html",
+        {"recommendation": recommendation, "legend": status_legend(), "not_assessed": not_assessed},
+    )
 
 
 def _summary(recommendations, **params):
@@ -56,15 +64,44 @@ def _group_page(request, template, context, *, where, selection):
     return render(request, template, {**context, "page": page, "summary": summary})
 
 
+def organisations(request):
+    """Every stakeholder with how many public items it made and their status mix, counted in
+    one query whatever the number of organisations or items."""
+    public = Q(recommendations__archived_at__isnull=True)
+    counted = Organisation.objects.order_by("acronym").annotate(
+        **{
+            f"count_{status.value}": Count(
+                "recommendations", filter=public & Q(recommendations__status=status)
+            )
+            for status in Status
+        }
+    )
+    bars = [
+        bar(
+            f"{organisation.acronym} — {organisation.name}"
+            if organisation.acronym != organisation.name
+            else organisation.name,
+            {status.value: getattr(organisation, f"count_{status.value}") for status in Status},
+            {"organisation": organisation.slug},
+            url=organisation.get_absolute_url(),
+        )
+        for organisation in counted
+    ]
+    return render(request, "recommendations/organisations.html", {"bars": bars})
+
+
 def organisation(request, slug):
     try:
         organisation = Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist:
         return _not_found(request, _("No organisation is known as “%s”.") % slug)
+    topics = Topic.objects.filter(
+        recommendations__in=Recommendation.objects.public().filter(organisations=organisation)
+    ).distinct()
     return _group_page(
         request,
         "recommendations/organisation.html",
-        {"organisation": organisation},
+        {"organisation": organisation, "topics": topics},
         where={"organisations": organisation},
         selection={"organisation": organisation.slug},
     )

@@ -1,0 +1,98 @@
+"""Every public page read on a desktop (1280 px) and a phone (390 px), in English and Japanese:
+no sideways scrolling, the statuses explained, the language switch in the same place. Each page
+is kept as a screenshot in test-artifacts/ to be looked at."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from recommendations.models import Side, Status
+from recommendations.services.statuses import set_statuses
+from tests import factories
+from tests.helpers import open_page
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+WIDTHS = [1280, 390]
+
+
+@pytest.fixture
+def tracker(transactional_db):
+    """Long names in both languages, an item awaiting the EU side and one never updated."""
+    ai = factories.TopicFactory(code="AI", name="Artificial Intelligence", name_ja="人工知能")
+    jbce = factories.OrganisationFactory(
+        slug="jbce", acronym="JBCE", name="Japan Business Council in Europe", side=Side.JAPAN
+    )
+    connect = factories.OwnerFactory(
+        code="DG-CONNECT",
+        name="DG Connect",
+        name_ja="欧州委員会 通信ネットワーク・コンテンツ・技術総局",
+        government_ja="欧州委員会",
+    )
+    meti = factories.OwnerFactory(
+        code="METI", name="METI", name_ja="経済産業省", government_ja="日本国政府", side=Side.JAPAN
+    )
+    awaiting = factories.RecommendationFactory(
+        topic=ai,
+        number="3",
+        title="Trustworthy and human-centric artificial intelligence",
+        title_ja="信頼できる人間中心の人工知能",
+        text="Cooperate on trustworthy AI " * 8,
+        text_ja="信頼できるAIについて協力する。" * 8,
+        organisations=[jbce],
+        lead_owner=meti,
+        co_owners=[connect],
+    )
+    set_statuses(recommendation=awaiting, sides={Side.JAPAN: Status.IN_PROGRESS}, author=None)
+    factories.RecommendationFactory(topic=ai, number="4", lead_owner=connect, organisations=[jbce])
+    return awaiting
+
+
+def public_pages(item):
+    return [
+        ("dashboard", reverse("recommendations:home")),
+        ("list", reverse("recommendations:list")),
+        ("item", item.get_absolute_url()),
+        ("topic", item.topic.get_absolute_url()),
+        ("organisations", reverse("recommendations:organisations")),
+        ("organisation", reverse("recommendations:organisation", args=["jbce"])),
+    ]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("prefix", ["", "/ja"])
+def test_every_public_page_fits_the_screen_without_sideways_scrolling(
+    browser, live_server, tracker, width, prefix
+):
+    page = open_page(browser, live_server.url, viewport={"width": width, "height": 900})
+    ARTIFACTS.mkdir(exist_ok=True)
+    switch_positions = set()
+    for name, path in public_pages(tracker):
+        page.goto(f"{prefix}{path}")
+        page.screenshot(
+            path=ARTIFACTS / f"public-{name}-{prefix.strip('/') or 'en'}-{width}.png",
+            full_page=True,
+        )
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{prefix}{path} scrolls sideways by {overflow}px at {width}px"
+        box = page.locator(".language-switcher button").bounding_box()
+        switch_positions.add((round(box["x"]), round(box["y"])))
+    assert len(switch_positions) == 1, switch_positions
+    assert page.console_errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("prefix", ["", "/ja"])
+def test_the_legend_and_the_awaited_side_show_on_a_phone(browser, live_server, tracker, prefix):
+    page = open_page(browser, live_server.url, viewport={"width": 390, "height": 900})
+
+    page.goto(f"{prefix}{tracker.get_absolute_url()}")
+
+    assert page.locator(".legend").is_visible()
+    assert page.locator(".legend dd").first.is_visible()
+    assert page.locator(".flag-awaiting").is_visible()
+    assert page.locator(".flag-divergent").count() == 0
+    page.context.close()
