@@ -93,7 +93,7 @@ def test_pdf_cover_summary_and_running_heads(two_topics):
     assert "Summary" in pages[1] and "Progress by topic" in pages[1]
     # Every page after the cover is headed with the as-of date and numbered "page X of Y".
     for number, text in enumerate(pages[1:], start=2):
-        assert "As of June 1, 2024" in text
+        assert "As of 1 June 2024" in text
         assert f"Page {number} of {len(pages)}" in text
 
 
