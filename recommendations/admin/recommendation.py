@@ -18,11 +18,17 @@ from recommendations.admin import layout
 from recommendations.admin.actions import (
     archive_action,
     change_status_action,
+    confirm_unchanged_action,
     export_selected_csv,
     export_selected_xlsx,
     restore_action,
 )
-from recommendations.admin.filters import ArchivedFilter, DivergentFilter, StaleFilter
+from recommendations.admin.filters import (
+    ArchivedFilter,
+    DivergentFilter,
+    RoundFilter,
+    StaleFilter,
+)
 from recommendations.admin.forms import URL_FIELDS, RecommendationAdminForm
 from recommendations.admin.history import HistoryAdmin
 from recommendations.admin.import_view import import_updates_view
@@ -100,6 +106,7 @@ class RecommendationAdmin(HistoryAdmin):
         "status",
         DivergentFilter,
         StaleFilter,
+        RoundFilter,
         "organisations",
         ArchivedFilter,
     ]
@@ -112,6 +119,7 @@ class RecommendationAdmin(HistoryAdmin):
     filter_horizontal = ["organisations", "co_owners"]
     actions = [
         change_status_action,
+        confirm_unchanged_action,
         archive_action,
         restore_action,
         export_selected_xlsx,
