@@ -30,9 +30,7 @@ def world():
     eu = factories.OwnerFactory(code="CNECT", name="DG Connect", side=Side.EU)
     jp = factories.OwnerFactory(code="METI", name="METI", side=Side.JAPAN, government="Japan")
     eu_official = factories.OfficialFactory(owner=eu, user__username="anna")
-    jp_official = factories.OfficialFactory(
-        owner=jp, user__username="hana", language="ja"
-    )
+    jp_official = factories.OfficialFactory(owner=jp, user__username="hana", language="ja")
     eu_only = factories.RecommendationFactory(reference="AI-1", lead_owner=eu)
     jp_only = factories.RecommendationFactory(reference="AI-2", lead_owner=jp)
     both = factories.RecommendationFactory(reference="AI-3", lead_owner=eu, co_owners=[jp])
@@ -217,7 +215,9 @@ def test_a_failed_send_is_not_recorded_so_the_next_run_tries_again(world, monkey
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
     with pytest.raises(OSError):
-        call_command("send_reminders", "--today", (DEADLINE - datetime.timedelta(days=1)).isoformat())
+        call_command(
+            "send_reminders", "--today", (DEADLINE - datetime.timedelta(days=1)).isoformat()
+        )
     assert not RoundMail.objects.filter(round=reporting_round, kind="reminder").exists()
 
 

@@ -67,9 +67,9 @@ class RoundFilter(admin.SimpleListFilter):
         if owner is not None:
             outstanding = current.owner_outstanding(owner)
             if self.value() == "reported":
-                return queryset.filter(
-                    pk__in=current.owner_items(owner).values("pk")
-                ).exclude(pk__in=outstanding.values("pk"))
+                return queryset.filter(pk__in=current.owner_items(owner).values("pk")).exclude(
+                    pk__in=outstanding.values("pk")
+                )
         else:
             outstanding = current.outstanding()
             if self.value() == "reported":

@@ -32,6 +32,7 @@ from recommendations.admin.filters import (
 from recommendations.admin.forms import URL_FIELDS, RecommendationAdminForm
 from recommendations.admin.history import HistoryAdmin
 from recommendations.admin.import_view import import_updates_view
+from recommendations.admin.rounds import confirm_url
 from recommendations.choices import SIDE_FIELDS, Side
 from recommendations.models import Council, ProgressUpdate, Recommendation
 from recommendations.services.statuses import record_update, set_statuses
@@ -192,6 +193,7 @@ class RecommendationAdmin(HistoryAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["read_only_reason"] = permissions.why_read_only(request.user, obj)
+            context["confirm_url"] = confirm_url(request.user, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_add_permission(self, request):

@@ -16,16 +16,11 @@ from recommendations.models import Council, ProgressUpdate, Recommendation, Repo
 from recommendations.services import round_mail
 
 
-def open_round(
-    *,
-    council: Council,
-    deadline: datetime.date,
-    message: str = "",
-    author: User | None,
-    today: datetime.date | None = None,
-) -> ReportingRound:
-    """Open the round for `council` and send each official the call for updates. Refused for a
-    Council already held, a deadline in the past, or while another round is open."""
+def check_may_open(
+    *, council: Council, deadline: datetime.date, today: datetime.date | None = None
+) -> None:
+    """Refuse a round for a Council already held, a deadline in the past, or while another
+    round is open (checked again under lock when the round is opened)."""
     today = today or timezone.localdate()
     if council.date is not None and council.date < today:
         raise ValidationError(
@@ -46,24 +41,35 @@ def open_round(
                 % {"deadline": deadline.isoformat()}
             }
         )
+    current = ReportingRound.objects.current()
+    if current is not None:
+        raise ValidationError(
+            {
+                "council": _(
+                    "A round is already open (Council no. %(number)s, deadline %(deadline)s): "
+                    "close it before opening another."
+                )
+                % {"number": current.council.number, "deadline": current.deadline.isoformat()}
+            }
+        )
+
+
+def open_round(
+    *,
+    council: Council,
+    deadline: datetime.date,
+    message: str = "",
+    author: User | None,
+    today: datetime.date | None = None,
+) -> ReportingRound:
+    """Open the round for `council` and send each official the call for updates
+    (check_may_open says when it is refused)."""
+    today = today or timezone.localdate()
     try:
         with transaction.atomic():
             # Councils are few: locking them all serialises two secretaries opening at once.
             list(Council.objects.select_for_update().order_by("pk"))
-            current = ReportingRound.objects.current()
-            if current is not None:
-                raise ValidationError(
-                    {
-                        "council": _(
-                            "A round is already open (Council no. %(number)s, deadline "
-                            "%(deadline)s): close it before opening another."
-                        )
-                        % {
-                            "number": current.council.number,
-                            "deadline": current.deadline.isoformat(),
-                        }
-                    }
-                )
+            check_may_open(council=council, deadline=deadline, today=today)
             reporting_round = ReportingRound.objects.create(
                 council=council,
                 deadline=deadline,
