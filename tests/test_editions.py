@@ -147,3 +147,28 @@ def test_the_reports_page_lists_every_edition_in_a_fixed_number_of_queries(
 
 def test_an_unknown_edition_is_not_found(client, db):
     assert client.get("/reports/3/").status_code == 404
+
+
+def test_backup_and_restore_carry_the_published_files(council, client, media, tmp_path):
+    call_command("publish_report", "--council", "3")
+    published = body(client.get("/reports/3/report.pdf"))
+    backup = tmp_path / "tracker.json.gz"
+    call_command("backup", "-o", str(backup))
+    assert (tmp_path / "tracker.files.tar").is_file()
+
+    # A new server: the storage is empty.
+    for stored in EditionFile.objects.all():
+        stored.file.storage.delete(stored.file.name)
+    call_command("restore", str(backup), "--force")
+
+    assert body(client.get("/reports/3/report.pdf")) == published
+
+
+def test_restore_refuses_a_backup_whose_published_files_are_missing(council, tmp_path):
+    call_command("publish_report", "--council", "3")
+    backup = tmp_path / "tracker.json"
+    call_command("backup", "-o", str(backup))
+    (tmp_path / "tracker.files.tar").unlink()
+    with pytest.raises(CommandError, match="tracker.files.tar.*missing"):
+        call_command("restore", str(backup), "--force")
+    assert Edition.objects.count() == 1

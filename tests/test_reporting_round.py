@@ -2,8 +2,11 @@
 reported or confirmed, remind those behind (never twice), and notice who is overdue."""
 
 import datetime
+import socket
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Sink
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -250,3 +253,30 @@ def test_a_second_open_round_is_refused(world, capsys):
     with pytest.raises(CommandError, match="A round is already open"):
         call_command("open_round", "--council", "4", "--deadline", DEADLINE.isoformat())
     assert ReportingRound.objects.count() == 1
+
+
+def test_the_call_goes_through_a_real_smtp_server(world, settings):
+    received = []
+
+    class Collect(Sink):
+        async def handle_DATA(self, server, session, envelope):
+            received.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = port
+        opened(world)
+    finally:
+        controller.stop()
+
+    assert sorted(to for [to], _content in received) == ["anna@example.org", "hana@example.org"]
+    anna = next(content for [to], content in received if to == "anna@example.org")
+    assert "multipart/alternative" in anna and "text/html" in anna and "AI-3" in anna
+    assert RoundMail.objects.filter(kind="call").count() == 2
