@@ -3,6 +3,7 @@ and outstanding, and the outstanding items with their owners. Three queries what
 of items: the items with their sides' flags (ReportingRound.items()), the co-owner links and the
 owners."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from recommendations.choices import Side
@@ -110,4 +111,27 @@ def round_progress(reporting_round: ReportingRound) -> RoundProgress:
         outstanding=outstanding,
         reported=reported,
         total=len(rows),
+    )
+
+
+@dataclass(frozen=True)
+class PublicRoundLine:
+    council_number: int
+    deadline: datetime.date
+    reported: int
+    total: int
+
+
+def public_round_line() -> PublicRoundLine | None:
+    """The open round as the public dashboard says it, without names: one query with no round
+    open, two with one."""
+    reporting_round = ReportingRound.objects.current()
+    if reporting_round is None:
+        return None
+    reported, total = reporting_round.reported_count()
+    return PublicRoundLine(
+        council_number=reporting_round.council.number,
+        deadline=reporting_round.deadline,
+        reported=reported,
+        total=total,
     )
