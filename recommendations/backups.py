@@ -107,7 +107,7 @@ def write_published_files(path: Path) -> int:
         for record in stored:
             with record.file.open("rb") as source:
                 content = source.read()
-            info = tarfile.TarInfo(record.file.name)
+            info = tarfile.TarInfo(str(record.file.name))
             info.size = len(content)
             tar.addfile(info, io.BytesIO(content))
     os.replace(temporary, archive)
@@ -117,7 +117,7 @@ def write_published_files(path: Path) -> int:
 def restore_published_files(path: Path) -> None:
     """Put the published files back into the storage from the archive beside `path`, each
     checked against its recorded SHA-256; a file already stored with that digest is kept."""
-    expected = {record.file.name: record.sha256 for record in EditionFile.objects.all()}
+    expected = {str(record.file.name): record.sha256 for record in EditionFile.objects.all()}
     if not expected:
         return
     archive = files_archive(path)

@@ -42,7 +42,8 @@ class OpenRoundForm(forms.ModelForm):
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("council") and cleaned.get("deadline"):
             check_may_open(council=cleaned["council"], deadline=cleaned["deadline"])
         return cleaned

@@ -131,6 +131,7 @@ def publish_edition(
     except BaseException:
         # The rows are rolled back; the files already written would be orphans.
         for record in stored:
-            record.file.storage.delete(record.file.name)
+            if record.file.name:
+                record.file.storage.delete(record.file.name)
         raise
     return edition
