@@ -28,9 +28,9 @@ def confirm_url(user, recommendation: Recommendation) -> str | None:
     """Where the change form's "No change since the last report" button posts, when a round is
     open and the user reports a side of this item; None otherwise."""
     side = permissions.own_side(user)
-    if side is None or not permissions.can_set_side(user, recommendation, side):
+    if side is None or ReportingRound.objects.current() is None:
         return None
-    if ReportingRound.objects.current() is None:
+    if not permissions.can_set_side(user, recommendation, side):
         return None
     return reverse("admin:recommendations_reportinground_confirm", args=[recommendation.pk])
 
