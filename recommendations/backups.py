@@ -9,7 +9,10 @@ back as they were.
 
 import datetime
 import gzip
+import hashlib
+import io
 import os
+import tarfile
 import tempfile
 from pathlib import Path
 
@@ -17,12 +20,16 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import override_settings
+
+from recommendations.models import EditionFile
 
 NOT_BACKED_UP_APPS = {"contenttypes", "sessions"}
 NOT_BACKED_UP_MODELS = {Permission}
@@ -80,6 +87,65 @@ class BackupSerializer(JSONSerializer):
         handle(obj, field)
 
 
+def files_archive(path: Path) -> Path:
+    """The published reports' files travel beside the backup, in a tar archive named after it:
+    tracker-2026-01-31.json.gz -> tracker-2026-01-31.files.tar."""
+    stem = path.name.removesuffix(".gz").removesuffix(".json")
+    return path.with_name(f"{stem}.files.tar")
+
+
+def write_published_files(path: Path) -> int:
+    """Copy every published edition's files from the storage into the archive beside `path`;
+    the number of files (no archive when there are none)."""
+    stored = list(EditionFile.objects.order_by("pk"))
+    archive = files_archive(path)
+    if not stored:
+        archive.unlink(missing_ok=True)
+        return 0
+    temporary = archive.with_name(f".{archive.name}.tmp")
+    with tarfile.open(temporary, "w") as tar:
+        for record in stored:
+            with record.file.open("rb") as source:
+                content = source.read()
+            info = tarfile.TarInfo(str(record.file.name))
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+    os.replace(temporary, archive)
+    return len(stored)
+
+
+def restore_published_files(path: Path) -> None:
+    """Put the published files back into the storage from the archive beside `path`, each
+    checked against its recorded SHA-256; a file already stored with that digest is kept."""
+    expected = {str(record.file.name): record.sha256 for record in EditionFile.objects.all()}
+    if not expected:
+        return
+    archive = files_archive(path)
+    if not archive.is_file():
+        raise BackupError(
+            f"{path}: the backup has published reports, but their files ({archive}) are "
+            "missing; put that file beside the backup."
+        )
+    with tarfile.open(archive, "r") as tar:
+        for member in tar.getmembers():
+            if member.name not in expected or not member.isfile():
+                continue
+            extracted = tar.extractfile(member)
+            content = extracted.read() if extracted else b""
+            if hashlib.sha256(content).hexdigest() != expected[member.name]:
+                raise BackupError(f"{archive}: {member.name} does not match its SHA-256.")
+            if default_storage.exists(member.name):
+                with default_storage.open(member.name, "rb") as present:
+                    if hashlib.sha256(present.read()).hexdigest() == expected[member.name]:
+                        continue
+                default_storage.delete(member.name)
+            default_storage.save(member.name, ContentFile(content))
+            del expected[member.name]
+    missing = [name for name in expected if not default_storage.exists(name)]
+    if missing:
+        raise BackupError(f"{archive}: holds no copy of {', '.join(missing[:5])}.")
+
+
 def check_file_name(path: Path) -> None:
     if not path.name.endswith(SUFFIXES):
         raise BackupError(
@@ -125,6 +191,8 @@ def write_backup(path: Path) -> int:
                 use_natural_foreign_keys=True,
                 cls=FullPrecisionEncoder,
             )
+        # The files first: a backup that exists is complete.
+        write_published_files(path)
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
@@ -189,4 +257,5 @@ def restore_backup(path: Path, *, force: bool = False) -> int:
                 call_command("loaddata", str(path), verbosity=0)
             except Exception as error:
                 raise BackupError(f"{path}: cannot be restored: {error}") from error
+        restore_published_files(path)
     return sum(model._default_manager.count() for model in backed_up_models())

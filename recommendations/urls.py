@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recommendations.views import dashboard, downloads, feeds, pages
+from recommendations.views import dashboard, downloads, editions, feeds, pages
 
 app_name = "recommendations"
 
@@ -21,4 +21,11 @@ urlpatterns = [
     path("topics/<str:code>/", pages.topic, name="topic"),
     path("topics/<str:code>/feed/", feeds.TopicFeed(), name="topic_feed"),
     path("feed/", feeds.LatestUpdatesFeed(), name="feed"),
+    path("reports/", editions.reports, name="reports"),
+    path("reports/<int:council>/", editions.edition, name="edition_current"),
+    path("reports/<int:council>/<int:number>/", editions.edition, name="edition"),
+    path("reports/<int:council>/<str:name>", editions.edition_file, name="edition_file_current"),
+    path(
+        "reports/<int:council>/<int:number>/<str:name>", editions.edition_file, name="edition_file"
+    ),
 ]

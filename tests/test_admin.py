@@ -84,9 +84,9 @@ def test_changelist_runs_the_same_number_of_queries_whatever_the_rows(
     ):
         factories.ProgressUpdateFactory(recommendation=recommendation)
 
-    # session; user; topic, owner and organisation choices for the filters; count; rows with
-    # their topic, lead owner and last update
-    with django_assert_num_queries(7):
+    # session; user; topic, owner and organisation choices for the filters; the open reporting
+    # round (the round filter's choices); count; rows with their topic, lead owner and last update
+    with django_assert_num_queries(8):
         response = admin_client.get(CHANGELIST)
     assert response.status_code == 200
 
@@ -482,8 +482,9 @@ def test_an_officials_changelist_runs_the_same_number_of_queries_whatever_the_ro
 
     # session; user; secretariat group check; the official with their owner; their user and
     # group permissions; next Council (which dates what is stale); topic, owner and
-    # organisation choices for the filters; count; rows with their last update and staleness
-    with django_assert_num_queries(12):
+    # organisation choices for the filters; the open reporting round (the round filter's
+    # choices); count; rows with their last update and staleness
+    with django_assert_num_queries(13):
         response = client.get(CHANGELIST)
     assert response.status_code == 200
 

@@ -94,7 +94,9 @@ def test_reader_opens_a_recommendation_from_the_list_and_follows_its_organisatio
 
 def test_dashboard_bar_segment_opens_the_matching_filtered_list(page, workshop):
     page.goto("/")
-    page.locator("section[aria-labelledby=by-topic] table").get_by_role("link", name=re.compile("^Planned")).first.click()
+    page.locator("section[aria-labelledby=by-topic] table").get_by_role(
+        "link", name=re.compile("^Planned")
+    ).first.click()
 
     expect(page).to_have_url(re.compile(r"/recommendations/\?topic=AI&status=planned$"))
     expect(page.locator("table.recommendations tbody tr")).to_have_count(1)

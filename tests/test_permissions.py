@@ -638,8 +638,9 @@ def test_an_officials_change_form_runs_the_same_number_of_queries_whatever_the_u
     # session; user; secretariat group check; the official with their owner; next Council (for
     # the staleness the admin's queryset orders by); the recommendation; user permissions;
     # group permissions; its timeline of updates; its organisations; its co-owners; Council
-    # choices for the target Council, the one choice field an official edits
-    with django_assert_num_queries(12):
+    # choices for the target Council, the one choice field an official edits; the open
+    # reporting round (for the "No change since the last report" button)
+    with django_assert_num_queries(13):
         response = client.get(change_url(recommendation))
     assert response.context["has_change_permission"]
 
@@ -674,7 +675,8 @@ def test_linking_an_existing_user_on_the_officials_page_makes_them_an_official(a
     recommendation = factories.RecommendationFactory(lead_owner=mic)
 
     response = admin_client.post(
-        reverse("admin:recommendations_official_add"), {"user": user.pk, "owner": mic.pk}
+        reverse("admin:recommendations_official_add"),
+        {"user": user.pk, "owner": mic.pk, "language": "en"},
     )
 
     assert response.status_code == 302

@@ -47,6 +47,12 @@ TRANSLATIONS = [
     f"DEBUG=true {PY} makemessages -l ja --ignore=.venv",
     f"DEBUG=true {PY} compilemessages -l ja --ignore=.venv",
 ]
+ROUND = [
+    f"{PY} open_round --council 3 --deadline \"$(date -d '+4 weeks' +%F)\" "
+    '--message "Please report before the senior officials meet."',
+    f"{PY} send_reminders",
+    f"{PY} publish_report --council 3",
+]
 CREATE_SUPERUSER = f"{PY} createsuperuser"
 MAKE_RUN = "make run"
 TRY_SERVE = (
@@ -60,6 +66,7 @@ TESTED = {
     *WITH_THE_REPORT,
     *INTO_AN_EMPTY_DATABASE,
     *TRANSLATIONS,
+    *ROUND,
     CREATE_SUPERUSER,
     MAKE_RUN,
     TRY_SERVE,
@@ -230,6 +237,21 @@ def test_the_readme_commands_for_an_empty_database_work_as_printed(tmp_path):
         )
         # The last line: Django's shell first says which models it imported.
         assert count.stdout.splitlines()[-1] == "70", command
+
+
+def test_the_readme_round_commands_call_officials_and_publish_as_printed(tmp_path):
+    copy = migrated(tmp_path, report=True)
+    shell(f"{PY} add_official hana.sato@meti.go.jp --owner METI", copy)
+    mails = {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"}
+
+    outputs = [shell(command, copy, **mails).stdout for command in ROUND]
+
+    assert "1 officials called on to report" in outputs[0]
+    sent = "".join(path.read_text() for path in (copy / "sent-mail").iterdir())
+    assert "To: hana.sato@meti.go.jp" in sent and "Please report before the senior" in sent
+    assert "mail(s) sent" in outputs[1]
+    assert "Published Council no. 3 report, edition 1 (4 files)" in outputs[2]
+    assert (copy / "media" / "reports" / "council-3" / "edition-1" / "report.pdf").is_file()
 
 
 def test_the_readme_translation_commands_work_as_printed(tmp_path):

@@ -187,8 +187,41 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # hash in each name so browsers may cache them for ever. Local runs and the test suite serve the
 # app folders' files as they are, so they need no collectstatic first.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
+# Uploaded and published files (the Council reports' editions): the file system under MEDIA_ROOT
+# by default; an S3-compatible store when STORAGE_S3_BUCKET is set, for deployments with several
+# servers (django-storages, installed with the `s3` extra; credentials from the usual AWS_*
+# environment variables or the server's role).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "media/"
+STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
+if STORAGE_S3_BUCKET:
+    try:
+        import storages.backends.s3  # noqa: F401 - only checks that the backend is installed
+    except ImportError as missing:
+        raise ImproperlyConfigured(
+            "STORAGE_S3_BUCKET is set but django-storages' S3 backend is not installed: "
+            "pip install 'eu-japan-dp-tracker[s3]' (django-storages[s3])."
+        ) from missing
+    DEFAULT_STORAGE: dict = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("STORAGE_S3_REGION") or None,
+            "location": os.environ.get("STORAGE_S3_PREFIX", ""),
+            # Published files are served by the tracker itself, never by a public bucket URL.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if STATIC_MANIFEST
@@ -284,3 +317,37 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # An item with no update in this many weeks before the next Council is flagged to its owners.
 STALE_AFTER_WEEKS = env_int("STALE_AFTER_WEEKS", 8)
+
+# E-mail: the reporting round's calls, reminders and overdue notices. Printed to the console
+# under DEBUG unless EMAIL_BACKEND says otherwise; SMTP in production.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
+# The address links in e-mails start with: mails are not sent from a request.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+
+
+def env_days(name: str, default: list[int]) -> list[int]:
+    values = env_list(name, [])
+    if not values:
+        return default
+    if not all(value.isdigit() for value in values):
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers of days, comma-separated (e.g. 7,1), not "
+            f"{os.environ[name]!r}."
+        )
+    return sorted({int(value) for value in values}, reverse=True)
+
+
+# Days before a round's deadline on which officials with outstanding items get a reminder.
+REMINDER_DAYS = env_days("REMINDER_DAYS", [7, 1])

@@ -2,6 +2,12 @@
 forms, list filters, changelist actions and the import page beside them. Importing the modules
 registers them with the admin site, which imports this package."""
 
-from recommendations.admin import official, progress_update, recommendation, reference
+from recommendations.admin import (
+    official,
+    progress_update,
+    recommendation,
+    reference,
+    rounds,
+)
 
-__all__ = ["official", "progress_update", "recommendation", "reference"]
+__all__ = ["official", "progress_update", "recommendation", "reference", "rounds"]

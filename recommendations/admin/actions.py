@@ -3,6 +3,7 @@ export the selection."""
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.xlsx_export import xlsx_response
 from recommendations.services import archive as archiving
+from recommendations.services.rounds import confirm_unchanged
 from recommendations.services.statuses import bulk_set_statuses
 
 
@@ -148,3 +150,32 @@ def export_selected_csv(modeladmin, request, queryset):
     return csv_response(
         rows, name=filename(options, "csv", "recommendations"), internal=options.internal
     )
+
+
+def report_confirmations(modeladmin, request, queryset) -> None:
+    """Confirm "No change since the last report" on every selected item, all or none, and say
+    how many were recorded (a side already confirmed in the round records nothing again)."""
+    try:
+        updates = confirm_unchanged(recommendations=queryset, author=request.user)
+    except ValidationError as error:
+        modeladmin.message_user(
+            request,
+            _("Nothing was confirmed: %(reason)s") % {"reason": " ".join(error.messages)},
+            messages.ERROR,
+        )
+        return
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "No change since the last report: confirmed on %(count)d recommendation.",
+            "No change since the last report: confirmed on %(count)d recommendations.",
+            len(updates),
+        )
+        % {"count": len(updates)},
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=_("No change since the last report"), permissions=["change"])
+def confirm_unchanged_action(modeladmin, request, queryset):
+    report_confirmations(modeladmin, request, queryset.select_related(None))

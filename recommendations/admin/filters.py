@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from recommendations import permissions
+from recommendations.models import ReportingRound
+
 
 class ArchivedFilter(admin.SimpleListFilter):
     title = _("archived")
@@ -42,3 +45,35 @@ class StaleFilter(admin.SimpleListFilter):
         if self.value() in {"0", "1"}:
             return queryset.stale(timezone.localdate(), self.value() == "1")
         return queryset
+
+
+class RoundFilter(admin.SimpleListFilter):
+    """The open reporting round's outstanding items: an official's own (their side not yet
+    reported), or for the secretariat any item with a side not yet reported."""
+
+    title = _("reporting round")
+    parameter_name = "round"
+
+    def lookups(self, request, model_admin):
+        if ReportingRound.objects.current() is None:
+            return []
+        return [("outstanding", _("Outstanding")), ("reported", _("Reported"))]
+
+    def queryset(self, request, queryset):
+        current = ReportingRound.objects.current()
+        if current is None or self.value() not in {"outstanding", "reported"}:
+            return queryset
+        owner = permissions.owner_of(request.user)
+        if owner is not None:
+            outstanding = current.owner_outstanding(owner)
+            if self.value() == "reported":
+                return queryset.filter(pk__in=current.owner_items(owner).values("pk")).exclude(
+                    pk__in=outstanding.values("pk")
+                )
+        else:
+            outstanding = current.outstanding()
+            if self.value() == "reported":
+                return queryset.filter(pk__in=current.items().values("pk")).exclude(
+                    pk__in=outstanding.values("pk")
+                )
+        return queryset.filter(pk__in=outstanding.values("pk"))

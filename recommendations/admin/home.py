@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from recommendations import permissions
 from recommendations.choices import SIDE_FIELDS, Side
-from recommendations.models import Council, Owner, Recommendation
+from recommendations.models import Council, Owner, Recommendation, ReportingRound
+from recommendations.models.rounds import ROUND_SIDES
 
 
 @dataclass(frozen=True)
@@ -58,14 +59,41 @@ def own_items(owner: Owner, today: date) -> tuple[list[OwnItem], date]:
     return items, cutoff
 
 
+def round_context(request) -> dict:
+    """The open reporting round on the admin home: for an official, their owner's items due and
+    reported (one query) and a link to the outstanding ones; for the secretariat, its page."""
+    reporting_round = ReportingRound.objects.current()
+    if reporting_round is None:
+        return {}
+    context: dict = {"round": reporting_round}
+    owner = permissions.owner_of(request.user)
+    if owner is not None:
+        prefix = ROUND_SIDES[Side(owner.side)]
+        counts = reporting_round.owner_items(owner).aggregate(
+            due=models.Count("pk"),
+            reported=models.Count("pk", filter=models.Q(**{f"{prefix}_reported": True})),
+        )
+        context.update(
+            round_due=counts["due"],
+            round_reported=counts["reported"],
+            round_outstanding=counts["due"] - counts["reported"],
+            round_outstanding_url=reverse("admin:recommendations_recommendation_changelist")
+            + "?round=outstanding",
+        )
+    elif permissions.is_secretariat(request.user):
+        context["round_url"] = reporting_round.get_absolute_url()
+    return context
+
+
 def own_items_context(request) -> dict:
     """What the admin home shows an official above Django's list of models: their owner's items,
-    stale ones first (nothing for the secretariat)."""
+    stale ones first (nothing for the secretariat), and the open reporting round."""
     owner = permissions.owner_of(request.user)
     if owner is None:
-        return {}
+        return round_context(request)
     items, cutoff = own_items(owner, timezone.localdate())
     return {
+        **round_context(request),
         "own_owner": owner,
         "own_side": Side(owner.side).label,
         "own_items": items,

@@ -18,14 +18,21 @@ from recommendations.admin import layout
 from recommendations.admin.actions import (
     archive_action,
     change_status_action,
+    confirm_unchanged_action,
     export_selected_csv,
     export_selected_xlsx,
     restore_action,
 )
-from recommendations.admin.filters import ArchivedFilter, DivergentFilter, StaleFilter
+from recommendations.admin.filters import (
+    ArchivedFilter,
+    DivergentFilter,
+    RoundFilter,
+    StaleFilter,
+)
 from recommendations.admin.forms import URL_FIELDS, RecommendationAdminForm
 from recommendations.admin.history import HistoryAdmin
 from recommendations.admin.import_view import import_updates_view
+from recommendations.admin.rounds import confirm_url
 from recommendations.choices import SIDE_FIELDS, Side
 from recommendations.models import Council, ProgressUpdate, Recommendation
 from recommendations.services.statuses import record_update, set_statuses
@@ -100,6 +107,7 @@ class RecommendationAdmin(HistoryAdmin):
         "status",
         DivergentFilter,
         StaleFilter,
+        RoundFilter,
         "organisations",
         ArchivedFilter,
     ]
@@ -112,6 +120,7 @@ class RecommendationAdmin(HistoryAdmin):
     filter_horizontal = ["organisations", "co_owners"]
     actions = [
         change_status_action,
+        confirm_unchanged_action,
         archive_action,
         restore_action,
         export_selected_xlsx,
@@ -184,6 +193,7 @@ class RecommendationAdmin(HistoryAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["read_only_reason"] = permissions.why_read_only(request.user, obj)
+            context["confirm_url"] = confirm_url(request.user, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_add_permission(self, request):

@@ -10,14 +10,19 @@ from recommendations.choices import Side, Status, Visibility
 from recommendations.models.official import Official
 from recommendations.models.recommendation import ProgressUpdate, Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.models.rounds import Edition, EditionFile, ReportingRound, RoundMail
 
 __all__ = [
     "Council",
+    "Edition",
+    "EditionFile",
     "Official",
     "Organisation",
     "Owner",
     "ProgressUpdate",
     "Recommendation",
+    "ReportingRound",
+    "RoundMail",
     "Side",
     "Status",
     "Topic",

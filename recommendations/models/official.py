@@ -17,6 +17,10 @@ class Official(models.Model):
     owner = models.ForeignKey(
         Owner, on_delete=models.PROTECT, related_name="officials", verbose_name=_("owner")
     )
+    # The language the tracker writes to them in (the reporting round's mails).
+    language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
 
     class Meta:
         ordering = ["owner", "user__username"]

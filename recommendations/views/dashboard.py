@@ -13,6 +13,7 @@ from recommendations.choices import STATUS_MEANINGS, Side, Status
 from recommendations.counts import counts as count_by_status
 from recommendations.models import Council, Organisation, Owner, ProgressUpdate, Topic
 from recommendations.models.reference import localised_topic_name
+from recommendations.round_progress import public_round_line
 
 LATEST_UPDATES = 8
 
@@ -175,5 +176,6 @@ def home(request):
             "updated_since_url": updated_since_url,
             "latest_updates": latest_updates,
             "organisations": organisations,
+            "round_line": public_round_line(),
         },
     )

@@ -1,0 +1,212 @@
+"""The reporting rounds in the admin: the secretariat opens a round, follows it on its page (per
+owner and side: due, reported, confirmed unchanged, outstanding; the outstanding items and a CSV
+of them), and closes it or publishes the Council's report from there, each after a
+confirmation."""
+
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from recommendations import permissions
+from recommendations.admin.actions import report_confirmations
+from recommendations.models import Edition, Recommendation, ReportingRound
+from recommendations.reporting.files import neutralise
+from recommendations.round_progress import round_progress
+from recommendations.services.editions import publish_edition
+from recommendations.services.rounds import check_may_open, close_round, open_round
+
+
+def confirm_url(user, recommendation: Recommendation) -> str | None:
+    """Where the change form's "No change since the last report" button posts, when a round is
+    open and the user reports a side of this item; None otherwise."""
+    side = permissions.own_side(user)
+    if side is None or ReportingRound.objects.current() is None:
+        return None
+    if not permissions.can_set_side(user, recommendation, side):
+        return None
+    return reverse("admin:recommendations_reportinground_confirm", args=[recommendation.pk])
+
+
+class OpenRoundForm(forms.ModelForm):
+    class Meta:
+        model = ReportingRound
+        fields = ["council", "deadline", "message"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        if cleaned.get("council") and cleaned.get("deadline"):
+            check_may_open(council=cleaned["council"], deadline=cleaned["deadline"])
+        return cleaned
+
+
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "deadline", "opened_at", "closed_at"]
+    list_select_related = ["council"]
+    form = OpenRoundForm
+
+    def has_module_permission(self, request):
+        return permissions.is_secretariat(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_secretariat(request.user)
+
+    def has_add_permission(self, request):
+        return permissions.is_secretariat(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/progress/",
+                view(self.progress_view),
+                name="recommendations_reportinground_progress",
+            ),
+            path(
+                "<int:pk>/outstanding.csv",
+                view(self.outstanding_csv),
+                name="recommendations_reportinground_outstanding",
+            ),
+            path(
+                "<int:pk>/close/",
+                view(self.close_view),
+                name="recommendations_reportinground_close",
+            ),
+            path(
+                "confirm/<int:recommendation_pk>/",
+                view(self.confirm_view),
+                name="recommendations_reportinground_confirm",
+            ),
+            path(
+                "<int:pk>/publish/",
+                view(self.publish_view),
+                name="recommendations_reportinground_publish",
+            ),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        # The service opens the round and sends the calls; the admin shows the row it made.
+        opened = open_round(
+            council=obj.council, deadline=obj.deadline, message=obj.message, author=request.user
+        )
+        obj.pk, obj.opened_at = opened.pk, opened.opened_at
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(
+            request,
+            _("The round is open: %(count)d officials were called on to report.")
+            % {"count": obj.mails.count()},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(obj.get_absolute_url())
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return HttpResponseRedirect(
+            reverse("admin:recommendations_reportinground_progress", args=[object_id])
+        )
+
+    def _round(self, request, pk) -> ReportingRound:
+        if not permissions.is_secretariat(request.user):
+            raise PermissionDenied
+        return get_object_or_404(ReportingRound.objects.select_related("council"), pk=pk)
+
+    def _context(self, request, reporting_round, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "round": reporting_round,
+            "title": str(reporting_round),
+            **extra,
+        }
+
+    def progress_view(self, request, pk):
+        reporting_round = self._round(request, pk)
+        context = self._context(
+            request,
+            reporting_round,
+            progress=round_progress(reporting_round),
+            edition=Edition.objects.current_of(reporting_round.council),
+            overdue=reporting_round.is_open and reporting_round.deadline < timezone.localdate(),
+        )
+        return TemplateResponse(request, "admin/recommendations/round/progress.html", context)
+
+    def outstanding_csv(self, request, pk):
+        reporting_round = self._round(request, pk)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        name = f"council-{reporting_round.council.number}-outstanding.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow([_("Reference"), _("Recommendation"), _("Owners still to report")])
+        for item in round_progress(reporting_round).outstanding:
+            writer.writerow(
+                [neutralise(value) for value in (item.reference, item.text, item.owner_names)]
+            )
+        return response
+
+    def confirm_view(self, request, recommendation_pk):
+        """An official's one-click "No change since the last report" on one item."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        recommendation = get_object_or_404(Recommendation, pk=recommendation_pk)
+        report_confirmations(self, request, [recommendation])
+        return HttpResponseRedirect(
+            reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
+        )
+
+    def close_view(self, request, pk):
+        reporting_round = self._round(request, pk)
+        if request.method == "POST":
+            close_round(reporting_round=reporting_round)
+            self.message_user(request, _("The round is closed."), messages.SUCCESS)
+            return HttpResponseRedirect(reporting_round.get_absolute_url())
+        return TemplateResponse(
+            request,
+            "admin/recommendations/round/confirm.html",
+            self._context(request, reporting_round, action="close"),
+        )
+
+    def publish_view(self, request, pk):
+        reporting_round = self._round(request, pk)
+        published = Edition.objects.current_of(reporting_round.council)
+        errors: list[str] = []
+        if request.method == "POST":
+            try:
+                edition = publish_edition(
+                    council=reporting_round.council,
+                    author=request.user,
+                    reason=request.POST.get("reason", ""),
+                )
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                self.message_user(
+                    request,
+                    _("Published: %(edition)s.") % {"edition": edition},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reporting_round.get_absolute_url())
+        return TemplateResponse(
+            request,
+            "admin/recommendations/round/confirm.html",
+            self._context(
+                request, reporting_round, action="publish", published=published, errors=errors
+            ),
+        )

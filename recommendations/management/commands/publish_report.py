@@ -1,0 +1,32 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from recommendations.management.commands.open_round import council_by_number, errors_of
+from recommendations.services.editions import publish_edition
+
+
+class Command(BaseCommand):
+    help = (
+        "Close the Council's reporting round and publish its report: HTML, PDF, XLSX and CSV "
+        "rendered once and stored with their SHA-256, served unchanged under /reports/<council>/. "
+        "Publishing again makes a corrected edition and needs --reason."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--council", type=int, required=True, help="The Council's number.")
+        parser.add_argument(
+            "--reason", default="", help="What a corrected edition corrects (required then)."
+        )
+
+    def handle(self, *args, council, reason, **options):
+        try:
+            edition = publish_edition(
+                council=council_by_number(council), author=None, reason=reason
+            )
+        except ValidationError as error:
+            raise CommandError(errors_of(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(f"Published {edition} ({edition.files.count()} files):")
+        )
+        for stored in edition.files.all():
+            self.stdout.write(f"{stored.sha256}  {stored.name}")

@@ -1,0 +1,137 @@
+"""Publishing a Council report: the report is rendered once, in every format, and the files are
+stored through Django's storage API with their SHA-256, never to be rewritten. Publishing again
+for the same Council adds a corrected edition, with the reason; the earlier one stays."""
+
+import datetime
+import hashlib
+import io
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from recommendations.models import Council, Edition, EditionFile, ReportingRound
+from recommendations.reporting import csv_export, pdf_export, xlsx_export
+from recommendations.reporting.options import ReportOptions, default_since
+from recommendations.reporting.query import report_rows
+from recommendations.reporting.report import build_report
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    name: str
+    content_type: str
+    content: bytes
+
+
+def render_files(options: ReportOptions) -> list[RenderedFile]:
+    """The public report in every format, each as the bytes to store."""
+    html = pdf_export.render_standalone_html(build_report(options))
+    pdf = io.BytesIO()
+    pdf_export.write_pdf(options, pdf)
+    xlsx = io.BytesIO()
+    xlsx_export.write_xlsx(options, xlsx)
+    text = io.StringIO()
+    csv_export.write_csv(report_rows(options), text, internal=False)
+    return [
+        RenderedFile("report.html", "text/html; charset=utf-8", html.encode("utf-8")),
+        RenderedFile("report.pdf", "application/pdf", pdf.getvalue()),
+        RenderedFile("report.xlsx", XLSX, xlsx.getvalue()),
+        RenderedFile("report.csv", "text/csv; charset=utf-8", text.getvalue().encode("utf-8")),
+    ]
+
+
+def snapshot(options: ReportOptions) -> dict:
+    """Each row's statuses as published: what a later edition compares itself with."""
+    return {
+        "rows": [
+            {
+                "reference": row.reference,
+                "status": row.status,
+                "eu": row.eu_status,
+                "jp": row.japan_status,
+            }
+            for row in report_rows(options)
+        ]
+    }
+
+
+def publish_edition(
+    *,
+    council: Council,
+    author: User | None,
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> Edition:
+    """Publish the report for `council`, closing its open round. Refused when the Council has
+    had no round, or when it is already published and no reason for a correction is given."""
+    today = today or timezone.localdate()
+    reason = reason.strip()
+    rounds = ReportingRound.objects.filter(council=council)
+    if not rounds.exists():
+        raise ValidationError(
+            {
+                "council": _(
+                    "Council no. %(number)s has had no reporting round: open one (and let the "
+                    "owners report) before publishing."
+                )
+                % {"number": council.number}
+            }
+        )
+    options = ReportOptions(
+        as_of=today, since=default_since(today, council), council=council, internal=False
+    )
+    stored: list[EditionFile] = []
+    try:
+        with transaction.atomic():
+            # One publication of a Council at a time: the edition number is taken under lock.
+            Council.objects.select_for_update().get(pk=council.pk)
+            latest = Edition.objects.current_of(council)
+            if latest is not None and not reason:
+                raise ValidationError(
+                    {
+                        "reason": _(
+                            "Council no. %(number)s is already published (edition %(edition)s): "
+                            "say what is corrected to publish a corrected edition."
+                        )
+                        % {"number": council.number, "edition": latest.number}
+                    }
+                )
+            round_ = rounds.order_by("-opened_at").first()
+            for open_round in rounds.filter(closed_at__isnull=True):
+                open_round.closed_at = timezone.now()
+                open_round.save(update_fields=["closed_at"])
+            edition = Edition.objects.create(
+                council=council,
+                number=(latest.number + 1) if latest else 1,
+                round=round_,
+                reason=reason if latest else "",
+                as_of=today,
+                published_at=timezone.now(),
+                published_by=author,
+                snapshot=snapshot(options),
+            )
+            for rendered in render_files(options):
+                record = EditionFile(
+                    edition=edition,
+                    name=rendered.name,
+                    content_type=rendered.content_type,
+                    size=len(rendered.content),
+                    sha256=hashlib.sha256(rendered.content).hexdigest(),
+                )
+                record.file.save(rendered.name, ContentFile(rendered.content), save=False)
+                stored.append(record)
+                record.save()
+    except BaseException:
+        # The rows are rolled back; the files already written would be orphans.
+        for record in stored:
+            if record.file.name:
+                record.file.storage.delete(record.file.name)
+        raise
+    return edition

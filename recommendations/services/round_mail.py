@@ -1,0 +1,207 @@
+"""The reporting round's mails: the call for updates, the reminders before the deadline, the
+overdue notices after it and the secretariat's summary.
+
+Each mail is recorded (RoundMail) under a key unique in its round before it is sent, in the
+same transaction: a second run, even one running at the same moment, finds the key taken and
+sends nothing; a send that fails takes its record back with it, so the next run tries again."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, models, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
+
+from recommendations.models import Official, Owner, ReportingRound, RoundMail
+from recommendations.permissions import SECRETARIAT_GROUP
+
+Kind = RoundMail.Kind
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One message to one person, written in their language."""
+
+    to: str
+    language: str
+    context: dict
+
+
+def admin_url(path: str, **query: str) -> str:
+    """An absolute link into the admin, for a mail (sent from no request)."""
+    return settings.SITE_URL + path + (f"?{urlencode(query)}" if query else "")
+
+
+def outstanding_url() -> str:
+    return admin_url(
+        reverse("admin:recommendations_recommendation_changelist"), round="outstanding"
+    )
+
+
+def _render(kind: str, letter: Letter) -> EmailMultiAlternatives:
+    with translation.override(letter.language):
+        context = {**letter.context, "kind": kind}
+        subject = render_to_string(f"recommendations/mail/{kind}_subject.txt", context)
+        text = render_to_string(f"recommendations/mail/{kind}.txt", context)
+        html = render_to_string(f"recommendations/mail/{kind}.html", context)
+    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[letter.to])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_once(
+    reporting_round: ReportingRound,
+    *,
+    kind: str,
+    key: str,
+    letters: list[Letter],
+    today: datetime.date,
+    official: Official | None = None,
+    owner: Owner | None = None,
+) -> bool:
+    """Send `letters` under `key` unless the round already sent that key; True if sent."""
+    if not letters:
+        return False
+    messages = [_render(kind, letter) for letter in letters]
+    try:
+        with transaction.atomic():
+            RoundMail.objects.create(
+                round=reporting_round,
+                kind=kind,
+                key=key,
+                official=official,
+                owner=owner,
+                recipients=", ".join(letter.to for letter in letters),
+                sent_on=today,
+            )
+            for message in messages:
+                message.send()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _officials(owner: Owner | None = None) -> models.QuerySet[Official]:
+    officials = Official.objects.filter(user__is_active=True).exclude(user__email="")
+    if owner is not None:
+        officials = officials.filter(owner=owner)
+    return officials.select_related("user", "owner").order_by("owner", "user__email")
+
+
+def _round_context(reporting_round: ReportingRound, today: datetime.date) -> dict:
+    return {
+        "round": reporting_round,
+        "council": reporting_round.council,
+        "deadline": reporting_round.deadline,
+        "days_left": (reporting_round.deadline - today).days,
+        "list_url": outstanding_url(),
+    }
+
+
+def _letter(official: Official, context: dict) -> Letter:
+    return Letter(to=official.user.email, language=official.language, context=context)
+
+
+def send_calls(reporting_round: ReportingRound, *, today: datetime.date) -> int:
+    """Call on every active official whose owner has items due; the number of mails sent."""
+    sent = 0
+    base = _round_context(reporting_round, today)
+    for owner in Owner.objects.order_by("side", "code"):
+        items = list(reporting_round.owner_items(owner).select_related("topic"))
+        if not items:
+            continue
+        for official in _officials(owner):
+            context = {**base, "owner": owner, "items": items}
+            sent += send_once(
+                reporting_round,
+                kind=Kind.CALL,
+                key=f"call:official:{official.pk}",
+                letters=[_letter(official, context)],
+                today=today,
+                official=official,
+                owner=owner,
+            )
+    return sent
+
+
+def due_reminder_point(deadline: datetime.date, today: datetime.date) -> int | None:
+    """The reminder point (days before the deadline, REMINDER_DAYS) today falls in: the
+    nearest one already reached, so a run missed on that day is made up the next."""
+    days_left = (deadline - today).days
+    if days_left < 0:
+        return None
+    reached = [days for days in settings.REMINDER_DAYS if days >= days_left]
+    return min(reached) if reached else None
+
+
+def _secretariat_addresses() -> list[str]:
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(models.Q(is_superuser=True) | models.Q(groups__name=SECRETARIAT_GROUP))
+        .exclude(email="")
+        .distinct()
+    )
+    return sorted(users.values_list("email", flat=True))
+
+
+def send_reminders(reporting_round: ReportingRound, *, today: datetime.date) -> int:
+    """The mails due today: a reminder to each official with outstanding items at a reminder
+    point; after the deadline, one overdue notice per owner still behind and one summary to the
+    secretariat. Mails already sent are not sent again. Returns the number of mails sent."""
+    if not reporting_round.is_open:
+        return 0
+    base = _round_context(reporting_round, today)
+    point = due_reminder_point(reporting_round.deadline, today)
+    overdue = today > reporting_round.deadline
+    sent = 0
+    behind: list[tuple[Owner, int]] = []
+    for owner in Owner.objects.order_by("side", "code"):
+        outstanding = list(reporting_round.owner_outstanding(owner).select_related("topic"))
+        if not outstanding:
+            continue
+        behind.append((owner, len(outstanding)))
+        context = {**base, "owner": owner, "items": outstanding}
+        officials = list(_officials(owner))
+        if point is not None:
+            for official in officials:
+                sent += send_once(
+                    reporting_round,
+                    kind=Kind.REMINDER,
+                    key=f"reminder:{point}:official:{official.pk}",
+                    letters=[_letter(official, context)],
+                    today=today,
+                    official=official,
+                    owner=owner,
+                )
+        if overdue:
+            sent += send_once(
+                reporting_round,
+                kind=Kind.OVERDUE,
+                key=f"overdue:owner:{owner.pk}",
+                letters=[_letter(official, context) for official in officials],
+                today=today,
+                owner=owner,
+            )
+    if overdue:
+        reported, total = reporting_round.reported_count()
+        context = {
+            **base,
+            "behind": behind,
+            "reported": reported,
+            "total": total,
+            "progress_url": admin_url(reporting_round.get_absolute_url()),
+        }
+        letters = [
+            Letter(to=address, language=settings.LANGUAGE_CODE, context=context)
+            for address in _secretariat_addresses()
+        ]
+        sent += send_once(
+            reporting_round, kind=Kind.SUMMARY, key="summary", letters=letters, today=today
+        )
+    return sent

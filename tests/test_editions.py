@@ -1,0 +1,174 @@
+"""Publishing the Council report: stored once, served byte for byte whatever changes afterwards,
+corrected editions beside the first, and what moved since the previous Council's edition."""
+
+import datetime
+import hashlib
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from recommendations.choices import Side, Status
+from recommendations.models import Edition, EditionFile, ReportingRound
+from recommendations.services.rounds import open_round
+from recommendations.services.statuses import set_statuses
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def council():
+    council = factories.CouncilFactory(number=3, date=TODAY + datetime.timedelta(days=30))
+    eu = factories.OwnerFactory(code="CNECT", side=Side.EU)
+    factories.RecommendationFactory(reference="AI-1", lead_owner=eu)
+    factories.RecommendationFactory(reference="AI-2", lead_owner=eu, notes="Internal only")
+    open_round(council=council, deadline=TODAY, author=None)
+    return council
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_publishing_stores_every_format_with_its_digest_and_closes_the_round(council, capsys):
+    call_command("publish_report", "--council", "3")
+
+    edition = Edition.objects.get()
+    assert (edition.council, edition.number) == (council, 1)
+    assert sorted(edition.files.values_list("name", flat=True)) == [
+        "report.csv",
+        "report.html",
+        "report.pdf",
+        "report.xlsx",
+    ]
+    printed = capsys.readouterr().out
+    for stored in edition.files.all():
+        content = stored.file.open("rb").read()
+        assert hashlib.sha256(content).hexdigest() == stored.sha256
+        assert f"{stored.sha256}  {stored.name}" in printed
+    assert not ReportingRound.objects.open().exists()
+    assert edition.statuses() == {"AI-1": "not_assessed", "AI-2": "not_assessed"}
+
+
+def test_published_files_stay_byte_identical_after_a_later_status_change(council, client):
+    call_command("publish_report", "--council", "3")
+    before = {
+        name: body(client.get(f"/reports/3/{name}"))
+        for name in ("report.pdf", "report.csv", "report.xlsx", "report.html")
+    }
+    assert b"AI-1" in before["report.csv"] and b"Internal only" not in before["report.csv"]
+    page = client.get("/reports/3/").content.decode()
+    for stored in EditionFile.objects.all():
+        assert hashlib.sha256(before[stored.name]).hexdigest() == stored.sha256
+        assert stored.sha256 in page
+
+    item = council.rounds.get().items().get(reference="AI-1")
+    set_statuses(recommendation=item, author=None, sides={Side.EU: Status.COMPLETED})
+
+    after = {name: body(client.get(f"/reports/3/{name}")) for name in before}
+    assert after == before
+    assert b"Completed" not in after["report.csv"]
+
+
+def test_publishing_twice_without_a_reason_is_refused(council):
+    call_command("publish_report", "--council", "3")
+    with pytest.raises(CommandError, match="already published.*say what is corrected"):
+        call_command("publish_report", "--council", "3")
+    assert Edition.objects.count() == 1
+
+
+def test_publishing_a_council_with_no_round_is_refused(council):
+    factories.CouncilFactory(number=4, date=TODAY + datetime.timedelta(days=300))
+    with pytest.raises(CommandError, match="Council no. 4 has had no reporting round"):
+        call_command("publish_report", "--council", "4")
+    with pytest.raises(CommandError, match="there is no Council no. 9"):
+        call_command("publish_report", "--council", "9")
+    assert not Edition.objects.exists()
+
+
+def test_a_corrected_edition_keeps_the_first_reachable_and_says_what_was_corrected(council, client):
+    call_command("publish_report", "--council", "3")
+    first_csv = body(client.get("/reports/3/report.csv"))
+    item = council.rounds.get().items().get(reference="AI-2")
+    set_statuses(recommendation=item, author=None, sides={Side.EU: Status.PLANNED})
+
+    call_command("publish_report", "--council", "3", "--reason", "AI-2 was planned already")
+
+    assert body(client.get("/reports/3/1/report.csv")) == first_csv
+    assert body(client.get("/reports/3/report.csv")) != first_csv
+    current = client.get("/reports/3/").content.decode()
+    assert "This is the current edition." in current
+    assert "AI-2 was planned already" in current
+    first = client.get("/reports/3/1/").content.decode()
+    assert "This edition has been corrected" in first and 'href="/reports/3/2/"' in first
+
+
+def test_an_edition_says_what_moved_since_the_previous_councils_edition(council, client):
+    call_command("publish_report", "--council", "3")
+    next_council = factories.CouncilFactory(number=4, date=TODAY + datetime.timedelta(days=300))
+    ReportingRound.objects.update(closed_at=timezone.now())
+    open_round(council=next_council, deadline=TODAY, author=None)
+    item = next_council.rounds.get().items().get(reference="AI-1")
+    set_statuses(recommendation=item, author=None, sides={Side.EU: Status.IN_PROGRESS})
+    call_command("publish_report", "--council", "4")
+
+    page = client.get("/reports/4/").content.decode()
+    assert "AI-1" in page and "Not yet assessed" in page and "In progress" in page
+    assert "AI-2</th>" not in page
+    japanese = client.get("/ja/reports/4/")
+    assert japanese.status_code == 200 and 'lang="ja"' in japanese.content.decode()
+
+
+def test_the_reports_page_lists_every_edition_in_a_fixed_number_of_queries(
+    council, client, django_assert_max_num_queries
+):
+    call_command("publish_report", "--council", "3")
+    call_command("publish_report", "--council", "3", "--reason", "typo")
+    with django_assert_max_num_queries(4):  # editions with Councils, their files (+ session)
+        page = client.get("/reports/").content.decode()
+    assert page.count(">report.pdf</a>") == 2
+    assert "typo" in page
+
+
+def test_an_unknown_edition_is_not_found(client, db):
+    assert client.get("/reports/3/").status_code == 404
+
+
+def test_backup_and_restore_carry_the_published_files(council, client, media, tmp_path):
+    call_command("publish_report", "--council", "3")
+    published = body(client.get("/reports/3/report.pdf"))
+    backup = tmp_path / "tracker.json.gz"
+    call_command("backup", "-o", str(backup))
+    assert (tmp_path / "tracker.files.tar").is_file()
+
+    # A new server: the storage is empty.
+    for stored in EditionFile.objects.all():
+        stored.file.storage.delete(stored.file.name)
+    call_command("restore", str(backup), "--force")
+
+    assert body(client.get("/reports/3/report.pdf")) == published
+
+
+def test_restore_refuses_a_backup_whose_published_files_are_missing(council, tmp_path):
+    call_command("publish_report", "--council", "3")
+    backup = tmp_path / "tracker.json"
+    call_command("backup", "-o", str(backup))
+    (tmp_path / "tracker.files.tar").unlink()
+    with pytest.raises(CommandError, match="tracker.files.tar.*missing"):
+        call_command("restore", str(backup), "--force")
+    assert Edition.objects.count() == 1

@@ -1,0 +1,104 @@
+"""The reporting round in Debian's Chromium: an official goes from their admin home to their
+outstanding items and confirms one unchanged; the secretariat follows the round on its page and
+closes it after a confirmation. A failing test leaves a screenshot in test-artifacts/."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from recommendations.models import ReportingRound, Side
+from recommendations.services.rounds import open_round
+from tests import factories
+from tests.helpers import open_page
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def reporting(transactional_db):
+    today = timezone.localdate()
+    council = factories.CouncilFactory(number=3, date=today + datetime.timedelta(days=60))
+    eu = factories.OwnerFactory(code="CNECT", name="DG Connect", side=Side.EU)
+    jp = factories.OwnerFactory(code="METI", name="METI", side=Side.JAPAN)
+    official = factories.OfficialFactory(owner=eu, user__username="anna")
+    factories.RecommendationFactory(reference="AI-1", lead_owner=eu)
+    factories.RecommendationFactory(reference="AI-2", lead_owner=eu, co_owners=[jp])
+    factories.RecommendationFactory(reference="AI-3", lead_owner=jp)
+    reporting_round = open_round(
+        council=council, deadline=today + datetime.timedelta(days=14), author=None
+    )
+    return official.user, factories.SuperuserFactory(), reporting_round
+
+
+@pytest.fixture
+def open_as(browser, live_server, request):
+    pages = []
+
+    def open_as(user):
+        page = open_page(browser, live_server.url, viewport=VIEWPORT, locale="en-GB")
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+        page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+        pages.append(page)
+        return page
+
+    yield open_as
+    report = getattr(request.node, "report_call", None)
+    for number, page in enumerate(pages):
+        if report is None or report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=ARTIFACTS / f"{request.node.name}-{number}.png", full_page=True)
+        page.context.close()
+
+
+def test_an_official_goes_from_home_to_the_outstanding_items_and_confirms_one(open_as, reporting):
+    official, _secretariat, _round = reporting
+    page = open_as(official)
+    page.goto("/admin/")
+    panel = page.locator("#round-panel")
+    assert "Your items: 0 of 2 reported." in panel.inner_text()
+
+    with page.expect_navigation():
+        panel.get_by_role("link", name="See the 2 outstanding items").click()
+    assert page.locator("#result_list tbody th a").all_inner_texts() == ["AI-1", "AI-2"]
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="AI-1").click()
+    with page.expect_navigation():
+        page.locator("#confirm-unchanged").click()
+    assert "confirmed on 1 recommendation" in page.locator(".messagelist").inner_text()
+
+    page.goto("/admin/")
+    assert "Your items: 1 of 2 reported." in page.locator("#round-panel").inner_text()
+    assert page.console_errors == []
+
+
+def test_the_secretariat_follows_the_round_and_closes_it_after_confirming(open_as, reporting):
+    _official, secretariat, reporting_round = reporting
+    page = open_as(secretariat)
+    page.goto("/admin/")
+    with page.expect_navigation():
+        page.locator("#round-panel").get_by_role("link", name="Follow the round").click()
+
+    assert "0 of 3 items reported." in page.locator(".round-summary").inner_text()
+    meti = page.locator('#round-owners tr[data-owner="METI"]')
+    assert meti.locator("td.due").inner_text() == "2"
+    assert page.locator("#round-outstanding tbody th").all_inner_texts() == ["AI-1", "AI-2", "AI-3"]
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Close the round").click()
+    reporting_round.refresh_from_db()
+    assert reporting_round.is_open
+    with page.expect_navigation():
+        page.get_by_role("button", name="Yes, close the round").click()
+    assert not ReportingRound.objects.open().exists()
+    assert page.console_errors == []
