@@ -32,3 +32,11 @@ def test_api_docs_render_from_local_files_with_no_policy_violation(page, live_se
     expect(page.get_by_text("as_of").first).to_be_visible()
     assert page.console_errors == []
     assert all(url.startswith(live_server.url) for url in page.requested), page.requested
+
+
+def test_api_docs_lead_back_to_the_tracker(page, live_server):
+    page.goto("/api/docs/")
+
+    page.get_by_role("link", name="Back to the tracker").click()
+
+    expect(page).to_have_url(f"{live_server.url}/")

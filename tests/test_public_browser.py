@@ -5,6 +5,7 @@ is kept as a screenshot in test-artifacts/ to be looked at."""
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.urls import reverse
 
@@ -14,6 +15,8 @@ from tests import factories
 from tests.helpers import open_page
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+# The rules of WCAG 2.1 levels A and AA, the level EN 301 549 asks of public bodies' sites.
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 WIDTHS = [1280, 390]
 
 
@@ -57,6 +60,7 @@ def public_pages(item):
         ("topic", item.topic.get_absolute_url()),
         ("organisations", reverse("recommendations:organisations")),
         ("organisation", reverse("recommendations:organisation", args=["jbce"])),
+        ("report", reverse("recommendations:report")),
     ]
 
 
@@ -96,3 +100,21 @@ def test_the_legend_and_the_awaited_side_show_on_a_phone(browser, live_server, t
     assert page.locator(".flag-awaiting").is_visible()
     assert page.locator(".flag-divergent").count() == 0
     page.context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("prefix", ["", "/ja"])
+def test_every_public_page_passes_the_wcag_21_aa_rules_of_axe_core(
+    browser, live_server, tracker, width, prefix
+):
+    page = open_page(browser, live_server.url, viewport={"width": width, "height": 900})
+    axe = Axe()
+    reports = {}
+    for name, path in public_pages(tracker):
+        page.goto(f"{prefix}{path}")
+        results = axe.run(page, options=WCAG_21_AA)
+        if results.violations_count:
+            reports[name] = results.generate_report()
+    page.context.close()
+
+    assert reports == {}
