@@ -552,9 +552,9 @@ def test_pages_with_sides_run_the_same_queries_whatever_the_rows(
     with django_assert_num_queries(6):
         client.get(reverse("recommendations:list"), {"divergent": "1"})
     # Councils; data version; counts by status (divergence counted in the same query), by
-    # topic, by owner; topics; owners; latest updates; organisations — no "changed since the
-    # last Council" count, as there is no last Council
-    with django_assert_num_queries(9):
+    # topic, by owner; topics; owners; latest updates; organisations; the open reporting round
+    # — no "changed since the last Council" count, as there is no last Council
+    with django_assert_num_queries(10):
         client.get(reverse("recommendations:home"))
     # the item with its topic and lead owner; organisations; co-owners; sub-items; public updates
     with django_assert_num_queries(5):
