@@ -2,14 +2,18 @@
 no sideways scrolling, the statuses explained, the language switch in the same place. Each page
 is kept as a screenshot in test-artifacts/ to be looked at."""
 
+import datetime
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from recommendations.models import Side, Status
+from recommendations.services.editions import publish_edition
+from recommendations.services.rounds import open_round
 from recommendations.services.statuses import set_statuses
 from tests import factories
 from tests.helpers import open_page
@@ -21,8 +25,10 @@ WIDTHS = [1280, 390]
 
 
 @pytest.fixture
-def tracker(transactional_db):
-    """Long names in both languages, an item awaiting the EU side and one never updated."""
+def tracker(transactional_db, settings, tmp_path):
+    """Long names in both languages, an item awaiting the EU side and one never updated, and
+    the report published for Council no. 3."""
+    settings.MEDIA_ROOT = tmp_path
     ai = factories.TopicFactory(code="AI", name="Artificial Intelligence", name_ja="人工知能")
     jbce = factories.OrganisationFactory(
         slug="jbce", acronym="JBCE", name="Japan Business Council in Europe", side=Side.JAPAN
@@ -49,6 +55,10 @@ def tracker(transactional_db):
     )
     set_statuses(recommendation=awaiting, sides={Side.JAPAN: Status.IN_PROGRESS}, author=None)
     factories.RecommendationFactory(topic=ai, number="4", lead_owner=connect, organisations=[jbce])
+    today = timezone.localdate()
+    council = factories.CouncilFactory(number=3, date=today + datetime.timedelta(days=30))
+    open_round(council=council, deadline=today + datetime.timedelta(days=7), author=None)
+    publish_edition(council=council, author=None)
     return awaiting
 
 
@@ -61,6 +71,8 @@ def public_pages(item):
         ("organisations", reverse("recommendations:organisations")),
         ("organisation", reverse("recommendations:organisation", args=["jbce"])),
         ("report", reverse("recommendations:report")),
+        ("editions", reverse("recommendations:reports")),
+        ("edition", reverse("recommendations:edition_current", args=[3])),
     ]
 
 
