@@ -47,3 +47,26 @@ def test_public_tables_have_header_cells_with_a_scope(client, addresses):
             headers = re.findall(r"<th\b[^>]*>", table)
             assert headers, address
             assert all('scope="' in header for header in headers), address
+
+
+@pytest.mark.django_db
+def test_a_status_is_drawn_with_the_same_shape_in_the_cards_the_legend_the_list_and_timelines(
+    client,
+):
+    recommendation = factories.RecommendationFactory(status=Status.IN_PROGRESS)
+    factories.ProgressUpdateFactory(recommendation=recommendation, status=Status.IN_PROGRESS)
+    shape = re.compile(
+        r'<span class="status status-in_progress"><span class="status-shape" aria-hidden="true">'
+    )
+
+    dashboard = client.get("/").content.decode()
+    listing = client.get("/recommendations/").content.decode()
+    item = client.get(recommendation.get_absolute_url()).content.decode()
+
+    cards = dashboard[dashboard.index('class="status-counts"') :]
+    legend = dashboard[dashboard.index('class="legend"') :]
+    assert shape.search(cards[: cards.index("</ul>")])
+    assert shape.search(legend[: legend.index("</details>")])
+    assert shape.search(listing)
+    timeline = item[item.index('class="timeline"') :]
+    assert shape.search(timeline)
