@@ -83,6 +83,14 @@ def _page_numbers_css() -> str:
     return " ".join(counters.get(piece) or _css_string(piece) for piece in pieces if piece)
 
 
+def _page_font(language: str) -> str:
+    """The running heads' fonts: a Latin font first for English, the CJK font for Japanese
+    (as report.css sets the body by its `lang`; a page's margin boxes have none to match)."""
+    if language == "ja":
+        return '"Noto Sans CJK JP", "Noto Sans", "DejaVu Sans", sans-serif'
+    return '"Noto Sans", "DejaVu Sans", "Noto Sans CJK JP", sans-serif'
+
+
 def _margin_css(report: Report, *, numbered: bool = True) -> str:
     """The running heads: the Council and the as-of date on top, the internal mark, the title
     and "page X of Y" below; the cover carries none but the mark. They are set here rather than
@@ -96,7 +104,7 @@ def _margin_css(report: Report, *, numbered: bool = True) -> str:
         head = f"{council} · {head}"
     numbers = _page_numbers_css() if numbered else "none"
     return (
-        "@page {"
+        f"@page {{ font-family: {_page_font(report.language)};"
         f" @top-left {{ content: {_css_string(head)}; color: #555; font-size: 7.5pt; }}"
         f" @top-right {{ content: {mark}; color: #9c0006; font-weight: 700; font-size: 8pt; }}"
         f" @bottom-left {{ content: {_css_string(report.title)}; color: #555; font-size: 7.5pt; }}"
@@ -105,14 +113,32 @@ def _margin_css(report: Report, *, numbered: bool = True) -> str:
     )
 
 
+# The templates' indentation beside block-level tags: WeasyPrint would make a text box of each
+# run and lay it out, only to find it blank (about a tenth of the time of a report's PDF).
+_BLOCK_TAG = (
+    r"</?(?:html|head|body|meta|title|article|section|div|p|ul|ol|li|dl|dt|dd|h[1-6]"
+    r"|table|caption|thead|tbody|tfoot|tr|td|th)\b[^>]*>"
+)
+_SPACE_BEFORE_BLOCK = re.compile(rf"\s*\n\s*(?={_BLOCK_TAG})")
+_SPACE_AFTER_BLOCK = re.compile(rf"({_BLOCK_TAG})\s*\n\s*")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+
+
+def compact(html: str) -> str:
+    """`html` without the whitespace that cannot show: runs of it around a block-level tag go,
+    any other run that spans lines becomes one space, as CSS would collapse it."""
+    html = _SPACE_AFTER_BLOCK.sub(r"\1", _SPACE_BEFORE_BLOCK.sub("", html))
+    return _LINE_BREAK.sub(" ", html)
+
+
 def _print(html: str, stylesheets: "list[CSS]", **options: str) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf(stylesheets=stylesheets, **options)
+    return HTML(string=compact(html)).write_pdf(stylesheets=stylesheets, **options)
 
 
-def _number_pages(writer: "PdfWriter") -> None:
+def _number_pages(writer: "PdfWriter", report: Report) -> None:
     """Stamp "page X of Y" on each page from a blank document printed with the same margins."""
     # Imported here, as in _print: only the PDF needs WeasyPrint and pypdf loaded.
     from pypdf import PdfReader
@@ -122,7 +148,7 @@ def _number_pages(writer: "PdfWriter") -> None:
     css = CSS(
         string=(
             "@page { size: A4 landscape; margin: 14mm 12mm 13mm 12mm;"
-            ' font-family: "Noto Sans", "Noto Sans CJK JP", "DejaVu Sans", sans-serif;'
+            f" font-family: {_page_font(report.language)};"
             f" @bottom-right {{ content: {_page_numbers_css()};"
             " color: #555; font-size: 7.5pt; } }"
             " div { break-after: page; }"
@@ -204,7 +230,7 @@ def write_pdf(
         writer.append(PdfReader(io.BytesIO(_print(front, part_sheets))))
         for path in parts:
             writer.append(PdfReader(path))
-        _number_pages(writer)
+        _number_pages(writer, report)
         _describe(writer, report)
         writer.write(target)
     return report
