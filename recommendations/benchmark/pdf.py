@@ -70,7 +70,7 @@ def _is_tagged(pdf: io.BytesIO) -> bool:
     # Imported here, beside WeasyPrint: only the PDF's measure reads a PDF back.
     from pypdf import PdfReader
 
-    return "/StructTreeRoot" in PdfReader(pdf).trailer["/Root"]
+    return "/StructTreeRoot" in PdfReader(pdf).root_object
 
 
 def _timed(run: Callable[[], object], repeat: int) -> float:
