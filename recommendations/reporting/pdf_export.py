@@ -64,11 +64,12 @@ def render_standalone_html(report: Report) -> str:
     return render_document(report).replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
 
 
-# WeasyPrint holds the whole layout of a document in memory (about 500 MiB for 1000
-# recommendations), so a report of more rows than this is printed in parts of this many rows and
-# the parts joined. A report that fits in one part is printed whole: tagged for screen readers
-# (PDF/UA), with its outline and page numbers from WeasyPrint itself.
-PDF_CHUNK_ROWS = 200
+# WeasyPrint holds the whole layout of a document in memory (about 0.4 MiB a recommendation:
+# 120 MiB at its peak for a part of 200, 84 MiB for one of 100), so a report of more rows than
+# this is printed in parts of this many rows and the parts joined, to stay under 100 MiB. A report
+# that fits in one part is printed whole: tagged for screen readers (PDF/UA), with its outline
+# and page numbers from WeasyPrint itself.
+PDF_CHUNK_ROWS = 100
 PDF_VARIANT = "pdf/ua-1"
 
 
@@ -81,6 +82,14 @@ def _page_numbers_css() -> str:
     pieces = re.split(r"(%\(number\)s|%\(total\)s)", str(_("Page %(number)s of %(total)s")))
     counters = {"%(number)s": "counter(page)", "%(total)s": "counter(pages)"}
     return " ".join(counters.get(piece) or _css_string(piece) for piece in pieces if piece)
+
+
+def _page_font(language: str) -> str:
+    """The running heads' fonts: a Latin font first for English, the CJK font for Japanese
+    (as report.css sets the body by its `lang`; a page's margin boxes have none to match)."""
+    if language == "ja":
+        return '"Noto Sans CJK JP", "Noto Sans", "DejaVu Sans", sans-serif'
+    return '"Noto Sans", "DejaVu Sans", "Noto Sans CJK JP", sans-serif'
 
 
 def _margin_css(report: Report, *, numbered: bool = True) -> str:
@@ -96,7 +105,7 @@ def _margin_css(report: Report, *, numbered: bool = True) -> str:
         head = f"{council} · {head}"
     numbers = _page_numbers_css() if numbered else "none"
     return (
-        "@page {"
+        f"@page {{ font-family: {_page_font(report.language)};"
         f" @top-left {{ content: {_css_string(head)}; color: #555; font-size: 7.5pt; }}"
         f" @top-right {{ content: {mark}; color: #9c0006; font-weight: 700; font-size: 8pt; }}"
         f" @bottom-left {{ content: {_css_string(report.title)}; color: #555; font-size: 7.5pt; }}"
@@ -105,14 +114,32 @@ def _margin_css(report: Report, *, numbered: bool = True) -> str:
     )
 
 
+# The templates' indentation beside block-level tags: WeasyPrint would make a text box of each
+# run and lay it out, only to find it blank (about a tenth of the time of a report's PDF).
+_BLOCK_TAG = (
+    r"</?(?:html|head|body|meta|title|article|section|div|p|ul|ol|li|dl|dt|dd|h[1-6]"
+    r"|table|caption|thead|tbody|tfoot|tr|td|th)\b[^>]*>"
+)
+_SPACE_BEFORE_BLOCK = re.compile(rf"\s*\n\s*(?={_BLOCK_TAG})")
+_SPACE_AFTER_BLOCK = re.compile(rf"({_BLOCK_TAG})\s*\n\s*")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+
+
+def compact(html: str) -> str:
+    """`html` without the whitespace that cannot show: runs of it around a block-level tag go,
+    any other run that spans lines becomes one space, as CSS would collapse it."""
+    html = _SPACE_AFTER_BLOCK.sub(r"\1", _SPACE_BEFORE_BLOCK.sub("", html))
+    return _LINE_BREAK.sub(" ", html)
+
+
 def _print(html: str, stylesheets: "list[CSS]", **options: str) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf(stylesheets=stylesheets, **options)
+    return HTML(string=compact(html)).write_pdf(stylesheets=stylesheets, **options)
 
 
-def _number_pages(writer: "PdfWriter") -> None:
+def _number_pages(writer: "PdfWriter", report: Report) -> None:
     """Stamp "page X of Y" on each page from a blank document printed with the same margins."""
     # Imported here, as in _print: only the PDF needs WeasyPrint and pypdf loaded.
     from pypdf import PdfReader
@@ -122,7 +149,7 @@ def _number_pages(writer: "PdfWriter") -> None:
     css = CSS(
         string=(
             "@page { size: A4 landscape; margin: 14mm 12mm 13mm 12mm;"
-            ' font-family: "Noto Sans", "Noto Sans CJK JP", "DejaVu Sans", sans-serif;'
+            f" font-family: {_page_font(report.language)};"
             f" @bottom-right {{ content: {_page_numbers_css()};"
             " color: #555; font-size: 7.5pt; } }"
             " div { break-after: page; }"
@@ -204,7 +231,7 @@ def write_pdf(
         writer.append(PdfReader(io.BytesIO(_print(front, part_sheets))))
         for path in parts:
             writer.append(PdfReader(path))
-        _number_pages(writer)
+        _number_pages(writer, report)
         _describe(writer, report)
         writer.write(target)
     return report
