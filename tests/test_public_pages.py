@@ -105,11 +105,11 @@ def test_organisation_and_topic_pages_run_the_same_queries_whatever_the_rows(
     for recommendation in items:
         ProgressUpdateFactory(recommendation=recommendation)
 
-    # organisation or topic; status counts; the page's count; its recommendations; their
-    # organisations
-    with django_assert_num_queries(5):
+    # data version; organisation or topic; status counts; the page's count; its
+    # recommendations; their organisations
+    with django_assert_num_queries(6):
         client.get(organisation.get_absolute_url())
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(topic.get_absolute_url())
 
 
@@ -122,9 +122,9 @@ def test_topic_and_organisation_pages_show_25_items_a_page_with_the_rest_on_page
 
     for url in [topic.get_absolute_url(), organisation.get_absolute_url()]:
         first = client.get(url).content.decode()
-        # topic or organisation; status counts; the page's count; its recommendations; their
-        # organisations — the same on page two as on page one
-        with django_assert_num_queries(5):
+        # data version; topic or organisation; status counts; the page's count; its
+        # recommendations; their organisations — the same on page two as on page one
+        with django_assert_num_queries(6):
             second = client.get(url, {"page": 2}).content.decode()
 
         assert items[0].get_absolute_url() + '"' in first

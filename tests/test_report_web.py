@@ -307,10 +307,10 @@ def test_report_page_runs_the_same_queries_whatever_the_rows(
     populate(rows)
     factories.CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
 
-    # next Council, last Council, topics, owners and organisations (read once), recommendations
+    # data version, next Council, last Council, topics, owners and organisations, recommendations
     # with their state, their organisation links, their co-owner links, the Councils offered by
     # the form
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(REPORT, {"as_of": "2024-06-01"})
 
     assert response.content.decode().count('id="item-') == rows

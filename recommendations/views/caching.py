@@ -1,0 +1,176 @@
+"""Public pages served like files: ETag and Last-Modified, 304 answers, and each rendering kept in
+the cache until the data it shows changes.
+
+The pages are read far more often than the data changes, and rendering them is most of their
+cost. Every key carries a data version read by one query (`data_version`), not a counter bumped
+by signals: each worker, each process and each server reads the same version from the database,
+so a change made through any of them shows on the next request through any other, with the
+default per-process cache as with a shared one (CACHE_BACKEND, e.g. Redis).
+
+What is never cached: anything an official sees (their pages may differ, and must not reach the
+public), answers other than 200, and pages whose rendering used the CSP nonce (the policy holds
+no nonce today; a page that starts using one is then simply rendered on each request rather than
+served with a stale nonce). The CSRF token of the language switcher is personal: it is stored as
+a placeholder and each visitor's own token is put back when the page is served.
+"""
+
+import datetime
+import hashlib
+import re
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+from recommendations.models import (
+    Council,
+    Organisation,
+    Owner,
+    ProgressUpdate,
+    Recommendation,
+    Topic,
+)
+
+# Entries are never stale (their key changes with the data); the timeout only frees memory.
+TIMEOUT_SECONDS = 60 * 60
+CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
+CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
+
+
+def _code_version() -> str:
+    """Changes with each deployment: templates, translations and code, so that a shared cache
+    never serves a page rendered by the previous release."""
+    base = Path(settings.BASE_DIR)
+    files = sorted(
+        path
+        for folder in ("recommendations", "tracker", "locale")
+        for path in (base / folder).rglob("*")
+        if path.suffix in {".py", ".html", ".mo", ".css", ".js"}
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path.relative_to(base)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
+
+
+def _text(column: str) -> str:
+    return f"COALESCE(CAST({column} AS TEXT), '')"
+
+
+def _markers(model: type[Model], *aggregates: str) -> str:
+    """One text row that changes whenever a row of `model` is added, changed or deleted."""
+    joined = " || '|' || ".join(_text(aggregate) for aggregate in aggregates)
+    table = connection.ops.quote_name(model._meta.db_table)
+    return f"SELECT '{model._meta.model_name}|' || {joined} FROM {table}"  # noqa: S608 -- names from the models
+
+
+def _rows(model: type[Model]) -> str:
+    """Every row of a small reference table as text: names and dates carry no change marker."""
+    quote = connection.ops.quote_name
+    columns = [field.column for field in model._meta.concrete_fields if field.column]
+    joined = " || '|' || ".join(_text(quote(column)) for column in columns)
+    table = quote(model._meta.db_table)
+    return f"SELECT '{model._meta.model_name}|' || {joined} FROM {table}"  # noqa: S608 -- as above
+
+
+def _version_sql() -> str:
+    quote = connection.ops.quote_name
+    history = Recommendation.history.model
+    update_history = ProgressUpdate.history.model
+    links = [
+        Recommendation.organisations.through,
+        Recommendation.co_owners.through,
+    ]
+    parts = [
+        # Saving an item moves updated_at; deleting one lowers the count.
+        _markers(Recommendation, "COUNT(*)", f"MAX({quote('updated_at')})"),
+        _markers(ProgressUpdate, "COUNT(*)", f"MAX({quote('id')})"),
+        # Every change made through the models is recorded in the history, links included.
+        _markers(history, f"MAX({quote('history_id')})"),
+        _markers(update_history, f"MAX({quote('history_id')})"),
+        *(_markers(link, "COUNT(*)", f"MAX({quote('id')})") for link in links),
+        *(_rows(model) for model in (Topic, Organisation, Owner, Council)),
+    ]
+    return " UNION ALL ".join(parts)
+
+
+def data_version() -> str:
+    """Changes whenever anything a public page shows could have: one query, whatever the size.
+
+    Today's date is part of it: the dashboard's "next Council" and the report's default date
+    move with the calendar, not with the data."""
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql())
+        rows = sorted(row[0] for row in cursor.fetchall())
+    digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()[:24]
+    return f"{CODE_VERSION}.{timezone.localdate().isoformat()}.{digest}"
+
+
+def _first_seen(version: str) -> datetime.datetime:
+    """When this cache first saw the data in this version: the pages' Last-Modified."""
+    now = timezone.now().replace(microsecond=0)
+    return cache.get_or_set(f"data-version-seen:{version}", now, TIMEOUT_SECONDS) or now
+
+
+def _is_anonymous(request: HttpRequest) -> bool:
+    return not request.user.is_authenticated
+
+
+def _rendered(request: HttpRequest, key: str, view, args, kwargs) -> HttpResponse:
+    stored = cache.get(key)
+    if stored is not None:
+        content, content_type = stored
+        if CSRF_PLACEHOLDER in content:
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        return HttpResponse(content, content_type=content_type)
+    response = view(request, *args, **kwargs)
+    uses_nonce = isinstance(getattr(request, "_csp_nonce", None), str)
+    if response.status_code == 200 and not response.streaming and not uses_nonce:
+        content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+        cache.set(key, (content, response["Content-Type"]), TIMEOUT_SECONDS)
+    return response
+
+
+def cached_page(view):
+    """Serve `view` from the cache while the data is unchanged, and answer a conditional request
+    for an unchanged page with 304. For anonymous GET and HEAD requests only."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
+            return view(request, *args, **kwargs)
+        version = data_version()
+        # The path carries the language prefix and the query string the filters and the page;
+        # the active language is named too, for a language chosen by cookie or header.
+        address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        key = f"page:{version}:{get_language()}:{address}"
+        etag = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+        last_modified = _first_seen(version)
+        response = get_conditional_response(
+            request, etag=etag, last_modified=int(last_modified.timestamp())
+        )
+        if response is None:
+            response = _rendered(request, key, view, args, kwargs)
+            if response.status_code != 200:
+                return response
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+        # Browsers may keep the page but must ask each time (a change shows on the next
+        # request); the CSRF token in it is the visitor's own, so no shared cache may keep it.
+        patch_cache_control(response, no_cache=True, private=True)
+        return response
+
+    return wrapper
