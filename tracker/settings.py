@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "recommendations.api.schema.document_conditional_get",
+        "recommendations.api.schema.document_parameter_errors",
     ],
     # One name for each vocabulary, however many fields use it.
     "ENUM_NAME_OVERRIDES": {
