@@ -9,9 +9,9 @@ DEV_ENV := DEBUG=true
 RUN_PORT := $(or $(PORT),8000)
 
 # Debian packages the test suite needs; installed by `make test` only when missing.
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium redis-server
 
-.PHONY: run test lint typecheck format clean system-packages serve test-postgres benchmark
+.PHONY: run test lint typecheck format clean system-packages serve test-postgres test-redis benchmark
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ test: $(INSTALLED) system-packages
 # README's commands, which run on a copy of the project with its own SQLite file.
 test-postgres: $(INSTALLED) system-packages
 	bash .ci/with-postgres $(VENV)/bin/pytest --ignore-glob='tests/*browser*.py' --ignore=tests/test_readme_commands.py
+
+# The Redis pass: the tests marked `redis` (two gunicorn servers sharing one Redis cache), which
+# `make test` deselects, against a throw-away Redis server (installed when missing).
+test-redis: $(INSTALLED) system-packages
+	bash .ci/with-redis $(VENV)/bin/pytest -m redis
 
 # Production-like serving: DEBUG off, so SECRET_KEY (and ALLOWED_HOSTS beyond loopback) come
 # from the environment; HOST, PORT and WEB_CONCURRENCY choose where and how gunicorn listens.

@@ -1,26 +1,34 @@
 from django.urls import path
 
 from recommendations.views import dashboard, downloads, editions, feeds, pages
+from recommendations.views.caching import cached_page
 
 app_name = "recommendations"
 
+# The read-mostly public pages are served through cached_page: ETag, 304 and a rendering kept
+# until the data changes (recommendations/views/caching.py).
+
 urlpatterns = [
-    path("", dashboard.home, name="home"),
-    path("recommendations/", pages.recommendation_list, name="list"),
+    path("", cached_page(dashboard.home), name="home"),
+    path("recommendations/", cached_page(pages.recommendation_list), name="list"),
     path("recommendations/export.csv", downloads.export_csv, name="export_csv"),
     path("recommendations/export.xlsx", downloads.export_xlsx, name="export_xlsx"),
-    path("recommendations/<str:reference>/", pages.detail, name="detail"),
-    path("report/", downloads.report, name="report"),
+    path("recommendations/<str:reference>/", cached_page(pages.detail), name="detail"),
+    path("report/", cached_page(downloads.report), name="report"),
     path("report.pdf", downloads.report_pdf, name="report_pdf"),
     path("report.xlsx", downloads.report_xlsx, name="report_xlsx"),
     path("report.csv", downloads.report_csv, name="report_csv"),
     path("report.docx", downloads.report_docx, name="report_docx"),
-    path("organisations/", pages.organisations, name="organisations"),
-    path("organisations/<slug:slug>/", pages.organisation, name="organisation"),
-    path("organisations/<slug:slug>/feed/", feeds.OrganisationFeed(), name="organisation_feed"),
-    path("topics/<str:code>/", pages.topic, name="topic"),
-    path("topics/<str:code>/feed/", feeds.TopicFeed(), name="topic_feed"),
-    path("feed/", feeds.LatestUpdatesFeed(), name="feed"),
+    path("organisations/", cached_page(pages.organisations), name="organisations"),
+    path("organisations/<slug:slug>/", cached_page(pages.organisation), name="organisation"),
+    path(
+        "organisations/<slug:slug>/feed/",
+        cached_page(feeds.OrganisationFeed()),
+        name="organisation_feed",
+    ),
+    path("topics/<str:code>/", cached_page(pages.topic), name="topic"),
+    path("topics/<str:code>/feed/", cached_page(feeds.TopicFeed()), name="topic_feed"),
+    path("feed/", cached_page(feeds.LatestUpdatesFeed()), name="feed"),
     path("reports/", editions.reports, name="reports"),
     path("reports/<int:council>/", editions.edition, name="edition_current"),
     path("reports/<int:council>/<int:number>/", editions.edition, name="edition"),

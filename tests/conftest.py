@@ -72,6 +72,11 @@ def pytest_configure(config):
         "postgres: needs PostgreSQL's real row locks; runs in the PostgreSQL pass "
         "(make test-postgres), deselected on SQLite",
     )
+    config.addinivalue_line(
+        "markers",
+        "redis: needs a Redis server (REDIS_URL); runs in make test-redis, deselected by the "
+        "default -m 'not redis'",
+    )
 
 
 def pytest_collection_modifyitems(config, items):

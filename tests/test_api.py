@@ -111,7 +111,10 @@ def test_page_size_is_chosen_by_the_caller_up_to_a_maximum(client, db):
     second = client.get("/api/recommendations/?page_size=2&page=2").json()
     assert [item["reference"] for item in second["results"]] == ["AI-3", "AI-4"]
     assert second["next"].endswith("/api/recommendations/?page=3&page_size=2")
-    assert len(results(client.get("/api/recommendations/?page_size=1000"))) == 200
+    assert len(results(client.get("/api/recommendations/?page_size=200"))) == 200
+    too_many = client.get("/api/recommendations/?page_size=1000")
+    assert too_many.status_code == 400
+    assert too_many.json() == {"page_size": ["Enter a number of at most 200."]}
 
 
 def test_page_beyond_the_last_is_a_json_not_found(client, tracker):
@@ -306,10 +309,7 @@ def test_as_of_combines_with_the_filters_which_select_by_present_values(client, 
     [
         ("15/05/2024", "Enter a real date as YYYY-MM-DD, for example 2024-04-30."),
         ("2024-02-30", "Enter a real date as YYYY-MM-DD, for example 2024-04-30."),
-        (
-            "2999-01-01",
-            "The as-of date 2999-01-01 is in the future; choose today or an earlier day.",
-        ),
+        ("", "Enter a real date as YYYY-MM-DD, for example 2024-04-30."),
     ],
 )
 def test_bad_as_of_is_a_400_that_says_what_to_send(client, moved, value, message):
@@ -317,6 +317,59 @@ def test_bad_as_of_is_a_400_that_says_what_to_send(client, moved, value, message
 
     assert response.status_code == 400
     assert response.json() == {"as_of": [message]}
+
+
+def test_a_future_as_of_gives_todays_statuses(client, moved):
+    future = client.get("/api/recommendations/?as_of=2999-01-01")
+    today = client.get(f"/api/recommendations/?as_of={timezone.localdate().isoformat()}")
+
+    assert future.status_code == 200
+    assert future.json()["results"] == today.json()["results"]
+
+
+# Parameters: what the schema declares, and nothing else -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "errors"),
+    [
+        ("colour=blue", {"colour"}),
+        ("page_size=5&page_size=6", {"page_size"}),
+        ("page_size=null&page=0", {"page_size", "page"}),
+        ("updated_since=&status=", {"updated_since", "status"}),
+        ("organisation=", {"organisation"}),
+        ("q=" + "x" * 201, {"q"}),
+    ],
+)
+def test_a_parameter_the_schema_does_not_allow_is_a_400_that_names_it(
+    client, tracker, query, errors
+):
+    response = client.get(f"/api/recommendations/?{query}")
+
+    assert response.status_code == 400
+    assert set(response.json()) == errors
+
+
+def test_the_detail_and_reference_lists_take_only_their_own_parameters(client, tracker):
+    assert client.get("/api/topics/?page_size=1").status_code == 200
+    assert set(client.get("/api/topics/?since=2024-01-01").json()) == {"since"}
+    assert set(client.get("/api/topics/AI/?page=1").json()) == {"page"}
+    today = timezone.localdate().isoformat()
+    assert client.get(f"/api/recommendations/AI-3/?as_of={today}").status_code == 200
+
+
+def test_the_schema_declares_each_parameter_with_its_codes_and_bounds(client, tracker):
+    schema = client.get("/api/schema/?format=json", headers={"accept": "application/json"})
+    operation = schema.json()["paths"]["/api/recommendations/"]["get"]
+    declared = {p["name"]: p["schema"] for p in operation["parameters"] if p["in"] == "query"}
+
+    assert declared["owner"]["enum"] == ["CNECT", "METI"]
+    assert declared["topic"]["enum"] == ["AI", "SEMI"]
+    assert declared["page_size"] == {"type": "integer", "minimum": 1, "maximum": 200}
+    assert declared["page"]["minimum"] == 1
+    assert declared["as_of"]["format"] == "date"
+    assert declared["q"]["maxLength"] == 200
+    assert "400" in operation["responses"]
 
 
 # Read-only --------------------------------------------------------------------------------------

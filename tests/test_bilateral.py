@@ -547,15 +547,17 @@ def test_pages_with_sides_run_the_same_queries_whatever_the_rows(
         factories.ProgressUpdateFactory(recommendation=recommendation)
     one = Recommendation.objects.first()
 
-    # count; page; organisations of the page; topic, owner and organisation choices for the
-    # form — the sides are columns of the row, divergence a WHERE clause
-    with django_assert_num_queries(6):
+    # data version; count; page; organisations of the page; topic, owner and organisation
+    # choices for the form — the sides are columns of the row, divergence a WHERE clause
+    with django_assert_num_queries(7):
         client.get(reverse("recommendations:list"), {"divergent": "1"})
-    # Councils; data version; counts by status (divergence counted in the same query), by
-    # topic, by owner; topics; owners; latest updates; organisations; the open reporting round
-    # — no "changed since the last Council" count, as there is no last Council
-    with django_assert_num_queries(10):
+    # the pages' data version; Councils; the counts' data version; counts by status (divergence
+    # counted in the same query), by topic, by owner; topics; owners; latest updates;
+    # organisations; the open reporting round — no "changed since the last Council" count, as
+    # there is no last Council
+    with django_assert_num_queries(11):
         client.get(reverse("recommendations:home"))
-    # the item with its topic and lead owner; organisations; co-owners; sub-items; public updates
-    with django_assert_num_queries(5):
+    # data version; the item with its topic and lead owner; organisations; co-owners; sub-items;
+    # public updates
+    with django_assert_num_queries(6):
         client.get(one.get_absolute_url())

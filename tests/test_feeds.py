@@ -127,9 +127,9 @@ def test_feeds_run_the_same_queries_whatever_the_rows(client, django_assert_num_
         recommendation = RecommendationFactory(topic=topic, organisations=[organisation])
         ProgressUpdateFactory(recommendation=recommendation)
 
-    with django_assert_num_queries(1):  # updates with their recommendation and topic
+    with django_assert_num_queries(2):  # data version; updates with their recommendation, topic
         client.get(reverse("recommendations:feed"))
-    with django_assert_num_queries(2):  # topic; its updates
+    with django_assert_num_queries(3):  # data version; topic; its updates
         client.get(reverse("recommendations:topic_feed", args=["AI"]))
-    with django_assert_num_queries(2):  # organisation; its updates
+    with django_assert_num_queries(3):  # data version; organisation; its updates
         client.get(reverse("recommendations:organisation_feed", args=["jbce"]))

@@ -146,10 +146,10 @@ def test_dashboard_runs_the_same_queries_whatever_the_rows(client, django_assert
         )
     factories.OrganisationFactory.create_batch(3)
 
-    # data version; Councils; counts by status, by topic, by owner; changes since the last
-    # Council (those four cached afterwards); topics; owners; latest updates; organisations;
-    # the open reporting round (none)
-    with django_assert_num_queries(11):
+    # the pages' data version; the counts' data version; Councils; counts by status, by topic,
+    # by owner; changes since the last Council (those four cached afterwards); topics; owners;
+    # latest updates; organisations; the open reporting round (none)
+    with django_assert_num_queries(12):
         client.get(HOME)
 
 
@@ -247,6 +247,6 @@ def test_recommendation_page_runs_the_same_queries_whatever_the_updates(
         updates, parent=recommendation, topic=recommendation.topic
     )
 
-    # recommendation with joins, organisations, co-owners, children, public updates
-    with django_assert_num_queries(5):
+    # data version, recommendation with joins, organisations, co-owners, children, public updates
+    with django_assert_num_queries(6):
         client.get(recommendation.get_absolute_url())

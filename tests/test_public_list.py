@@ -169,9 +169,9 @@ def test_list_runs_the_same_queries_whatever_the_rows(client, django_assert_num_
         recommendation = factories.RecommendationFactory(topic=topic, organisations=[jbce])
         factories.ProgressUpdateFactory(recommendation=recommendation)
 
-    # topic and organisation lookups for the filters; count; page; organisations of the page;
-    # topic, owner and organisation choices for the form
-    with django_assert_num_queries(8):
+    # data version; topic and organisation lookups for the filters; count; page; organisations
+    # of the page; topic, owner and organisation choices for the form
+    with django_assert_num_queries(9):
         client.get(LIST, {"topic": "AI", "organisation": "jbce", "ordering": "-last_update"})
 
 

@@ -222,8 +222,9 @@ def test_report_runs_the_same_queries_whatever_the_rows(django_assert_num_querie
         )
         factories.ProgressUpdateFactory.create_batch(3, recommendation=recommendation, date=day)
 
-    # recommendations with their as-of state and updates, organisations, co-owners
-    with django_assert_num_queries(3):
+    # topics, owners and organisations (read once), recommendations with their as-of state and
+    # updates, their organisation links, their co-owner links
+    with django_assert_num_queries(6):
         report = build_report(ReportOptions(as_of=MAY_1, since=day))
 
     assert report.summary.total == rows

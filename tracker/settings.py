@@ -150,13 +150,20 @@ DATABASES = {
     )
 }
 
-# The dashboard's counts are cached (recommendations/dashboard.py). Each process keeps its own
-# copy by default; CACHE_BACKEND and CACHE_LOCATION choose a shared one (e.g.
-# django.core.cache.backends.redis.RedisCache and redis://host:6379) for many workers.
+# The dashboard's counts and the public pages' renderings are cached (recommendations/counts.py,
+# recommendations/views/caching.py). Each process keeps its own copy by default; REDIS_URL
+# (redis://host:6379/0) shares one Redis among all workers and servers, and CACHE_BACKEND and
+# CACHE_LOCATION choose any other of Django's backends.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": os.environ.get("CACHE_LOCATION", ""),
+        "BACKEND": os.environ.get(
+            "CACHE_BACKEND",
+            "django.core.cache.backends.redis.RedisCache"
+            if REDIS_URL
+            else "django.core.cache.backends.locmem.LocMemCache",
+        ),
+        "LOCATION": os.environ.get("CACHE_LOCATION", REDIS_URL),
     }
 }
 
@@ -301,6 +308,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "recommendations.api.schema.document_conditional_get",
+        "recommendations.api.schema.document_parameter_errors",
     ],
     # One name for each vocabulary, however many fields use it.
     "ENUM_NAME_OVERRIDES": {

@@ -1,9 +1,12 @@
 """What the OpenAPI schema says that the views and serializers cannot say for themselves: the
-shared error responses, the `as_of` parameter and the conditional-GET headers."""
+shared error responses, the declared query parameters and the conditional-GET headers."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
+
+from recommendations.api.parameters import declared_parameters
 
 ERROR = inline_serializer(
     "Error",
@@ -17,13 +20,40 @@ BAD_PARAMETERS = OpenApiResponse(
 )
 NOT_FOUND = OpenApiResponse(response=ERROR, description="No such resource, or no such page.")
 
-AS_OF = OpenApiParameter(
-    "as_of",
-    OpenApiTypes.DATE,
-    description="Statuses as they stood at the end of this day (YYYY-MM-DD, not in the "
-    "future), read from the recorded history. Items added after that day are left out. The "
-    "other filters select by present values, as on the list page.",
-)
+
+class DeclaredParametersSchema(AutoSchema):
+    """Each operation's query parameters as `parameters.declared_parameters` declares them, the
+    same declarations the views enforce; enums of codes are read from the data each time the
+    schema is generated."""
+
+    def get_override_parameters(self):
+        declared = [parameter.openapi() for parameter in declared_parameters(self.view)]
+        return [*super().get_override_parameters(), *declared]
+
+
+def document_parameter_errors(result, generator, request, public):
+    """drf-spectacular hook: any read may answer 400 (a parameter the schema does not allow) and
+    414 (a request line longer than the server reads, about 4 KB under gunicorn)."""
+    bad = {
+        "description": "A query parameter is unknown, repeated or invalid: the body maps each "
+        "one to its messages.",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                }
+            }
+        },
+    }
+    for path_item in result.get("paths", {}).values():
+        operation = path_item.get("get")
+        if operation is None:
+            continue
+        responses = operation.setdefault("responses", {})
+        responses.setdefault("400", bad)
+        responses.setdefault("414", {"description": "The request line is too long: no body."})
+    return result
 
 
 def document_conditional_get(result, generator, request, public):

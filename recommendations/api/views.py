@@ -5,16 +5,15 @@ import datetime
 
 from django.db.models import Case, Exists, F, OuterRef, Subquery, When
 from django.http import JsonResponse
-from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from recommendations.api.conditional import ConditionalGetMixin
-from recommendations.api.schema import AS_OF, BAD_PARAMETERS, NOT_FOUND
+from recommendations.api.parameters import AS_OF, DeclaredParametersMixin, as_of_date
+from recommendations.api.schema import BAD_PARAMETERS, NOT_FOUND, DeclaredParametersSchema
 from recommendations.api.serializers import (
     CouncilSerializer,
     OrganisationSerializer,
@@ -26,7 +25,7 @@ from recommendations.api.serializers import (
 from recommendations.filters import RecommendationFilter
 from recommendations.models.recommendation import ProgressUpdate, Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
-from recommendations.reporting.options import ReportForm, ReportOptions, end_of_day
+from recommendations.reporting.options import ReportOptions, end_of_day
 from recommendations.reporting.query import report_queryset
 
 
@@ -37,8 +36,9 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
-class ReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+class ReadOnlyViewSet(DeclaredParametersMixin, ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
+    schema = DeclaredParametersSchema()
 
 
 @extend_schema_view(
@@ -46,12 +46,10 @@ class ReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         summary="Recommendations",
         description="The public recommendations, in the report's order unless `ordering` says "
         "otherwise. The filters are those of the public list page.",
-        parameters=[AS_OF],
         responses={200: RecommendationSerializer, 400: BAD_PARAMETERS, 404: NOT_FOUND},
     ),
     retrieve=extend_schema(
         summary="One recommendation, by its reference",
-        parameters=[AS_OF],
         responses={200: RecommendationSerializer, 400: BAD_PARAMETERS, 404: NOT_FOUND},
     ),
 )
@@ -62,6 +60,7 @@ class RecommendationViewSet(ReadOnlyViewSet):
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = RecommendationFilter
     has_timestamps = True
+    query_parameters = {"list": [AS_OF], "retrieve": [AS_OF]}
 
     def get_queryset(self):
         return Recommendation.objects.for_api()
@@ -106,10 +105,7 @@ class RecommendationViewSet(ReadOnlyViewSet):
     def _as_of(self) -> datetime.date | None:
         if "as_of" not in self.request.query_params:
             return None
-        form = ReportForm(data={"as_of": self.request.query_params["as_of"]})
-        if not form.is_valid():
-            raise ValidationError({"as_of": [str(message) for message in form.errors["as_of"]]})
-        return form.cleaned_data["as_of"] or timezone.localdate()
+        return as_of_date(self.request.query_params["as_of"])
 
 
 class UpdateFilter(filters.FilterSet):
@@ -135,7 +131,8 @@ class UpdateFilter(filters.FilterSet):
         responses={200: ProgressUpdateSerializer, 400: BAD_PARAMETERS, 404: NOT_FOUND},
     ),
 )
-class ProgressUpdateViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
+class ProgressUpdateViewSet(DeclaredParametersMixin, ConditionalGetMixin, viewsets.GenericViewSet):
+    schema = DeclaredParametersSchema()
     serializer_class = ProgressUpdateSerializer
     pagination_class = Pagination
     filter_backends = [filters.DjangoFilterBackend]

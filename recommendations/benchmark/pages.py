@@ -9,6 +9,12 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import URLPattern, URLResolver, path
 
+from recommendations.benchmark.exports import (
+    CSV_FLOOR_PATH,
+    XLSX_FLOOR_PATH,
+    csv_floor_view,
+    xlsx_floor_view,
+)
 from recommendations.benchmark.synthetic import SEARCH_WORD
 from recommendations.models import Recommendation
 from recommendations.views.pages import PAGE_SIZE
@@ -27,10 +33,16 @@ class Page:
     url: str  # may name {reference}, {topic} or {organisation}: filled from the data
     export: bool = False
     admin: bool = False
-    paged: bool = False  # the pages the issue holds to 2x the floor
+    paged: bool = False  # the pages held to a few times the floor
+    floor: str = FLOOR_PATH  # the floor this page's "× floor" is taken against
 
 
 FLOOR = Page("floor (bare view)", FLOOR_PATH)
+CSV_FLOOR = Page("floor CSV (bare csv.writer)", CSV_FLOOR_PATH, export=True, floor=CSV_FLOOR_PATH)
+XLSX_FLOOR = Page(
+    "floor XLSX (write-only openpyxl)", XLSX_FLOOR_PATH, export=True, floor=XLSX_FLOOR_PATH
+)
+FLOORS = {page.url: page for page in (FLOOR, CSV_FLOOR, XLSX_FLOOR)}
 
 # One line per page; a page that answers 404 is reported as missing rather than measured.
 PAGES = [
@@ -46,10 +58,10 @@ PAGES = [
     Page("API recommendations", "/api/recommendations/"),
     Page("API updates", "/api/updates/"),
     Page("report page /report/", "/report/"),
-    Page("export list CSV", "/recommendations/export.csv", export=True),
-    Page("export list XLSX", "/recommendations/export.xlsx", export=True),
-    Page("report CSV", "/report.csv", export=True),
-    Page("report XLSX", "/report.xlsx", export=True),
+    Page("export list CSV", "/recommendations/export.csv", export=True, floor=CSV_FLOOR_PATH),
+    Page("export list XLSX", "/recommendations/export.xlsx", export=True, floor=XLSX_FLOOR_PATH),
+    Page("report CSV", "/report.csv", export=True, floor=CSV_FLOOR_PATH),
+    Page("report XLSX", "/report.xlsx", export=True, floor=XLSX_FLOOR_PATH),
     Page("report PDF", "/report.pdf", export=True),
 ]
 
@@ -76,7 +88,12 @@ def urlconf_with_floor() -> types.ModuleType:
     """The project's URLs plus the floor view, as a root URLconf (language prefixes included)."""
     root = import_module(settings.ROOT_URLCONF)
     module = _Urlconf("benchmark_urls")
-    module.urlpatterns = [path(FLOOR_PATH.strip("/") + "/", floor_view), *root.urlpatterns]
+    module.urlpatterns = [
+        path(FLOOR_PATH.strip("/") + "/", floor_view),
+        path(CSV_FLOOR_PATH.strip("/"), csv_floor_view),
+        path(XLSX_FLOOR_PATH.strip("/"), xlsx_floor_view),
+        *root.urlpatterns,
+    ]
     for name in ("handler400", "handler403", "handler404", "handler500"):
         if hasattr(root, name):
             setattr(module, name, getattr(root, name))

@@ -2,11 +2,12 @@
 
 import csv
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import IO
 
 from django.http import StreamingHttpResponse
 
-from recommendations.reporting.files import neutralise
+from recommendations.reporting.files import FORMULA_TRIGGERS
 from recommendations.reporting.query import ReportRow
 
 CSV_COLUMNS = [
@@ -27,6 +28,8 @@ CSV_COLUMNS = [
 ]
 INTERNAL_CSV_COLUMNS = ["classification", *CSV_COLUMNS, "notes"]
 LIST_SEPARATOR = "; "
+# Lines sent to the client at once: memory stays that of one block, whatever the rows.
+BLOCK_LINES = 200
 
 
 def csv_record(row: ReportRow, *, internal: bool) -> list:
@@ -47,7 +50,12 @@ def csv_record(row: ReportRow, *, internal: bool) -> list:
     ]
     if internal:
         record = ["INTERNAL", *record, row.notes]
-    return [neutralise(value) for value in record]
+    # files.neutralise, written out: called for each of a row's cells it took a fifth of the
+    # export's time.
+    return [
+        "'" + value if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) else value
+        for value in record
+    ]
 
 
 class _Line:
@@ -70,10 +78,16 @@ def write_csv(rows: Iterable[ReportRow], target: IO[str], *, internal: bool) -> 
         target.write(line)
 
 
+def _blocks(lines: Iterator[str], size: int = BLOCK_LINES) -> Iterator[bytes]:
+    """The lines joined a few hundred at a time: handing the server one line at a time cost more
+    than writing it."""
+    while block := "".join(islice(lines, size)):
+        yield block.encode("utf-8")
+
+
 def csv_response(rows: Iterable[ReportRow], *, name: str, internal: bool) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in csv_lines(rows, internal=internal)),
-        content_type="text/csv; charset=utf-8",
+        _blocks(csv_lines(rows, internal=internal)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

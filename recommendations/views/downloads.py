@@ -1,6 +1,7 @@
 """The Council status report as a page and as files, and the list's "export what you see"
 files."""
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.shortcuts import render
@@ -88,7 +89,9 @@ def report_csv(request):
     options, error = _report_options(request)
     if error:
         return error
-    rows = report_rows(options)
+    # The CSV has no column for what changed since the last Council: not reading it back from
+    # the history (three correlated subqueries per row) halves the file's cost.
+    rows = report_rows(replace(options, since=None))
     return csv_export.csv_response(rows, name=filename(options, "csv"), internal=options.internal)
 
 

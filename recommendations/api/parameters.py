@@ -1,0 +1,184 @@
+"""The query parameters each API read accepts: declared once, with their type, their codes and
+their bounds, and both written into the OpenAPI schema and enforced on every request, so the
+schema is the truth. Anything else — an unknown or repeated parameter, an empty or malformed
+value, a code that does not exist, a number out of bounds — is a 400 that names the parameter.
+
+The filters' parameters are read from the FilterSet the list page uses, so a filter added there
+is declared and checked here without another list to keep in step.
+"""
+
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import django_filters
+from django.db import DatabaseError
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import ValidationError
+from rest_framework.views import APIView
+
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+INTEGER = re.compile(r"[0-9]+")
+BAD_DATE = "Enter a real date as YYYY-MM-DD, for example 2024-04-30."
+# Free text is bounded, and may not hold NUL, which PostgreSQL refuses in any text.
+TEXT_LIMIT = 200
+TEXT_PATTERN = "^[^\\x00]*$"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    kind: str  # "integer", "date", "string" or "code"
+    description: str = ""
+    minimum: int | None = None
+    maximum: int | None = None
+    codes: Callable[[], Iterable[str]] | None = None  # read when asked: the data's own codes
+    # A model's codes are checked by its filter, which looks the code up anyway: checking here
+    # too would cost a query per request.
+    checked_by_filter: bool = False
+
+    def schema(self) -> dict:
+        if self.kind == "integer":
+            schema: dict = {"type": "integer", "minimum": self.minimum}
+            if self.maximum is not None:
+                schema["maximum"] = self.maximum
+            return schema
+        if self.kind == "date":
+            return {"type": "string", "format": "date"}
+        if self.kind == "code" and self.codes is not None:
+            try:
+                return {"type": "string", "enum": sorted(self.codes())}
+            except DatabaseError:
+                # A schema written without a database (`manage.py spectacular` before
+                # `migrate`) cannot list the codes; it still says they are strings.
+                return {"type": "string"}
+        return {"type": "string", "maxLength": TEXT_LIMIT, "pattern": TEXT_PATTERN}
+
+    def openapi(self) -> OpenApiParameter:
+        return OpenApiParameter(self.name, type=self.schema(), description=self.description)
+
+    def error(self, value: str, *, thorough: bool = False) -> str | None:
+        """What is wrong with `value`, or None; `thorough` checks model codes here too."""
+        if self.kind == "integer":
+            if not INTEGER.fullmatch(value):
+                return "Enter a whole number."
+            number = int(value)
+            if self.minimum is not None and number < self.minimum:
+                return f"Enter a number of at least {self.minimum}."
+            if self.maximum is not None and number > self.maximum:
+                return f"Enter a number of at most {self.maximum}."
+            return None
+        if self.kind == "date":
+            return None if parse_date(value) else BAD_DATE
+        if self.kind == "code" and self.codes is not None:
+            if value == "":
+                return "Give one of the codes, or leave the parameter out."
+            if self.checked_by_filter and not thorough:
+                return None
+            codes = set(self.codes())
+            if value not in codes:
+                return f"“{value}” is not one of the codes: {', '.join(sorted(codes))}."
+            return None
+        if len(value) > TEXT_LIMIT:
+            return f"Enter at most {TEXT_LIMIT} characters."
+        if "\x00" in value:
+            return "The text may not contain NUL characters."
+        return None
+
+
+def parse_date(value: str) -> datetime.date | None:
+    """A date written as YYYY-MM-DD, as OpenAPI's "date" format has it, or None."""
+    if not DATE.fullmatch(value):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+PAGE = Parameter("page", "integer", "The page of results, from 1.", minimum=1)
+PAGE_SIZE = Parameter(
+    "page_size", "integer", "Results per page (default 50).", minimum=1, maximum=200
+)
+AS_OF = Parameter(
+    "as_of",
+    "date",
+    "Statuses as they stood at the end of this day (YYYY-MM-DD), read from the recorded "
+    "history; a day still to come gives today's. Items added after that day are left out. The "
+    "other filters select by present values, as on the list page.",
+)
+
+
+def as_of_date(value: str) -> datetime.date:
+    """The as-of day a valid `as_of` asks for: a day to come has no history yet, so today."""
+    day = parse_date(value)
+    if day is None:
+        raise ValidationError({"as_of": [BAD_DATE]})
+    return min(day, timezone.localdate())
+
+
+def _codes(queryset, field: str) -> Callable[[], list[str]]:
+    return lambda: [str(code) for code in queryset.all().values_list(field, flat=True)]
+
+
+def from_filter(name: str, declared: django_filters.Filter) -> Parameter:
+    """A filter of the list page as an API parameter: its choices or model codes as the enum."""
+    description = str(declared.extra.get("help_text") or declared.label or "")
+    if isinstance(declared, django_filters.ModelChoiceFilter):
+        field = declared.extra.get("to_field_name") or "pk"
+        codes = _codes(declared.queryset, field)
+        return Parameter(name, "code", description, codes=codes, checked_by_filter=True)
+    if isinstance(declared, django_filters.ChoiceFilter):
+        choices = [str(value) for value, _label in declared.extra["choices"]]
+        return Parameter(name, "code", description, codes=lambda: choices)
+    if isinstance(declared, django_filters.DateFilter):
+        return Parameter(name, "date", description)
+    return Parameter(name, "string", description)
+
+
+def declared_parameters(view: APIView) -> list[Parameter]:
+    """The query parameters `view` accepts for its current action."""
+    action = getattr(view, "action", None)
+    parameters = list(getattr(view, "query_parameters", {}).get(action, []))
+    if action == "list":
+        if getattr(view, "pagination_class", None) is not None:
+            parameters += [PAGE, PAGE_SIZE]
+        filterset = getattr(view, "filterset_class", None)
+        if filterset is not None:
+            parameters += [from_filter(n, f) for n, f in filterset.base_filters.items()]
+    return parameters
+
+
+class DeclaredParametersMixin(APIView):
+    """Refuses, with a 400 naming each parameter, any query the schema does not allow."""
+
+    # Parameters beyond pagination and filters, by action: {"list": [AS_OF], ...}.
+    query_parameters: dict[str, list[Parameter]] = {}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return  # the reads are what the schema declares; others answer 405 as they are
+        declared = {parameter.name: parameter for parameter in declared_parameters(self)}
+        errors: dict[str, list[str]] = {}
+        for name, values in request.query_params.lists():
+            parameter = declared.get(name)
+            if parameter is None:
+                known = ", ".join(sorted(declared)) or "none"
+                errors[name] = [f"Unknown parameter; this address takes: {known}."]
+            elif len(values) > 1:
+                errors[name] = ["Give this parameter once."]
+            elif (message := parameter.error(values[0])) is not None:
+                errors[name] = [message]
+        if errors:
+            # The request is refused anyway: name every bad code in the one answer, the ones
+            # the filters would have found too.
+            for name, values in request.query_params.lists():
+                parameter = declared.get(name)
+                if name in errors or parameter is None or not parameter.checked_by_filter:
+                    continue
+                if (message := parameter.error(values[0], thorough=True)) is not None:
+                    errors[name] = [message]
+            raise ValidationError(errors)
