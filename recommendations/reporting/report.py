@@ -26,7 +26,7 @@ AUTHOR = _("EU–Japan Digital Partnership secretariat")
 
 def owner_name(owner: Owner) -> str:
     """An owner's name in the active language where the tracker holds one, else the English."""
-    return str(getattr(owner, "localised_name", "") or owner.name)
+    return owner.localised_name
 
 
 def local_date(day: datetime.date | None) -> str:
