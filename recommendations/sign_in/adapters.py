@@ -2,12 +2,14 @@
 staff account that already has the address the identity provider vouches for."""
 
 import logging
+from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -21,11 +23,14 @@ class AccountAdapter(DefaultAccountAdapter):
         # Accounts are made by the secretariat (`manage.py add_official`, the admin).
         return False
 
-    def get_login_redirect_url(self, request):
-        # Enrolment is offered at the first sign-in, required or not.
-        if not has_second_factor(request.user):
-            return reverse("two_factor")
-        return super().get_login_redirect_url(request)
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        # Enrolment is offered at every sign-in until done (required or not), on the way to
+        # where they were going.
+        if isinstance(response, HttpResponseRedirect) and not has_second_factor(user):
+            query = urlencode({"next": response.url})
+            response = HttpResponseRedirect(f"{reverse('two_factor')}?{query}")
+        return response
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

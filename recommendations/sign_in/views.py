@@ -2,8 +2,10 @@ import base64
 from urllib.parse import urlencode
 
 from allauth.mfa.adapter import get_adapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added
 from allauth.mfa.totp.forms import ActivateTOTPForm
-from allauth.mfa.totp.internal.flows import activate_totp
+from allauth.mfa.totp.internal.auth import TOTP, clear_totp_secret
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -35,9 +37,15 @@ def two_factor(request):
     if not has_second_factor(user):
         form = ActivateTOTPForm(user=user, data=request.POST or None)
         if request.method == "POST" and form.is_valid():
-            activate_totp(request, form)
-            # allauth's own signal says so after the commit; the admin must open at once.
+            # Not allauth's activation flow, which asks for the password again first: the
+            # first enrolment follows the password at once (the session has no factor to
+            # lose). Adding or removing one later goes through allauth's pages, which do ask.
+            authenticator = TOTP.activate(user, form.secret).instance
+            clear_totp_secret(request)
             mark_verified(request, user)
+            authenticator_added.send(
+                sender=Authenticator, request=request, user=user, authenticator=authenticator
+            )
             return _show_recovery_codes(request, context)
         url = get_adapter().build_totp_url(user, form.secret)
         svg = get_adapter().build_totp_svg(url)
