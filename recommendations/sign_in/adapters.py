@@ -37,6 +37,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
         return False
 
+    def on_authentication_error(
+        self, request, provider, error=None, exception=None, extra_context=None
+    ):
+        log.warning(
+            "single sign-on failed provider=%s error=%s exception=%r",
+            getattr(provider, "id", provider),
+            error,
+            exception,
+        )
+        return super().on_authentication_error(
+            request, provider, error=error, exception=exception, extra_context=extra_context
+        )
+
     def pre_social_login(self, request, sociallogin):
         """Refuse a sign-in that matches no active staff account by verified e-mail address:
         the identity provider vouches for who someone is, the tracker alone decides what they
