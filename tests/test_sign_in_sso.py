@@ -46,7 +46,7 @@ def provider(tracker_url, settings, tmp_path):
         serialization.NoEncryption(),
     )
     callback = f"{tracker_url}/accounts/oidc/sso/login/callback/"
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603 -- this interpreter, this module
         [sys.executable, "-m", "tests.oidc_provider.serve", str(port), callback],
         cwd=Path(django_settings.BASE_DIR),
         env={
