@@ -1,13 +1,10 @@
-import django.test
 import pytest
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
-from django.http import HttpRequest
 from django.utils import translation
 
-from recommendations.sign_in.session import SESSION_KEY as SECOND_FACTOR_SESSION_KEY
 from tests.factories import SuperuserFactory
+from tests.helpers import Client
 
 
 @pytest.fixture(autouse=True)
@@ -26,32 +23,6 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-class Client(django.test.Client):
-    """Django's test client, whose login() passes a request as the login form does: the lockout
-    backend (django-axes) refuses to authenticate without one.
-
-    Its shortcuts (login, force_login) skip the sign-in pages, so they mark the session as past
-    the second factor too: the tests that use them are about what comes after signing in. The
-    sign-in's own tests (test_sign_in*.py) post to the real pages instead."""
-
-    def login(self, **credentials):
-        request = HttpRequest()
-        request.META["REMOTE_ADDR"] = "127.0.0.1"
-        logged_in = super().login(request=request, **credentials)
-        if logged_in:
-            self._second_factor_passed()
-        return logged_in
-
-    def force_login(self, user, backend=None):
-        super().force_login(user, backend)
-        self._second_factor_passed()
-
-    def _second_factor_passed(self):
-        session = self.session
-        session[SECOND_FACTOR_SESSION_KEY] = session[SESSION_KEY]
-        session.save()
 
 
 @pytest.fixture
