@@ -1,11 +1,10 @@
-import django.test
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
 from django.utils import translation
 
 from tests.factories import SuperuserFactory
+from tests.helpers import Client
 
 
 @pytest.fixture(autouse=True)
@@ -24,16 +23,6 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-class Client(django.test.Client):
-    """Django's test client, whose login() passes a request as the login form does: the lockout
-    backend (django-axes) refuses to authenticate without one."""
-
-    def login(self, **credentials):
-        request = HttpRequest()
-        request.META["REMOTE_ADDR"] = "127.0.0.1"
-        return super().login(request=request, **credentials)
 
 
 @pytest.fixture

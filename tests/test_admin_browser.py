@@ -11,7 +11,6 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -20,7 +19,7 @@ from playwright.sync_api import expect
 
 from recommendations.models import Side, Status
 from tests import factories
-from tests.helpers import CHANGELIST, change_url, open_page
+from tests.helpers import CHANGELIST, Client, change_url, open_page
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 VIEWPORTS = [

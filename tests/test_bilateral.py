@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +17,7 @@ from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import report_rows
 from recommendations.services.statuses import set_statuses
 from tests import factories
-from tests.helpers import CHANGELIST, change_url, open_change_form, post_change_form
+from tests.helpers import CHANGELIST, Client, change_url, open_change_form, post_change_form
 
 S = Status
 ORDER = [S.NOT_ASSESSED, S.PLANNED, S.IN_PROGRESS, S.ONGOING, S.COMPLETED, S.STALLED, S.DROPPED]

@@ -1,13 +1,12 @@
 """No edit is lost: two officials with the same recommendation open, in two sessions."""
 
 import pytest
-from django.test import Client
 
 from recommendations.models import Recommendation, Side, Status
 from recommendations.services.archive import archive
 from recommendations.services.statuses import set_statuses
 from tests import factories
-from tests.helpers import CHANGELIST, change_url, form_data, open_change_form
+from tests.helpers import CHANGELIST, Client, change_url, form_data, open_change_form
 
 
 @pytest.fixture

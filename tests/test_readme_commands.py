@@ -32,6 +32,7 @@ WITH_THE_REPORT = [
     f"{PY} add_official hana.sato@meti.go.jp --owner METI --base-url https://tracker.example.org",
     f"{PY} add_official hana.sato@meti.go.jp --new-link",
     f"{PY} axes_reset_username hana.sato@meti.go.jp",
+    f"{PY} reset_2fa hana.sato@meti.go.jp",
     f"{PY} import_updates updates.csv --dry-run --as hana.sato@meti.go.jp",
     f"{PY} import_updates updates.csv --as hana.sato@meti.go.jp",
     f"{PY} export_report --format pdf -o council-report.pdf",
@@ -215,6 +216,7 @@ def test_the_readme_commands_with_the_report_loaded_work_as_printed(tmp_path):
     assert "already loaded" in outputs[f"{PY} load_report"]
     assert "https://tracker.example.org/admin/" in outputs[WITH_THE_REPORT[1]]
     assert "/admin/" in outputs[WITH_THE_REPORT[2]]
+    assert "enrol again at their next sign-in" in outputs[f"{PY} reset_2fa hana.sato@meti.go.jp"]
     assert (copy / "council-report.pdf").read_bytes().startswith(b"%PDF")
     dumped = json.loads((copy / "dump.json").read_text(encoding="utf-8"))
     assert sum(row["model"] == "recommendations.recommendation" for row in dumped) == 70

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from recommendations.models import ReportingRound, Side
 from recommendations.services.rounds import open_round
 from tests import factories
-from tests.helpers import open_page
+from tests.helpers import Client, open_page
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 VIEWPORT = {"width": 1280, "height": 800}

@@ -9,6 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pyotp
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,14 +21,14 @@ from recommendations.services.statuses import record_update
 from tests import factories
 from tests.helpers import form_data, launch
 
-LOGIN = reverse("admin:login")
+LOGIN = reverse("account_login")
 PASSWORD = "a-long-test-password"
 
 
 def log_in(client, username, password):
     return client.post(
         LOGIN,
-        {"username": username, "password": password, "next": "/admin/"},
+        {"login": username, "password": password, "next": "/admin/"},
         REMOTE_ADDR="10.0.0.7",
     )
 
@@ -71,7 +72,7 @@ def test_session_cookie_is_secure_and_http_only_in_production(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/admin/login/"])
+@pytest.mark.parametrize("path", ["/", "/accounts/login/"])
 def test_pages_carry_a_policy_without_inline_scripts_and_security_headers(client, path):
     response = client.get(path, secure=True)
 
@@ -199,6 +200,19 @@ def official_with_password(transactional_db):
     return official.user, recommendation
 
 
+def sign_in(page, username):
+    """Password, then enrolment of an authenticator app: every admin page is behind it."""
+    page.goto("/admin/login/")
+    page.fill("#id_login", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/two-factor/**")
+    secret = page.locator("#totp-secret").inner_text()
+    page.fill("#id_code", pyotp.TOTP(secret).now())
+    page.click("#two-factor-form input[type=submit]")
+    page.click("text=I have kept them: continue")
+
+
 def walk_through_the_admin(base_url, official, secretariat, recommendation, violations):
     """An official logs in, edits and saves a recommendation and opens the import page; the
     secretariat opens the richer form and the history. Policy violations are collected."""
@@ -214,10 +228,7 @@ def walk_through_the_admin(base_url, official, secretariat, recommendation, viol
                     else None
                 ),
             )
-            page.goto("/admin/login/")
-            page.fill("#id_username", official.username)
-            page.fill("#id_password", PASSWORD)
-            page.click("input[type=submit]")
+            sign_in(page, official.username)
             page.goto(f"/admin/recommendations/recommendation/{recommendation.pk}/change/")
             page.fill("#id_notes", "Checked in the browser.")
             # Their own side: the overall status is not theirs to set, only to see.
@@ -230,10 +241,7 @@ def walk_through_the_admin(base_url, official, secretariat, recommendation, viol
             assert page.locator("#import-upload").is_visible()
             # The secretariat's form has the richer widgets: two-box selectors, autocomplete.
             page.context.clear_cookies()
-            page.goto("/admin/login/")
-            page.fill("#id_username", secretariat.username)
-            page.fill("#id_password", PASSWORD)
-            page.click("input[type=submit]")
+            sign_in(page, secretariat.username)
             page.goto(f"/admin/recommendations/recommendation/{recommendation.pk}/change/")
             assert page.locator("#id_co_owners_from").is_visible()
             page.goto(f"/admin/recommendations/recommendation/{recommendation.pk}/history/")

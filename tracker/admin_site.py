@@ -2,8 +2,12 @@
 items and no sidebar of models (the recommendations' table needs a laptop's whole width; the
 home page and the breadcrumbs lead everywhere the sidebar did)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.shortcuts import redirect
+from django.urls import reverse
 
 
 class TrackerAdminSite(admin.AdminSite):
@@ -16,6 +20,11 @@ class TrackerAdminSite(admin.AdminSite):
         from recommendations.admin.home import own_items_context
 
         return super().index(request, {**own_items_context(request), **(extra_context or {})})
+
+    def login(self, request, extra_context=None):
+        # One way in: django-allauth's login, with its second-factor step and single sign-on.
+        query = urlencode({"next": request.GET.get("next") or reverse("admin:index")})
+        return redirect(f"{reverse('account_login')}?{query}")
 
 
 class TrackerAdminConfig(AdminConfig):

@@ -89,6 +89,13 @@ INSTALLED_APPS = [
     # Swagger UI's files, served from here: the docs page loads nothing from a CDN.
     "drf_spectacular_sidecar",
     "recommendations",
+    # Sign-in: the password step, the second factor (TOTP, security keys) and single sign-on
+    # through OpenID Connect (recommendations/sign_in/).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +108,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # With REQUIRE_2FA, a session signed in by password alone reaches only the second factor.
+    "recommendations.sign_in.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -114,6 +124,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(hours=1)
@@ -240,6 +251,50 @@ if not STATIC_MANIFEST:
     WHITENOISE_AUTOREFRESH = True
 
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Sign-in (recommendations/sign_in/): django-allauth's login with its second-factor step.
+# REQUIRE_2FA: no admin page opens until the session has passed a second factor (an
+# authenticator app, a security key or a recovery code). On by default in production; a laptop
+# (DEBUG on) offers enrolment without blocking, so `make run`'s local administrator gets in.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
+ACCOUNT_ADAPTER = "recommendations.sign_in.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "recommendations.sign_in.adapters.SocialAccountAdapter"
+# Officials' user names are their e-mail addresses; accounts are made by the secretariat only.
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# django-axes alone counts failures, of passwords and of second-factor codes alike.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "EU-Japan DP tracker")
+MFA_FORMS = {
+    "authenticate": "recommendations.sign_in.forms.AuthenticateForm",
+    "reauthenticate": "recommendations.sign_in.forms.ReauthenticateForm",
+}
+# Security keys need https, except on a laptop's http://localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Single sign-on through an administration's OpenID Connect provider, when OIDC_ISSUER is set.
+# A sign-in is matched by its verified e-mail address to an existing official; it never creates
+# an account (recommendations/sign_in/adapters.py).
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+SOCIALACCOUNT_PROVIDERS: dict = {}
+if OIDC_ISSUER:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": "sso",
+                "name": os.environ.get("OIDC_NAME", "Single sign-on"),
+                "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+                "settings": {"server_url": OIDC_ISSUER, "oauth_pkce_enabled": True},
+            }
+        ]
+    }
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # Secure cookies and HSTS follow DEBUG: on in production, off on a laptop served over http.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
 
 from recommendations.api.views import DocsView, not_found
+from recommendations.sign_in.views import two_factor
 from tracker.health import healthz
 
 urlpatterns = [
@@ -25,7 +26,11 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    # The second factor: enrolment, recovery codes (recommendations/sign_in/).
+    path("admin/two-factor/", two_factor, name="two_factor"),
     path("admin/", admin.site.urls),
+    # django-allauth: the login with its second-factor step, security keys, single sign-on.
+    path("accounts/", include("allauth.urls")),
     # Polled by machines, so outside the language prefixes: one address whatever the language.
     path("healthz", healthz, name="healthz"),
     # The open data API: one address whatever the language, like the health check.

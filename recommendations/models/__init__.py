@@ -11,6 +11,7 @@ from recommendations.models.official import Official
 from recommendations.models.recommendation import ProgressUpdate, Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
 from recommendations.models.rounds import Edition, EditionFile, ReportingRound, RoundMail
+from recommendations.models.two_factor import RecoveryCode
 
 __all__ = [
     "Council",
@@ -20,6 +21,7 @@ __all__ = [
     "Organisation",
     "Owner",
     "ProgressUpdate",
+    "RecoveryCode",
     "Recommendation",
     "ReportingRound",
     "RoundMail",

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from recommendations.models.reference import Owner
 
@@ -21,6 +22,12 @@ class Official(models.Model):
     language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
+    # When the secretariat last removed their second factor (a lost phone): the history below
+    # records who did it, and they enrol again at their next sign-in.
+    second_factor_reset_at = models.DateTimeField(
+        _("second factor reset"), null=True, blank=True, editable=False
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["owner", "user__username"]

@@ -1,0 +1,65 @@
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Twelve characters from 32 (60 bits): guessing one through the login form is hopeless under the
+# lockout, and a stolen table holds only salted hashes of numbers that large.
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+RECOVERY_CODE_LENGTH = 12
+
+
+def hash_recovery_code(code: str, *, salt: str) -> str:
+    return hashlib.sha256(f"{salt}:{normalise_recovery_code(code)}".encode()).hexdigest()
+
+
+def normalise_recovery_code(code: str) -> str:
+    # Shown as abcd-efgh-jkmn; typed with or without the dashes, in either case.
+    return "".join(code.split()).replace("-", "").lower()
+
+
+class RecoveryCodeQuerySet(models.QuerySet):
+    def unused(self) -> "RecoveryCodeQuerySet":
+        return self.filter(used_at__isnull=True)
+
+
+class RecoveryCode(models.Model):
+    """One single-use recovery code of a user, stored as a salted hash: the code itself is shown
+    once, when it is made, and nowhere kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="recovery_codes",
+        verbose_name=_("user"),
+    )
+    salt = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RecoveryCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "pk"]
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.pk}"
+
+    @classmethod
+    def generate(cls) -> str:
+        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+        return "-".join(raw[i : i + 4] for i in range(0, RECOVERY_CODE_LENGTH, 4))
+
+    @classmethod
+    def hashed(cls, *, user, code: str) -> "RecoveryCode":
+        salt = secrets.token_hex(16)
+        return cls(user=user, salt=salt, code_hash=hash_recovery_code(code, salt=salt))
+
+    def matches(self, code: str) -> bool:
+        return hmac.compare_digest(self.code_hash, hash_recovery_code(code, salt=self.salt))

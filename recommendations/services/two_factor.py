@@ -1,0 +1,70 @@
+"""Second factors: recovery codes made and used, and the secretariat's reset for a lost device.
+
+The authenticators themselves (authenticator apps, security keys) are django-allauth's
+`Authenticator` rows; recovery codes are the tracker's own, so that they are stored hashed
+(allauth keeps a seed they can be regenerated from, to show them again)."""
+
+import logging
+
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from recommendations.models import Official, RecoveryCode
+
+RECOVERY_CODE_COUNT = 10
+
+log = logging.getLogger("tracker.sign_in")
+
+
+def has_second_factor(user: User) -> bool:
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
+@transaction.atomic
+def new_recovery_codes(*, user: User) -> list[str]:
+    """Replace the user's recovery codes with fresh ones and return them, for showing once."""
+    RecoveryCode.objects.filter(user=user).delete()
+    codes = [RecoveryCode.generate() for _ in range(RECOVERY_CODE_COUNT)]
+    RecoveryCode.objects.bulk_create([RecoveryCode.hashed(user=user, code=c) for c in codes])
+    log.info("recovery codes issued user=%s", user.get_username())
+    return codes
+
+
+@transaction.atomic
+def use_recovery_code(*, user: User, code: str) -> bool:
+    """True once for each of the user's codes: a used code is marked, and never works again.
+    The rows are locked so two sign-ins racing with one code cannot both pass."""
+    for recovery_code in RecoveryCode.objects.unused().filter(user=user).select_for_update():
+        if recovery_code.matches(code):
+            recovery_code.used_at = timezone.now()
+            recovery_code.save(update_fields=["used_at"])
+            log.info("recovery code used user=%s", user.get_username())
+            return True
+    return False
+
+
+@transaction.atomic
+def reset_second_factor(*, user: User, by: User | None, via: str) -> int:
+    """Remove every second factor and recovery code of `user` (a lost device); they enrol again
+    at their next sign-in. Recorded in the official's history with who reset it and how.
+    Returns how many authenticators were removed."""
+    removed, _ = Authenticator.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
+    official = Official.objects.filter(user=user).first()
+    if official is not None:
+        official.second_factor_reset_at = timezone.now()
+        official._history_user = by  # type: ignore[attr-defined]
+        official._change_reason = f"Second factor reset ({via})"  # type: ignore[attr-defined]
+        official.save(update_fields=["second_factor_reset_at"])
+    log.warning(
+        "second factor reset user=%s by=%s via=%s authenticators=%d",
+        user.get_username(),
+        by.get_username() if by else "-",
+        via,
+        removed,
+    )
+    return removed

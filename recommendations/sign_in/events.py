@@ -1,0 +1,54 @@
+"""A log line for every sign-in event (tracker/logs.py's format, logger `tracker.sign_in`), and
+the session's second-factor mark set by the events that prove one."""
+
+import logging
+
+from allauth.mfa import signals as mfa_signals
+from django.contrib.auth import signals as auth_signals
+from django.dispatch import receiver
+
+from recommendations.sign_in.session import mark_verified
+
+log = logging.getLogger("tracker.sign_in")
+
+
+def _address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+
+
+@receiver(auth_signals.user_logged_in)
+def logged_in(sender, request, user, **kwargs):
+    log.info("sign-in user=%s address=%s", user.get_username(), _address(request))
+
+
+@receiver(auth_signals.user_logged_out)
+def logged_out(sender, request, user, **kwargs):
+    log.info("sign-out user=%s", user.get_username() if user else "-")
+
+
+@receiver(auth_signals.user_login_failed)
+def login_failed(sender, credentials, request=None, second_factor=False, **kwargs):
+    log.warning(
+        "sign-in failed user=%s step=%s address=%s",
+        credentials.get("username", "-"),
+        "second factor" if second_factor else "password",
+        _address(request),
+    )
+
+
+@receiver(mfa_signals.authenticator_used)
+def second_factor_used(sender, request, user, authenticator, **kwargs):
+    mark_verified(request, user)
+    log.info("second factor passed user=%s type=%s", user.get_username(), authenticator.type)
+
+
+@receiver(mfa_signals.authenticator_added)
+def second_factor_added(sender, request, user, authenticator, **kwargs):
+    # Enrolling proves the device there and then.
+    mark_verified(request, user)
+    log.info("second factor enrolled user=%s type=%s", user.get_username(), authenticator.type)
+
+
+@receiver(mfa_signals.authenticator_removed)
+def second_factor_removed(sender, request, user, authenticator, **kwargs):
+    log.warning("second factor removed user=%s type=%s", user.get_username(), authenticator.type)

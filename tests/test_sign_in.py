@@ -1,0 +1,220 @@
+"""Signing in with a second factor, through the real pages: the password, then a code from an
+authenticator app or a recovery code; REQUIRE_2FA keeping the admin closed until then; the
+secretariat's reset for a lost device; django-axes locking out repeated wrong codes."""
+
+import logging
+
+import pyotp
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core.management import call_command
+from django.urls import reverse
+
+from recommendations.models import Official, RecoveryCode
+from recommendations.services.two_factor import new_recovery_codes
+from tests import factories
+
+PASSWORD = "a-long-test-password"
+ADMIN = reverse("admin:index")
+CHANGELIST = reverse("admin:recommendations_recommendation_changelist")
+
+
+@pytest.fixture(autouse=True)
+def second_factor_required(settings):
+    settings.REQUIRE_2FA = True
+
+
+@pytest.fixture
+def official(db):
+    return factories.OfficialFactory(user__username="hana@meti.go.jp").user
+
+
+def enrolled(user) -> pyotp.TOTP:
+    """The user's authenticator app, as if scanned from the enrolment page."""
+    secret = pyotp.random_base32()
+    TOTP.activate(user, secret)
+    return pyotp.TOTP(secret)
+
+
+def sign_in(client, user, password=PASSWORD):
+    return client.post(
+        reverse("account_login"),
+        {"login": user.username, "password": password, "next": ADMIN},
+        REMOTE_ADDR="10.0.0.8",
+    )
+
+
+def second_factor(client, code):
+    return client.post(reverse("mfa_authenticate"), {"code": code}, REMOTE_ADDR="10.0.0.8")
+
+
+def test_a_correct_password_without_a_second_factor_opens_no_admin_page(client, official):
+    response = sign_in(client, official)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("two_factor"))
+    for page in [ADMIN, CHANGELIST, reverse("admin:recommendations_official_changelist")]:
+        refused = client.get(page)
+        assert refused.status_code == 302 and refused.url.startswith(reverse("two_factor"))
+    # Outside the admin the half-signed-in session counts as signed out: no internal report.
+    assert "_auth_user_id" in client.session
+
+
+def test_enrolling_an_authenticator_app_opens_the_admin_and_shows_recovery_codes_once(
+    client, official
+):
+    sign_in(client, official)
+    enrolment = client.get(reverse("two_factor"))
+    secret = enrolment.context["secret"]
+    assert 'src="data:image/svg+xml;base64,' in enrolment.content.decode()
+
+    done = client.post(reverse("two_factor"), {"code": pyotp.TOTP(secret).now(), "next": ADMIN})
+
+    codes = done.context["codes"]
+    assert len(codes) == 10 and all(code in done.content.decode() for code in codes)
+    assert done["Cache-Control"] == "no-store"
+    stored = RecoveryCode.objects.filter(user=official)
+    assert stored.count() == 10
+    assert not any(code in row.code_hash or code == row.salt for row in stored for code in codes)
+    assert Authenticator.objects.filter(user=official, type="totp").exists()
+    assert client.get(ADMIN).status_code == 200
+    # Shown once: the page of an enrolled official shows how many are left, not the codes.
+    page = client.get(reverse("two_factor")).content.decode()
+    assert "10 unused recovery codes" in page and codes[0] not in page
+
+
+def test_a_wrong_code_at_enrolment_enrols_nothing(client, official):
+    sign_in(client, official)
+    client.get(reverse("two_factor"))
+
+    response = client.post(reverse("two_factor"), {"code": "000000"})
+
+    assert response.status_code == 200 and "codes" not in response.context
+    assert not Authenticator.objects.filter(user=official).exists()
+    assert client.get(ADMIN).status_code == 302
+
+
+def test_an_enrolled_official_signs_in_with_a_code_from_their_app(client, official):
+    app = enrolled(official)
+
+    asked = sign_in(client, official)
+    assert asked.url == reverse("mfa_authenticate")
+    # Not signed in until the code is given.
+    assert "_auth_user_id" not in client.session
+    assert client.get(ADMIN).url.startswith(reverse("admin:login"))
+
+    response = second_factor(client, app.now())
+
+    assert response.status_code == 302
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_a_recovery_code_lets_them_in_once_and_never_again(client, official):
+    enrolled(official)
+    code = new_recovery_codes(user=official)[3]
+
+    sign_in(client, official)
+    second_factor(client, code.upper().replace("-", ""))
+    assert client.get(ADMIN).status_code == 200
+
+    client.logout()
+    sign_in(client, official)
+    refused = second_factor(client, code)
+    assert refused.status_code == 200
+    assert "Incorrect code" in refused.content.decode()
+    assert client.get(ADMIN).status_code == 302
+    assert RecoveryCode.objects.unused().filter(user=official).count() == 9
+
+
+def test_repeated_wrong_codes_lock_the_account_out_even_for_the_right_code(client, official):
+    app = enrolled(official)
+    sign_in(client, official)
+
+    statuses = [second_factor(client, "123456").status_code for _attempt in range(5)]
+    locked = second_factor(client, app.now())
+
+    assert statuses[:4] == [200] * 4 and statuses[4] == 429
+    assert locked.status_code == 429
+    assert "Too many failed login attempts" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # The password step is locked for them too.
+    client.logout()
+    assert sign_in(client, official).status_code == 429
+
+
+def test_the_reset_command_removes_the_second_factor_and_is_recorded_in_the_history(
+    client, official
+):
+    enrolled(official)
+    new_recovery_codes(user=official)
+
+    call_command("reset_2fa", "Hana@METI.go.jp")
+
+    assert not Authenticator.objects.filter(user=official).exists()
+    assert not RecoveryCode.objects.filter(user=official).exists()
+    record = Official.objects.get(user=official).history.first()
+    assert record.history_change_reason == "Second factor reset (reset_2fa command)"
+    assert record.second_factor_reset_at is not None
+    # Their next sign-in asks for a password, then enrolment again.
+    response = sign_in(client, official)
+    assert response.url.startswith(reverse("two_factor"))
+    assert client.get(ADMIN).url.startswith(reverse("two_factor"))
+
+
+def test_the_secretariat_resets_a_second_factor_in_the_admin(admin_client, official):
+    enrolled(official)
+    changelist = reverse("admin:recommendations_official_changelist")
+    row = Official.objects.get(user=official)
+
+    response = admin_client.post(
+        changelist,
+        {"action": "reset_second_factors", "_selected_action": [row.pk]},
+        follow=True,
+    )
+
+    assert "enrol again at their next sign-in" in response.content.decode()
+    assert not Authenticator.objects.filter(user=official).exists()
+    history = admin_client.get(reverse("admin:recommendations_official_history", args=[row.pk]))
+    assert "Second factor reset (admin)" in history.content.decode()
+    secretariat = response.wsgi_request.user
+    assert row.history.first().history_user == secretariat
+
+
+def test_sign_in_events_are_logged(client, official, caplog):
+    app = enrolled(official)
+    caplog.set_level(logging.INFO, logger="tracker.sign_in")
+
+    sign_in(client, official, password="wrong-password-guess")
+    sign_in(client, official)
+    second_factor(client, "000000")
+    second_factor(client, app.now())
+    call_command("reset_2fa", official.username)
+
+    lines = [record.getMessage() for record in caplog.records]
+    assert any(
+        line.startswith("sign-in failed user=hana@meti.go.jp step=password") for line in lines
+    )
+    assert any(
+        line.startswith("sign-in failed user=hana@meti.go.jp step=second factor") for line in lines
+    )
+    assert any(
+        line.startswith("second factor passed user=hana@meti.go.jp type=totp") for line in lines
+    )
+    assert any(line.startswith("sign-in user=hana@meti.go.jp") for line in lines)
+    assert any(
+        line.startswith("second factor reset user=hana@meti.go.jp by=- via=reset_2fa")
+        for line in lines
+    )
+
+
+def test_without_the_requirement_enrolment_is_offered_but_the_admin_opens(db, client, settings):
+    settings.REQUIRE_2FA = False
+    user = factories.SuperuserFactory()
+
+    response = sign_in(client, user)
+
+    assert response.url.startswith(reverse("two_factor"))
+    offer = client.get(response.url).content.decode()
+    assert "Not now: continue to the admin" in offer
+    assert client.get(ADMIN).status_code == 200
