@@ -8,6 +8,7 @@ import pyotp
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -218,3 +219,17 @@ def test_without_the_requirement_enrolment_is_offered_but_the_admin_opens(db, cl
     offer = client.get(response.url).content.decode()
     assert "Not now: continue to the admin" in offer
     assert client.get(ADMIN).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_offers_no_sign_up_and_signing_up_is_closed(client):
+    page = client.get(reverse("account_login")).content.decode()
+    signup = client.post(
+        reverse("account_signup"),
+        {"username": "newcomer", "password1": "a-long-pass-phrase", "password2": "x"},
+    )
+
+    assert reverse("account_signup") not in page
+    assert "one-time link" in page
+    assert "closed" in signup.content.decode().lower()
+    assert not get_user_model().objects.filter(username="newcomer").exists()
