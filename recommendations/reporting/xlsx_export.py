@@ -3,6 +3,8 @@
 import datetime
 import tempfile
 from collections.abc import Iterable
+from copy import copy
+from weakref import WeakKeyDictionary
 
 from django.db.models import QuerySet
 from django.http import FileResponse
@@ -29,6 +31,7 @@ XLSX_DATE_FORMAT = "yyyy-mm-dd"
 LIST_SEPARATOR = "; "
 
 
+_STYLES: WeakKeyDictionary = WeakKeyDictionary()
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 BOLD = Font(bold=True)
@@ -41,12 +44,26 @@ def _xlsx_cell(sheet, value, *, wrap: bool = False, bold: bool = False, indent: 
         # Control characters are not allowed in the file format: openpyxl would refuse the row.
         value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
     cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, datetime.date):
+    key = (wrap, bold, indent, isinstance(value, datetime.date))
+    styles = _styles_of(sheet)
+    if key in styles:
+        # Setting a style looks it up in the workbook's tables by hashing it, for every cell:
+        # the row's cells copy the indexes found for the first cell styled the same way.
+        cell._style = copy(styles[key])  # type: ignore[attr-defined]  # StyleArray, not in the stubs
+        return cell
+    if key[3]:
         cell.number_format = XLSX_DATE_FORMAT
     cell.alignment = Alignment(wrap_text=wrap, vertical="top", indent=indent)
     if bold:
         cell.font = BOLD
+    styles[key] = copy(cell._style)  # type: ignore[attr-defined]
     return cell
+
+
+def _styles_of(sheet) -> dict:
+    """The style indexes found so far in `sheet`'s workbook, by (wrap, bold, indent, date):
+    indexes into that workbook's own tables, so they are kept per workbook."""
+    return _STYLES.setdefault(sheet.parent, {})
 
 
 def _xlsx_columns(internal: bool) -> list[tuple[str, int, bool]]:
