@@ -101,3 +101,30 @@ def test_the_secretariat_follows_the_round_and_closes_it_after_confirming(open_a
         page.get_by_role("button", name="Yes, close the round").click()
     assert not ReportingRound.objects.open().exists()
     assert page.console_errors == []
+
+
+def test_the_round_page_fits_a_phone_with_its_tables_in_their_own_boxes(
+    browser, live_server, reporting
+):
+    _official, secretariat, reporting_round = reporting
+    page = open_page(browser, live_server.url, viewport={"width": 390, "height": 800})
+    client = Client()
+    client.force_login(secretariat)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+    page.goto(f"/admin/recommendations/reportinground/{reporting_round.pk}/change/")
+
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the round page scrolls sideways by {overflow}px"
+    assert page.locator("#round-owners").is_visible()
+    page.context.close()
