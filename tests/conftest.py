@@ -1,10 +1,15 @@
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import SuperuserFactory
-from tests.helpers import Client
+from tests.helpers import Client, open_page
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 800}
 
 
 @pytest.fixture(autouse=True)
@@ -86,3 +91,32 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
+
+
+@pytest.fixture
+def open_as(browser, live_server, request):
+    """Opens a page logged in as a user (anonymous for None) at a viewport's size; screenshots
+    it into test-artifacts/ if the test fails."""
+    pages = []
+
+    def open_as(user, viewport=DESKTOP):
+        page = open_page(browser, live_server.url, viewport=viewport, locale="en-GB")
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            session = client.cookies[settings.SESSION_COOKIE_NAME].value
+            page.context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+            )
+        # The admin names no icon; the browser's guess would be a console error.
+        page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+        pages.append(page)
+        return page
+
+    yield open_as
+    report = getattr(request.node, "report_call", None)
+    for number, page in enumerate(pages):
+        if report is None or report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=ARTIFACTS / f"{request.node.name}-{number}.png", full_page=True)
+        page.context.close()

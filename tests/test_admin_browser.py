@@ -5,11 +5,9 @@ leaves a screenshot in test-artifacts/."""
 
 import datetime
 import itertools
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +17,8 @@ from playwright.sync_api import expect
 
 from recommendations.models import Side, Status
 from tests import factories
-from tests.helpers import CHANGELIST, Client, change_url, open_page
+from tests.helpers import CHANGELIST, change_url
 
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 VIEWPORTS = [
     pytest.param({"width": 1280, "height": 800}, id="1280x800"),
     pytest.param({"width": 1440, "height": 900}, id="1440x900"),
@@ -119,34 +116,6 @@ def tracker(transactional_db):
         own=own,
         not_theirs=items[1],
     )
-
-
-@pytest.fixture
-def open_as(browser, live_server, request):
-    """Opens a page logged in as a user at a viewport's size; screenshots it if the test fails."""
-    pages = []
-
-    def open_as(user, viewport):
-        page = open_page(browser, live_server.url, viewport=viewport, locale="en-GB")
-        if user is not None:
-            client = Client()
-            client.force_login(user)
-            session = client.cookies[settings.SESSION_COOKIE_NAME].value
-            page.context.add_cookies(
-                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-            )
-        # The admin names no icon; the browser's guess would be a console error.
-        page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-        pages.append(page)
-        return page
-
-    yield open_as
-    report = getattr(request.node, "report_call", None)
-    for number, page in enumerate(pages):
-        if report is None or report.failed:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=ARTIFACTS / f"{request.node.name}-{number}.png", full_page=True)
-        page.context.close()
 
 
 def assert_fits(page, root):

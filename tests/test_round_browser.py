@@ -3,19 +3,13 @@ outstanding items and confirms one unchanged; the secretariat follows the round 
 closes it after a confirmation. A failing test leaves a screenshot in test-artifacts/."""
 
 import datetime
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from recommendations.models import ReportingRound, Side
 from recommendations.services.rounds import open_round
 from tests import factories
-from tests.helpers import Client, open_page
-
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-VIEWPORT = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
@@ -32,31 +26,6 @@ def reporting(transactional_db):
         council=council, deadline=today + datetime.timedelta(days=14), author=None
     )
     return official.user, factories.SuperuserFactory(), reporting_round
-
-
-@pytest.fixture
-def open_as(browser, live_server, request):
-    pages = []
-
-    def open_as(user):
-        page = open_page(browser, live_server.url, viewport=VIEWPORT, locale="en-GB")
-        client = Client()
-        client.force_login(user)
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        page.context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-        )
-        page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-        pages.append(page)
-        return page
-
-    yield open_as
-    report = getattr(request.node, "report_call", None)
-    for number, page in enumerate(pages):
-        if report is None or report.failed:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=ARTIFACTS / f"{request.node.name}-{number}.png", full_page=True)
-        page.context.close()
 
 
 def test_an_official_goes_from_home_to_the_outstanding_items_and_confirms_one(open_as, reporting):
@@ -103,22 +72,9 @@ def test_the_secretariat_follows_the_round_and_closes_it_after_confirming(open_a
     assert page.console_errors == []
 
 
-def test_the_round_page_fits_a_phone_with_its_tables_in_their_own_boxes(
-    browser, live_server, reporting
-):
+def test_the_round_page_fits_a_phone_with_its_tables_in_their_own_boxes(open_as, reporting):
     _official, secretariat, reporting_round = reporting
-    page = open_page(browser, live_server.url, viewport={"width": 390, "height": 800})
-    client = Client()
-    client.force_login(secretariat)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    page = open_as(secretariat, {"width": 390, "height": 800})
 
     page.goto(f"/admin/recommendations/reportinground/{reporting_round.pk}/change/")
 
@@ -127,4 +83,3 @@ def test_the_round_page_fits_a_phone_with_its_tables_in_their_own_boxes(
     )
     assert overflow <= 0, f"the round page scrolls sideways by {overflow}px"
     assert page.locator("#round-owners").is_visible()
-    page.context.close()
