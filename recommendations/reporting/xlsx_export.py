@@ -1,69 +1,116 @@
-"""The report as an XLSX workbook, written in openpyxl's write-only mode as the rows stream by."""
+"""The report as an XLSX workbook, written by XlsxWriter as the rows stream by.
+
+XlsxWriter's constant-memory mode writes each row to disk as soon as the next one starts, so
+memory stays flat in the number of rows; its cells take their look from their column's format
+(set once per column) instead of carrying a style object each, which keeps a styled row about
+as cheap as a plain one (docs/performance.md).
+"""
 
 import datetime
 import tempfile
-from collections.abc import Iterable
-from copy import copy
-from weakref import WeakKeyDictionary
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
 
+import xlsxwriter
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from recommendations.choices import Status
+from recommendations.models import Owner, Topic
 from recommendations.reporting.files import internal_mark, neutralise
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import ReportRow, report_rows
-from recommendations.reporting.report import Report, local_date, owner_name
+from recommendations.reporting.report import Report, local_date
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_DATE_FORMAT = "yyyy-mm-dd"
 # As in the CSV: a name may hold a comma ("Ministry of Economy, Trade and Industry").
 LIST_SEPARATOR = "; "
+A4 = 9  # the spreadsheet's paper size code
 
 
-_STYLES: WeakKeyDictionary = WeakKeyDictionary()
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
-BOLD = Font(bold=True)
+class _Formats:
+    """The workbook's cell formats: every cell is aligned to the top of its row, so that a row
+    of long wrapped texts still reads across."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook):
+        self.top = workbook.add_format({"valign": "top"})
+        self.wrap = workbook.add_format({"valign": "top", "text_wrap": True})
+        self.date = workbook.add_format({"valign": "top", "num_format": XLSX_DATE_FORMAT})
+        self.bold = workbook.add_format({"valign": "top", "bold": True})
+        self.indented = workbook.add_format({"valign": "top", "indent": 1})
 
 
-def _xlsx_cell(sheet, value, *, wrap: bool = False, bold: bool = False, indent: int = 0):
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, str):
-        # Control characters are not allowed in the file format: openpyxl would refuse the row.
-        value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-    cell = WriteOnlyCell(sheet, value=value)
-    key = (wrap, bold, indent, isinstance(value, datetime.date))
-    styles = _styles_of(sheet)
-    if key in styles:
-        # Setting a style looks it up in the workbook's tables by hashing it, for every cell:
-        # the row's cells copy the indexes found for the first cell styled the same way.
-        cell._style = copy(styles[key])  # type: ignore[attr-defined]  # StyleArray, not in the stubs
-        return cell
-    if key[3]:
-        cell.number_format = XLSX_DATE_FORMAT
-    cell.alignment = Alignment(wrap_text=wrap, vertical="top", indent=indent)
-    if bold:
-        cell.font = BOLD
-    styles[key] = copy(cell._style)  # type: ignore[attr-defined]
-    return cell
+def _write(
+    sheet: Worksheet, row: int, column: int, value: Any, cell_format: Format | None = None
+) -> None:
+    """Write one value as what it is: text (made safe), a date or a number; nothing for empty
+    values. Without `cell_format` the cell takes its column's."""
+    if value is None or value == "":
+        return
+    if isinstance(value, str | Promise):
+        # Control characters are not allowed in the file format; text that a spreadsheet would
+        # run as a formula is made inert, as in the CSV.
+        sheet.write_string(
+            row, column, neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value))), cell_format
+        )
+    elif isinstance(value, datetime.date):
+        sheet.write_datetime(row, column, value, cell_format)
+    else:
+        sheet.write_number(row, column, value, cell_format)
 
 
-def _styles_of(sheet) -> dict:
-    """The style indexes found so far in `sheet`'s workbook, by (wrap, bold, indent, date):
-    indexes into that workbook's own tables, so they are kept per workbook."""
-    return _STYLES.setdefault(sheet.parent, {})
+class _Sheet:
+    """A worksheet written row after row, as constant-memory mode requires, set up to print."""
+
+    def __init__(
+        self, workbook: xlsxwriter.Workbook, formats: _Formats, title: str, internal: bool
+    ):
+        self.sheet = workbook.add_worksheet(f"{title} ({_('internal')})" if internal else title)
+        self.formats = formats
+        self.row = 0
+        if internal:
+            # Printed on top of every page of the sheet ("&" starts a code in a header).
+            self.sheet.set_header("&C" + internal_mark().replace("&", "&&"))
+        # Printed across: landscape, as wide as one page, as many pages down as it takes.
+        self.sheet.set_landscape()
+        self.sheet.set_paper(A4)
+        self.sheet.fit_to_pages(1, 0)
+        # &P and &N are the spreadsheet's own page number and count.
+        self.sheet.set_footer(
+            "&R" + _("Page %(number)s of %(total)s") % {"number": "&P", "total": "&N"}
+        )
+
+    def widths(self, widths: Sequence[int], formats: Sequence[Format] | None = None) -> None:
+        """Column widths in characters, and the format a column's cells take unless told."""
+        for column, width in enumerate(widths):
+            self.sheet.set_column(column, column, width, formats[column] if formats else None)
+
+    def append(self, values: Iterable = (), cell_format: Format | None = None) -> None:
+        for column, value in enumerate(values):
+            _write(self.sheet, self.row, column, value, cell_format)
+        self.row += 1
+
+    def heading(self, values: Iterable) -> None:
+        self.append(values, self.formats.bold)
+
+    def count_table(
+        self, title: str, heading: str, table: list[tuple[str, list[int], int]], report: Report
+    ) -> None:
+        """A titled table of counts by status, its total row under it."""
+        self.heading([title])
+        self.heading([heading, *(status.label for status in Status), _("Total")])
+        for name, counts, total in table:
+            self.append([name, *counts, total])
+        self.heading([_("Total"), *report.summary.totals, report.summary.total])
+        self.append()
 
 
 def _xlsx_columns(internal: bool) -> list[tuple[str, int, bool]]:
@@ -88,19 +135,35 @@ def _xlsx_columns(internal: bool) -> list[tuple[str, int, bool]]:
     return columns
 
 
-def _xlsx_values(row: ReportRow, internal: bool) -> list:
+class _Words:
+    """The labels and names every row repeats, each put in the active language once per
+    workbook rather than once per cell (a translation lookup costs as much as writing a cell)."""
+
+    def __init__(self) -> None:
+        self.statuses = {status.value: str(status.label) for status in Status}
+        self._names: dict[tuple[type, int], str] = {}
+
+    def name(self, thing: Topic | Owner) -> str:
+        key = (type(thing), thing.pk)
+        if key not in self._names:
+            self._names[key] = thing.localised_name
+        return self._names[key]
+
+
+def _xlsx_values(row: ReportRow, words: _Words, internal: bool) -> list:
+    statuses = words.statuses
     values = [
         row.reference,
-        row.topic.localised_name,
+        words.name(row.topic),
         row.recommendation,
         row.text_ja,
         LIST_SEPARATOR.join(row.organisations),
-        owner_name(row.lead_owner),
-        LIST_SEPARATOR.join(owner_name(owner) for owner in row.co_owners),
-        row.status_label,
+        words.name(row.lead_owner),
+        LIST_SEPARATOR.join(words.name(owner) for owner in row.co_owners),
+        statuses[row.status],
         row.status_date,
-        row.eu_status_label,
-        row.japan_status_label,
+        statuses[row.eu_status],
+        statuses[row.japan_status],
         row.latest_update,
         row.latest_update_date,
     ]
@@ -109,149 +172,120 @@ def _xlsx_values(row: ReportRow, internal: bool) -> list:
     return values
 
 
-def _sheet(workbook, title: str, internal: bool):
-    sheet = workbook.create_sheet(f"{title} ({_('internal')})" if internal else title)
-    if internal:
-        # Printed on top of every page of the sheet.
-        sheet.oddHeader.center.text = internal_mark()
-        sheet.evenHeader.center.text = internal_mark()
-    # Printed across: landscape, as wide as one page, as many pages down as it takes.
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    # &P and &N are the spreadsheet's own page number and count.
-    sheet.oddFooter.right.text = _("Page %(number)s of %(total)s") % {"number": "&P", "total": "&N"}
-    return sheet
-
-
-def _heading_row(sheet, headings: Iterable[str | Promise]) -> list:
-    return [_xlsx_cell(sheet, heading, bold=True) for heading in headings]
-
-
-def _count_table(sheet, title: str, heading: str, table, report: Report) -> None:
-    """A titled table of counts by status, its total row under it."""
-    sheet.append([_xlsx_cell(sheet, title, bold=True)])
-    sheet.append(_heading_row(sheet, [heading, *(status.label for status in Status), _("Total")]))
-    for name, counts, total in table:
-        sheet.append([_xlsx_cell(sheet, name), *counts, total])
-    sheet.append(
-        [
-            _xlsx_cell(sheet, _("Total"), bold=True),
-            *(_xlsx_cell(sheet, count, bold=True) for count in report.summary.totals),
-            _xlsx_cell(sheet, report.summary.total, bold=True),
-        ]
-    )
-    sheet.append([])
-
-
-def _status_validation(count: int, columns: list[tuple[str, int, bool]]) -> DataValidation:
+def _status_validation(sheet: Worksheet, count: int, headings: list[str]) -> None:
     """A drop-down of the statuses, by their labels in this edition's language (the import
     reads labels in any language), on the status columns of the rows written."""
-    labels = ",".join(str(status.label) for status in Status)
-    validation = DataValidation(
-        type="list",
-        formula1=f'"{labels}"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle=_("Not a status"),
-        error=_("Choose one of the statuses in the list."),
+    last = max(count, 1) + 1
+    ranges = [
+        f"{letter}2:{letter}{last}"
+        for letter in (
+            xl_col_to_name(headings.index(heading))
+            for heading in (_("Status"), _("EU side"), _("Japan side"))
+        )
+    ]
+    sheet.data_validation(
+        ranges[0],
+        {
+            "validate": "list",
+            "source": [str(status.label) for status in Status],
+            "ignore_blank": True,
+            "error_title": _("Not a status"),
+            "error_message": _("Choose one of the statuses in the list."),
+            # One rule over the three columns.
+            "multi_range": " ".join(ranges),
+        },
     )
-    headings = [str(heading) for heading, _width, _wrap in columns]
-    for heading in (_("Status"), _("EU side"), _("Japan side")):
-        letter = get_column_letter(headings.index(heading) + 1)
-        validation.add(f"{letter}2:{letter}{max(count, 1) + 1}")
-    return validation
 
 
-def write_xlsx(options: ReportOptions, target, base: QuerySet | None = None, **row_options):
-    """Write the report workbook to `target` (a path or a binary file); returns the Report
-    with its summary and changes (its rows were streamed to the file, not kept)."""
-    internal = options.internal
-    report = Report(options=options, generated_at=timezone.localtime())
-    workbook = Workbook(write_only=True)
-    summary = _sheet(workbook, _("Summary"), internal)
-    summary.column_dimensions["A"].width = 40
-    for letter in "BCDEFGHI":
-        summary.column_dimensions[letter].width = 14
-    sheet = _sheet(workbook, _("Recommendations"), internal)
-    changes = _sheet(workbook, _("Changes"), internal) if options.since else None
-
-    # Freezing, widths and the like are written before the first row in write-only mode.
+def _recommendations(sheet: _Sheet, rows: Iterable[ReportRow], report: Report) -> None:
+    internal = report.options.internal
+    formats = sheet.formats
     columns = _xlsx_columns(internal)
-    sheet.freeze_panes = "B2"
-    sheet.print_title_rows = "1:1"
-    for index, (_heading, width, _wrap) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append(_heading_row(sheet, [heading for heading, _width, _wrap in columns]))
-    count = 0
-    for row in report_rows(options, base, **row_options):
+    headings = [str(heading) for heading, _width, _wrap in columns]
+    date_columns = {_("Status since"), _("Update date")}
+    sheet.widths(
+        [width for _heading, width, _wrap in columns],
+        [
+            formats.date if heading in date_columns else formats.wrap if wrap else formats.top
+            for heading, _width, wrap in columns
+        ],
+    )
+    sheet.sheet.freeze_panes(1, 1)
+    sheet.sheet.repeat_rows(0)
+    sheet.heading(headings)
+    worksheet = sheet.sheet
+    words = _Words()
+    for row in rows:
         report.add(row, keep=False)
-        values = _xlsx_values(row, internal)
+        values = _xlsx_values(row, words, internal)
+        _write(worksheet, sheet.row, 0, values[0], formats.indented if row.is_sub_item else None)
+        for column in range(1, len(values)):
+            _write(worksheet, sheet.row, column, values[column])
+        sheet.row += 1
+    count = sheet.row - 1
+    worksheet.autofilter(0, 0, count, len(columns) - 1)
+    _status_validation(worksheet, count, headings)
+
+
+def _summary(sheet: _Sheet, report: Report) -> None:
+    counted = report.summary
+    sheet.widths([40, *[14] * 8])
+    for line in _title_lines(report):
+        sheet.heading([line])
+    sheet.append()
+    sheet.heading([_("Recommendations by status, overall and per side")])
+    sheet.heading([_("Status"), _("Overall"), _("EU side"), _("Japan side")])
+    for status in Status:
+        sheet.append(
+            [status.label, counted.overall[status], counted.eu[status], counted.japan[status]]
+        )
+    sheet.heading([_("Total"), *[counted.total] * 3])
+    sheet.append()
+    sheet.count_table(_("Progress by topic"), _("Topic"), counted.topic_table, report)
+    sheet.count_table(_("By lead owner"), _("Lead owner"), counted.owner_table, report)
+
+
+def _changes(sheet: _Sheet, report: Report) -> None:
+    formats = sheet.formats
+    sheet.widths(
+        [12, 22, 18, 18, 12, 60],
+        [formats.top, formats.wrap, formats.top, formats.top, formats.date, formats.wrap],
+    )
+    sheet.sheet.freeze_panes(1, 0)
+    sheet.heading([_("Reference"), _("Topic"), _("From"), _("To"), _("Date"), _("Explanation")])
+    for row in report.changes:
         sheet.append(
             [
-                _xlsx_cell(
-                    sheet, value, wrap=wrap, indent=1 if index == 0 and row.is_sub_item else 0
-                )
-                for index, (value, (_heading, _width, wrap)) in enumerate(
-                    zip(values, columns, strict=True)
-                )
+                row.reference,
+                row.topic.localised_name,
+                row.since_status_label,
+                row.status_label,
+                row.change_date,
+                row.change_text,
             ]
         )
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
-    sheet.data_validations.append(_status_validation(count, columns))
 
-    counted = report.summary
-    for line in _title_lines(report):
-        summary.append([_xlsx_cell(summary, line, bold=True)])
-    summary.append([])
-    summary.append(
-        [_xlsx_cell(summary, _("Recommendations by status, overall and per side"), bold=True)]
-    )
-    summary.append(
-        _heading_row(summary, [_("Status"), _("Overall"), _("EU side"), _("Japan side")])
-    )
-    for status in Status:
-        summary.append(
-            [
-                _xlsx_cell(summary, status.label),
-                counted.overall[status],
-                counted.eu[status],
-                counted.japan[status],
-            ]
-        )
-    summary.append(
-        [_xlsx_cell(summary, _("Total"), bold=True)]
-        + [_xlsx_cell(summary, counted.total, bold=True)] * 3
-    )
-    summary.append([])
-    _count_table(summary, _("Progress by topic"), _("Topic"), counted.topic_table, report)
-    _count_table(summary, _("By lead owner"), _("Lead owner"), counted.owner_table, report)
 
+def write_xlsx(
+    options: ReportOptions,
+    target: str | IO[bytes],
+    base: QuerySet | None = None,
+    **row_options: bool,
+) -> Report:
+    """Write the report workbook to `target` (a path or a binary file); returns the Report
+    with its summary and changes (its rows were streamed to the file, not kept)."""
+    report = Report(options=options, generated_at=timezone.localtime())
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "remove_timezone": True})
+    formats = _Formats(workbook)
+    # The sheets in reading order; the summary is written last, once every row is counted.
+    summary = _Sheet(workbook, formats, _("Summary"), options.internal)
+    recommendations = _Sheet(workbook, formats, _("Recommendations"), options.internal)
+    changes = _Sheet(workbook, formats, _("Changes"), options.internal) if options.since else None
+    _recommendations(recommendations, report_rows(options, base, **row_options), report)
+    _summary(summary, report)
     if changes is not None:
-        for index, width in enumerate([12, 22, 18, 18, 12, 60], start=1):
-            changes.column_dimensions[get_column_letter(index)].width = width
-        changes.freeze_panes = "A2"
-        changes.append(
-            _heading_row(
-                changes,
-                [_("Reference"), _("Topic"), _("From"), _("To"), _("Date"), _("Explanation")],
-            )
-        )
-        for row in report.changes:
-            changes.append(
-                [
-                    _xlsx_cell(changes, row.reference),
-                    _xlsx_cell(changes, row.topic.localised_name, wrap=True),
-                    _xlsx_cell(changes, row.since_status_label),
-                    _xlsx_cell(changes, row.status_label),
-                    _xlsx_cell(changes, row.change_date),
-                    _xlsx_cell(changes, row.change_text, wrap=True),
-                ]
-            )
-    workbook.save(target)
+        _changes(changes, report)
+    workbook.close()
     return report
 
 
@@ -273,7 +307,9 @@ def _title_lines(report: Report) -> list[str]:
     return lines
 
 
-def xlsx_response(options: ReportOptions, *, name: str, base=None, **row_options):
+def xlsx_response(
+    options: ReportOptions, *, name: str, base: QuerySet | None = None, **row_options: bool
+) -> FileResponse:
     # Written to an anonymous temporary file, then streamed from disk: the workbook is never
     # held in memory whole, and the file disappears when the response closes it.
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
