@@ -3,6 +3,7 @@ with pypdf), the Japanese edition, the XLSX's summary totals, print setup and dr
 Word edition's headings and rows."""
 
 import datetime
+import gc
 import io
 
 import pytest
@@ -15,7 +16,7 @@ from pypdf import PdfReader
 from recommendations.models import Council, Status
 from recommendations.reporting.docx_export import write_docx
 from recommendations.reporting.options import ReportOptions
-from recommendations.reporting.pdf_export import write_pdf
+from recommendations.reporting.pdf_export import _cycles_collected_after, write_pdf
 from recommendations.reporting.xlsx_export import write_xlsx
 from tests import factories
 from tests.helpers import change, recorded_on
@@ -81,6 +82,18 @@ def test_pdf_carries_title_author_and_language_and_is_tagged(two_topics):
     # A tagged PDF: a structure tree a screen reader follows, and the mark that says so.
     assert "/StructTreeRoot" in catalog
     assert catalog["/MarkInfo"]["/Marked"]
+
+
+def test_pdf_printing_holds_the_cycle_collector_back_and_turns_it_on_again(two_topics):
+    # Held back while WeasyPrint lays the report out (docs/performance.md); a server must not
+    # be left without it, whether the print succeeds or fails.
+    pdf_reader(ReportOptions(as_of=JUNE_1))
+    assert gc.isenabled()
+
+    with pytest.raises(RuntimeError), _cycles_collected_after():
+        assert not gc.isenabled()
+        raise RuntimeError("printing failed")
+    assert gc.isenabled()
 
 
 def test_pdf_cover_summary_and_running_heads(two_topics):

@@ -1,9 +1,13 @@
 """The report as a standalone HTML document and as PDF, printed by WeasyPrint in parts."""
 
+import functools
+import gc
 import io
 import logging
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -50,6 +54,21 @@ def _stylesheet_file(path: str) -> str:
     if found is None:
         raise ImproperlyConfigured(f"The report's stylesheet {path} is not among the static files.")
     return found
+
+
+def _stylesheet(path: str) -> "CSS":
+    """A stylesheet parsed once per version of its file: WeasyPrint only reads a parsed
+    stylesheet, so every PDF can share it."""
+    found = _stylesheet_file(path)
+    return _parsed_stylesheet(found, Path(found).stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_stylesheet(found: str, modified: int) -> "CSS":
+    # Imported here, as in _print: only the PDF needs WeasyPrint loaded.
+    from weasyprint import CSS
+
+    return CSS(filename=found)
 
 
 def render_standalone_html(report: Report) -> str:
@@ -132,11 +151,29 @@ def compact(html: str) -> str:
     return _LINE_BREAK.sub(" ", html)
 
 
+@contextmanager
+def _cycles_collected_after() -> Iterator[None]:
+    """Hold Python's cycle collector back until the block is done.
+
+    Laying out a report, WeasyPrint makes millions of objects that mostly live until the file is
+    written; the collector, woken every 700 allocations, walks that growing layout again and
+    again for a quarter of the PDF's time, and finds little to free (about 1.5 MiB in a part of
+    100 rows). Reference counting still frees everything else as it goes."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _print(html: str, stylesheets: "list[CSS]", **options: str) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from weasyprint import HTML
 
-    return HTML(string=compact(html)).write_pdf(stylesheets=stylesheets, **options)
+    with _cycles_collected_after():
+        return HTML(string=compact(html)).write_pdf(stylesheets=stylesheets, **options)
 
 
 def _number_pages(writer: "PdfWriter", report: Report) -> None:
@@ -189,7 +226,7 @@ def write_pdf(
     from weasyprint import CSS
 
     report = Report(options=options, generated_at=timezone.localtime())
-    stylesheets = [CSS(filename=_stylesheet_file(path)) for path in PDF_STYLESHEETS]
+    stylesheets = [_stylesheet(path) for path in PDF_STYLESHEETS]
     with tempfile.TemporaryDirectory() as folder:
         parts: list[Path] = []
         part_sheets = [*stylesheets, CSS(string=_margin_css(report, numbered=False))]
