@@ -34,6 +34,10 @@ from recommendations.reporting.options import ReportOptions, end_of_day
 # Rows fetched per round trip when a file is streamed: enough to keep the query count low, few
 # enough that 10 000 recommendations never sit in memory at once.
 CHUNK_SIZE = 500
+# A report kept whole in memory anyway (the page, the Word edition) reads its rows as one chunk,
+# so its queries do not grow with them; up to this many, as the chunk's ids are parameters of
+# its link queries and SQLite takes 32 766 parameters at most.
+WHOLE_CHUNK_SIZE = 30_000
 
 
 def _as_of_annotations(as_of_state: QuerySet) -> dict[str, Any]:
@@ -331,23 +335,27 @@ def _by_name(owner: Owner) -> str:
 
 
 def report_rows(
-    options: ReportOptions, base: QuerySet | None = None, *, keep_order: bool = False
+    options: ReportOptions,
+    base: QuerySet | None = None,
+    *,
+    keep_order: bool = False,
+    chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[ReportRow]:
     """Stream the report's rows in chunks; `keep_order` keeps the order `base` was sorted in.
 
     Topics, owners and organisations are a few dozen rows, read once; each chunk of
-    recommendations reads its organisations and co-owners in one query each, so memory stays
-    that of one chunk."""
+    `chunk_size` recommendations reads its organisations and co-owners in one query each, so
+    memory stays that of one chunk."""
     queryset = report_queryset(options, base)
     if not keep_order:
         queryset = in_report_order(queryset)
     fields = _FIELDS + (_SINCE_FIELDS if options.since is not None else ())
-    values = queryset.prefetch_related(None).values(*fields).iterator(chunk_size=CHUNK_SIZE)
+    values = queryset.prefetch_related(None).values(*fields).iterator(chunk_size=chunk_size)
     latest, explaining = _update_sets(options)
     topics = Topic.objects.in_bulk()
     owners = Owner.objects.in_bulk()
     acronyms = dict(Organisation.objects.values_list("pk", "acronym"))
-    while chunk := list(islice(values, CHUNK_SIZE)):
+    while chunk := list(islice(values, chunk_size)):
         ids = [row["pk"] for row in chunk]
         organisations = {
             pk: sorted(acronyms[org] for org in linked)

@@ -18,7 +18,7 @@ from recommendations.bilateral import stale_cutoff
 from recommendations.choices import Status
 from recommendations.models import Owner, Topic
 from recommendations.reporting.options import ReportOptions
-from recommendations.reporting.query import ReportRow, report_rows
+from recommendations.reporting.query import WHOLE_CHUNK_SIZE, ReportRow, report_rows
 
 TITLE = _("Status of the follow-up of the stakeholder workshop recommendations")
 AUTHOR = _("EU–Japan Digital Partnership secretariat")
@@ -195,8 +195,8 @@ class Report:
 
 
 def build_report(options: ReportOptions, base: QuerySet | None = None) -> Report:
-    """The whole report in memory, for the HTML page, the PDF and the XLSX summary."""
+    """The whole report in memory, for the HTML page, its standalone file and the Word edition."""
     report = Report(options=options, generated_at=timezone.localtime())
-    for row in report_rows(options, base):
+    for row in report_rows(options, base, chunk_size=WHOLE_CHUNK_SIZE):
         report.add(row)
     return report
