@@ -13,11 +13,12 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from recommendations.models import Council, Status
+from recommendations.models import Council, Side, Status
 from recommendations.reporting.docx_export import write_docx
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.pdf_export import _cycles_collected_after, write_pdf
 from recommendations.reporting.xlsx_export import write_xlsx
+from recommendations.services.statuses import set_statuses
 from tests import factories
 from tests.helpers import change, recorded_on
 
@@ -116,6 +117,28 @@ def test_pdf_quotes_the_official_not_the_generated_sentences(two_topics):
     assert "Code of conduct published." in text
     assert "Overall status now" not in text
     assert "No update yet." in text
+
+
+def test_pdf_gives_agreeing_sides_one_line_and_diverging_sides_one_each(two_topics):
+    set_statuses(
+        recommendation=two_topics, sides={Side.EU: Status.COMPLETED}, author=None, on=MAY_1
+    )
+
+    text = " ".join(pdf_text(pdf_reader(ReportOptions(as_of=JUNE_1))).split())
+
+    assert "Both sides: Not yet assessed" in text  # CYBER-1
+    assert "EU: Completed Japan: In progress" in text  # AI-1
+    assert "Both sides: In progress" not in text
+
+
+def test_pdf_lists_each_change_on_a_line_with_its_date_in_a_column(two_topics):
+    reader = pdf_reader(ReportOptions(as_of=JUNE_1, since=APRIL_1))
+    changes = next(
+        page.extract_text() for page in reader.pages if "Changed since" in page.extract_text()
+    )
+
+    assert "Reference Topic From To Date Explanation" in changes
+    assert "1 May 2024 Code of conduct published." in " ".join(changes.split())
 
 
 # Japanese edition ---------------------------------------------------------------------------
@@ -227,6 +250,20 @@ def test_docx_has_the_reports_headings_and_one_row_per_item(two_topics):
     assert [row.cells[0].text for row in ai_table.rows] == ["Reference", "AI-1"]
     assert "In progress" in ai_table.rows[1].cells[3].text
     assert ai_table.rows[1].cells[4].text.endswith("Code of conduct published.")
+    assert ai_table.rows[1].cells[3].text.splitlines()[-1] == "Both sides: In progress"
+    changes_table = document.tables[-3]
+    assert [cell.text for cell in changes_table.rows[0].cells] == [
+        "Reference",
+        "Topic",
+        "From",
+        "To",
+        "Date",
+        "Explanation",
+    ]
+    assert [cell.text for cell in changes_table.rows[1].cells][-2:] == [
+        "1 May 2024",
+        "Code of conduct published.",
+    ]
     assert [row.cells[0].text for row in cyber_table.rows] == ["Reference", "CYBER-1"]
     assert document.core_properties.title.startswith("Status of the follow-up")
     assert document.core_properties.language == "en"

@@ -58,8 +58,12 @@ def _status_cell(row) -> str:
     lines = [row.status_label]
     if row.status_date:
         lines[0] += f" ({_('since')} {local_date(row.status_date)})"
-    lines.append(f"{_('EU')}: {row.eu_status_label}")
-    lines.append(f"{_('Japan')}: {row.japan_status_label}")
+    # As on the page and in the PDF: sides that agree take one line.
+    if row.eu_status == row.japan_status:
+        lines.append(f"{_('Both sides')}: {row.eu_status_label}")
+    else:
+        lines.append(f"{_('EU')}: {row.eu_status_label}")
+        lines.append(f"{_('Japan')}: {row.japan_status_label}")
     if row.is_divergent:
         lines.append(_("Sides diverge"))
     return "\n".join(lines)
@@ -161,16 +165,15 @@ def render_docx(report: Report, target: str | IO[bytes]) -> None:
         if report.changes:
             _table(
                 document,
-                [_("Reference"), _("Topic"), _("From"), _("To"), _("Explanation")],
+                [_("Reference"), _("Topic"), _("From"), _("To"), _("Date"), _("Explanation")],
                 [
                     [
                         row.reference,
                         row.topic.localised_name,
                         row.since_status_label,
                         row.status_label,
-                        f"{local_date(row.change_date)} {row.change_text}"
-                        if row.change_text
-                        else _("No update recorded."),
+                        local_date(row.change_date),
+                        row.change_text or _("No update recorded."),
                     ]
                     for row in report.changes
                 ],
