@@ -64,4 +64,6 @@ def test_report_on_a_phone_scrolls_sideways_only_inside_a_tables_box(page, track
     assert too_wide == []
     box = page.locator(".report-topic .table-box").first
     assert box.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+    # The table scrolls rather than squeezing the recommendation to a few letters a line.
+    assert page.locator("#item-AI-1 td").first.bounding_box()["width"] >= 200
     assert page.console_errors == []
