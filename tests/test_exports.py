@@ -279,6 +279,8 @@ def test_pdf_printed_in_parts_holds_every_reference_once_in_report_order(worksho
     assert "Artificial Intelligence (continued)" not in text
     assert "DIGITAL PARTNERSHIP" in pages[0].extract_text()
     assert all("INTERNAL – officials only" in page.extract_text() for page in pages)
+    # Every page after the cover is headed, each part's first one too.
+    assert all("As of 1 June 2024" in page.extract_text() for page in pages[1:])
     # Pages numbered across the parts, as one document.
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1].extract_text()
     assert f"Page 1 of {len(pages)}" in pages[0].extract_text()

@@ -5,6 +5,7 @@ Word edition's headings and rows."""
 import datetime
 import gc
 import io
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -12,8 +13,10 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from pypdf.generic import IndirectObject
 
 from recommendations.models import Council, Side, Status
+from recommendations.reporting import pdf_export
 from recommendations.reporting.docx_export import write_docx
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.pdf_export import _cycles_collected_after, write_pdf
@@ -83,6 +86,72 @@ def test_pdf_carries_title_author_and_language_and_is_tagged(two_topics):
     # A tagged PDF: a structure tree a screen reader follows, and the mark that says so.
     assert "/StructTreeRoot" in catalog
     assert catalog["/MarkInfo"]["/Marked"]
+
+
+def structure(reader) -> list:
+    """The structure elements of a tagged PDF in reading order, as (element, parent) pairs."""
+    elements = []
+    root = reader.trailer["/Root"]["/StructTreeRoot"]
+    stack = [(kid, None) for kid in reversed(root["/K"])]
+    while stack:
+        reference, parent = stack.pop()
+        element = reference.get_object()
+        elements.append((element, parent))
+        kids = element.get("/K", [])
+        kids = kids if isinstance(kids, list) else [kids]
+        stack += [
+            (kid, reference)
+            for kid in reversed(kids)
+            if isinstance(kid, IndirectObject) and "/S" in kid.get_object()
+        ]
+    return elements
+
+
+def test_pdf_printed_in_parts_is_tagged_as_one_document(two_topics, monkeypatch):
+    whole = pdf_reader(ReportOptions(as_of=JUNE_1))
+    # One row a part: the front and two parts, joined.
+    monkeypatch.setattr(pdf_export, "PDF_CHUNK_ROWS", 1)
+    joined = pdf_reader(ReportOptions(as_of=JUNE_1))
+
+    catalog = joined.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"]
+    elements = structure(joined)
+    # Every element hangs from its parent and sits on a page of this file.
+    pages = {page.indirect_reference.idnum for page in joined.pages}
+    for element, parent in elements[1:]:
+        assert element.raw_get("/P").idnum == parent.idnum
+        assert "/Pg" not in element or element.raw_get("/Pg").idnum in pages
+    # Each page ties its marked content to the elements through a key of its own.
+    keys = [page["/StructParents"] for page in joined.pages]
+    numbers = catalog["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    assert sorted(keys) == list(range(len(joined.pages))) == numbers[::2][: len(keys)]
+
+    # The rows and cells of every part are tagged as a single print tags them.
+    def roles(reader):
+        return Counter(str(element["/S"]) for element, _parent in structure(reader))
+
+    assert roles(joined)["/TR"] == roles(whole)["/TR"]
+    assert roles(joined)["/TD"] == roles(whole)["/TD"]
+    # The numbers stamped on the joined pages are artifacts, outside the structure.
+    last = joined.pages[-1].get_contents().get_data()
+    assert last.rstrip().endswith(b"EMC\nQ") and b"/Artifact" in last[-2000:]
+
+
+def test_pdf_past_the_tagged_rows_is_joined_untagged_yet_numbered_and_bookmarked(
+    two_topics, monkeypatch
+):
+    # A joined structure tree costs memory by the row: past PDF_TAGGED_ROWS it is left out.
+    monkeypatch.setattr(pdf_export, "PDF_CHUNK_ROWS", 1)
+    monkeypatch.setattr(pdf_export, "PDF_TAGGED_ROWS", 1)
+    reader = pdf_reader(ReportOptions(as_of=JUNE_1))
+
+    assert "/StructTreeRoot" not in reader.trailer["/Root"]
+    assert [entry.title for entry in reader.outline][-2:] == [
+        "Artificial Intelligence",
+        "Cybersecurity",
+    ]
+    total = len(reader.pages)
+    assert f"Page {total} of {total}" in reader.pages[-1].extract_text()
 
 
 def test_pdf_printing_holds_the_cycle_collector_back_and_turns_it_on_again(two_topics):

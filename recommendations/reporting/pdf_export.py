@@ -83,12 +83,15 @@ def render_standalone_html(report: Report) -> str:
     return render_document(report).replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
 
 
-# WeasyPrint holds the whole layout of a document in memory (about 0.4 MiB a recommendation:
-# 120 MiB at its peak for a part of 200, 84 MiB for one of 100), so a report of more rows than
-# this is printed in parts of this many rows and the parts joined, to stay under 100 MiB. A report
-# that fits in one part is printed whole: tagged for screen readers (PDF/UA), with its outline
-# and page numbers from WeasyPrint itself.
+# WeasyPrint holds the whole layout of a document in memory (about 0.4 MiB a recommendation), so
+# a report of more rows than this is printed in parts of this many rows and the parts joined, to
+# stay under 100 MiB. A report that fits in one part is printed whole: tagged for screen readers
+# (PDF/UA), with its outline and page numbers from WeasyPrint itself.
 PDF_CHUNK_ROWS = 100
+# Parts are joined with their structure trees, tagged as one document, up to this many rows: pypdf
+# holds about 17 MiB of structure per 100 rows while it joins them (docs/performance.md). Longer
+# reports are joined untagged; their Word edition keeps its headings and tables.
+PDF_TAGGED_ROWS = 400
 PDF_VARIANT = "pdf/ua-1"
 
 
@@ -111,12 +114,13 @@ def _page_font(language: str) -> str:
     return '"Noto Sans", "DejaVu Sans", "Noto Sans CJK JP", sans-serif'
 
 
-def _margin_css(report: Report, *, numbered: bool = True) -> str:
+def _margin_css(report: Report, *, numbered: bool = True, cover: bool = True) -> str:
     """The running heads: the Council and the as-of date on top, the internal mark, the title
     and "page X of Y" below; the cover carries none but the mark. They are set here rather than
     taken from the first page: a part of rows alone has no title or Council to copy them from.
     `numbered=False` for a part, as no part knows where it starts or how many pages follow:
-    the joined file is numbered afterwards."""
+    the joined file is numbered afterwards; `cover=False` for a part of rows alone, whose first
+    page is headed like any other."""
     mark = _css_string(internal_mark()) if report.options.internal else "none"
     council = report.options.council
     head = _("As of %(date)s") % {"date": local_date(report.options.as_of)}
@@ -129,7 +133,10 @@ def _margin_css(report: Report, *, numbered: bool = True) -> str:
         f" @top-right {{ content: {mark}; color: #9c0006; font-weight: 700; font-size: 8pt; }}"
         f" @bottom-left {{ content: {_css_string(report.title)}; color: #555; font-size: 7.5pt; }}"
         f" @bottom-right {{ content: {numbers}; color: #555; font-size: 7.5pt; }} }}"
+    ) + (
         " @page :first { @top-left { content: none; } @bottom-left { content: none; } }"
+        if cover
+        else ""
     )
 
 
@@ -179,7 +186,8 @@ def _print(html: str, stylesheets: "list[CSS]", **options: str) -> bytes:
 def _number_pages(writer: "PdfWriter", report: Report) -> None:
     """Stamp "page X of Y" on each page from a blank document printed with the same margins."""
     # Imported here, as in _print: only the PDF needs WeasyPrint and pypdf loaded.
-    from pypdf import PdfReader
+    from pypdf import PdfWriter
+    from pypdf.generic import ContentStream, NameObject
     from weasyprint import CSS
 
     total = len(writer.pages)
@@ -194,8 +202,17 @@ def _number_pages(writer: "PdfWriter", report: Report) -> None:
     )
     blank = "<html><body>" + "<div></div>" * total + "</body></html>"
     # The blank pages weigh next to nothing, whatever their number.
-    numbers = PdfReader(io.BytesIO(_print(blank, [css]))).pages
-    for page, number in zip(writer.pages, numbers, strict=True):
+    numbers = PdfWriter(clone_from=io.BytesIO(_print(blank, [css])))
+    for page, number in zip(writer.pages, numbers.pages, strict=True):
+        # Marked as an artifact, as the running heads are: a screen reader passes it over, and
+        # the page's tagged content keeps its own marks.
+        stamp = ContentStream(number.get_contents(), numbers)
+        stamp.operations = [
+            ([NameObject("/Artifact")], b"BMC"),
+            *stamp.operations,
+            ([], b"EMC"),
+        ]
+        number.replace_contents(stamp)
         page.merge_page(number)
 
 
@@ -219,22 +236,32 @@ def write_pdf(
     A report of up to PDF_CHUNK_ROWS rows is printed whole, tagged. A longer one is printed
     PDF_CHUNK_ROWS rows at a time as they stream from the database, the title page, summary and
     changes last (they need every row counted), and the parts joined with the front first, so
-    memory stays bounded however many recommendations there are.
+    memory stays bounded however many recommendations there are; tagged as one document up to
+    PDF_TAGGED_ROWS rows.
     """
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from pypdf import PdfReader, PdfWriter
     from weasyprint import CSS
 
+    from recommendations.reporting.pdf_join import join_tagged
+
     report = Report(options=options, generated_at=timezone.localtime())
     stylesheets = [_stylesheet(path) for path in PDF_STYLESHEETS]
     with tempfile.TemporaryDirectory() as folder:
         parts: list[Path] = []
-        part_sheets = [*stylesheets, CSS(string=_margin_css(report, numbered=False))]
+        part_sheets = [*stylesheets, CSS(string=_margin_css(report, numbered=False, cover=False))]
+
+        # Whether the parts printed so far can still be joined tagged: past PDF_TAGGED_ROWS
+        # rows, the next parts are printed untagged (their tags would go unused).
+        tagged: dict[str, str] = {"pdf_variant": PDF_VARIANT}
 
         def print_part(sections: list[TopicSection]) -> None:
             part = Report(options=options, generated_at=report.generated_at, sections=sections)
             path = Path(folder) / f"part-{len(parts):05d}.pdf"
-            path.write_bytes(_print(render_document(part, rows_only=True), part_sheets))
+            html = render_document(part, rows_only=True)
+            if report.summary.total > PDF_TAGGED_ROWS:
+                tagged.clear()
+            path.write_bytes(_print(html, part_sheets, **tagged))
             parts.append(path)
 
         sections: list[TopicSection] = []
@@ -263,11 +290,15 @@ def write_pdf(
 
         if sections:
             print_part(sections)
-        writer = PdfWriter()
-        front = render_document(report, in_parts=True)
-        writer.append(PdfReader(io.BytesIO(_print(front, part_sheets))))
-        for path in parts:
-            writer.append(PdfReader(path))
+        front_sheets = [*stylesheets, CSS(string=_margin_css(report, numbered=False))]
+        front = _print(render_document(report, in_parts=True), front_sheets, **tagged)
+        sources: list[Path | IO[bytes]] = [io.BytesIO(front), *parts]
+        if tagged:
+            writer = join_tagged(sources)
+        else:
+            writer = PdfWriter()
+            for source in sources:
+                writer.append(PdfReader(source))
         _number_pages(writer, report)
         _describe(writer, report)
         writer.write(target)
