@@ -1,14 +1,11 @@
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import SuperuserFactory
-from tests.helpers import Client, open_page
+from tests.helpers import ARTIFACTS, Client, open_page
 
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 800}
 
 

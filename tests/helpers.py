@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import django.test
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +20,9 @@ from recommendations.models import Recommendation, Side, Visibility
 from recommendations.services.statuses import set_statuses
 from recommendations.sign_in.session import mark_client_verified
 from tests.factories import RecommendationFactory
+
+# Where the browser tests leave their screenshots: for a person to look at, and for a failure.
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 if TYPE_CHECKING:
     # For the annotations only: the tests that never open a browser need not load Playwright.

@@ -2,17 +2,14 @@
 open, follow links, switch language. A failing test leaves a screenshot in test-artifacts/."""
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from recommendations.models import Side, Status, Visibility
 from tests import factories
-from tests.helpers import open_page
+from tests.helpers import ARTIFACTS, open_page
 
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 INTERNAL_NOTE = "INTERNAL-NOTE-BROWSER-3141"
 INTERNAL_UPDATE = "INTERNAL-UPDATE-BROWSER-2718"
 

@@ -3,11 +3,9 @@ no sideways scrolling, the statuses explained, the language switch in the same p
 is kept as a screenshot in test-artifacts/ to be looked at."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,9 +14,8 @@ from recommendations.services.editions import publish_edition
 from recommendations.services.rounds import open_round
 from recommendations.services.statuses import set_statuses
 from tests import factories
-from tests.helpers import open_page
+from tests.helpers import ARTIFACTS, open_page
 
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 # The rules of WCAG 2.1 levels A and AA, the level EN 301 549 asks of public bodies' sites.
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 WIDTHS = [1280, 390]
