@@ -243,6 +243,7 @@ def write_pdf(
     from pypdf import PdfReader, PdfWriter
     from weasyprint import CSS
 
+    # Imported here too: it loads pypdf, which only a PDF printed in parts needs.
     from recommendations.reporting.pdf_join import join_tagged
 
     report = Report(options=options, generated_at=timezone.localtime())
