@@ -58,12 +58,7 @@ def _status_cell(row) -> str:
     lines = [row.status_label]
     if row.status_date:
         lines[0] += f" ({_('since')} {local_date(row.status_date)})"
-    # As on the page and in the PDF: sides that agree take one line.
-    if row.eu_status == row.japan_status:
-        lines.append(f"{_('Both sides')}: {row.eu_status_label}")
-    else:
-        lines.append(f"{_('EU')}: {row.eu_status_label}")
-        lines.append(f"{_('Japan')}: {row.japan_status_label}")
+    lines += [f"{who}: {label}" for who, _status, label in row.side_lines]
     if row.is_divergent:
         lines.append(_("Sides diverge"))
     return "\n".join(lines)

@@ -252,17 +252,17 @@ def write_pdf(
         parts: list[Path] = []
         part_sheets = [*stylesheets, CSS(string=_margin_css(report, numbered=False, cover=False))]
 
-        # Whether the parts printed so far can still be joined tagged: past PDF_TAGGED_ROWS
-        # rows, the next parts are printed untagged (their tags would go unused).
-        tagged: dict[str, str] = {"pdf_variant": PDF_VARIANT}
+        def tagging() -> dict[str, str]:
+            # Past PDF_TAGGED_ROWS rows the parts are joined untagged: the parts printed after
+            # that point, and the front, are printed untagged too (their tags would go unused).
+            within = report.summary.total <= PDF_TAGGED_ROWS
+            return {"pdf_variant": PDF_VARIANT} if within else {}
 
         def print_part(sections: list[TopicSection]) -> None:
             part = Report(options=options, generated_at=report.generated_at, sections=sections)
             path = Path(folder) / f"part-{len(parts):05d}.pdf"
             html = render_document(part, rows_only=True)
-            if report.summary.total > PDF_TAGGED_ROWS:
-                tagged.clear()
-            path.write_bytes(_print(html, part_sheets, **tagged))
+            path.write_bytes(_print(html, part_sheets, **tagging()))
             parts.append(path)
 
         sections: list[TopicSection] = []
@@ -292,9 +292,9 @@ def write_pdf(
         if sections:
             print_part(sections)
         front_sheets = [*stylesheets, CSS(string=_margin_css(report, numbered=False))]
-        front = _print(render_document(report, in_parts=True), front_sheets, **tagged)
+        front = _print(render_document(report, in_parts=True), front_sheets, **tagging())
         sources: list[Path | IO[bytes]] = [io.BytesIO(front), *parts]
-        if tagged:
+        if tagging():
             writer = join_tagged(sources)
         else:
             writer = PdfWriter()

@@ -65,8 +65,8 @@ def _add(writer: PdfWriter, entries: dict[str, PdfObject]) -> IndirectObject:
 
 
 def join_tagged(parts: Iterable[Path | IO[bytes]]) -> PdfWriter:
-    """The parts' pages one after the other in one tagged document; each part is read when its
-    turn comes and let go after, so that only the joined document stays in memory."""
+    """The parts' pages one after the other in one tagged document, each part read when its
+    turn comes."""
     writer = PdfWriter()
     tree_root = _add(writer, {"/Type": NameObject("/StructTreeRoot")})
     document = _add(
@@ -115,7 +115,6 @@ def join_tagged(parts: Iterable[Path | IO[bytes]]) -> PdfWriter:
                     _set(entries, "/StructParent", NumberObject(keys[old]))
         if metadata is None and "/Metadata" in part.root_object:
             metadata = part.root_object.raw_get("/Metadata").clone(writer)
-        del part
     _set(_dictionary(document), "/K", kids)
     tree_entries = _dictionary(tree_root)
     _set(tree_entries, "/K", ArrayObject([document]))

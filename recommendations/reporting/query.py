@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from recommendations.bilateral import is_divergent
 from recommendations.choices import Status, Visibility
@@ -196,6 +197,17 @@ class ReportRow:
     @property
     def is_divergent(self) -> bool:
         return is_divergent(self.eu_status, self.japan_status)
+
+    @property
+    def side_lines(self) -> list[tuple[str, str, str]]:
+        """The sides' statuses as the report prints them, (who, status, label) a line: sides
+        that agree take one line, which keeps the rows and the printed pages short."""
+        if self.eu_status == self.japan_status:
+            return [(_("Both sides"), self.eu_status, self.eu_status_label)]
+        return [
+            (_("EU"), self.eu_status, self.eu_status_label),
+            (_("Japan"), self.japan_status, self.japan_status_label),
+        ]
 
     @property
     def status_label(self) -> str:
