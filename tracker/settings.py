@@ -189,6 +189,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's default (PBKDF2, a million iterations) unless PASSWORD_HASHERS names others: the
+# test settings name a fast one, so a test user costs microseconds rather than half a second.
+_PASSWORD_HASHERS = env_list("PASSWORD_HASHERS", [])
+if _PASSWORD_HASHERS:
+    PASSWORD_HASHERS = _PASSWORD_HASHERS
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
