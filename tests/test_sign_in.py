@@ -9,6 +9,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -109,6 +110,38 @@ def test_an_enrolled_official_signs_in_with_a_code_from_their_app(client, offici
 
     assert response.status_code == 302
     assert client.get(ADMIN).status_code == 200
+
+
+def test_a_code_from_the_app_signs_in_once_even_at_another_worker(client, official):
+    app = enrolled(official)
+    code = app.now()
+    sign_in(client, official)
+    second_factor(client, code)
+    assert client.get(ADMIN).status_code == 200
+
+    client.logout()
+    # Another worker: its own memory has never seen the code.
+    cache.clear()
+    sign_in(client, official)
+    refused = second_factor(client, code)
+
+    assert refused.status_code == 200
+    assert "Incorrect code" in refused.content.decode()
+    assert client.get(ADMIN).status_code == 302
+
+
+def test_the_code_typed_at_enrolment_does_not_sign_in_again(client, official):
+    sign_in(client, official)
+    code = pyotp.TOTP(client.get(reverse("two_factor")).context["secret"]).now()
+    client.post(reverse("two_factor"), {"code": code, "next": ADMIN})
+    client.logout()
+    cache.clear()
+
+    sign_in(client, official)
+    refused = second_factor(client, code)
+
+    assert "Incorrect code" in refused.content.decode()
+    assert client.get(ADMIN).status_code == 302
 
 
 def test_a_recovery_code_lets_them_in_once_and_never_again(client, official):

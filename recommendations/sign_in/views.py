@@ -14,7 +14,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from recommendations.models import RecoveryCode
-from recommendations.services.two_factor import has_second_factor, new_recovery_codes
+from recommendations.services.two_factor import (
+    has_second_factor,
+    new_recovery_codes,
+    spend_totp_code,
+)
 from recommendations.sign_in.session import is_verified, mark_verified
 
 
@@ -41,6 +45,8 @@ def two_factor(request):
             # first enrolment follows the password at once (the session has no factor to
             # lose). Adding or removing one later goes through allauth's pages, which do ask.
             authenticator = TOTP.activate(user, form.secret).instance
+            # The code just typed is spent: it cannot sign anyone in a second time.
+            spend_totp_code(authenticator=authenticator, code=form.cleaned_data["code"])
             clear_totp_secret(request)
             mark_verified(request, user)
             authenticator_added.send(
