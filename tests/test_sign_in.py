@@ -6,6 +6,7 @@ import logging
 
 import pyotp
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
@@ -29,7 +30,9 @@ def second_factor_required(settings):
 
 @pytest.fixture
 def official(db):
-    return factories.OfficialFactory(user__username="hana@meti.go.jp").user
+    return factories.OfficialFactory(
+        user__username="hana@meti.go.jp", user__email="hana@meti.go.jp"
+    ).user
 
 
 def enrolled(user) -> pyotp.TOTP:
@@ -95,6 +98,48 @@ def test_a_wrong_code_at_enrolment_enrols_nothing(client, official):
     assert response.status_code == 200 and "codes" not in response.context
     assert not Authenticator.objects.filter(user=official).exists()
     assert client.get(ADMIN).status_code == 302
+
+
+def enrol(client) -> None:
+    secret = client.get(reverse("two_factor")).context["secret"]
+    client.post(reverse("two_factor"), {"code": pyotp.TOTP(secret).now(), "next": ADMIN})
+
+
+def test_the_email_addresses_page_is_closed_and_opening_it_adds_no_address(client, official):
+    sign_in(client, official)
+
+    opened = client.get("/accounts/email/")
+    posted = client.post("/accounts/email/", {"action_add": "", "email": "mine@example.org"})
+
+    assert opened.status_code == 404 and posted.status_code == 404
+    assert not EmailAddress.objects.filter(user=official).exists()
+    enrol(client)
+    assert Authenticator.objects.filter(user=official, type="totp").exists()
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_an_unverified_address_left_on_the_account_does_not_block_enrolment(client, official):
+    EmailAddress.objects.create(user=official, email=official.email, verified=False)
+    EmailAddress.objects.create(user=official, email="someone-else@example.org", verified=False)
+    sign_in(client, official)
+
+    enrol(client)
+
+    assert Authenticator.objects.filter(user=official, type="totp").exists()
+    assert client.get(ADMIN).status_code == 200
+    assert list(EmailAddress.objects.filter(user=official).values_list("email", "verified")) == [
+        (official.email, True)
+    ]
+
+
+def test_a_strangers_password_reset_request_does_not_block_enrolment(client, official, mailoutbox):
+    client.post(reverse("account_reset_password"), {"email": official.email})
+    sign_in(client, official)
+
+    enrol(client)
+
+    assert Authenticator.objects.filter(user=official, type="totp").exists()
+    assert client.get(ADMIN).status_code == 200
 
 
 def test_an_enrolled_official_signs_in_with_a_code_from_their_app(client, official):

@@ -8,6 +8,7 @@ from allauth.mfa.totp.forms import ActivateTOTPForm
 from allauth.mfa.totp.internal.auth import TOTP, clear_totp_secret
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +19,7 @@ from recommendations.services.two_factor import (
     has_second_factor,
     new_recovery_codes,
     spend_totp_code,
+    vouch_for_own_address,
 )
 from recommendations.sign_in.session import is_verified, mark_verified
 
@@ -39,6 +41,7 @@ def two_factor(request):
     next_url = _next_url(request)
     context: dict[str, object] = {"title": _("Two-factor authentication"), "next": next_url}
     if not has_second_factor(user):
+        vouch_for_own_address(user=user)
         form = ActivateTOTPForm(user=user, data=request.POST or None)
         if request.method == "POST" and form.is_valid():
             # Not allauth's activation flow, which asks for the password again first: the
@@ -80,3 +83,10 @@ def _show_recovery_codes(request, context):
     # Shown this once: never kept by a cache or the browser's history.
     response["Cache-Control"] = "no-store"
     return response
+
+
+def email_addresses_closed(request):
+    """allauth's page for managing one's e-mail addresses, closed to everyone: an official's
+    address is the one the secretariat made the account with, and the page filed it as
+    unverified on a mere visit, which barred enrolment in the second factor."""
+    raise Http404
