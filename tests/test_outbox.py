@@ -12,7 +12,7 @@ from aiosmtpd.controller import Controller
 from django.core.mail import send_mail
 from django.core.management import call_command
 from django.utils import timezone
-from mailer.models import Message
+from mailer.models import RESULT_FAILURE, Message, MessageLog
 
 import tracker.settings as tracker_settings
 from recommendations.choices import Side
@@ -107,6 +107,15 @@ def test_open_round_with_the_mail_server_down_opens_the_round_and_queues_the_cal
     assert "2 officials called on to report" in output
     assert "2 mail(s) wait in the outbox" in output
     assert "Connection refused" in output
+
+
+def test_a_server_that_is_down_is_tried_once_a_delivery_not_once_a_mail(server, world):
+    open_round_command()
+    output = run("send_reminders")
+
+    assert "0 mail(s) sent, 1 failed, 2 waiting in the outbox" in output
+    # One refused connection when the round opened, one in the run: the other call waited.
+    assert MessageLog.objects.filter(result=RESULT_FAILURE).count() == 2
 
 
 def test_send_reminders_delivers_the_waiting_calls_once_the_server_is_back(server, world):

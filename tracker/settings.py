@@ -408,8 +408,10 @@ if MAILER_EMAIL_BACKEND in {EMAIL_BACKEND, "mailer.backend.DbBackend"}:
     )
 # One failing mail is deferred and the others still go (django-mailer stops on some errors).
 MAILER_ERROR_HANDLER = "recommendations.services.outbox.defer"
-# Where django-mailer's lock file lives: one sender at a time on this machine, whatever the
-# working directory of the server or cron job.
+# Two deliveries at once share the queue through its rows' locks (SELECT ... FOR UPDATE NOWAIT),
+# which SQLite does not have: there django-mailer's lock file keeps to one sender at a time on
+# this machine, whatever the working directory of the server or cron job.
+MAILER_USE_FILE_LOCK = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 MAILER_LOCK_PATH = os.environ.get("MAILER_LOCK_PATH", str(BASE_DIR / "send_mail"))
 # Seconds before a mail server that does not answer counts as down: the mail waits in the queue.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)

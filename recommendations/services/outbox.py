@@ -9,6 +9,7 @@ at most once; two deliveries at once share the queue row by row (row locks, and 
 file lock where the database has none)."""
 
 import logging
+import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -42,11 +43,15 @@ def queue(messages: Sequence[EmailMessage]) -> None:
 
 def deliver() -> Delivery:
     """Try every queued mail once, the deferred ones again too; one that fails is kept and does
-    not stop the others."""
+    not stop the others (a server that cannot be reached stops the delivery: all of it waits)."""
     Message.objects.retry_deferred()
     queued = set(Message.objects.values_list("pk", flat=True))
     started = timezone.now()
-    engine.send_all()
+    try:
+        engine.send_all()
+    except ServerDown as down:
+        # What was not tried waits in the queue; the next delivery tries it.
+        _record_failure(down.message, down.reason)
     left = Message.objects.filter(pk__in=queued)
     failure = (
         MessageLog.objects.filter(result=RESULT_FAILURE, when_attempted__gte=started)
@@ -91,15 +96,35 @@ def last_failure() -> str:
     return reason or ""
 
 
+class ServerDown(Exception):
+    """The mail server could not be reached at all: the rest of the queue waits for the next
+    delivery instead of each mail waiting out its own timeout."""
+
+    def __init__(self, message: Message, error: OSError):
+        super().__init__(str(error))
+        self.message = message
+        self.reason = str(error) or type(error).__name__
+
+
 def defer(connection: object, message: Message, error: Exception) -> tuple[None, str]:
     """django-mailer's MAILER_ERROR_HANDLER: any failure to send one message defers it (kept,
     logged, tried again by the next delivery) and the delivery goes on with the next message
-    on a new connection. django-mailer's own handler lets some SMTP errors (a dropped
-    connection, a refused HELO) stop the whole run."""
-    message.defer()
-    MessageLog.objects.log(message, RESULT_FAILURE, log_message=str(error) or type(error).__name__)
-    log.warning("mail deferred to=%s: %s", ", ".join(message.to_addresses), error)
+    on a new connection; django-mailer's own handler lets some SMTP errors (a dropped
+    connection, a refused HELO) stop the whole run. Only a server that cannot be reached (a
+    network error, not an SMTP answer) ends the delivery: the next mail would fail the same."""
+    if isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException):
+        # Raised through the message's transaction, which takes back anything written here:
+        # deliver() records the failure once that transaction is gone.
+        raise ServerDown(message, error) from error
+    _record_failure(message, str(error) or type(error).__name__)
     return None, "deferred"
+
+
+def _record_failure(message: Message, reason: str) -> None:
+    # An update, not message.save(): a row another delivery sent and deleted stays deleted.
+    Message.objects.filter(pk=message.pk).update(priority=PRIORITY_DEFERRED)
+    MessageLog.objects.log(message, RESULT_FAILURE, log_message=reason)
+    log.warning("mail deferred to=%s: %s", ", ".join(message.to_addresses), reason)
 
 
 class OutboxBackend(BaseEmailBackend):
