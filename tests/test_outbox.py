@@ -2,21 +2,25 @@
 server that is first down, then refuses a recipient, then takes everything: nothing is lost,
 nothing goes twice, one failing mail stops no other, and every run says what it did."""
 
+import asyncio
 import datetime
 import io
 import re
 import socket
+import threading
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.mail import send_mail
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from mailer.models import RESULT_FAILURE, Message, MessageLog
 
 import tracker.settings as tracker_settings
 from recommendations.choices import Side
 from recommendations.models import ReportingRound, RoundMail
+from recommendations.services import outbox
 from tests import factories
 from tests.helpers import Client
 
@@ -37,6 +41,7 @@ class MailServer:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.refused: set[str] = set()
+        self.delay = 0.0
         self.received: list[tuple[str, str]] = []
         self.controller: Controller | None = None
 
@@ -47,6 +52,7 @@ class MailServer:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay)
         content = envelope.content.decode("utf-8", "replace")
         self.received.extend((to, content) for to in envelope.rcpt_tos)
         return "250 OK"
@@ -129,6 +135,35 @@ def test_send_reminders_delivers_the_waiting_calls_once_the_server_is_back(serve
     assert "2 mail(s) sent, 0 failed, 0 waiting in the outbox" in output
     assert "0 mail(s) sent, 0 failed, 0 waiting in the outbox" in run("send_reminders")
     assert server.recipients() == ["anna@example.org", "hana@example.org"]
+
+
+# The queue's rows lock each other on PostgreSQL; the test database SQLite runs on (shared
+# memory) refuses a second writer outright where a file waits.
+@pytest.mark.postgres
+def test_two_deliveries_at_once_send_each_mail_once(server, world):
+    open_round_command()
+    server.delay = 0.2  # each mail takes a while: the two deliveries overlap
+    server.start()
+
+    errors = []
+
+    def delivery():
+        try:
+            outbox.deliver()
+        except Exception as error:  # noqa: BLE001 -- the test asserts there was none
+            errors.append(error)
+        finally:
+            connection.close()
+
+    runs = [threading.Thread(target=delivery) for _ in range(2)]
+    for thread in runs:
+        thread.start()
+    for thread in runs:
+        thread.join()
+
+    assert errors == []
+    assert server.recipients() == ["anna@example.org", "hana@example.org"]
+    assert not Message.objects.exists()
 
 
 def test_open_round_with_the_server_up_sends_the_calls_at_once(server, world):
