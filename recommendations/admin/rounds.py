@@ -1,7 +1,7 @@
 """The reporting rounds in the admin: the secretariat opens a round, follows it on its page (per
 owner and side: due, reported, confirmed unchanged, outstanding; the outstanding items and a CSV
-of them), and closes it or publishes the Council's report from there, each after a
-confirmation."""
+of them, the mails waiting in the outbox with a "Send now"), and closes it or publishes the
+Council's report from there, each after a confirmation."""
 
 import csv
 
