@@ -100,9 +100,11 @@ def test_a_wrong_code_at_enrolment_enrols_nothing(client, official):
     assert client.get(ADMIN).status_code == 302
 
 
-def enrol(client) -> None:
+def enrol(client) -> list[str]:
+    """Enrol through the page, as the official does; the recovery codes it shows."""
     secret = client.get(reverse("two_factor")).context["secret"]
-    client.post(reverse("two_factor"), {"code": pyotp.TOTP(secret).now(), "next": ADMIN})
+    shown = client.post(reverse("two_factor"), {"code": pyotp.TOTP(secret).now(), "next": ADMIN})
+    return shown.context["codes"]
 
 
 def test_the_email_addresses_page_is_closed_and_opening_it_adds_no_address(client, official):
@@ -134,6 +136,34 @@ def test_an_unverified_address_left_on_the_account_does_not_block_enrolment(clie
 
 def test_a_strangers_password_reset_request_does_not_block_enrolment(client, official, mailoutbox):
     client.post(reverse("account_reset_password"), {"email": official.email})
+    sign_in(client, official)
+
+    enrol(client)
+
+    assert Authenticator.objects.filter(user=official, type="totp").exists()
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_a_strangers_password_reset_request_after_enrolment_does_not_bar_a_security_key(
+    client, official, mailoutbox
+):
+    sign_in(client, official)
+    recovery_codes = enrol(client)
+    client.logout()
+    client.post(reverse("account_reset_password"), {"email": official.email})
+    sign_in(client, official)
+    second_factor(client, recovery_codes[0])
+
+    adding = client.get(reverse("mfa_add_webauthn"), follow=True)
+
+    assert adding.redirect_chain[:1] != [(reverse("mfa_index"), 302)]
+    assert "verified your email address" not in adding.content.decode()
+
+
+def test_an_address_another_account_has_verified_does_not_bar_enrolment(client, official):
+    other = factories.OfficialFactory(user__email=official.email).user
+    EmailAddress.objects.create(user=other, email=official.email, verified=True)
+    EmailAddress.objects.create(user=official, email=official.email, verified=False)
     sign_in(client, official)
 
     enrol(client)

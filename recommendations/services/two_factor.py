@@ -60,13 +60,26 @@ def use_recovery_code(*, user: User, code: str) -> bool:
 @transaction.atomic
 def vouch_for_own_address(*, user: User) -> None:
     """Count the account's own address as verified and drop any other unverified one, so that
-    allauth lets the official enrol: it refuses while an address is unverified, and allauth
-    files one as unverified whenever it meets the account's (its password reset form, its
-    e-mail page). The address is the one the secretariat made the account with; officials
-    cannot add others."""
+    allauth lets the official add a second factor: it refuses while an address is unverified,
+    and files the account's address as unverified whenever it meets it unrecorded (a password
+    reset requested by anyone, its e-mail page). Recorded as verified, the address is never
+    filed again. It is the one the secretariat made the account with; officials cannot add
+    others."""
     addresses = EmailAddress.objects.filter(user=user)
-    if user.email:
-        addresses.filter(email__iexact=user.email).update(verified=True)
+    # Another account's verified address cannot be this one's too (allauth's UNIQUE_EMAIL).
+    taken = (
+        EmailAddress.objects.filter(email__iexact=user.email, verified=True)
+        .exclude(user=user)
+        .exists()
+    )
+    recorded = addresses.filter(email__iexact=user.email)
+    if user.email and not taken and not recorded.update(verified=True):
+        EmailAddress.objects.create(
+            user=user,
+            email=user.email,
+            verified=True,
+            primary=not addresses.filter(primary=True).exists(),
+        )
     addresses.filter(verified=False).delete()
 
 

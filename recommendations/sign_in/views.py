@@ -40,8 +40,9 @@ def two_factor(request):
     user = request.user
     next_url = _next_url(request)
     context: dict[str, object] = {"title": _("Two-factor authentication"), "next": next_url}
+    # Before enrolling, and before adding a security key through allauth's page linked here.
+    vouch_for_own_address(user=user)
     if not has_second_factor(user):
-        vouch_for_own_address(user=user)
         form = ActivateTOTPForm(user=user, data=request.POST or None)
         if request.method == "POST" and form.is_valid():
             # Not allauth's activation flow, which asks for the password again first: the
