@@ -133,3 +133,19 @@ def test_wrong_codes_behind_a_trusted_proxy_lock_the_client_not_the_proxy(
         ).status_code
         == 302
     )
+
+
+def test_wrong_passwords_in_any_spelling_and_wrong_codes_add_up_to_one_lock(client, official):
+    app = pyotp.TOTP(pyotp.random_base32())
+    TOTP.activate(official, app.secret)
+    for login in ["LOCK1@MIC.GO.JP", " Lock1@mic.go.jp"]:
+        sign_in(client, login, "wrong-guess")
+    sign_in(client, "Lock1@Mic.Go.Jp")
+    codes = [
+        client.post(reverse("mfa_authenticate"), {"code": "123456"}, REMOTE_ADDR="10.0.0.8")
+        for _attempt in range(3)
+    ]
+
+    assert [response.status_code for response in codes] == [200, 200, 429]
+    client.logout()
+    assert sign_in(client, "lock1@mic.go.jp").status_code == 429
