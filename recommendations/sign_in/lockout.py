@@ -27,7 +27,11 @@ def client_address(request: HttpRequest) -> str | None:
     """AXES_CLIENT_IP_CALLABLE: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address
     the outermost of them saw, which is that many entries from the right of X-Forwarded-For
     (each proxy appends who connected to it). Entries further left are whatever the client
-    wrote, so they are never read; a request that did not pass the proxies keeps REMOTE_ADDR."""
+    wrote, so they are never read; a request that did not pass the proxies keeps REMOTE_ADDR.
+
+    Written out rather than through django-ipware: its defaults read a list of headers a client
+    can set (Client-IP, X-Real-IP…) and the left-most address, and change between its major
+    versions; the lockout needs this one rule, which a test holds."""
     remote = request.META.get("REMOTE_ADDR")
     proxies: int = settings.TRUSTED_PROXY_COUNT
     if not proxies:
