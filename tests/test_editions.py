@@ -13,6 +13,7 @@ from recommendations.models import Edition, EditionFile, ReportingRound
 from recommendations.services.rounds import open_round
 from recommendations.services.statuses import set_statuses
 from tests import factories
+from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +210,29 @@ def test_a_publication_failing_half_way_leaves_neither_rows_nor_files(council, m
     assert not EditionFile.objects.exists()
     assert sorted(path.name for path in blocked.parent.iterdir()) == ["report.pdf"]
     assert ReportingRound.objects.get(council=council).is_open
+
+
+def test_a_correction_is_not_published_over_one_published_since_its_page_was_opened(
+    council, admin_client
+):
+    call_command("publish_report", "--council", "3")
+    url = (
+        "/admin/recommendations/reportinground/"
+        f"{ReportingRound.objects.get(council=council).pk}/publish/"
+    )
+    fields = form_data(admin_client.get(url).content.decode(), "round-confirm")
+    call_command("publish_report", "--council", "3", "--reason", "AI-2's owner corrected")
+
+    refused = admin_client.post(url, fields | {"reason": ["AI-1's date corrected"]})
+
+    assert "Edition 2 of Council no. 3 was published while this one was prepared" in (
+        refused.content.decode()
+    )
+    assert list(Edition.objects.values_list("number", "reason")) == [
+        (2, "AI-2's owner corrected"),
+        (1, ""),
+    ]
+    # The page now shows edition 2: sent again, the correction is published over it.
+    again = form_data(refused.content.decode(), "round-confirm")
+    admin_client.post(url, again | {"reason": ["AI-1's date corrected"]})
+    assert Edition.objects.current_of(council).number == 3

@@ -62,16 +62,29 @@ def snapshot(options: ReportOptions) -> dict:
     }
 
 
-def already_published(council: Council, latest: Edition) -> ValidationError:
-    return ValidationError(
-        {
-            "reason": _(
-                "Council no. %(number)s is already published (edition %(edition)s): "
-                "say what is corrected to publish a corrected edition."
-            )
-            % {"number": council.number, "edition": latest.number}
-        }
-    )
+def check_current(*, council: Council, current: Edition | None, seen: int, reason: str) -> None:
+    """Refuse a publication over an edition its publisher has not seen, or a second one without
+    a reason for the correction."""
+    if current is not None and not reason:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Council no. %(number)s is already published (edition %(edition)s): "
+                    "say what is corrected to publish a corrected edition."
+                )
+                % {"number": council.number, "edition": current.number}
+            }
+        )
+    if (current.number if current else 0) != seen:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Edition %(edition)s of Council no. %(number)s was published while "
+                    "this one was prepared: read it before publishing a correction."
+                )
+                % {"number": council.number, "edition": current.number if current else seen}
+            }
+        )
 
 
 def store_file(record: EditionFile, content: bytes) -> str:
@@ -102,10 +115,12 @@ def publish_edition(
     council: Council,
     author: User | None,
     reason: str = "",
+    on_top_of: int | None = None,
     today: datetime.date | None = None,
 ) -> Edition:
     """Publish the report for `council`, closing its open round. Refused when the Council has
-    had no round, or when it is already published and no reason for a correction is given.
+    had no round, when it is already published and no reason for a correction is given, or when
+    its current edition is no longer `on_top_of`, the number its publisher saw (0 for none).
 
     All or nothing: the files are rendered first, then written under their final names in the
     transaction that records them, and deleted again if that transaction does not commit."""
@@ -123,8 +138,8 @@ def publish_edition(
             }
         )
     latest = Edition.objects.current_of(council)
-    if latest is not None and not reason:
-        raise already_published(council, latest)
+    seen = on_top_of if on_top_of is not None else (latest.number if latest else 0)
+    check_current(council=council, current=latest, seen=seen, reason=reason)
     options = ReportOptions(
         as_of=today, since=default_since(today, council), council=council, internal=False
     )
@@ -139,18 +154,7 @@ def publish_edition(
             # (on SQLite the transaction itself is the lock) and the check made again under it.
             Council.objects.select_for_update().get(pk=council.pk)
             current = Edition.objects.current_of(council)
-            if current is not None and not reason:
-                raise already_published(council, current)
-            if current is not None and current.number != (latest.number if latest else 0):
-                raise ValidationError(
-                    {
-                        "reason": _(
-                            "Edition %(edition)s of Council no. %(number)s was published while "
-                            "this one was prepared: read it before publishing a correction."
-                        )
-                        % {"number": council.number, "edition": current.number}
-                    }
-                )
+            check_current(council=council, current=current, seen=seen, reason=reason)
             round_ = rounds.order_by("-opened_at").first()
             for open_round in rounds.filter(closed_at__isnull=True):
                 open_round.closed_at = timezone.now()
