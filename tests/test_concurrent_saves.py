@@ -1,7 +1,8 @@
-"""Two people at the same moment, through two real gunicorn servers on one database: both saves
-go through, or one is shown the conflict page or a message that says why; never a server error
-and never a doubled publication. On SQLite the database is a file, as it is deployed (the test
-database is in memory); in the PostgreSQL pass the servers share the test database."""
+"""Two people at the same moment, through two real gunicorn servers (or two publish_report
+runs) on one database: both saves go through, or one is shown the conflict page or a message
+that says why; never a server error or a traceback, and never a doubled publication. On SQLite
+the database is a file, as it is deployed (the test database is in memory); in the PostgreSQL
+pass the servers share the test database."""
 
 import json
 import os
@@ -124,7 +125,8 @@ class Session:
         body = (
             "".join(parts).encode()
             + (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                f"--{boundary}\r\n"
+                f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'
                 "Content-Type: text/csv\r\n\r\n"
             ).encode()
         )
@@ -157,9 +159,16 @@ class Tracker:
     deputy: Session
 
 
+@dataclass
+class Database:
+    env: dict = field(repr=False)
+    ids: dict
+
+
 @pytest.fixture
-def tracker(tmp_path):
-    """Two servers on one database, the secretariat signed in on one, a deputy on the other."""
+def database(tmp_path):
+    """One database for several processes, migrated, with two superusers, two items and a
+    Council whose round is open."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url(tmp_path),
@@ -171,15 +180,20 @@ def tracker(tmp_path):
         "REQUIRE_2FA": "false",
     }
     prepare_database(env)
-    ids = run_in_database(env, SETUP)
+    return Database(env=env, ids=run_in_database(env, SETUP))
+
+
+@pytest.fixture
+def tracker(database, tmp_path):
+    """Two servers on one database, the secretariat signed in on one, a deputy on the other."""
     with open(tmp_path / "gunicorn.log", "w") as log:
-        servers = [Server(env, log), Server(env, log)]
+        servers = [Server(database.env, log), Server(database.env, log)]
         try:
             for server in servers:
                 server.wait()
             yield Tracker(
-                env=env,
-                ids=ids,
+                env=database.env,
+                ids=database.ids,
                 secretariat=Session(servers[0], "secretariat"),
                 deputy=Session(servers[1], "deputy"),
             )
@@ -279,6 +293,34 @@ def test_two_publications_at_once_publish_one_edition_and_tell_the_second_why(tr
     assert sorted(published) == [False, True], [landed for _status, landed, _page in answers]
     assert "Council no. 3 is already published (edition 1)" in answers[published.index(False)][2]
     stored = run_in_database(tracker.env, READ_BACK)
+    assert stored["editions"] == [[3, 1]]
+    assert sorted(stored["files"]) == [
+        f"reports/council-3/edition-1/report.{kind}" for kind in ("csv", "html", "pdf", "xlsx")
+    ]
+
+
+def test_two_publish_report_commands_at_once_publish_one_edition_and_tell_the_second_why(
+    database,
+):
+    command = [sys.executable, "manage.py", "publish_report", "--council", "3"]
+    runs = [
+        subprocess.Popen(  # noqa: S603 -- our own manage.py
+            command,
+            cwd=settings.BASE_DIR,
+            env=database.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    answers = [(*run.communicate(timeout=120), run.returncode) for run in runs]
+
+    assert sorted(code for _out, _err, code in answers) == [0, 1], answers
+    refused = next(err for _out, err, code in answers if code == 1)
+    assert "CommandError: Council no. 3 is already published (edition 1)" in refused
+    assert "Traceback" not in refused
+    stored = run_in_database(database.env, READ_BACK)
     assert stored["editions"] == [[3, 1]]
     assert sorted(stored["files"]) == [
         f"reports/council-3/edition-1/report.{kind}" for kind in ("csv", "html", "pdf", "xlsx")
