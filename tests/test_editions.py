@@ -13,6 +13,7 @@ from recommendations.models import Edition, EditionFile, ReportingRound
 from recommendations.services.rounds import open_round
 from recommendations.services.statuses import set_statuses
 from tests import factories
+from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,66 @@ def test_restore_refuses_a_backup_whose_published_files_are_missing(council, tmp
     with pytest.raises(CommandError, match="tracker.files.tar.*missing"):
         call_command("restore", str(backup), "--force")
     assert Edition.objects.count() == 1
+
+
+def test_a_file_left_by_a_killed_publication_is_replaced_under_its_final_name(council, media):
+    # A run killed before its commit: the rows rolled back, a half-written file left behind.
+    folder = media / "reports" / "council-3" / "edition-1"
+    folder.mkdir(parents=True)
+    (folder / "report.html").write_bytes(b"<html><body>half writ")
+
+    call_command("publish_report", "--council", "3")
+
+    stored = EditionFile.objects.get(name="report.html")
+    assert stored.file.name == "reports/council-3/edition-1/report.html"
+    content = (folder / "report.html").read_bytes()
+    assert content.startswith(b"<!DOCTYPE html>")
+    assert hashlib.sha256(content).hexdigest() == stored.sha256
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "report.csv",
+        "report.html",
+        "report.pdf",
+        "report.xlsx",
+    ]
+
+
+def test_a_publication_failing_half_way_leaves_neither_rows_nor_files(council, media):
+    # Something at the PDF's final name that cannot be removed: the HTML is written first, then
+    # the publication fails on the PDF.
+    blocked = media / "reports" / "council-3" / "edition-1" / "report.pdf"
+    blocked.mkdir(parents=True)
+    (blocked / "something").write_bytes(b"")
+
+    with pytest.raises(OSError):
+        call_command("publish_report", "--council", "3")
+
+    assert not Edition.objects.exists()
+    assert not EditionFile.objects.exists()
+    assert sorted(path.name for path in blocked.parent.iterdir()) == ["report.pdf"]
+    assert ReportingRound.objects.get(council=council).is_open
+
+
+def test_a_correction_is_not_published_over_one_published_since_its_page_was_opened(
+    council, admin_client
+):
+    call_command("publish_report", "--council", "3")
+    url = (
+        "/admin/recommendations/reportinground/"
+        f"{ReportingRound.objects.get(council=council).pk}/publish/"
+    )
+    fields = form_data(admin_client.get(url).content.decode(), "round-confirm")
+    call_command("publish_report", "--council", "3", "--reason", "AI-2's owner corrected")
+
+    refused = admin_client.post(url, fields | {"reason": ["AI-1's date corrected"]})
+
+    assert "Edition 2 of Council no. 3 was published while this one was prepared" in (
+        refused.content.decode()
+    )
+    assert list(Edition.objects.values_list("number", "reason")) == [
+        (2, "AI-2's owner corrected"),
+        (1, ""),
+    ]
+    # The page now shows edition 2: sent again, the correction is published over it.
+    again = form_data(refused.content.decode(), "round-confirm")
+    admin_client.post(url, again | {"reason": ["AI-1's date corrected"]})
+    assert Edition.objects.current_of(council).number == 3

@@ -171,6 +171,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite, the embedded default, lets one writer in at a time. Its default transactions begin as
+# readers, and a reader that then writes while another holds the write lock fails at once with
+# "database is locked", whatever the timeout. IMMEDIATE takes the write lock when the transaction
+# begins, so a second save waits (up to SQLITE_TIMEOUT seconds) for the first to commit; WAL lets
+# pages be read while someone writes, and NORMAL syncs once per checkpoint instead of per commit,
+# which WAL keeps safe against a crash. In-memory test databases ignore WAL.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 # The dashboard's counts and the public pages' renderings are cached (recommendations/counts.py,
 # recommendations/views/caching.py). Each process keeps its own copy by default; REDIS_URL

@@ -36,6 +36,13 @@ def confirm_url(user, recommendation: Recommendation) -> str | None:
     return reverse("admin:recommendations_reportinground_confirm", args=[recommendation.pk])
 
 
+def seen_edition(request) -> int | None:
+    """The edition the publish page showed (0 for none), so that a correction is not published
+    over one published since."""
+    seen = request.POST.get("seen_edition", "")
+    return int(seen) if seen.isdigit() else None
+
+
 class OpenRoundForm(forms.ModelForm):
     class Meta:
         model = ReportingRound
@@ -222,6 +229,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
                     council=reporting_round.council,
                     author=request.user,
                     reason=request.POST.get("reason", ""),
+                    on_top_of=seen_edition(request),
                 )
             except ValidationError as error:
                 errors = error.messages

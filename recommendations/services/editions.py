@@ -62,15 +62,68 @@ def snapshot(options: ReportOptions) -> dict:
     }
 
 
+def check_current(*, council: Council, current: Edition | None, seen: int, reason: str) -> None:
+    """Refuse a publication over an edition its publisher has not seen, or a second one without
+    a reason for the correction."""
+    if current is not None and not reason:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Council no. %(number)s is already published (edition %(edition)s): "
+                    "say what is corrected to publish a corrected edition."
+                )
+                % {"number": council.number, "edition": current.number}
+            }
+        )
+    if (current.number if current else 0) != seen:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Edition %(edition)s of Council no. %(number)s was published while "
+                    "this one was prepared: read it before publishing a correction."
+                )
+                % {"number": council.number, "edition": current.number if current else seen}
+            }
+        )
+
+
+def store_file(record: EditionFile, content: bytes) -> str:
+    """Write `content` under the record's final name and return that name. A file already there
+    with no row describing it was left by a publication that was killed before its commit: it
+    is replaced, never kept beside with a suffixed name."""
+    storage = record.file.storage
+    name = record.file.field.generate_filename(record, record.name)
+    if storage.exists(name):
+        if EditionFile.objects.filter(file=name).exists():
+            raise ValidationError(
+                _("%(name)s is already published and cannot be written again.") % {"name": name}
+            )
+        storage.delete(name)
+    stored = storage.save(name, ContentFile(content))
+    if stored != name:
+        # Another process wrote the name between the check and the save; keeping a second copy
+        # under another name would publish a file nobody checks.
+        storage.delete(stored)
+        raise ValidationError(
+            _("%(name)s was written by someone else meanwhile: publish again.") % {"name": name}
+        )
+    return stored
+
+
 def publish_edition(
     *,
     council: Council,
     author: User | None,
     reason: str = "",
+    on_top_of: int | None = None,
     today: datetime.date | None = None,
 ) -> Edition:
     """Publish the report for `council`, closing its open round. Refused when the Council has
-    had no round, or when it is already published and no reason for a correction is given."""
+    had no round, when it is already published and no reason for a correction is given, or when
+    its current edition is no longer `on_top_of`, the number its publisher saw (0 for none).
+
+    All or nothing: the files are rendered first, then written under their final names in the
+    transaction that records them, and deleted again if that transaction does not commit."""
     today = today or timezone.localdate()
     reason = reason.strip()
     rounds = ReportingRound.objects.filter(council=council)
@@ -84,40 +137,39 @@ def publish_edition(
                 % {"number": council.number}
             }
         )
+    latest = Edition.objects.current_of(council)
+    seen = on_top_of if on_top_of is not None else (latest.number if latest else 0)
+    check_current(council=council, current=latest, seen=seen, reason=reason)
     options = ReportOptions(
         as_of=today, since=default_since(today, council), council=council, internal=False
     )
-    stored: list[EditionFile] = []
+    # Rendered before the transaction: on SQLite a transaction holds the one write lock, and
+    # every save would wait for the PDF to be laid out.
+    rendered_files = render_files(options)
+    published = snapshot(options)
+    written: list[str] = []
     try:
         with transaction.atomic():
-            # One publication of a Council at a time: the edition number is taken under lock.
+            # One publication of a Council at a time: the edition number is taken under lock
+            # (on SQLite the transaction itself is the lock) and the check made again under it.
             Council.objects.select_for_update().get(pk=council.pk)
-            latest = Edition.objects.current_of(council)
-            if latest is not None and not reason:
-                raise ValidationError(
-                    {
-                        "reason": _(
-                            "Council no. %(number)s is already published (edition %(edition)s): "
-                            "say what is corrected to publish a corrected edition."
-                        )
-                        % {"number": council.number, "edition": latest.number}
-                    }
-                )
+            current = Edition.objects.current_of(council)
+            check_current(council=council, current=current, seen=seen, reason=reason)
             round_ = rounds.order_by("-opened_at").first()
             for open_round in rounds.filter(closed_at__isnull=True):
                 open_round.closed_at = timezone.now()
                 open_round.save(update_fields=["closed_at"])
             edition = Edition.objects.create(
                 council=council,
-                number=(latest.number + 1) if latest else 1,
+                number=(current.number + 1) if current else 1,
                 round=round_,
-                reason=reason if latest else "",
+                reason=reason if current else "",
                 as_of=today,
                 published_at=timezone.now(),
                 published_by=author,
-                snapshot=snapshot(options),
+                snapshot=published,
             )
-            for rendered in render_files(options):
+            for rendered in rendered_files:
                 record = EditionFile(
                     edition=edition,
                     name=rendered.name,
@@ -125,13 +177,13 @@ def publish_edition(
                     size=len(rendered.content),
                     sha256=hashlib.sha256(rendered.content).hexdigest(),
                 )
-                record.file.save(rendered.name, ContentFile(rendered.content), save=False)
-                stored.append(record)
+                record.file.name = store_file(record, rendered.content)
+                written.append(record.file.name)
                 record.save()
     except BaseException:
-        # The rows are rolled back; the files already written would be orphans.
-        for record in stored:
-            if record.file.name:
-                record.file.storage.delete(record.file.name)
+        # The rows are rolled back; the files written for them would be orphans.
+        storage = EditionFile._meta.get_field("file").storage
+        for name in written:
+            storage.delete(name)
         raise
     return edition
