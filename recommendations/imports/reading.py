@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import translation
 from django.utils.dateparse import parse_date
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from recommendations.choices import SIDE_FIELDS, Status, Visibility
 from recommendations.imports import workbook
+from recommendations.imports.workbook import shown
 from recommendations.reporting.files import FORMULA_TRIGGERS
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -44,8 +44,6 @@ XLSX_HEADINGS = {
 XLSX_SHEET = gettext_noop("Recommendations")
 # A date written by a spreadsheet set to Japanese (2024/06/01) is as unambiguous as ISO's.
 SLASHED_DATE = re.compile(r"^\d{4}/\d{1,2}/\d{1,2}$")
-# A message quotes at most this much of a cell: enough to find it, never a whole text.
-SHOWN_CHARACTERS = 200
 CSV_MARKS = re.compile(r'[",\r\n]')
 
 
@@ -250,7 +248,8 @@ def read_rows(*, filename: str, content: bytes) -> tuple[list[tuple[int, dict]],
     heading as the file writes it (an error names the column the uploader sees)."""
     header, table = _read_table(filename, content)
     headers = [_column(cell) for cell in header]
-    headings = {column: text(cell) for column, cell in zip(headers, header, strict=True)}
+    # An error names the column by its heading, and quotes no more of it than of a value.
+    headings = {column: shown(text(cell)) for column, cell in zip(headers, header, strict=True)}
     missing = [column for column in REQUIRED_COLUMNS if column not in headers]
     if missing:
         raise ImportRejected(
@@ -271,11 +270,6 @@ def read_rows(*, filename: str, content: bytes) -> tuple[list[tuple[int, dict]],
     if len(rows) > MAX_ROWS:
         raise file_error(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
     return rows, headings
-
-
-def shown(value: str) -> str:
-    """A value as a message quotes it: cut, with "…", past SHOWN_CHARACTERS."""
-    return Truncator(value).chars(SHOWN_CHARACTERS)
 
 
 def text(value) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from xml.parsers import expat
 
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
@@ -30,11 +31,14 @@ from openpyxl.utils.datetime import (
 
 # The report's workbook has about ten parts; a workbook saved by a spreadsheet a few dozen.
 MAX_PARTS = 200
-# The 1 MB upload limit holds at most a few MB of text, and its XML about twice that.
-MAX_UNPACKED_BYTES = 32 * 1024 * 1024
+# The 1 MB upload limit holds at most a few MB of text, and its XML about twice that; the 2,000
+# rows the import takes, with a few thousand characters of text each, are under 10 MB. Every
+# byte a reading parses costs time (20 MB take about half a second), so this bounds it too.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 MAX_PART_BYTES = 16 * 1024 * 1024
 # A sheet's XML packs to a fifth to a thirtieth of its size; a thousandfold is a repeated text.
-# Parts of under a megabyte can only unpack to what the limits above allow anyway.
+# Parts of under a megabyte can only unpack to what the limits above allow anyway, but many of
+# them can, so the workbook as a whole is held to the same ratio.
 MAX_PACKING_RATIO = 200
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024
 # The report's sheets have from 70 to a few thousand rows (the import takes 2,000) and about
@@ -45,9 +49,13 @@ MAX_COLUMNS = 40
 MAX_CELL_CHARACTERS = 32767
 # At most one different text a cell.
 MAX_SHARED_STRINGS = MAX_SHEET_ROWS * MAX_COLUMNS
-# A cell is two or three elements (c, v; c, is, t): a full sheet is under 400,000.
+# A cell is two or three elements (c, v; c, is, t), a shared text two (si, t): the report's
+# 2,000 rows of twenty columns are under 200,000. Counted over every part a reading parses, as
+# each element costs a few microseconds whatever part it is in; this many take about a second.
 MAX_ELEMENTS = 400_000
 CHUNK_BYTES = 64 * 1024
+# A message quotes at most this much of a value: enough to find it, never a whole text.
+SHOWN_CHARACTERS = 200
 CELL_REFERENCE = re.compile(r"^([A-Za-z]{1,3})")
 REL_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
@@ -66,8 +74,14 @@ class _FirstRowRead(Exception):
     """Stops reading a sheet once its first row is read."""
 
 
+def shown(value: str) -> str:
+    """A value as a message quotes it: cut, with "…", past SHOWN_CHARACTERS."""
+    return Truncator(value).chars(SHOWN_CHARACTERS)
+
+
 def _local(name: str) -> str:
-    return name.rsplit(" ", 1)[-1]
+    """An element's or attribute's name less its prefix: x:c, as some writers put it, is c."""
+    return name.rpartition(":")[2]
 
 
 def _refuse_doctype(*_args: object) -> None:
@@ -81,6 +95,7 @@ class Workbook:
     def __init__(self, content: bytes) -> None:
         self.archive = zipfile.ZipFile(io.BytesIO(content))
         _check_sizes(self.archive.infolist())
+        self.elements = 0
         main = self._relationships("")
         workbook_path = next(
             (target for kind, target in main.values() if kind == "officeDocument"),
@@ -91,7 +106,6 @@ class Workbook:
         self.epoch = CALENDAR_WINDOWS_1900
 
         def start(name: str, attrs: dict[str, str]) -> None:
-            name = _local(name)
             if name == "workbookPr" and attrs.get("date1904") in ("1", "true"):
                 self.epoch = CALENDAR_MAC_1904
             elif name == "sheet":
@@ -116,11 +130,18 @@ class Workbook:
         text: Callable[[str], None] | None = None,
         where: str = "",
     ) -> None:
-        """Stream one part through expat, counting its elements and the bytes it unpacks to."""
+        """Stream one part through expat, counting the workbook's elements and the bytes the
+        part unpacks to."""
         info = self.archive.getinfo(path)
-        parser = expat.ParserCreate(namespace_separator=" ")
+        # Without namespace processing, which costs a third of the time: the parts read here
+        # hold no names of the same local name from another vocabulary.
+        parser = expat.ParserCreate()
         parser.StartDoctypeDeclHandler = _refuse_doctype
-        elements = 0
+        # Text comes in one call a chunk, not one a line: a part of line ends is one call.
+        parser.buffer_text = True
+        parser.buffer_size = CHUNK_BYTES
+
+        elements = self.elements
 
         def counted_start(name: str, attrs: dict[str, str]) -> None:
             nonlocal elements
@@ -128,17 +149,18 @@ class Workbook:
             if elements > MAX_ELEMENTS:
                 raise Refused(
                     _(
-                        "%(part)s holds more than %(max)d XML elements, more than a sheet of "
-                        "%(rows)d rows and %(columns)d columns needs."
+                        "The workbook holds more than %(max)d XML elements (the limit was passed "
+                        "in %(part)s), more than a sheet of %(rows)d rows and %(columns)d "
+                        "columns needs."
                     )
                     % {
-                        "part": where or path,
+                        "part": where or shown(path),
                         "max": MAX_ELEMENTS,
                         "rows": MAX_SHEET_ROWS,
                         "columns": MAX_COLUMNS,
                     }
                 )
-            start(name, attrs)
+            start(_local(name) if ":" in name else name, attrs)
 
         parser.StartElementHandler = counted_start
         if end is not None:
@@ -146,14 +168,18 @@ class Workbook:
         if text is not None:
             parser.CharacterDataHandler = text
         unpacked = 0
-        with self.archive.open(info) as stream:
-            while chunk := stream.read(CHUNK_BYTES):
-                # zipfile stops at the declared size; this holds if it ever did not.
-                unpacked += len(chunk)
-                if unpacked > info.file_size:
-                    raise ValueError(f"{path} unpacks to more than it declares")
-                parser.Parse(chunk, False)
-        parser.Parse(b"", True)
+        try:
+            with self.archive.open(info) as stream:
+                while chunk := stream.read(CHUNK_BYTES):
+                    # zipfile stops at the declared size; this holds if it ever did not.
+                    unpacked += len(chunk)
+                    if unpacked > info.file_size:
+                        raise ValueError(f"{path} unpacks to more than it declares")
+                    parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        finally:
+            # Counted on over the workbook's next parts, even after a first row stops a part.
+            self.elements = elements
 
     def _relationships(self, source: str) -> dict[str, tuple[str, str]]:
         """Each relationship of a part: id → (kind, target part's path)."""
@@ -186,7 +212,6 @@ class Workbook:
         inside = []
 
         def start(name: str, attrs: dict[str, str]) -> None:
-            name = _local(name)
             inside.append(name)
             if name == "numFmt":
                 formats[int(attrs.get("numFmtId", "0"))] = attrs.get("formatCode", "")
@@ -213,7 +238,6 @@ class Workbook:
 
         def start(name: str, _attrs: dict[str, str]) -> None:
             nonlocal length, reading, phonetic
-            name = _local(name)
             if name == "si":
                 pieces.clear()
                 length = 0
@@ -264,8 +288,8 @@ class Workbook:
     def _read_sheet(
         self, title: str, found: dict[int, dict[int, object]], *, first_only: bool
     ) -> None:
-        row_number = column = style = 0
-        kind = ""
+        row_number = column = 0
+        cell: dict[str, str] = {}
         pieces: list[str] = []
         length = 0
         has_value = reading = False
@@ -276,9 +300,24 @@ class Workbook:
             return get_column_letter(column) if column <= 16384 else str(column)
 
         def start(name: str, attrs: dict[str, str]) -> None:
-            nonlocal row_number, column, style, kind, length, has_value, reading, phonetic
-            name = _local(name)
-            if name == "row":
+            nonlocal row_number, column, cell, length, has_value, reading, phonetic
+            if name == "c":
+                # An empty cell costs no more than this: its reference is read with its value.
+                cell = attrs
+                column += 1
+                has_value = reading = False
+                phonetic = 0
+            elif name == "v" or (name == "t" and cell.get("t") == "inlineStr" and not phonetic):
+                if not has_value:  # the first of a rich text's runs
+                    reference = CELL_REFERENCE.match(cell.get("r", ""))
+                    if reference:
+                        column = column_index_from_string(reference[1].upper())
+                    pieces.clear()
+                    length = 0
+                has_value = reading = True
+            elif name == "rPh":
+                phonetic += 1
+            elif name == "row":
                 row_number = int(attrs["r"]) if "r" in attrs else row_number + 1
                 column = 0
                 cells.clear()
@@ -288,32 +327,19 @@ class Workbook:
                             "The sheet “%(sheet)s” has more than %(max)d rows; delete the empty "
                             "rows below the table, or split the file."
                         )
-                        % {"sheet": title, "max": MAX_SHEET_ROWS},
+                        % {"sheet": shown(title), "max": MAX_SHEET_ROWS},
                         row=row_number,
                     )
-            elif name == "c":
-                reference = CELL_REFERENCE.match(attrs.get("r", ""))
-                column = column_index_from_string(reference[1].upper()) if reference else column + 1
-                kind = attrs.get("t", "n")
-                style = int(attrs.get("s", "0") or 0)
-                pieces.clear()
-                length = 0
-                has_value = reading = False
-                phonetic = 0
-            elif name == "v" or (name == "t" and kind == "inlineStr" and not phonetic):
-                has_value = reading = True
-            elif name == "rPh":
-                phonetic += 1
 
         def end(name: str) -> None:
             nonlocal reading, phonetic
-            name = _local(name)
-            if name in ("v", "t"):
-                reading = False
-            elif name == "rPh":
-                phonetic -= 1
-            elif name == "c" and has_value:
-                value = self._value(kind, style, "".join(pieces))
+            if ":" in name:
+                name = _local(name)
+            if name == "c":
+                if not has_value:
+                    return
+                style = int(cell.get("s", "0") or 0)
+                value = self._value(cell.get("t", "n"), style, "".join(pieces))
                 if value is None:
                     return
                 if value is _TOO_LONG:
@@ -325,11 +351,15 @@ class Workbook:
                             "The sheet “%(sheet)s” has a value beyond its first %(max)d columns; "
                             "delete the columns after the table."
                         )
-                        % {"sheet": title, "max": MAX_COLUMNS},
+                        % {"sheet": shown(title), "max": MAX_COLUMNS},
                         row=row_number,
                         column=where(),
                     )
                 cells[column] = value
+            elif name in ("v", "t"):
+                reading = False
+            elif name == "rPh":
+                phonetic -= 1
             elif name == "row":
                 if cells:
                     found[row_number] = dict(cells)
@@ -349,7 +379,7 @@ class Workbook:
             start=start,
             end=end,
             text=text,
-            where=_("The sheet “%(sheet)s”") % {"sheet": title},
+            where=_("the sheet “%(sheet)s”") % {"sheet": shown(title)},
         )
 
     def _value(self, kind: str, style: int, written: str) -> object:
@@ -382,7 +412,7 @@ _TOO_LONG = object()
 def _too_long(title: str, row: int, column: str) -> Refused:
     return Refused(
         _("In the sheet “%(sheet)s”, this cell has more than %(max)d characters.")
-        % {"sheet": title, "max": MAX_CELL_CHARACTERS},
+        % {"sheet": shown(title), "max": MAX_CELL_CHARACTERS},
         row=row,
         column=column,
     )
@@ -412,7 +442,7 @@ def _check_sizes(parts: list[zipfile.ZipInfo]) -> None:
                     "allowed."
                 )
                 % {
-                    "part": part.filename[:200],
+                    "part": shown(part.filename),
                     "size": filesizeformat(part.file_size),
                     "max": filesizeformat(MAX_PART_BYTES),
                 }
@@ -424,8 +454,17 @@ def _check_sizes(parts: list[zipfile.ZipInfo]) -> None:
                     "The workbook's part %(part)s unpacks to %(ratio)d times its packed size; a "
                     "spreadsheet's parts unpack to less than %(max)d times theirs."
                 )
-                % {"part": part.filename[:200], "ratio": ratio, "max": MAX_PACKING_RATIO}
+                % {"part": shown(part.filename), "ratio": ratio, "max": MAX_PACKING_RATIO}
             )
+    packed = sum(part.compress_size for part in parts)
+    if total > RATIO_CHECKED_FROM_BYTES and total / max(packed, 1) > MAX_PACKING_RATIO:
+        raise Refused(
+            _(
+                "The workbook unpacks to %(ratio)d times its packed size; a spreadsheet unpacks "
+                "to less than %(max)d times its size."
+            )
+            % {"ratio": total / max(packed, 1), "max": MAX_PACKING_RATIO}
+        )
 
 
 def first_rows(book: Workbook) -> Iterator[tuple[str, tuple]]:
