@@ -6,9 +6,11 @@ import logging
 
 import pyotp
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -28,7 +30,9 @@ def second_factor_required(settings):
 
 @pytest.fixture
 def official(db):
-    return factories.OfficialFactory(user__username="hana@meti.go.jp").user
+    return factories.OfficialFactory(
+        user__username="hana@meti.go.jp", user__email="hana@meti.go.jp"
+    ).user
 
 
 def enrolled(user) -> pyotp.TOTP:
@@ -96,6 +100,78 @@ def test_a_wrong_code_at_enrolment_enrols_nothing(client, official):
     assert client.get(ADMIN).status_code == 302
 
 
+def enrol(client) -> list[str]:
+    """Enrol through the page, as the official does; the recovery codes it shows."""
+    secret = client.get(reverse("two_factor")).context["secret"]
+    shown = client.post(reverse("two_factor"), {"code": pyotp.TOTP(secret).now(), "next": ADMIN})
+    return shown.context["codes"]
+
+
+def test_the_email_addresses_page_is_closed_and_opening_it_adds_no_address(client, official):
+    sign_in(client, official)
+
+    opened = client.get("/accounts/email/")
+    posted = client.post("/accounts/email/", {"action_add": "", "email": "mine@example.org"})
+
+    assert opened.status_code == 404 and posted.status_code == 404
+    assert not EmailAddress.objects.filter(user=official).exists()
+    enrol(client)
+    assert Authenticator.objects.filter(user=official, type="totp").exists()
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_an_unverified_address_left_on_the_account_does_not_block_enrolment(client, official):
+    EmailAddress.objects.create(user=official, email=official.email, verified=False)
+    EmailAddress.objects.create(user=official, email="someone-else@example.org", verified=False)
+    sign_in(client, official)
+
+    enrol(client)
+
+    assert Authenticator.objects.filter(user=official, type="totp").exists()
+    assert client.get(ADMIN).status_code == 200
+    assert list(EmailAddress.objects.filter(user=official).values_list("email", "verified")) == [
+        (official.email, True)
+    ]
+
+
+def test_a_strangers_password_reset_request_does_not_block_enrolment(client, official, mailoutbox):
+    client.post(reverse("account_reset_password"), {"email": official.email})
+    sign_in(client, official)
+
+    enrol(client)
+
+    assert Authenticator.objects.filter(user=official, type="totp").exists()
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_a_strangers_password_reset_request_after_enrolment_does_not_bar_a_security_key(
+    client, official, mailoutbox
+):
+    sign_in(client, official)
+    recovery_codes = enrol(client)
+    client.logout()
+    client.post(reverse("account_reset_password"), {"email": official.email})
+    sign_in(client, official)
+    second_factor(client, recovery_codes[0])
+
+    adding = client.get(reverse("mfa_add_webauthn"), follow=True)
+
+    assert adding.redirect_chain[:1] != [(reverse("mfa_index"), 302)]
+    assert "verified your email address" not in adding.content.decode()
+
+
+def test_an_address_another_account_has_verified_does_not_bar_enrolment(client, official):
+    other = factories.OfficialFactory(user__email=official.email).user
+    EmailAddress.objects.create(user=other, email=official.email, verified=True)
+    EmailAddress.objects.create(user=official, email=official.email, verified=False)
+    sign_in(client, official)
+
+    enrol(client)
+
+    assert Authenticator.objects.filter(user=official, type="totp").exists()
+    assert client.get(ADMIN).status_code == 200
+
+
 def test_an_enrolled_official_signs_in_with_a_code_from_their_app(client, official):
     app = enrolled(official)
 
@@ -109,6 +185,38 @@ def test_an_enrolled_official_signs_in_with_a_code_from_their_app(client, offici
 
     assert response.status_code == 302
     assert client.get(ADMIN).status_code == 200
+
+
+def test_a_code_from_the_app_signs_in_once_even_at_another_worker(client, official):
+    app = enrolled(official)
+    code = app.now()
+    sign_in(client, official)
+    second_factor(client, code)
+    assert client.get(ADMIN).status_code == 200
+
+    client.logout()
+    # Another worker: its own memory has never seen the code.
+    cache.clear()
+    sign_in(client, official)
+    refused = second_factor(client, code)
+
+    assert refused.status_code == 200
+    assert "Incorrect code" in refused.content.decode()
+    assert client.get(ADMIN).status_code == 302
+
+
+def test_the_code_typed_at_enrolment_does_not_sign_in_again(client, official):
+    sign_in(client, official)
+    code = pyotp.TOTP(client.get(reverse("two_factor")).context["secret"]).now()
+    client.post(reverse("two_factor"), {"code": code, "next": ADMIN})
+    client.logout()
+    cache.clear()
+
+    sign_in(client, official)
+    refused = second_factor(client, code)
+
+    assert "Incorrect code" in refused.content.decode()
+    assert client.get(ADMIN).status_code == 302
 
 
 def test_a_recovery_code_lets_them_in_once_and_never_again(client, official):

@@ -132,6 +132,15 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# One count per official however the name is typed (signing in ignores case and spaces), and per
+# client rather than per proxy (recommendations/sign_in/lockout.py).
+AXES_USERNAME_CALLABLE = "recommendations.sign_in.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "recommendations.sign_in.lockout.client_address"
+# How many reverse proxies in front of the tracker append the address they saw to
+# X-Forwarded-For; 0 (the default) reads no header at all: the client is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or "0")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}.")
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 ROOT_URLCONF = "tracker.urls"

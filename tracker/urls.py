@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
 
 from recommendations.api.views import DocsView, not_found
-from recommendations.sign_in.views import two_factor
+from recommendations.sign_in.views import email_addresses_closed, two_factor
 from tracker.health import healthz
 
 urlpatterns = [
@@ -29,7 +29,9 @@ urlpatterns = [
     # The second factor: enrolment, recovery codes (recommendations/sign_in/).
     path("admin/two-factor/", two_factor, name="two_factor"),
     path("admin/", admin.site.urls),
-    # django-allauth: the login with its second-factor step, security keys, single sign-on.
+    # django-allauth: the login with its second-factor step, security keys, single sign-on;
+    # officials' addresses are the secretariat's to change (recommendations/sign_in/views.py).
+    path("accounts/email/", email_addresses_closed),
     path("accounts/", include("allauth.urls")),
     # Polled by machines, so outside the language prefixes: one address whatever the language.
     path("healthz", healthz, name="healthz"),

@@ -63,3 +63,31 @@ class RecoveryCode(models.Model):
 
     def matches(self, code: str) -> bool:
         return hmac.compare_digest(self.code_hash, hash_recovery_code(code, salt=self.salt))
+
+
+class UsedTotpStep(models.Model):
+    """A time step whose code an authenticator app has already given at sign-in. The database,
+    not one worker's memory, remembers it: the unique constraint lets exactly one of two
+    requests with the same code through, whichever worker or server they reach."""
+
+    authenticator = models.ForeignKey(
+        "mfa.Authenticator",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("authenticator"),
+    )
+    time_step = models.PositiveBigIntegerField()
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["authenticator", "time_step"]
+        verbose_name = _("used authenticator code")
+        verbose_name_plural = _("used authenticator codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authenticator", "time_step"], name="totp_code_used_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authenticator_id} @{self.time_step}"

@@ -7,13 +7,15 @@ from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
+from recommendations.sign_in.lockout import client_address
 from recommendations.sign_in.session import mark_verified
 
 log = logging.getLogger("tracker.sign_in")
 
 
 def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+    # The address the lockout counts, so that a log line can be matched with a lockout.
+    return (client_address(request) if request is not None else None) or "-"
 
 
 @receiver(auth_signals.user_logged_in)

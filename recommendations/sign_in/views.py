@@ -8,13 +8,19 @@ from allauth.mfa.totp.forms import ActivateTOTPForm
 from allauth.mfa.totp.internal.auth import TOTP, clear_totp_secret
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from recommendations.models import RecoveryCode
-from recommendations.services.two_factor import has_second_factor, new_recovery_codes
+from recommendations.services.two_factor import (
+    has_second_factor,
+    new_recovery_codes,
+    spend_totp_code,
+    vouch_for_own_address,
+)
 from recommendations.sign_in.session import is_verified, mark_verified
 
 
@@ -34,6 +40,8 @@ def two_factor(request):
     user = request.user
     next_url = _next_url(request)
     context: dict[str, object] = {"title": _("Two-factor authentication"), "next": next_url}
+    # Before enrolling, and before adding a security key through allauth's page linked here.
+    vouch_for_own_address(user=user)
     if not has_second_factor(user):
         form = ActivateTOTPForm(user=user, data=request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -41,6 +49,8 @@ def two_factor(request):
             # first enrolment follows the password at once (the session has no factor to
             # lose). Adding or removing one later goes through allauth's pages, which do ask.
             authenticator = TOTP.activate(user, form.secret).instance
+            # The code just typed is spent: it cannot sign anyone in a second time.
+            spend_totp_code(authenticator=authenticator, code=form.cleaned_data["code"])
             clear_totp_secret(request)
             mark_verified(request, user)
             authenticator_added.send(
@@ -74,3 +84,10 @@ def _show_recovery_codes(request, context):
     # Shown this once: never kept by a cache or the browser's history.
     response["Cache-Control"] = "no-store"
     return response
+
+
+def email_addresses_closed(request):
+    """allauth's page for managing one's e-mail addresses, closed to everyone: an official's
+    address is the one the secretariat made the account with, and the page filed it as
+    unverified on a mere visit, which barred enrolment in the second factor."""
+    raise Http404
