@@ -50,6 +50,7 @@ from recommendations.imports.reading import (
     same_text,
     text,
 )
+from recommendations.imports.workbook import shown
 from recommendations.models import ProgressUpdate, Recommendation
 
 DATE_COLUMNS = ("status_date", "latest_update_date")
@@ -364,13 +365,13 @@ def plan(*, filename: str, content: bytes, user=None, lock: bool = False) -> Imp
             error(
                 "reference",
                 _("%(reference)s is also on row %(row)d; give each item one row.")
-                % {"reference": row.reference, "row": first_row[row.reference]},
+                % {"reference": shown(row.reference), "row": first_row[row.reference]},
             )
         elif item is None:
             error(
                 "reference",
                 _("No recommendation has the reference “%(reference)s”.")
-                % {"reference": row.reference},
+                % {"reference": shown(row.reference)},
             )
         first_row.setdefault(row.reference, number)
         errors.extend(row_errors)

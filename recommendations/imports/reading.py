@@ -6,6 +6,7 @@ with column codes, the XLSX with headings and status labels translated, so both 
 every language the site speaks.
 """
 
+import csv
 import datetime
 import functools
 import io
@@ -13,8 +14,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import openpyxl
-import tablib
 from django.conf import settings
 from django.utils import translation
 from django.utils.dateparse import parse_date
@@ -23,6 +22,8 @@ from django.utils.translation import gettext_noop
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from recommendations.choices import SIDE_FIELDS, Status, Visibility
+from recommendations.imports import workbook
+from recommendations.imports.workbook import shown
 from recommendations.reporting.files import FORMULA_TRIGGERS
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -43,6 +44,7 @@ XLSX_HEADINGS = {
 XLSX_SHEET = gettext_noop("Recommendations")
 # A date written by a spreadsheet set to Japanese (2024/06/01) is as unambiguous as ISO's.
 SLASHED_DATE = re.compile(r"^\d{4}/\d{1,2}/\d{1,2}$")
+CSV_MARKS = re.compile(r'[",\r\n]')
 
 
 @dataclass(frozen=True)
@@ -117,46 +119,128 @@ def _read_table(filename: str, content: bytes) -> tuple[list, list]:
     name = filename.lower()
     try:
         if name.endswith(".csv"):
-            decoded = content.decode("utf-8-sig")
-            if "\x00" in decoded:
-                raise ValueError("binary content")
-            dataset = tablib.Dataset().load(decoded, format="csv")
-            return list(dataset.headers or []), list(dataset)
+            return _read_csv(content)
         if name.endswith(".xlsx"):
             if not content.startswith(b"PK"):
                 raise ValueError("not a zip container")
-            # openpyxl directly rather than through tablib: the report's workbook has several
-            # sheets of different widths, which tablib's book reader refuses.
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            rows = list(_rows_sheet(book.worksheets).iter_rows(values_only=True))
+            # Not openpyxl's reader: the report's workbook has several sheets of different
+            # widths, which tablib's book reader refuses, and openpyxl builds each text and
+            # row whole before the limits could be checked.
+            book = workbook.Workbook(content)
+            rows = book.rows(_rows_sheet(book))
             return (list(rows[0]) if rows else []), rows[1:]
+    except workbook.Refused as refused:
+        raise ImportRejected(
+            [RowError(row=refused.row, column=refused.column, message=refused.message)]
+        ) from None
+    except ImportRejected:
+        raise
     except UnicodeDecodeError:
         raise file_error(_("The CSV file is not UTF-8 text; save it as “CSV UTF-8”.")) from None
-    except tablib.InvalidDimensions:
-        raise file_error(_("Some rows have more cells than the header row.")) from None
     except Exception:  # Any reader failure means the file is not what its name says.
         raise file_error(
             _("%(name)s could not be read as a %(kind)s file.")
-            % {"name": filename, "kind": name.rsplit(".", 1)[-1].upper()}
+            % {"name": shown(filename), "kind": name.rsplit(".", 1)[-1].upper()}
         ) from None
     raise file_error(
-        _("Only CSV and XLSX files can be imported, not %(name)s.") % {"name": filename}
+        _("Only CSV and XLSX files can be imported, not %(name)s.") % {"name": shown(filename)}
     )
 
 
-def _rows_sheet(sheets):
+def _read_csv(content: bytes) -> tuple[list, list]:
+    """The header and rows of a CSV file, read row by row within the limits: blank lines are
+    skipped, short rows filled with empty cells, as tablib read them."""
+    decoded = content.decode("utf-8-sig")
+    if "\x00" in decoded:
+        raise ValueError("binary content")
+    lines = io.StringIO(decoded, newline="")
+    reader = csv.reader(lines)
+    header: list[str] = []
+    rows: list[list[str]] = []
+    number = filled = 0
+    while True:
+        # The reader takes only the lines of the next record: where it starts, if it fails.
+        start = lines.tell()
+        try:
+            cells = next(reader, None)
+        except csv.Error as problem:
+            if "field larger than field limit" not in str(problem):
+                raise
+            # csv's own limit (128 KiB) is above a cell's: the cell is too long, find which.
+            raise _cell_too_long(number + 1, _long_field(decoded, start), header) from None
+        if cells is None:
+            break
+        if not cells:
+            continue
+        number += 1
+        if number == 1:
+            header = cells
+            if len(header) > workbook.MAX_COLUMNS:
+                raise ImportRejected([RowError(row=1, column="", message=_columns_message())])
+        elif len(cells) > len(header):
+            raise file_error(_("Some rows have more cells than the header row."))
+        for position, cell in enumerate(cells):
+            if len(cell) > workbook.MAX_CELL_CHARACTERS:
+                raise _cell_too_long(number, position, header)
+        if number > 1:
+            rows.append(cells + [""] * (len(header) - len(cells)))
+            filled += any(cell.strip() for cell in cells)
+        # Stop reading as soon as the file is known to be refused.
+        if filled > MAX_ROWS or number > workbook.MAX_SHEET_ROWS:
+            raise file_error(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
+    return header, rows
+
+
+def _columns_message() -> str:
+    return _(
+        "The header has more than %(max)d columns; keep the report's columns and delete the others."
+    ) % {"max": workbook.MAX_COLUMNS}
+
+
+def _long_field(decoded: str, start: int) -> int:
+    """The position, in the record that starts at `start`, of its first field longer than a
+    cell may be: commas and line ends outside quotes end a field (a doubled quote inside one
+    toggles twice)."""
+    quoted = False
+    field, begins = 0, start
+    for mark in CSV_MARKS.finditer(decoded, start):
+        if mark[0] == '"':
+            quoted = not quoted
+            continue
+        if quoted:
+            continue
+        if mark.start() - begins > workbook.MAX_CELL_CHARACTERS or mark[0] != ",":
+            return field
+        field, begins = field + 1, mark.end()
+    return field
+
+
+def _cell_too_long(row: int, position: int, header: list[str]) -> ImportRejected:
+    column = header[position] if row > 1 and position < len(header) else str(position + 1)
+    return ImportRejected(
+        [
+            RowError(
+                row=row,
+                column=shown(text(column)),
+                message=_("This cell has more than %(max)d characters.")
+                % {"max": workbook.MAX_CELL_CHARACTERS},
+            )
+        ]
+    )
+
+
+def _rows_sheet(book: workbook.Workbook) -> str:
     """The Council report export puts its rows on a "Recommendations" sheet (after a Summary),
     named in the language it was downloaded in; any other workbook is read from its first sheet
     whose header has the required columns."""
     titles = tuple(_translations((XLSX_SHEET,)))
-    for sheet in sheets:
-        if _key(sheet.title or "").startswith(titles):
-            return sheet
-    for sheet in sheets:
-        header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    for title in book.titles:
+        if _key(title).startswith(titles):
+            return title
+    for title, header in workbook.first_rows(book):
         if {_column(cell) for cell in header}.issuperset(REQUIRED_COLUMNS):
-            return sheet
-    return sheets[0]
+            return title
+    return book.titles[0]
 
 
 def read_rows(*, filename: str, content: bytes) -> tuple[list[tuple[int, dict]], dict[str, str]]:
@@ -164,7 +248,8 @@ def read_rows(*, filename: str, content: bytes) -> tuple[list[tuple[int, dict]],
     heading as the file writes it (an error names the column the uploader sees)."""
     header, table = _read_table(filename, content)
     headers = [_column(cell) for cell in header]
-    headings = {column: text(cell) for column, cell in zip(headers, header, strict=True)}
+    # An error names the column by its heading, and quotes no more of it than of a value.
+    headings = {column: shown(text(cell)) for column, cell in zip(headers, header, strict=True)}
     missing = [column for column in REQUIRED_COLUMNS if column not in headers]
     if missing:
         raise ImportRejected(
@@ -230,7 +315,7 @@ def cell_date(value) -> datetime.date | None:
         parsed = None
     if parsed is None:
         raise ValueError(
-            _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": written}
+            _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": shown(written)}
         )
     return parsed
 
@@ -265,7 +350,7 @@ def read_row(*, number: int, cells: dict, error: Callable[[str, str], None]) -> 
             error(
                 column,
                 _("“%(value)s” is not a status; use one of: %(choices)s.")
-                % {"value": text(cells.get(column)), "choices": ", ".join(Status.values)},
+                % {"value": shown(text(cells.get(column))), "choices": ", ".join(Status.values)},
             )
         return value
 
@@ -280,7 +365,8 @@ def read_row(*, number: int, cells: dict, error: Callable[[str, str], None]) -> 
     if visibility not in Visibility.values:
         error(
             "visibility",
-            _("“%(value)s” is not a visibility; use public or internal.") % {"value": visibility},
+            _("“%(value)s” is not a visibility; use public or internal.")
+            % {"value": shown(visibility)},
         )
     return Row(
         number=number,
