@@ -549,3 +549,26 @@ def test_a_new_recommendation_completed_against_its_sides_needs_a_reason(
         assert "needs a reason" in str(
             response.context["adminform"].form.errors["status_override_reason"]
         )
+
+
+@pytest.mark.django_db
+def test_adding_a_recommendation_with_co_owners_is_one_history_record(admin_client):
+    topic = factories.TopicFactory(code="AI")
+    lead, co_owner = factories.OwnerFactory(), factories.OwnerFactory(code="MIC")
+    add_url = reverse("admin:recommendations_recommendation_add")
+    data = form_data(admin_client.get(add_url).content.decode(), "recommendation_form")
+    data.update(
+        reference=["AI-9"],
+        topic=[str(topic.pk)],
+        number=["9"],
+        sequence=["90"],
+        text=["Launch a joint call for proposals."],
+        lead_owner=[str(lead.pk)],
+        co_owners=[str(co_owner.pk)],
+    )
+
+    assert admin_client.post(add_url, data).status_code == 302
+
+    [record] = Recommendation.objects.get(reference="AI-9").history.all()
+    assert [row.owner for row in record.co_owners.all()] == [co_owner]
+    assert record.version == 1

@@ -7,6 +7,7 @@ from typing import cast
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.db.models import signals
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
@@ -257,15 +258,16 @@ class RecommendationAdmin(HistoryAdmin):
         return obj.last_update
 
     def save_model(self, request, obj, form, change):
-        # A change is written once, in save_related, where the relations and the updates typed
-        # alongside are at hand: one save, one history record, one version step.
-        if not change:
-            super().save_model(request, obj, form, change)
+        # Written once, in save_related, where the relations and the updates typed alongside
+        # are at hand: one save, one history record, one version step.
+        pass
 
     def save_related(self, request, form, formsets, change):
         """Save the form's fields, relations and status change through the one service every
         status change goes through, as one write; an update written with a status change is
         recorded as one entry with it, other new updates beside it."""
+        if not change:
+            self._create(request, form)
         updates = []
         for formset in formsets:
             if formset.model is ProgressUpdate:
@@ -273,8 +275,6 @@ class RecommendationAdmin(HistoryAdmin):
                 updates += formset.save(commit=False)
             else:
                 self.save_formset(request, form, formset, change=change)
-        if not change:
-            form.save_m2m()
         statuses = self._status_change(form) if change else None
         explained = None
         if statuses is not None and len(updates) == 1:
@@ -303,6 +303,27 @@ class RecommendationAdmin(HistoryAdmin):
         for update in updates:
             update.recommendation = form.instance
             record_update(update=update, author=request.user)
+
+    def _create(self, request, form) -> None:
+        """Save a new recommendation with its relations and write its one history record, of
+        it complete: simple-history would write one for the row and one more per relation."""
+        recommendation = form.instance
+        recommendation.skip_history_when_saving = True
+        try:
+            recommendation.save()
+            form.save_m2m()
+        finally:
+            del recommendation.skip_history_when_saving
+        recommendation._history_user = request.user
+        # simple-history records on post_save: sent once more now that the relations are in.
+        signals.post_save.send(
+            sender=Recommendation,
+            instance=recommendation,
+            created=True,
+            update_fields=None,
+            raw=False,
+            using=recommendation._state.db,
+        )
 
     def _status_change(self, form) -> dict | None:
         """The sides, overall status and override reason the form moves, as set_statuses'
