@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from recommendations.models import ProgressUpdate, Recommendation, Side, Status, Visibility
 from recommendations.services.archive import archive, restore
 from recommendations.services.statuses import bulk_set_statuses, record_update, set_statuses
-from recommendations.services.versions import EditConflict, check_version
+from recommendations.services.versions import EditConflict, check_version, merge
 from tests.factories import (
+    CouncilFactory,
     OfficialFactory,
     OwnerFactory,
     ProgressUpdateFactory,
@@ -373,4 +374,109 @@ def test_dropping_the_override_reason_hands_the_overall_status_back_to_the_sides
         Status.PLANNED,
         "",
         3,
+    )
+
+
+def _save_notes(recommendation, notes, author):
+    recommendation.notes = notes
+    set_statuses(recommendation=recommendation, author=author, edited=["notes"])
+
+
+@pytest.mark.django_db
+def test_merge_takes_the_saved_value_of_a_field_the_form_left_and_keeps_one_only_it_changed():
+    recommendation = RecommendationFactory()
+    council = CouncilFactory()
+    _save_notes(recommendation, "Theirs.", SuperuserFactory(username="ito"))
+
+    merged = merge(
+        recommendation=Recommendation.objects.get(pk=recommendation.pk),
+        loaded_version=1,
+        yours={"notes": "", "target_council": council},
+    )
+
+    assert (merged.theirs, merged.conflicts) == (["notes"], [])
+
+
+@pytest.mark.django_db
+def test_merge_refuses_a_field_both_changed_naming_who_changed_it_last_and_when():
+    recommendation = RecommendationFactory()
+    ito, mori = SuperuserFactory(username="ito"), SuperuserFactory(username="mori")
+    _save_notes(recommendation, "Ito's.", ito)
+    noted_at = recommendation.history.first().history_date
+    # A later save of another field does not make its saver the author of the note.
+    set_statuses(recommendation=recommendation, author=mori, sides={Side.EU: Status.PLANNED})
+
+    merged = merge(
+        recommendation=Recommendation.objects.get(pk=recommendation.pk),
+        loaded_version=1,
+        yours={"notes": "Mine.", "eu_status": Status.NOT_ASSESSED},
+    )
+
+    assert merged.theirs == ["eu_status"]
+    [conflict] = merged.conflicts
+    assert (conflict.name, conflict.label, conflict.theirs, conflict.yours) == (
+        "notes",
+        "Internal notes",
+        "Ito's.",
+        "Mine.",
+    )
+    assert (conflict.by, conflict.at) == (ito, noted_at)
+
+
+@pytest.mark.django_db
+def test_merge_sees_no_conflict_where_both_saved_the_same_text_whatever_its_line_ends():
+    recommendation = RecommendationFactory()
+    _save_notes(recommendation, "Line one.\nLine two.", SuperuserFactory())
+
+    merged = merge(
+        recommendation=Recommendation.objects.get(pk=recommendation.pk),
+        loaded_version=1,
+        yours={"notes": "Line one.\r\nLine two."},
+    )
+
+    assert (merged.theirs, merged.conflicts) == ([], [])
+
+
+@pytest.mark.django_db
+def test_merge_without_the_loaded_versions_record_refuses_every_field_the_form_holds_otherwise():
+    recommendation = RecommendationFactory(notes="Saved.")
+    council = CouncilFactory()
+
+    merged = merge(
+        recommendation=recommendation,
+        loaded_version=7,
+        yours={"notes": "Saved.", "target_council": council, "eu_status": Status.PLANNED},
+    )
+
+    assert merged.theirs == []
+    assert [(c.name, c.theirs, c.yours, c.by) for c in merged.conflicts] == [
+        ("target_council", "—", str(council), None),
+        ("eu_status", "Not yet assessed", "Planned", None),
+    ]
+
+
+@pytest.mark.django_db
+def test_merge_compares_co_owners_as_sets_and_shows_them_by_name():
+    recommendation = RecommendationFactory()
+    mic = OwnerFactory(code="MIC", name="Ministry of Internal Affairs")
+    digital = OwnerFactory(code="DA", name="Digital Agency")
+    secretariat = SuperuserFactory(username="ito")
+    set_statuses(
+        recommendation=recommendation,
+        author=secretariat,
+        edited=["co_owners"],
+        save_relations=lambda: recommendation.co_owners.set([mic]),
+    )
+
+    merged = merge(
+        recommendation=Recommendation.objects.get(pk=recommendation.pk),
+        loaded_version=1,
+        yours={"co_owners": [digital]},
+    )
+
+    [conflict] = merged.conflicts
+    assert (conflict.label, conflict.theirs, conflict.yours) == (
+        "Co-owners",
+        "Ministry of Internal Affairs",
+        "Digital Agency",
     )
