@@ -79,9 +79,10 @@ def test_changelist_runs_the_same_number_of_queries_whatever_the_rows(
     admin_client, django_assert_num_queries, rows
 ):
     organisation = factories.OrganisationFactory()
-    for recommendation in factories.RecommendationFactory.create_batch(
+    recommendations = factories.RecommendationFactory.create_batch(
         rows, organisations=[organisation]
-    ):
+    )
+    for recommendation in recommendations:
         factories.ProgressUpdateFactory(recommendation=recommendation)
 
     # session; user; topic, owner and organisation choices for the filters; the open reporting
@@ -89,6 +90,8 @@ def test_changelist_runs_the_same_number_of_queries_whatever_the_rows(
     with django_assert_num_queries(8):
         response = admin_client.get(CHANGELIST)
     assert response.status_code == 200
+    content = response.content.decode()
+    assert all(f">{item.reference}</a>" in content for item in recommendations)
 
 
 @pytest.mark.django_db
@@ -97,7 +100,7 @@ def test_change_form_runs_the_same_number_of_queries_whatever_the_updates(
     admin_client, django_assert_num_queries, updates
 ):
     recommendation = factories.RecommendationFactory()
-    factories.ProgressUpdateFactory.create_batch(updates, recommendation=recommendation)
+    timeline = factories.ProgressUpdateFactory.create_batch(updates, recommendation=recommendation)
     # Django keeps content types for the life of the process, as a server does after its first
     # request: whether an earlier test looked this one up must not change the count.
     ContentType.objects.get_for_model(Recommendation)
@@ -108,6 +111,9 @@ def test_change_form_runs_the_same_number_of_queries_whatever_the_updates(
     with django_assert_num_queries(11):
         response = admin_client.get(change_url(recommendation))
     assert response.status_code == 200
+    content = response.content.decode()
+    assert recommendation.reference in content
+    assert all(update.text in content for update in timeline)
 
 
 @pytest.mark.django_db
@@ -477,7 +483,7 @@ def test_an_officials_changelist_runs_the_same_number_of_queries_whatever_the_ro
     client, django_assert_num_queries, rows
 ):
     official = factories.OfficialFactory()
-    factories.RecommendationFactory.create_batch(rows, lead_owner=official.owner)
+    recommendations = factories.RecommendationFactory.create_batch(rows, lead_owner=official.owner)
     client.force_login(official.user)
 
     # session; user; secretariat group check; the official with their owner; their user and
@@ -487,6 +493,8 @@ def test_an_officials_changelist_runs_the_same_number_of_queries_whatever_the_ro
     with django_assert_num_queries(13):
         response = client.get(CHANGELIST)
     assert response.status_code == 200
+    content = response.content.decode()
+    assert all(f">{item.reference}</a>" in content for item in recommendations)
 
 
 @pytest.mark.django_db
@@ -541,3 +549,26 @@ def test_a_new_recommendation_completed_against_its_sides_needs_a_reason(
         assert "needs a reason" in str(
             response.context["adminform"].form.errors["status_override_reason"]
         )
+
+
+@pytest.mark.django_db
+def test_adding_a_recommendation_with_co_owners_is_one_history_record(admin_client):
+    topic = factories.TopicFactory(code="AI")
+    lead, co_owner = factories.OwnerFactory(), factories.OwnerFactory(code="MIC")
+    add_url = reverse("admin:recommendations_recommendation_add")
+    data = form_data(admin_client.get(add_url).content.decode(), "recommendation_form")
+    data.update(
+        reference=["AI-9"],
+        topic=[str(topic.pk)],
+        number=["9"],
+        sequence=["90"],
+        text=["Launch a joint call for proposals."],
+        lead_owner=[str(lead.pk)],
+        co_owners=[str(co_owner.pk)],
+    )
+
+    assert admin_client.post(add_url, data).status_code == 302
+
+    [record] = Recommendation.objects.get(reference="AI-9").history.all()
+    assert [row.owner for row in record.co_owners.all()] == [co_owner]
+    assert record.version == 1

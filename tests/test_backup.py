@@ -47,7 +47,8 @@ def tracker_data():
     council = factories.CouncilFactory(place="Tokyo")
     parent = factories.RecommendationFactory(
         organisations=[factories.OrganisationFactory(), factories.OrganisationFactory()],
-        co_owners=[factories.OwnerFactory()],
+        # Co-owned by the official's owner, so that the official may set its EU side.
+        co_owners=[official.official.owner],
         target_council=council,
         notes="Internal: confirm the owner.",
     )

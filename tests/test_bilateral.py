@@ -549,14 +549,20 @@ def test_pages_with_sides_run_the_same_queries_whatever_the_rows(
     # data version; count; page; organisations of the page; topic, owner and organisation
     # choices for the form — the sides are columns of the row, divergence a WHERE clause
     with django_assert_num_queries(7):
-        client.get(reverse("recommendations:list"), {"divergent": "1"})
+        listed = client.get(reverse("recommendations:list"), {"divergent": "1"})
+    assert listed.status_code == 200
+    assert listed.content.decode().count('<th scope="row"><a href=') == min(rows, 25)
     # the pages' data version; Councils; the counts' data version; counts by status (divergence
     # counted in the same query), by topic, by owner; topics; owners; latest updates;
     # organisations; the open reporting round — no "changed since the last Council" count, as
     # there is no last Council
     with django_assert_num_queries(11):
-        client.get(reverse("recommendations:home"))
+        home = client.get(reverse("recommendations:home"))
+    assert home.status_code == 200
+    assert f"{rows} recommendations whose EU and Japan sides diverge" in home.content.decode()
     # data version; the item with its topic and lead owner; organisations; co-owners; sub-items;
     # public updates
     with django_assert_num_queries(6):
-        client.get(one.get_absolute_url())
+        detail = client.get(one.get_absolute_url())
+    assert detail.status_code == 200
+    assert f"<h1>{one.reference}" in detail.content.decode()

@@ -128,8 +128,12 @@ def test_feeds_run_the_same_queries_whatever_the_rows(client, django_assert_num_
         ProgressUpdateFactory(recommendation=recommendation)
 
     with django_assert_num_queries(2):  # data version; updates with their recommendation, topic
-        client.get(reverse("recommendations:feed"))
+        everything = client.get(reverse("recommendations:feed"))
     with django_assert_num_queries(3):  # data version; topic; its updates
-        client.get(reverse("recommendations:topic_feed", args=["AI"]))
+        by_topic = client.get(reverse("recommendations:topic_feed", args=["AI"]))
     with django_assert_num_queries(3):  # data version; organisation; its updates
-        client.get(reverse("recommendations:organisation_feed", args=["jbce"]))
+        by_organisation = client.get(reverse("recommendations:organisation_feed", args=["jbce"]))
+
+    for feed in (everything, by_topic, by_organisation):
+        assert feed.status_code == 200
+        assert feed.content.decode().count("<entry>") == rows

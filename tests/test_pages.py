@@ -150,7 +150,9 @@ def test_dashboard_runs_the_same_queries_whatever_the_rows(client, django_assert
     # by owner; changes since the last Council (those four cached afterwards); topics; owners;
     # latest updates; organisations; the open reporting round (none)
     with django_assert_num_queries(12):
-        client.get(HOME)
+        response = client.get(HOME)
+    assert response.status_code == 200
+    assert f"{rows} recommendations of the stakeholder workshop" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -249,4 +251,8 @@ def test_recommendation_page_runs_the_same_queries_whatever_the_updates(
 
     # data version, recommendation with joins, organisations, co-owners, children, public updates
     with django_assert_num_queries(6):
-        client.get(recommendation.get_absolute_url())
+        response = client.get(recommendation.get_absolute_url())
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f"<h1>{recommendation.reference}" in content
+    assert content.count('<ul class="sub-items">') == 1

@@ -631,7 +631,7 @@ def test_an_officials_change_form_runs_the_same_number_of_queries_whatever_the_u
 ):
     official = factories.OfficialFactory()
     recommendation = factories.RecommendationFactory(lead_owner=official.owner)
-    factories.ProgressUpdateFactory.create_batch(updates, recommendation=recommendation)
+    timeline = factories.ProgressUpdateFactory.create_batch(updates, recommendation=recommendation)
     client.force_login(official.user)
     # Django keeps content types for the life of the process, as a server does after its first
     # request: whether an earlier test looked this one up must not change the count.
@@ -645,6 +645,9 @@ def test_an_officials_change_form_runs_the_same_number_of_queries_whatever_the_u
     with django_assert_num_queries(13):
         response = client.get(change_url(recommendation))
     assert response.context["has_change_permission"]
+    content = response.content.decode()
+    assert recommendation.reference in content
+    assert all(update.text in content for update in timeline)
 
 
 @pytest.mark.django_db

@@ -7,9 +7,11 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from recommendations import imports
+from recommendations.choices import Side, Status
 from recommendations.models import Recommendation
+from recommendations.services.statuses import set_statuses
 from recommendations.services.versions import next_version
-from tests.factories import RecommendationFactory
+from tests.factories import OfficialFactory, OwnerFactory, RecommendationFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -64,3 +66,43 @@ def test_an_import_locks_the_rows_it_applies_until_it_ends():
     with transaction.atomic():
         imports.plan(filename="u.csv", content=content, lock=True)
         assert try_to_lock_from_another_connection(recommendation.pk) == "refused"
+
+
+def test_two_sides_set_at_once_give_the_overall_status_of_both():
+    meti = OwnerFactory(code="METI", side=Side.JAPAN, government="Government of Japan")
+    dg_connect = OwnerFactory(code="CNECT", side=Side.EU)
+    recommendation = RecommendationFactory(lead_owner=meti, co_owners=[dg_connect])
+    eu_official = OfficialFactory(owner=dg_connect).user
+    japan_official = OfficialFactory(owner=meti).user
+    # Each official's page was loaded before either saved: both copies say "not yet assessed".
+    japans_copy = Recommendation.objects.get(pk=recommendation.pk)
+    outcome = {}
+
+    def japan_saves():
+        try:
+            set_statuses(
+                recommendation=japans_copy, author=japan_official, sides={Side.JAPAN: "completed"}
+            )
+            outcome["result"] = "saved"
+        finally:
+            connection.close()
+
+    japan = threading.Thread(target=japan_saves)
+    with transaction.atomic():
+        set_statuses(
+            recommendation=recommendation, author=eu_official, sides={Side.EU: "completed"}
+        )
+        japan.start()
+        japan.join(timeout=1)
+        # The Japan side waits for the EU side's row lock instead of deciding without it.
+        assert japan.is_alive()
+    japan.join(timeout=30)
+
+    assert outcome == {"result": "saved"}
+    fresh = Recommendation.objects.get(pk=recommendation.pk)
+    assert (fresh.eu_status, fresh.japan_status, fresh.status) == (
+        Status.COMPLETED,
+        Status.COMPLETED,
+        Status.COMPLETED,
+    )
+    assert fresh.version == 3

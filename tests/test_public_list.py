@@ -172,7 +172,12 @@ def test_list_runs_the_same_queries_whatever_the_rows(client, django_assert_num_
     # data version; topic and organisation lookups for the filters; count; page; organisations
     # of the page; topic, owner and organisation choices for the form
     with django_assert_num_queries(9):
-        client.get(LIST, {"topic": "AI", "organisation": "jbce", "ordering": "-last_update"})
+        response = client.get(
+            LIST, {"topic": "AI", "organisation": "jbce", "ordering": "-last_update"}
+        )
+    assert response.status_code == 200
+    # One row per item, up to the page's 25.
+    assert response.content.decode().count('<th scope="row"><a href=') == min(rows, 25)
 
 
 @pytest.mark.django_db

@@ -143,14 +143,21 @@ def test_organisation_and_topic_pages_run_the_same_queries_whatever_the_rows(
     # data version; organisation; the topics it asked about; status counts; the page's count;
     # its recommendations; their organisations
     with django_assert_num_queries(7):
-        client.get(organisation.get_absolute_url())
+        by_organisation = client.get(organisation.get_absolute_url())
     # data version; topic; status counts; the page's count; its recommendations; their
     # organisations
     with django_assert_num_queries(6):
-        client.get(topic.get_absolute_url())
+        by_topic = client.get(topic.get_absolute_url())
     # the data version; the organisations with their counts by status, in one query
     with django_assert_num_queries(2):
-        client.get(reverse("recommendations:organisations"))
+        organisations = client.get(reverse("recommendations:organisations"))
+
+    shown = items[:25]
+    for page in (by_organisation, by_topic):
+        assert page.status_code == 200
+        assert all(item.get_absolute_url() + '"' in page.content.decode() for item in shown)
+    assert organisations.status_code == 200
+    assert organisation.get_absolute_url() + '"' in organisations.content.decode()
 
 
 @pytest.mark.django_db

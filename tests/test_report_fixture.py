@@ -381,7 +381,9 @@ def test_search_runs_the_same_queries_however_many_items_match(
     # the pages' data version; count; page; organisations of the page; topic, owner and
     # organisation choices
     with django_assert_max_num_queries(7):
-        client.get("/recommendations/", {"q": q})
+        response = client.get("/recommendations/", {"q": q})
+    assert response.status_code == 200
+    assert '<th scope="row"><a href=' in response.content.decode()
 
 
 @pytest.mark.django_db

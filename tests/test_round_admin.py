@@ -11,7 +11,7 @@ from django.utils import timezone
 from mailer.models import Message
 
 from recommendations.choices import Side, UpdateKind
-from recommendations.models import Edition, ProgressUpdate, ReportingRound
+from recommendations.models import Edition, ProgressUpdate, Recommendation, ReportingRound
 from recommendations.services.rounds import confirm_unchanged, open_round
 from tests import factories
 
@@ -107,7 +107,10 @@ def test_the_round_page_runs_the_same_queries_whatever_the_items(
     # session, user; the round; items with their flags, co-owner links, owners; the current
     # edition; the mails waiting in the outbox
     with django_assert_num_queries(8):
-        admin_client.get(reporting_round.get_absolute_url())
+        response = admin_client.get(reporting_round.get_absolute_url())
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert all(item.reference in content for item in Recommendation.objects.all())
 
 
 def test_an_official_may_not_see_the_round_page(client, world):

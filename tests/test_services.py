@@ -1,18 +1,26 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from recommendations.models import ProgressUpdate, Recommendation, Side, Status, Visibility
 from recommendations.services.archive import archive, restore
 from recommendations.services.statuses import bulk_set_statuses, record_update, set_statuses
-from recommendations.services.versions import EditConflict, check_version
-from tests.factories import ProgressUpdateFactory, RecommendationFactory, UserFactory
+from recommendations.services.versions import EditConflict, check_version, merge
+from tests.factories import (
+    CouncilFactory,
+    OfficialFactory,
+    OwnerFactory,
+    ProgressUpdateFactory,
+    RecommendationFactory,
+    SuperuserFactory,
+    UserFactory,
+)
 
 
 @pytest.mark.django_db
 def test_the_secretariat_overriding_the_sides_records_the_reason_and_an_update():
-    secretariat = UserFactory()
+    secretariat = SuperuserFactory()
     recommendation = RecommendationFactory()
 
     update = set_statuses(
@@ -79,8 +87,9 @@ def test_unknown_status_is_rejected_and_nothing_is_written():
 
 @pytest.mark.django_db
 def test_status_change_is_kept_in_history_with_its_author():
-    official = UserFactory()
-    recommendation = RecommendationFactory()
+    dg_connect = OwnerFactory(side=Side.EU)
+    official = OfficialFactory(owner=dg_connect).user
+    recommendation = RecommendationFactory(lead_owner=dg_connect)
 
     set_statuses(recommendation=recommendation, sides={Side.EU: Status.STALLED}, author=official)
 
@@ -106,16 +115,27 @@ def test_bulk_change_records_one_update_per_recommendation():
 
 @pytest.mark.django_db
 def test_a_bulk_change_that_fails_on_one_item_changes_none():
-    fine = RecommendationFactory()
-    against_its_sides = RecommendationFactory(japan_status=Status.COMPLETED)
+    dg_connect = OwnerFactory(side=Side.EU)
+    official = OfficialFactory(owner=dg_connect).user
+    # The first item is the official's and changes; the second is not, and is refused.
+    theirs = RecommendationFactory(lead_owner=dg_connect)
+    not_theirs = RecommendationFactory()
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         bulk_set_statuses(
-            recommendations=[fine, against_its_sides], author=None, overall=Status.NOT_ASSESSED
+            recommendations=[theirs, not_theirs],
+            author=official,
+            sides={Side.EU: Status.IN_PROGRESS},
         )
 
+    fresh = Recommendation.objects.get(pk=theirs.pk)
+    assert (fresh.eu_status, fresh.status, fresh.version) == (
+        Status.NOT_ASSESSED,
+        Status.NOT_ASSESSED,
+        1,
+    )
+    assert fresh.history.count() == 1
     assert not ProgressUpdate.objects.exists()
-    assert Recommendation.objects.get(pk=fine.pk).version == 1
 
 
 @pytest.mark.django_db
@@ -160,7 +180,7 @@ def test_an_update_claiming_to_set_a_status_is_refused_and_the_status_kept():
 
 @pytest.mark.django_db
 def test_a_stale_version_raises_a_conflict_naming_the_changed_fields_and_who():
-    official = UserFactory(username="kenji")
+    official = SuperuserFactory(username="kenji")
     recommendation = RecommendationFactory()
     loaded_version = recommendation.version
     set_statuses(
@@ -204,3 +224,259 @@ def test_archive_and_restore_are_recorded_in_history_and_repeat_harmlessly():
     reasons = [r.history_change_reason for r in recommendation.history.all()]
     assert reasons == ["Restored", "Archived", None]
     assert Recommendation.objects.public().filter(pk=recommendation.pk).exists()
+
+
+@pytest.fixture
+def co_owned(db):
+    """An item led by a Japanese owner and co-owned by an EU one, with an official of each."""
+    meti = OwnerFactory(code="METI", side=Side.JAPAN, government="Government of Japan")
+    dg_connect = OwnerFactory(code="CNECT", side=Side.EU)
+    recommendation = RecommendationFactory(lead_owner=meti, co_owners=[dg_connect])
+    return (
+        recommendation,
+        OfficialFactory(owner=dg_connect).user,
+        OfficialFactory(owner=meti).user,
+    )
+
+
+@pytest.mark.django_db
+def test_a_side_set_on_a_stale_copy_is_combined_with_the_other_side_as_saved(co_owned):
+    recommendation, eu_official, japan_official = co_owned
+    stale = Recommendation.objects.get(pk=recommendation.pk)
+    records = recommendation.history.count()
+    set_statuses(recommendation=recommendation, author=eu_official, sides={Side.EU: "completed"})
+
+    set_statuses(recommendation=stale, author=japan_official, sides={Side.JAPAN: "completed"})
+
+    fresh = Recommendation.objects.get(pk=recommendation.pk)
+    assert (fresh.eu_status, fresh.japan_status, fresh.status) == (
+        Status.COMPLETED,
+        Status.COMPLETED,
+        Status.COMPLETED,
+    )
+    assert (fresh.version, fresh.history.count()) == (3, records + 2)
+
+
+@pytest.mark.django_db
+def test_an_official_may_not_set_the_other_sides_status_and_nothing_is_written(co_owned):
+    recommendation, eu_official, _japan_official = co_owned
+
+    with pytest.raises(PermissionDenied, match="may not set the Japan status"):
+        set_statuses(
+            recommendation=recommendation, author=eu_official, sides={Side.JAPAN: "planned"}
+        )
+
+    fresh = Recommendation.objects.get(pk=recommendation.pk)
+    assert (fresh.japan_status, fresh.version) == (Status.NOT_ASSESSED, 1)
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_the_secretariat_sets_the_overall_status(co_owned):
+    recommendation, eu_official, _japan_official = co_owned
+
+    with pytest.raises(PermissionDenied, match="Only the secretariat"):
+        set_statuses(
+            recommendation=recommendation,
+            author=eu_official,
+            overall=Status.PLANNED,
+            reason="The Council asked for it.",
+        )
+
+    fresh = Recommendation.objects.get(pk=recommendation.pk)
+    assert (fresh.status, fresh.status_override_reason) == (Status.NOT_ASSESSED, "")
+
+
+@pytest.mark.django_db
+def test_an_official_of_another_owner_may_not_even_add_a_note():
+    stranger = OfficialFactory(owner=OwnerFactory(side=Side.EU)).user
+    recommendation = RecommendationFactory()
+
+    with pytest.raises(PermissionDenied, match="may not change"):
+        set_statuses(recommendation=recommendation, author=stranger, text="Looked into it.")
+
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_official_may_not_rewrite_the_reports_text_through_a_status_change(co_owned):
+    recommendation, eu_official, _japan_official = co_owned
+    original = recommendation.text
+    recommendation.text = "Something else entirely."
+
+    with pytest.raises(PermissionDenied, match="You may not change text"):
+        set_statuses(
+            recommendation=recommendation,
+            author=eu_official,
+            sides={Side.EU: Status.PLANNED},
+            edited=["text"],
+        )
+
+    fresh = Recommendation.objects.get(pk=recommendation.pk)
+    assert (fresh.text, fresh.eu_status) == (original, Status.NOT_ASSESSED)
+
+
+@pytest.mark.django_db
+def test_an_official_may_not_change_an_archived_item(co_owned):
+    recommendation, eu_official, _japan_official = co_owned
+    archive(recommendations=[recommendation], author=SuperuserFactory())
+
+    with pytest.raises(PermissionDenied):
+        set_statuses(recommendation=recommendation, author=eu_official, sides={Side.EU: "planned"})
+
+    assert Recommendation.objects.get(pk=recommendation.pk).eu_status == Status.NOT_ASSESSED
+
+
+@pytest.mark.django_db
+def test_a_note_and_a_side_changed_together_are_one_history_record_and_one_version(co_owned):
+    recommendation, eu_official, _japan_official = co_owned
+    recommendation.notes = "Waiting for the implementing act."
+    records = recommendation.history.count()
+
+    set_statuses(
+        recommendation=recommendation,
+        author=eu_official,
+        sides={Side.EU: Status.PLANNED},
+        edited=["notes"],
+    )
+
+    fresh = Recommendation.objects.get(pk=recommendation.pk)
+    assert (fresh.notes, fresh.eu_status, fresh.status, fresh.version) == (
+        "Waiting for the implementing act.",
+        Status.PLANNED,
+        Status.PLANNED,
+        2,
+    )
+    latest = fresh.history.first()
+    assert fresh.history.count() == records + 1
+    assert (latest.notes, latest.eu_status, latest.history_user) == (
+        "Waiting for the implementing act.",
+        Status.PLANNED,
+        eu_official,
+    )
+
+
+@pytest.mark.django_db
+def test_dropping_the_override_reason_hands_the_overall_status_back_to_the_sides():
+    secretariat = SuperuserFactory()
+    recommendation = RecommendationFactory(eu_status=Status.PLANNED)
+    set_statuses(
+        recommendation=recommendation,
+        author=secretariat,
+        overall=Status.ONGOING,
+        reason="A standing dialogue.",
+    )
+
+    set_statuses(recommendation=recommendation, author=secretariat, drop_reason=True)
+
+    fresh = Recommendation.objects.get(pk=recommendation.pk)
+    assert (fresh.status, fresh.status_override_reason, fresh.version) == (
+        Status.PLANNED,
+        "",
+        3,
+    )
+
+
+def _save_notes(recommendation, notes, author):
+    recommendation.notes = notes
+    set_statuses(recommendation=recommendation, author=author, edited=["notes"])
+
+
+@pytest.mark.django_db
+def test_merge_takes_the_saved_value_of_a_field_the_form_left_and_keeps_one_only_it_changed():
+    recommendation = RecommendationFactory()
+    council = CouncilFactory()
+    _save_notes(recommendation, "Theirs.", SuperuserFactory(username="ito"))
+
+    merged = merge(
+        recommendation=Recommendation.objects.get(pk=recommendation.pk),
+        loaded_version=1,
+        yours={"notes": "", "target_council": council},
+    )
+
+    assert (merged.theirs, merged.conflicts) == (["notes"], [])
+
+
+@pytest.mark.django_db
+def test_merge_refuses_a_field_both_changed_naming_who_changed_it_last_and_when():
+    recommendation = RecommendationFactory()
+    ito, mori = SuperuserFactory(username="ito"), SuperuserFactory(username="mori")
+    _save_notes(recommendation, "Ito's.", ito)
+    noted_at = recommendation.history.first().history_date
+    # A later save of another field does not make its saver the author of the note.
+    set_statuses(recommendation=recommendation, author=mori, sides={Side.EU: Status.PLANNED})
+
+    merged = merge(
+        recommendation=Recommendation.objects.get(pk=recommendation.pk),
+        loaded_version=1,
+        yours={"notes": "Mine.", "eu_status": Status.NOT_ASSESSED},
+    )
+
+    assert merged.theirs == ["eu_status"]
+    [conflict] = merged.conflicts
+    assert (conflict.name, conflict.label, conflict.theirs, conflict.yours) == (
+        "notes",
+        "Internal notes",
+        "Ito's.",
+        "Mine.",
+    )
+    assert (conflict.by, conflict.at) == (ito, noted_at)
+
+
+@pytest.mark.django_db
+def test_merge_sees_no_conflict_where_both_saved_the_same_text_whatever_its_line_ends():
+    recommendation = RecommendationFactory()
+    _save_notes(recommendation, "Line one.\nLine two.", SuperuserFactory())
+
+    merged = merge(
+        recommendation=Recommendation.objects.get(pk=recommendation.pk),
+        loaded_version=1,
+        yours={"notes": "Line one.\r\nLine two."},
+    )
+
+    assert (merged.theirs, merged.conflicts) == ([], [])
+
+
+@pytest.mark.django_db
+def test_merge_without_the_loaded_versions_record_refuses_every_field_the_form_holds_otherwise():
+    recommendation = RecommendationFactory(notes="Saved.")
+    council = CouncilFactory()
+
+    merged = merge(
+        recommendation=recommendation,
+        loaded_version=7,
+        yours={"notes": "Saved.", "target_council": council, "eu_status": Status.PLANNED},
+    )
+
+    assert merged.theirs == []
+    assert [(c.name, c.theirs, c.yours, c.by) for c in merged.conflicts] == [
+        ("target_council", "—", str(council), None),
+        ("eu_status", "Not yet assessed", "Planned", None),
+    ]
+
+
+@pytest.mark.django_db
+def test_merge_compares_co_owners_as_sets_and_shows_them_by_name():
+    recommendation = RecommendationFactory()
+    mic = OwnerFactory(code="MIC", name="Ministry of Internal Affairs")
+    digital = OwnerFactory(code="DA", name="Digital Agency")
+    secretariat = SuperuserFactory(username="ito")
+    set_statuses(
+        recommendation=recommendation,
+        author=secretariat,
+        edited=["co_owners"],
+        save_relations=lambda: recommendation.co_owners.set([mic]),
+    )
+
+    merged = merge(
+        recommendation=Recommendation.objects.get(pk=recommendation.pk),
+        loaded_version=1,
+        yours={"co_owners": [digital]},
+    )
+
+    [conflict] = merged.conflicts
+    assert (conflict.label, conflict.theirs, conflict.yours) == (
+        "Co-owners",
+        "Ministry of Internal Affairs",
+        "Digital Agency",
+    )

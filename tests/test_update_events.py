@@ -20,7 +20,7 @@ def test_a_side_change_reads_in_english_and_in_japanese_on_the_item_page(client)
     recommendation = factories.RecommendationFactory()
     set_statuses(
         recommendation=recommendation,
-        author=factories.UserFactory(),
+        author=factories.SuperuserFactory(),
         sides={Side.JAPAN: Status.IN_PROGRESS},
     )
 
@@ -38,7 +38,7 @@ def test_the_officials_words_are_stored_apart_from_what_moved():
 
     update = set_statuses(
         recommendation=recommendation,
-        author=factories.UserFactory(),
+        author=factories.SuperuserFactory(),
         sides={Side.EU: Status.PLANNED},
         text="Work plan agreed.",
     )
@@ -59,7 +59,7 @@ def test_the_report_shows_the_trackers_sentence_only_when_the_official_wrote_non
     recommendation = factories.RecommendationFactory()
     set_statuses(
         recommendation=recommendation,
-        author=factories.UserFactory(),
+        author=factories.SuperuserFactory(),
         sides={Side.EU: Status.PLANNED},
     )
 

@@ -3,7 +3,7 @@ export the selection."""
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -46,7 +46,18 @@ def change_status_action(modeladmin, request, queryset):
         return None
     form = ChangeStatusForm(request.POST if "apply" in request.POST else None, user=request.user)
     if form.is_valid():
-        updates = bulk_set_statuses(recommendations=queryset, author=request.user, **form.change())
+        try:
+            updates = bulk_set_statuses(
+                recommendations=queryset.select_related(None), author=request.user, **form.change()
+            )
+        except (PermissionDenied, ValidationError) as error:
+            reasons = error.messages if isinstance(error, ValidationError) else [str(error)]
+            modeladmin.message_user(
+                request,
+                _("Nothing was changed: %(reason)s") % {"reason": " ".join(reasons)},
+                messages.ERROR,
+            )
+            return None
         modeladmin.message_user(
             request,
             ngettext(

@@ -2,7 +2,7 @@
 bulk status change and the spreadsheet upload."""
 
 import copy
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from django import forms
 from django.db import models
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from recommendations import permissions
 from recommendations.bilateral import OverrideNeedsReason, resolve
 from recommendations.choices import SIDE_FIELDS, Side, Status, Visibility
-from recommendations.services.versions import EditConflict, check_version
+from recommendations.services.versions import FieldConflict, merge
 
 # Evidence links typed without a scheme are taken as https, as Django 6 does by default.
 URL_FIELDS: dict[type[models.Field], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
@@ -62,50 +62,106 @@ class ChangeStatusForm(forms.Form):
             self.add_error("reason", _("Setting the overall status overrides the sides: say why."))
         return cleaned_data
 
-    def change(self) -> dict:
-        """The keyword arguments of services.set_statuses this form asks for."""
+    def change(self) -> "StatusChange":
+        """The keyword arguments of services.bulk_set_statuses this form asks for."""
         data = self.cleaned_data
-        change = {"text": data["text"], "visibility": data["visibility"]}
         if data["target"] == permissions.OVERALL:
-            return {**change, "overall": data["status"], "reason": data["reason"]}
-        return {**change, "sides": {data["target"]: data["status"]}}
+            return StatusChange(
+                sides={},
+                overall=data["status"],
+                reason=data["reason"],
+                text=data["text"],
+                visibility=data["visibility"],
+            )
+        return StatusChange(
+            sides={data["target"]: data["status"]},
+            overall=None,
+            reason="",
+            text=data["text"],
+            visibility=data["visibility"],
+        )
+
+
+class StatusChange(TypedDict):
+    """What the bulk status form sets, spelled as bulk_set_statuses' arguments."""
+
+    sides: dict[str, str]
+    overall: str | None
+    reason: str
+    text: str
+    visibility: str
 
 
 class RecommendationAdminForm(forms.ModelForm):
-    # The version the form was loaded with travels with it, so a save after someone else's is
-    # caught (optimistic locking) instead of silently overwriting their change.
+    # The version the form was loaded with travels with it: a save after someone else's is
+    # merged with theirs, three ways, instead of silently overwriting their change.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The fields both savers changed, each differently, when a save is refused for them.
+        self.conflicts: list[FieldConflict] = []
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
 
     def clean(self):
         super().clean()
         cleaned_data = self.cleaned_data
-        self._check_override(cleaned_data)
         loaded = cleaned_data.get("loaded_version")
-        if not self.instance.pk:
-            return cleaned_data
-        if loaded is None:
+        if self.instance.pk and loaded is None:
             # Said at the top: the hidden field's own error would not show.
             raise forms.ValidationError(
                 _("This form does not say which version it was opened on: reload the page."),
                 code="no_version",
             )
-        try:
-            check_version(recommendation=self.instance, loaded_version=loaded)
-        except EditConflict as conflict:
-            # Keep everything the user typed, but carry the current version: once they have
-            # merged by eye, saving again succeeds.
-            # The bound data is request.POST (a QueryDict) or a dict: either is a dict that
-            # copies to a mutable one.
-            data = cast(dict[str, Any], self.data).copy()
-            data[self.add_prefix("loaded_version")] = conflict.current.version
-            self.data = data
-            raise forms.ValidationError(conflict_message(conflict), code="edit_conflict") from None
+        if self.instance.pk and loaded is not None and loaded != self.instance.version:
+            self._merge(loaded)
+        self._check_override(cleaned_data)
         return cleaned_data
+
+    def _merge(self, loaded: int) -> None:
+        """Someone saved since the form was loaded: the fields this form left as they were
+        take their values, those only this form changed are saved, and those both changed are
+        refused, with the user's input kept and the form moved on to the saved version so
+        that, once they have chosen, saving again succeeds."""
+        # The instance was read under lock (RecommendationAdmin.get_object) and the form's
+        # values are not on it yet: it is the row as saved.
+        current = self.instance
+        yours = {
+            name: self.cleaned_data[name]
+            for name in self.fields
+            if name != "loaded_version" and name in self.cleaned_data
+        }
+        merged = merge(recommendation=current, loaded_version=loaded, yours=yours)
+        saved = forms.models.model_to_dict(current, fields=merged.theirs)
+        for name in merged.theirs:
+            self.cleaned_data[name] = (
+                getattr(current, name).all()
+                if isinstance(self.fields[name], forms.ModelMultipleChoiceField)
+                else getattr(current, name)
+            )
+        # Not changed by this form: not saved by it, and not a status it moves.
+        self.__dict__["changed_data"] = [
+            name for name in self.changed_data if name not in merged.theirs
+        ]
+        if not merged.conflicts:
+            return
+        self.conflicts = merged.conflicts
+        # The bound data is request.POST (a QueryDict) or a dict: either copies to a mutable one.
+        data = cast(dict[str, Any], self.data).copy()
+        for name in merged.theirs:
+            _put(data, self.add_prefix(name), self.fields[name], saved[name])
+        data[self.add_prefix("loaded_version")] = current.version
+        self.data = data
+        who = sorted({c.by.get_username() for c in merged.conflicts if c.by is not None})
+        raise forms.ValidationError(
+            _(
+                "Not saved: %(who)s saved this recommendation after you opened it and changed "
+                "what you changed. Choose the value of each field below, then save again."
+            )
+            % {"who": ", ".join(who) or _("someone else")},
+            code="edit_conflict",
+        )
 
     def _check_override(self, cleaned_data):
         """An overall status set by hand (secretariat only: officials do not get the field)
@@ -122,15 +178,27 @@ class RecommendationAdminForm(forms.ModelForm):
             self.add_error("status_override_reason", str(problem))
 
 
-def conflict_message(conflict: EditConflict) -> str:
-    who = conflict.changed_by.get_username() if conflict.changed_by else _("someone else")
-    changes = "; ".join(str(change) for change in conflict.changes) or _(
-        "the recorded history does not say which fields"
-    )
-    return _(
-        "Not saved: %(who)s saved this recommendation after you opened it. They changed: "
-        "%(changes)s. Your input is kept below: compare it with theirs, then save again."
-    ) % {"who": who, "changes": changes}
+def _put(data: Any, key: str, field: forms.Field, value: object) -> None:
+    """Put a saved `value` into a form's bound data as the browser would submit it."""
+    # The admin wraps a related field's widget in one that adds the "+" and pencil links.
+    widget = cast(forms.Widget, getattr(field.widget, "widget", field.widget))
+    prepared = field.prepare_value(value)
+    if isinstance(widget, forms.CheckboxInput):
+        if value:
+            data[key] = "on"
+        else:
+            data.pop(key, None)
+    elif getattr(widget, "allow_multiple_selected", False):
+        values = [str(item) for item in prepared or []]
+        if hasattr(data, "setlist"):
+            data.setlist(key, values)
+        else:
+            data[key] = values
+    else:
+        shown = widget.format_value(prepared)
+        if isinstance(shown, list):  # a choice widget formats its value as the options chosen
+            shown = shown[0] if shown else None
+        data[key] = "" if shown is None else str(shown)
 
 
 class ImportForm(forms.Form):

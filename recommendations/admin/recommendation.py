@@ -6,8 +6,8 @@ from typing import cast
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import signals
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
@@ -36,7 +36,6 @@ from recommendations.admin.rounds import confirm_url
 from recommendations.choices import SIDE_FIELDS, Side
 from recommendations.models import Council, ProgressUpdate, Recommendation
 from recommendations.services.statuses import record_update, set_statuses
-from recommendations.services.versions import next_version
 
 STATUS_FIELDS = ["status", *SIDE_FIELDS.values()]
 TIMELINE_FIELDS = ("date", "text", "status", "visibility", "evidence_url", "author")
@@ -259,20 +258,16 @@ class RecommendationAdmin(HistoryAdmin):
         return obj.last_update
 
     def save_model(self, request, obj, form, change):
-        if change:
-            # Statuses are written by services.set_statuses in save_related, together with the
-            # update typed alongside; here the rest of the form is saved, its version moved on.
-            for field in STATUS_FIELDS:
-                if field in form.changed_data:
-                    setattr(obj, field, form.initial[field])
-            next_version(obj)
-        super().save_model(request, obj, form, change)
+        # Written once, in save_related, where the relations and the updates typed alongside
+        # are at hand: one save, one history record, one version step.
+        pass
 
     def save_related(self, request, form, formsets, change):
-        """Save the relations and the new progress updates, then the status change the form
-        asks for through the one service every status change goes through: an update written
-        with it is recorded as one entry with it."""
-        form.save_m2m()
+        """Save the form's fields, relations and status change through the one service every
+        status change goes through, as one write; an update written with a status change is
+        recorded as one entry with it, other new updates beside it."""
+        if not change:
+            self._create(request, form)
         updates = []
         for formset in formsets:
             if formset.model is ProgressUpdate:
@@ -280,36 +275,71 @@ class RecommendationAdmin(HistoryAdmin):
                 updates += formset.save(commit=False)
             else:
                 self.save_formset(request, form, formset, change=change)
-        statuses = self._status_change(request, form) if change else None
+        statuses = self._status_change(form) if change else None
         explained = None
         if statuses is not None and len(updates) == 1:
             explained = updates.pop()
+        if change:
+            recommendation = form.instance
+            edited = [
+                field
+                for field in form.changed_data
+                if field in form.base_fields
+                and field not in (*STATUS_FIELDS, "status_override_reason", "loaded_version")
+            ]
+            relations = {field.name for field in Recommendation._meta.many_to_many}
+            written = explained or ProgressUpdate()
+            set_statuses(
+                recommendation=recommendation,
+                author=request.user,
+                edited=edited,
+                save_relations=form.save_m2m if relations & set(edited) else None,
+                **(statuses or {}),
+                text=written.text,
+                evidence_url=written.evidence_url,
+                visibility=written.visibility,
+                on=written.date if explained else None,
+            )
         for update in updates:
             update.recommendation = form.instance
             record_update(update=update, author=request.user)
-        if statuses is None:
-            return
-        if explained is not None:
-            statuses |= {
-                "text": explained.text,
-                "evidence_url": explained.evidence_url,
-                "visibility": explained.visibility,
-                "on": explained.date,
-            }
-        set_statuses(recommendation=form.instance, author=request.user, **statuses)
 
-    def _status_change(self, request, form) -> dict | None:
-        """The sides and overall status the form moves, as set_statuses' arguments; None when
-        it moves none and leaves the override reason alone (an emptied reason hands the overall
-        status back to the sides, so it counts as a change)."""
+    def _create(self, request, form) -> None:
+        """Save a new recommendation with its relations and write its one history record, of
+        it complete: simple-history would write one for the row and one more per relation."""
         recommendation = form.instance
-        sides = {}
-        for side, field in SIDE_FIELDS.items():
-            if field in form.changed_data:
-                if not permissions.can_set_side(request.user, recommendation, side):
-                    raise PermissionDenied
-                sides[side] = form.cleaned_data[field]
+        recommendation.skip_history_when_saving = True
+        try:
+            recommendation.save()
+            form.save_m2m()
+        finally:
+            del recommendation.skip_history_when_saving
+        recommendation._history_user = request.user
+        # simple-history records on post_save: sent once more now that the relations are in.
+        signals.post_save.send(
+            sender=Recommendation,
+            instance=recommendation,
+            created=True,
+            update_fields=None,
+            raw=False,
+            using=recommendation._state.db,
+        )
+
+    def _status_change(self, form) -> dict | None:
+        """The sides, overall status and override reason the form moves, as set_statuses'
+        arguments (which checks who may set them); None when it moves none and leaves the
+        override reason alone (an emptied reason hands the overall status back to the sides, so
+        it counts as a change)."""
+        sides = {
+            side: form.cleaned_data[field]
+            for side, field in SIDE_FIELDS.items()
+            if field in form.changed_data
+        }
         overall = form.cleaned_data["status"] if "status" in form.changed_data else None
-        if not sides and overall is None and "status_override_reason" not in form.changed_data:
+        change: dict = {"sides": sides, "overall": overall}
+        if "status_override_reason" in form.changed_data:
+            reason = form.cleaned_data["status_override_reason"].strip()
+            change |= {"reason": reason} if reason else {"drop_reason": True}
+        elif not sides and overall is None:
             return None
-        return {"sides": sides, "overall": overall}
+        return change

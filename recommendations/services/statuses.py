@@ -2,19 +2,32 @@
 a recommendation's timeline always explains its current status."""
 
 import datetime
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import cast
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from recommendations import permissions
 from recommendations.bilateral import OverrideNeedsReason, resolve
-from recommendations.choices import SIDE_FIELDS, Status, UpdateKind, Visibility
+from recommendations.choices import SIDE_FIELDS, Side, Status, UpdateKind, Visibility
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.services.versions import next_version
+
+# What a status change is decided from and who may make it: re-read under lock before deciding.
+_DECIDED_FROM = [
+    "status",
+    "status_date",
+    "status_override_reason",
+    *(f"{field}{suffix}" for field in SIDE_FIELDS.values() for suffix in ("", "_date", "_by")),
+    "lead_owner",
+    "archived_at",
+    "version",
+]
 
 
 def _check_status(status: str, field: str) -> None:
@@ -24,101 +37,206 @@ def _check_status(status: str, field: str) -> None:
         )
 
 
+def _check_rights(
+    *,
+    author: User | None,
+    recommendation: Recommendation,
+    sides: Mapping[str, str],
+    overriding: bool,
+    edited: Collection[str],
+    writes: bool,
+) -> None:
+    """Refuse what `author` may not do to `recommendation` as it is now, under lock. No author
+    is the tracker itself (a command, a data migration), which answers to nobody."""
+    if author is None:
+        return
+    if writes and not permissions.can_change(author, recommendation):
+        raise PermissionDenied(
+            _("You may not change %(reference)s.") % {"reference": recommendation.reference}
+        )
+    for side in sides:
+        if not permissions.can_set_side(author, recommendation, side):
+            raise PermissionDenied(
+                _("You may not set the %(side)s status of %(reference)s.")
+                % {"side": Side(side).label, "reference": recommendation.reference}
+            )
+    if overriding and not permissions.is_secretariat(author):
+        raise PermissionDenied(_("Only the secretariat sets the overall status by hand."))
+    allowed = permissions.editable_fields(author)
+    refused = sorted(set(edited) - allowed) if allowed is not None else []
+    if refused:
+        labels = [
+            str(cast(Field, Recommendation._meta.get_field(name)).verbose_name) for name in refused
+        ]
+        raise PermissionDenied(_("You may not change %(fields)s.") % {"fields": ", ".join(labels)})
+
+
 def set_statuses(
     *,
     recommendation: Recommendation,
     author: User | None,
-    sides: dict[str, str] | None = None,
+    sides: Mapping[str, str] | None = None,
     overall: str | None = None,
     reason: str = "",
+    drop_reason: bool = False,
     text: str = "",
     evidence_url: str = "",
     visibility: str = Visibility.PUBLIC,
     on: datetime.date | None = None,
+    edited: Collection[str] = (),
+    save_relations: Callable[[], None] | None = None,
 ) -> ProgressUpdate | None:
     """Set side statuses and, for the secretariat, the overall status, as one change with one
-    progress update and one history record. Who may set what is `permissions`' to say, before
-    calling.
+    progress update and one history record; with `edited`, the other fields named there (their
+    new values already on `recommendation`) and the relations `save_relations` writes are saved
+    in the same record, so one form save is one write.
+
+    `author` is the acting user: what they may set is asked of `permissions` here, against the
+    row as it is once locked (PermissionDenied otherwise); None is the tracker itself. The row is
+    locked and its statuses re-read before anything is decided, so a concurrent change of the
+    other side is never overwritten with a stale copy.
 
     The overall status follows the sides unless the secretariat overrides it with a reason
-    (bilateral.resolve); a `reason` given here is recorded on the item. The progress update
-    carries `text` and says what moved; with nothing moved and no text, nothing is recorded and
+    (bilateral.resolve); a `reason` given here is recorded on the item, `drop_reason` removes the
+    one it has (the overall status goes back to the sides). The progress update carries `text`
+    and says what moved; with nothing moved, nothing edited and no text, nothing is recorded and
     None is returned.
     """
-    sides = sides or {}
+    sides = dict(sides or {})
     for side, status in sides.items():
         if side not in SIDE_FIELDS:
             raise ValidationError({"side": _("“%(side)s” is not a side.") % {"side": side}})
         _check_status(status, SIDE_FIELDS[side])
     if overall is not None:
         _check_status(overall, "status")
-    try:
-        outcome = resolve(recommendation, sides=sides, overall=overall, reason=reason)
-    except OverrideNeedsReason as problem:
-        raise ValidationError({"status_override_reason": str(problem)}) from None
-
-    on = on or timezone.localdate()
-    changed: list[str] = []
-    moved: dict[str, str] = {}
-    for side, field in SIDE_FIELDS.items():
-        status = getattr(outcome, field)
-        if getattr(recommendation, field) != status:
-            setattr(recommendation, field, status)
-            setattr(recommendation, f"{field}_date", on)
-            setattr(recommendation, f"{field}_by", author)
-            changed += [field, f"{field}_date", f"{field}_by"]
-            moved[side] = status
-    moves = outcome.status != recommendation.status
-    if moves:
-        recommendation.status = outcome.status
-        recommendation.status_date = on
-        changed += ["status", "status_date"]
-    if outcome.override_reason != recommendation.status_override_reason:
-        # The reason is internal: the history keeps it, the public update does not say it.
-        recommendation.status_override_reason = outcome.override_reason
-        changed.append("status_override_reason")
     text = text.strip()
-    if not changed and not text:
-        return None
-    # What moved is stored as data and put into words when read, in the reader's language.
-    kind = UpdateKind.CHANGE if moved or moves else UpdateKind.NOTE
-    update = None
-    if kind == UpdateKind.CHANGE or text:
-        update = ProgressUpdate(
-            recommendation=recommendation,
-            date=on,
-            author=author,
-            kind=kind,
-            text=text,
-            sides=moved,
-            evidence_url=evidence_url,
-            status=outcome.status if moves else "",
-            visibility=visibility,
-        )
-        update.full_clean()
+    on = on or timezone.localdate()
+    relations = [field for field in edited if field in _m2m_fields()]
+    columns = [field for field in edited if field not in relations]
     with transaction.atomic():
-        if changed:
+        recommendation.refresh_from_db(
+            fields=[field for field in _DECIDED_FROM if field not in columns],
+            from_queryset=Recommendation.objects.select_for_update(),
+        )
+        overriding = overall is not None or bool(reason.strip()) or drop_reason
+        _check_rights(
+            author=author,
+            recommendation=recommendation,
+            sides=sides,
+            overriding=overriding,
+            edited=edited,
+            writes=bool(sides or overriding or edited or text),
+        )
+        changed = list(columns)
+        moved: dict[str, str] = {}
+        moves = False
+        if sides or overriding:
+            if drop_reason:
+                recommendation.status_override_reason = ""
+            try:
+                outcome = resolve(recommendation, sides=sides, overall=overall, reason=reason)
+            except OverrideNeedsReason as problem:
+                raise ValidationError({"status_override_reason": str(problem)}) from None
+            for side, field in SIDE_FIELDS.items():
+                status = getattr(outcome, field)
+                if getattr(recommendation, field) != status:
+                    setattr(recommendation, field, status)
+                    setattr(recommendation, f"{field}_date", on)
+                    setattr(recommendation, f"{field}_by", author)
+                    changed += [field, f"{field}_date", f"{field}_by"]
+                    moved[side] = status
+            moves = outcome.status != recommendation.status
+            if moves:
+                recommendation.status = outcome.status
+                recommendation.status_date = on
+                changed += ["status", "status_date"]
+            if drop_reason or outcome.override_reason != recommendation.status_override_reason:
+                # The reason is internal: the history keeps it, the public update does not.
+                recommendation.status_override_reason = outcome.override_reason
+                changed.append("status_override_reason")
+        if not changed and not relations and not text:
+            return None
+        # What moved is stored as data and put into words when read, in the reader's language.
+        kind = UpdateKind.CHANGE if moved or moves else UpdateKind.NOTE
+        update = None
+        if kind == UpdateKind.CHANGE or text:
+            update = ProgressUpdate(
+                recommendation=recommendation,
+                date=on,
+                author=author,
+                kind=kind,
+                text=text,
+                sides=moved,
+                evidence_url=evidence_url,
+                status=recommendation.status if moves else "",
+                visibility=visibility,
+            )
+            update.full_clean()
+        if changed or relations:
+            if save_relations is not None:
+                # The one history record below snapshots the relations; their own signals
+                # would each add a record of their own.
+                recommendation.skip_history_when_saving = True  # type: ignore[attr-defined]
+                try:
+                    save_relations()
+                finally:
+                    del recommendation.skip_history_when_saving  # type: ignore[attr-defined]
             next_version(recommendation)
             # simple-history reads these when it writes the historical row.
             recommendation._history_user = author
             recommendation._change_reason = (
-                (update.message if update else "") or _("Reason for overriding the sides changed.")
+                (update.message if update else "")
+                or (
+                    _("Reason for overriding the sides changed.")
+                    if "status_override_reason" in changed
+                    else ""
+                )
             )[:100]
-            recommendation.save(update_fields=[*changed, "version", "updated_at"])
+            recommendation.save(update_fields=[*dict.fromkeys(changed), "version", "updated_at"])
         if update is not None:
             update.save()
     return update
 
 
+def _m2m_fields() -> set[str]:
+    return {field.name for field in Recommendation._meta.many_to_many}
+
+
 def bulk_set_statuses(
-    *, recommendations: Iterable[Recommendation], **change: Any
+    *,
+    recommendations: Iterable[Recommendation],
+    author: User | None,
+    sides: Mapping[str, str] | None = None,
+    overall: str | None = None,
+    reason: str = "",
+    text: str = "",
+    visibility: str = Visibility.PUBLIC,
+    on: datetime.date | None = None,
 ) -> list[ProgressUpdate]:
-    """The same change on many recommendations, all or nothing, one progress update each."""
+    """The same change on many recommendations, all or nothing, one progress update each; the
+    rows are locked in one order (by key) so two bulk changes at once queue, never deadlock."""
+    items = sorted(recommendations, key=lambda item: item.pk)
+    updates = []
     with transaction.atomic():
-        updates = [
-            set_statuses(recommendation=recommendation, **change)
-            for recommendation in recommendations
-        ]
+        list(
+            Recommendation.objects.select_for_update()
+            .filter(pk__in=[item.pk for item in items])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for item in items:
+            updates.append(
+                set_statuses(
+                    recommendation=item,
+                    author=author,
+                    sides=sides,
+                    overall=overall,
+                    reason=reason,
+                    text=text,
+                    visibility=visibility,
+                    on=on,
+                )
+            )
     return [update for update in updates if update is not None]
 
 

@@ -2,6 +2,8 @@
 its row until the transaction ends and moves its version on, so a form loaded before the write
 can tell that it is stale and concurrent writers queue instead of overwriting each other."""
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
@@ -98,3 +100,129 @@ def check_version(*, recommendation: Recommendation, loaded_version: int) -> Non
         return
     changes, changed_by = changes_since(recommendation, loaded_version)
     raise EditConflict(current=recommendation, changed_by=changed_by, changes=changes)
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    """A field both savers changed, each differently: what they saved, who and when, and what
+    the form now holds."""
+
+    name: str
+    label: str
+    theirs: str
+    yours: str
+    by: User | None
+    at: datetime.datetime | None
+
+
+@dataclass(frozen=True)
+class Merge:
+    """The form's edits against the row as someone else has saved it since the form was loaded:
+    `theirs` are the fields the form did not touch, which take the saved values; `conflicts`
+    the fields both changed."""
+
+    theirs: list[str]
+    conflicts: list[FieldConflict]
+
+
+def _normal(value: object) -> object:
+    # A browser sends a text's line ends as \r\n; an empty text and no value read the same.
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n")
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def _value(row: object, field: models.Field) -> object:
+    """`field`'s value on a recommendation or one of its history records, as compared."""
+    if field.many_to_many:
+        assert field.related_model is not None  # a many-to-many field always relates a model
+        related = f"{field.related_model._meta.model_name}_id"
+        rows = getattr(row, field.name).all()
+        if isinstance(row, Recommendation):
+            return frozenset(item.pk for item in rows)
+        return frozenset(getattr(item, related) for item in rows)
+    return _normal(getattr(row, field.attname))
+
+
+def merge(
+    *, recommendation: Recommendation, loaded_version: int, yours: dict[str, object]
+) -> Merge:
+    """Merge the form's values `yours` ({field: value}, a related row or rows as such) loaded at
+    `loaded_version` with `recommendation` as saved since, three ways: base is the history
+    record of the loaded version. Without that record every field the form holds differently is
+    a conflict, as nothing says who changed what.
+
+    `recommendation` must have been read with select_for_update() in the current transaction.
+    """
+    records = list(
+        recommendation.history.filter(version__gte=loaded_version).order_by(
+            "history_date", "history_id"
+        )
+    )
+    base = next((record for record in records if record.version == loaded_version), None)
+    since = records[records.index(base) + 1 :] if base is not None else []
+    theirs: list[str] = []
+    conflicts: list[FieldConflict] = []
+    for name, value in yours.items():
+        field = cast(models.Field, Recommendation._meta.get_field(name))
+        mine = (
+            frozenset(_normal(item) for item in cast(Iterable[object], value))
+            if field.many_to_many
+            else _normal(value)
+        )
+        current = _value(recommendation, field)
+        loaded = _value(base, field) if base is not None else None
+        if mine == current:
+            continue
+        if base is not None and mine == loaded:
+            theirs.append(name)
+            continue
+        if base is not None and current == loaded:
+            continue  # only this form changed it
+        by, at = _last_change(since, field, loaded)
+        conflicts.append(
+            FieldConflict(
+                name=name,
+                label=str(field.verbose_name).capitalize(),
+                theirs=_shown(field, recommendation),
+                yours=_display(field, _shown_value(field, value)),
+                by=by,
+                at=at,
+            )
+        )
+    return Merge(theirs=theirs, conflicts=conflicts)
+
+
+def _last_change(
+    since: list[models.Model], field: models.Field, loaded: object
+) -> tuple[User | None, datetime.datetime | None]:
+    """Who saved the last change of `field` among the records `since` (oldest first), from
+    its `loaded` value; the last saver when the records do not say."""
+    if not since:
+        return None, None
+    last = since[-1]
+    previous = loaded
+    for record in since:
+        value = _value(record, field)
+        if value != previous:
+            last = record
+        previous = value
+    return getattr(last, "history_user", None), getattr(last, "history_date", None)
+
+
+def _shown_value(field: models.Field, value: object) -> object:
+    if field.many_to_many:
+        return ", ".join(sorted(str(item) for item in cast(Iterable[object], value)))
+    return value
+
+
+def _shown(field: models.Field, recommendation: Recommendation) -> str:
+    if field.many_to_many:
+        return _display(field, _shown_value(field, getattr(recommendation, field.name).all()))
+    if field.is_relation:
+        return _display(field, getattr(recommendation, field.name))
+    return _display(field, getattr(recommendation, field.attname))
