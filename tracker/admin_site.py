@@ -1,18 +1,74 @@
 """The tracker's admin site: Django's, with a home page that leads an official to their own
 items and no sidebar of models (the recommendations' table needs a laptop's whole width; the
-home page and the breadcrumbs lead everywhere the sidebar did)."""
+home page and the breadcrumbs lead everywhere the sidebar did), and changelists that answer
+a filter value out of range as a wrong address, never as a server error."""
 
+from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+
+
+def out_of_range_filters_are_wrong_addresses(
+    changelist_view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """A changelist whose query string names a date no calendar has (a year past 9999 or before
+    1, a month of twenty digits) answers as Django's admin answers any other filter value it
+    cannot use: back to the list with ?e=1, and 400 if that still fails.
+
+    Django turns most such values into IncorrectLookupParameters, but not the OverflowError of
+    a date hierarchy's huge year nor the ValueError the database layer raises for a year out
+    of range while it counts the rows; this wraps every changelist of the site, the apps' too
+    (the lockout log, the outbox, the accounts)."""
+
+    @wraps(changelist_view)
+    def view(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.method != "GET":
+            return changelist_view(request, *args, **kwargs)
+        try:
+            return changelist_view(request, *args, **kwargs)
+        except (OverflowError, ValueError) as error:
+            if ERROR_FLAG in request.GET:
+                raise BadRequest(f"A filter value is out of range: {error}") from error
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+
+    return view
+
+
+def stamped_for_lockouts(
+    changelist_view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """A changelist whose actions may read what django-axes stamps on a request (its "Clean up
+    expired attempts" reads the request's time): axes stamps only the sign-ins it watches."""
+
+    @wraps(changelist_view)
+    def view(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        # Imported here: axes' handlers import its models, which this module, loaded while
+        # Django sets up the admin, must not.
+        from axes.handlers.proxy import AxesProxyHandler
+
+        AxesProxyHandler.update_request(request)
+        return changelist_view(request, *args, **kwargs)
+
+    return view
 
 
 class TrackerAdminSite(admin.AdminSite):
     index_template = "admin/home.html"
     enable_nav_sidebar = False
+
+    def admin_view(self, view, cacheable=False):
+        # Every ModelAdmin's changelist comes through here, under Django's name for it.
+        if getattr(view, "__name__", None) == "changelist_view":
+            view = out_of_range_filters_are_wrong_addresses(stamped_for_lockouts(view))
+        return super().admin_view(view, cacheable)
 
     def index(self, request, extra_context=None):
         # Imported here: the admin package registers its models on this site while Django

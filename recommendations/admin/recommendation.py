@@ -9,7 +9,6 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import signals
 from django.urls import path
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -28,13 +27,15 @@ from recommendations.admin.filters import (
     DivergentFilter,
     RoundFilter,
     StaleFilter,
+    stale_cutoff,
 )
 from recommendations.admin.forms import URL_FIELDS, RecommendationAdminForm
 from recommendations.admin.history import HistoryAdmin
 from recommendations.admin.import_view import import_updates_view
 from recommendations.admin.rounds import confirm_url
 from recommendations.choices import SIDE_FIELDS, Side
-from recommendations.models import Council, ProgressUpdate, Recommendation
+from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.models.recommendation import own_stale_first
 from recommendations.services.statuses import record_update, set_statuses
 
 STATUS_FIELDS = ["status", *SIDE_FIELDS.values()]
@@ -129,28 +130,22 @@ class RecommendationAdmin(HistoryAdmin):
     history_list_display = ["status", "eu_status", "japan_status", "lead_owner"]
 
     def get_queryset(self, request):
-        # Built here rather than by super(), whose ordering would come before the annotation
-        # it orders by.
         queryset = self.model._default_manager.for_admin().with_last_activity()
+        ordering = self.get_ordering(request)
         owner = permissions.owner_of(request.user)
-        if owner is None:
-            return queryset.order_by(*self.get_ordering(request))
-        # An official's own items with no recent update come first: their to-do before the
-        # next Council.
-        cutoff = Council.objects.stale_cutoff(timezone.localdate())
-        own = Recommendation.objects.owned_by(owner).values("pk")
-        return queryset.annotate(
-            own_stale_first=models.Case(
-                models.When(models.Q(pk__in=own, last_activity__lt=cutoff), then=models.Value(0)),
-                default=models.Value(1),
-                output_field=models.IntegerField(),
-            )
-        ).order_by(*self.get_ordering(request))
+        if owner is not None:
+            # The same expression as the ordering's, for the "No recent update" flag.
+            queryset = queryset.annotate(own_stale_first=ordering[0])
+        return queryset.order_by(*ordering)
 
     def get_ordering(self, request):
-        if permissions.owner_of(request.user) is None:
+        owner = permissions.owner_of(request.user)
+        if owner is None:
             return super().get_ordering(request)
-        return ["own_stale_first", "topic__position", "sequence"]
+        # An official's own items with no recent update come first: their to-do before the
+        # next Council. An expression, not an annotation's name: the admin also orders
+        # querysets it did not build by this (the choices of a form pointing to an item).
+        return [own_stale_first(owner, stale_cutoff(request)), "topic__position", "sequence"]
 
     @admin.display(description=_("flags"))
     def flags(self, obj):

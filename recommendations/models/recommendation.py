@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import LessThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,33 @@ from recommendations.models.reference import Council, Organisation, Owner, Topic
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+
+def last_activity() -> Greatest:
+    """The latest of an item's status dates, either side's date and any update, internal ones
+    included (RecommendationQuerySet.with_last_activity), as an expression of its row."""
+    last_any = ProgressUpdate.objects.of_outer_recommendation().values("date")[:1]
+    # Coalesce each: SQLite's MAX() and PostgreSQL's GREATEST() disagree about NULLs.
+    return Greatest(
+        "status_date",
+        Coalesce("eu_status_date", "status_date"),
+        Coalesce("japan_status_date", "status_date"),
+        Coalesce(models.Subquery(last_any), "status_date"),
+    )
+
+
+def own_stale_first(owner: Owner, cutoff: datetime.date) -> models.Case:
+    """0 for the items `owner` leads or co-owns with no activity since `cutoff`, 1 for the rest.
+
+    Whole in itself, naming no annotation: an official's ordering of recommendations, which
+    any queryset of them may be sorted by (the admin's list, its search, the choices of a form
+    that points to one)."""
+    own = Recommendation.objects.owned_by(owner).values("pk")
+    return models.Case(
+        models.When(Q(pk__in=own) & LessThan(last_activity(), cutoff), then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
 
 
 class RecommendationQuerySet(models.QuerySet["Recommendation"]):
@@ -98,16 +126,7 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
         update, internal ones included — what tells an item's owners it has been looked at."""
         if "last_activity" in self.query.annotations:
             return self
-        last_any = ProgressUpdate.objects.of_outer_recommendation().values("date")[:1]
-        # Coalesce each: SQLite's MAX() and PostgreSQL's GREATEST() disagree about NULLs.
-        return self.annotate(
-            last_activity=Greatest(
-                "status_date",
-                Coalesce("eu_status_date", "status_date"),
-                Coalesce("japan_status_date", "status_date"),
-                Coalesce(models.Subquery(last_any), "status_date"),
-            )
-        )
+        return self.annotate(last_activity=last_activity())
 
     def stale(self, today: datetime.date, stale: bool = True):
         """Items with no activity in the run-up to the next Council
