@@ -5,8 +5,9 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from recommendations.events import describe
 from recommendations.imports import ImportRejected, LeftAlone, plan
 from recommendations.models import ProgressUpdate, Recommendation, Side, Status
 from recommendations.services.archive import archive
@@ -190,3 +191,111 @@ def test_each_bad_reference_is_refused_on_its_own_row(tracker, official):
         (4, "reference", "No recommendation has the reference “AI-9”."),
         (5, "reference", "AI-1 is also on row 2; give each item one row."),
     ]
+
+
+@pytest.mark.django_db
+def test_the_secretariats_overall_status_against_the_sides_needs_a_reason(tracker):
+    assert refusals("reference,status\nAI-1,completed\n") == [
+        (
+            2,
+            "status",
+            "The EU and Japan sides give “Not yet assessed”; an overall status of “Completed” "
+            "overrides them and needs a reason. Fill in override_reason.",
+        )
+    ]
+    [change] = planned("reference,status,override_reason\nAI-1,completed,Council agreed.\n")
+
+    assert (change.sides, change.overall, change.reason) == ({}, "completed", "Council agreed.")
+    assert change.outcome.status == Status.COMPLETED
+
+
+@pytest.mark.django_db
+def test_the_secretariat_sets_a_side_and_the_overall_status_follows(tracker):
+    [change] = planned(
+        "reference,status,eu_status,japan_status\nAI-1,not_assessed,planned,not_assessed\n"
+    )
+
+    assert (change.sides, change.overall, change.reason) == ({Side.EU: Status.PLANNED}, None, "")
+    assert change.outcome.status == Status.PLANNED
+
+
+@pytest.mark.django_db
+def test_an_officials_export_sheet_may_set_only_their_own_side(tracker, official):
+    assert refusals(
+        "reference,status,eu_status,japan_status,override_reason\n"
+        "AI-1,completed,planned,not_assessed,Because.\n",
+        official,
+    ) == [
+        (
+            2,
+            "eu_status",
+            "You may set only the Japan side; leave this as it is (“Not yet assessed”).",
+        ),
+        (2, "override_reason", "Only the secretariat overrides the overall status."),
+        (
+            2,
+            "status",
+            "The overall status follows the EU and Japan sides; set your side in japan_status "
+            "and leave status as it is.",
+        ),
+    ]
+    [change] = planned(
+        "reference,status,eu_status,japan_status\nAI-1,in_progress,not_assessed,completed\n",
+        official,
+    )
+
+    assert (change.sides, change.overall, change.reason) == (
+        {Side.JAPAN: Status.COMPLETED},
+        None,
+        "",
+    )
+    assert change.outcome.status == Status.IN_PROGRESS
+
+
+@pytest.mark.django_db
+def test_the_latest_public_update_sent_back_as_internal_is_recorded_internally(tracker, official):
+    header = "reference,status,latest_update,visibility\n"
+
+    assert planned(f"{header}AI-1,not_assessed,Sandbox opened.,public\n", official).changes == []
+    [change] = planned(f"{header}AI-1,not_assessed,Sandbox opened.,internal\n", official)
+
+    assert (change.text, change.visibility, change.moves) == ("Sandbox opened.", "internal", False)
+
+
+@pytest.mark.django_db
+def test_an_update_dated_after_today_is_not_the_latest_the_export_showed(tracker, official):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    item = tracker["AI-1"]
+    factories.ProgressUpdateFactory(recommendation=item, text="Earlier.", date="2024-04-01")
+    factories.ProgressUpdateFactory(recommendation=item, text="Next year.", date=tomorrow)
+
+    result = planned(
+        "reference,status,latest_update\nAI-1,not_assessed,Sandbox opened.\n", official
+    )
+
+    assert [left.reference for left in result.unchanged] == ["AI-1"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_trackers_own_sentence_for_an_update_reads_as_unchanged(tracker, official, language):
+    item = tracker["AI-1"]
+    set_statuses(recommendation=item, sides={Side.JAPAN: Status.PLANNED}, author=None)
+    with translation.override(language):
+        sentence = describe("change", {Side.JAPAN: Status.PLANNED}, Status.PLANNED)
+
+    result = planned(f"reference,status,latest_update\nAI-1,planned,{sentence}\n", official)
+
+    assert [left.reference for left in result.unchanged] == ["AI-1"]
+    assert planned("reference,status,latest_update\nAI-1,planned,Other words.\n", official).changes
+
+
+@pytest.mark.django_db
+def test_an_older_download_of_the_secretariats_sheet_records_nothing(tracker):
+    """Downloaded, then the item moved (here by the secretariat itself): the overall status and
+    date the file shows are ones the item had, so they say nothing now."""
+    set_statuses(recommendation=tracker["AI-2"], sides={Side.EU: Status.PLANNED}, author=None)
+
+    result = planned("reference,status,status_date\nAI-2,not_assessed,2024-05-01\n")
+
+    assert (result.changes, [left.reference for left in result.unchanged]) == ([], ["AI-2"])
