@@ -299,3 +299,23 @@ def test_an_older_download_of_the_secretariats_sheet_records_nothing(tracker):
     result = planned("reference,status,status_date\nAI-2,not_assessed,2024-05-01\n")
 
     assert (result.changes, [left.reference for left in result.unchanged]) == ([], ["AI-2"])
+
+
+@pytest.mark.django_db
+def test_a_date_beside_an_overall_status_that_changes_nothing_is_refused(tracker, official):
+    """An official's export sheet may write the overall status the sides give: on an item whose
+    overall status was set before the sides were tracked, that moves nothing, so the date beside
+    it would date nothing."""
+    Recommendation.objects.filter(pk=tracker["AI-1"].pk).update(status=Status.PLANNED)
+
+    assert refusals(
+        "reference,status,japan_status,status_date\nAI-1,not_assessed,not_assessed,2024-05-02\n",
+        official,
+    ) == [
+        (
+            2,
+            "status_date",
+            "A date changes nothing by itself: it dates a new status or progress update, and "
+            "this row has neither. Leave it as it was (2024-05-01).",
+        )
+    ]
