@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core import mail
 from django.utils import timezone
+from mailer.models import Message
 
 from recommendations.choices import Side, UpdateKind
 from recommendations.models import Edition, ProgressUpdate, ReportingRound
@@ -39,15 +40,29 @@ def opened(world):
     return open_round(council=world["council"], deadline=DEADLINE, author=None)
 
 
-def test_the_secretariat_opens_a_round_from_the_admin(admin_client, world):
-    response = admin_client.post(
-        "/admin/recommendations/reportinground/add/",
-        {"council": world["council"].pk, "deadline": DEADLINE.isoformat(), "message": "Hi"},
-    )
+def test_the_secretariat_opens_a_round_from_the_admin_and_the_calls_go_after_commit(
+    admin_client, world, settings, django_capture_on_commit_callbacks
+):
+    settings.MAILER_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = admin_client.post(
+            "/admin/recommendations/reportinground/add/",
+            {"council": world["council"].pk, "deadline": DEADLINE.isoformat(), "message": "Hi"},
+        )
+        # Queued with the round; nothing has gone before the round is committed.
+        assert mail.outbox == [] and Message.objects.count() == 2
     reporting_round = ReportingRound.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reporting_round.get_absolute_url()
-    assert len(mail.outbox) == 2
+
+    for callback in after_commit:
+        callback()
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "anna@example.org",
+        "hana@example.org",
+    ]
+    assert not Message.objects.exists()
 
 
 def test_a_deadline_in_the_past_is_refused_in_the_admin_and_nothing_is_written(admin_client, world):
@@ -56,7 +71,7 @@ def test_a_deadline_in_the_past_is_refused_in_the_admin_and_nothing_is_written(a
         {"council": world["council"].pk, "deadline": "2001-01-01"},
     )
     assert "The deadline 2001-01-01 is in the past" in response.content.decode()
-    assert not ReportingRound.objects.exists() and mail.outbox == []
+    assert not ReportingRound.objects.exists() and not Message.objects.exists()
 
 
 def test_the_round_page_shows_each_owner_and_the_outstanding_items(admin_client, world):
@@ -90,8 +105,8 @@ def test_the_round_page_runs_the_same_queries_whatever_the_items(
         factories.RecommendationFactory(lead_owner=world["eu"], co_owners=[world["jp"].owner])
     admin_client.get(reporting_round.get_absolute_url())
     # session, user; the round; items with their flags, co-owner links, owners; the current
-    # edition
-    with django_assert_num_queries(7):
+    # edition; the mails waiting in the outbox
+    with django_assert_num_queries(8):
         admin_client.get(reporting_round.get_absolute_url())
 
 

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     # Swagger UI's files, served from here: the docs page loads nothing from a CDN.
     "drf_spectacular_sidecar",
     "recommendations",
+    # The outbox's queue: every mail is written there first and sent after commit.
+    "mailer",
     # Sign-in: the password step, the second factor (TOTP, security keys) and single sign-on
     # through OpenID Connect (recommendations/sign_in/).
     "allauth",
@@ -386,14 +388,33 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # An item with no update in this many weeks before the next Council is flagged to its owners.
 STALE_AFTER_WEEKS = env_int("STALE_AFTER_WEEKS", 8)
 
-# E-mail: the reporting round's calls, reminders and overdue notices. Printed to the console
-# under DEBUG unless EMAIL_BACKEND says otherwise; SMTP in production.
-EMAIL_BACKEND = os.environ.get(
+# E-mail: the reporting round's calls, reminders and overdue notices, and every other mail Django
+# sends, go through the outbox (recommendations/services/outbox.py): queued in the transaction
+# that causes them, sent after it commits, kept and retried when the server does not take them.
+# The environment's EMAIL_BACKEND is the backend the outbox sends through: the console under
+# DEBUG, SMTP in production.
+EMAIL_BACKEND = "recommendations.services.outbox.OutboxBackend"
+MAILER_EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+if MAILER_EMAIL_BACKEND in {EMAIL_BACKEND, "mailer.backend.DbBackend"}:
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND={MAILER_EMAIL_BACKEND} would queue mails into the queue they are sent "
+        "from: name the backend that delivers them, e.g. django.core.mail.backends.smtp."
+        "EmailBackend."
+    )
+# One failing mail is deferred and the others still go (django-mailer stops on some errors).
+MAILER_ERROR_HANDLER = "recommendations.services.outbox.defer"
+# Two deliveries at once share the queue through its rows' locks (SELECT ... FOR UPDATE NOWAIT),
+# which SQLite does not have: there django-mailer's lock file keeps to one sender at a time on
+# this machine, whatever the working directory of the server or cron job.
+MAILER_USE_FILE_LOCK = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+MAILER_LOCK_PATH = os.environ.get("MAILER_LOCK_PATH", str(BASE_DIR / "send_mail"))
+# Seconds before a mail server that does not answer counts as down: the mail waits in the queue.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -1,7 +1,7 @@
 """The reporting rounds in the admin: the secretariat opens a round, follows it on its page (per
 owner and side: due, reported, confirmed unchanged, outstanding; the outstanding items and a CSV
-of them), and closes it or publishes the Council's report from there, each after a
-confirmation."""
+of them, the mails waiting in the outbox with a "Send now"), and closes it or publishes the
+Council's report from there, each after a confirmation."""
 
 import csv
 
@@ -20,6 +20,7 @@ from recommendations.admin.actions import report_confirmations
 from recommendations.models import Edition, Recommendation, ReportingRound
 from recommendations.reporting.files import neutralise
 from recommendations.round_progress import round_progress
+from recommendations.services import outbox
 from recommendations.services.editions import publish_edition
 from recommendations.services.rounds import check_may_open, close_round, open_round
 
@@ -98,6 +99,11 @@ class ReportingRoundAdmin(admin.ModelAdmin):
                 view(self.publish_view),
                 name="recommendations_reportinground_publish",
             ),
+            path(
+                "<int:pk>/send-mail/",
+                view(self.send_mail_view),
+                name="recommendations_reportinground_send_mail",
+            ),
             *super().get_urls(),
         ]
 
@@ -111,7 +117,11 @@ class ReportingRoundAdmin(admin.ModelAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(
             request,
-            _("The round is open: %(count)d officials were called on to report.")
+            _(
+                "The round is open: %(count)d officials were called on to report. Their mails "
+                "are sent from the outbox once the round is saved; the round's page says if any "
+                "still wait."
+            )
             % {"count": obj.mails.count()},
             messages.SUCCESS,
         )
@@ -144,6 +154,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
             progress=round_progress(reporting_round),
             edition=Edition.objects.current_of(reporting_round.council),
             overdue=reporting_round.is_open and reporting_round.deadline < timezone.localdate(),
+            waiting_mails=outbox.waiting(),
         )
         return TemplateResponse(request, "admin/recommendations/round/progress.html", context)
 
@@ -182,6 +193,24 @@ class ReportingRoundAdmin(admin.ModelAdmin):
             "admin/recommendations/round/confirm.html",
             self._context(request, reporting_round, action="close"),
         )
+
+    def send_mail_view(self, request, pk):
+        """The round page's "Send now": deliver the outbox at once instead of at the next
+        send_reminders, and say what was sent, what failed and what still waits."""
+        reporting_round = self._round(request, pk)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        delivery = outbox.deliver()
+        counts = _("Outbox: %(sent)d mail(s) sent, %(failed)d failed, %(waiting)d waiting.") % {
+            "sent": delivery.sent,
+            "failed": delivery.failed,
+            "waiting": delivery.waiting,
+        }
+        if delivery.failed:
+            counts += " " + _("Last failure: %(error)s") % {"error": delivery.error}
+        level = messages.WARNING if delivery.waiting else messages.SUCCESS
+        self.message_user(request, counts, level)
+        return HttpResponseRedirect(reporting_round.get_absolute_url())
 
     def publish_view(self, request, pk):
         reporting_round = self._round(request, pk)

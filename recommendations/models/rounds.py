@@ -138,9 +138,10 @@ class ReportingRound(models.Model):
 
 
 class RoundMail(models.Model):
-    """A mail the round sent: recorded before it goes, under a key unique in the round, so the
-    same mail (a call, one reminder point, one overdue notice) is never sent twice, even by two
-    runs at once."""
+    """A mail the round sent: recorded under a key unique in the round, in the transaction that
+    queues it in the outbox, so the same mail (a call, one reminder point, one overdue notice) is
+    never queued twice, even by two runs at once; the outbox sends each queued mail at most once
+    and keeps it until the server takes it (services/outbox.py)."""
 
     class Kind(models.TextChoices):
         CALL = "call", _("Call for updates")

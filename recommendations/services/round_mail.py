@@ -1,9 +1,10 @@
 """The reporting round's mails: the call for updates, the reminders before the deadline, the
 overdue notices after it and the secretariat's summary.
 
-Each mail is recorded (RoundMail) under a key unique in its round before it is sent, in the
-same transaction: a second run, even one running at the same moment, finds the key taken and
-sends nothing; a send that fails takes its record back with it, so the next run tries again."""
+Each mail is recorded (RoundMail) under a key unique in its round and queued in the outbox in
+the same transaction: a second run, even one running at the same moment, finds the key taken and
+queues nothing. Nothing is sent here: the caller delivers the outbox once the transaction has
+committed, and a mail the server does not take waits there for the next delivery."""
 
 import datetime
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from django.utils.http import urlencode
 
 from recommendations.models import Official, Owner, ReportingRound, RoundMail
 from recommendations.permissions import SECRETARIAT_GROUP
+from recommendations.services import outbox
 
 Kind = RoundMail.Kind
 
@@ -54,7 +56,7 @@ def _render(kind: str, letter: Letter) -> EmailMultiAlternatives:
     return message
 
 
-def send_once(
+def queue_once(
     reporting_round: ReportingRound,
     *,
     kind: str,
@@ -64,7 +66,7 @@ def send_once(
     official: Official | None = None,
     owner: Owner | None = None,
 ) -> bool:
-    """Send `letters` under `key` unless the round already sent that key; True if sent."""
+    """Queue `letters` under `key` unless the round already has that key; True if queued."""
     if not letters:
         return False
     messages = [_render(kind, letter) for letter in letters]
@@ -79,8 +81,7 @@ def send_once(
                 recipients=", ".join(letter.to for letter in letters),
                 sent_on=today,
             )
-            for message in messages:
-                message.send()
+            outbox.queue(messages)
     except IntegrityError:
         return False
     return True
@@ -107,9 +108,9 @@ def _letter(official: Official, context: dict) -> Letter:
     return Letter(to=official.user.email, language=official.language, context=context)
 
 
-def send_calls(reporting_round: ReportingRound, *, today: datetime.date) -> int:
-    """Call on every active official whose owner has items due; the number of mails sent."""
-    sent = 0
+def queue_calls(reporting_round: ReportingRound, *, today: datetime.date) -> int:
+    """Call on every active official whose owner has items due; the number of mails queued."""
+    queued = 0
     base = _round_context(reporting_round, today)
     for owner in Owner.objects.order_by("side", "code"):
         items = list(reporting_round.owner_items(owner).select_related("topic"))
@@ -117,7 +118,7 @@ def send_calls(reporting_round: ReportingRound, *, today: datetime.date) -> int:
             continue
         for official in _officials(owner):
             context = {**base, "owner": owner, "items": items}
-            sent += send_once(
+            queued += queue_once(
                 reporting_round,
                 kind=Kind.CALL,
                 key=f"call:official:{official.pk}",
@@ -126,7 +127,7 @@ def send_calls(reporting_round: ReportingRound, *, today: datetime.date) -> int:
                 official=official,
                 owner=owner,
             )
-    return sent
+    return queued
 
 
 def due_reminder_point(deadline: datetime.date, today: datetime.date) -> int | None:
@@ -150,16 +151,16 @@ def _secretariat_addresses() -> list[str]:
     return sorted(users.values_list("email", flat=True))
 
 
-def send_reminders(reporting_round: ReportingRound, *, today: datetime.date) -> int:
+def queue_reminders(reporting_round: ReportingRound, *, today: datetime.date) -> int:
     """The mails due today: a reminder to each official with outstanding items at a reminder
     point; after the deadline, one overdue notice per owner still behind and one summary to the
-    secretariat. Mails already sent are not sent again. Returns the number of mails sent."""
+    secretariat. Mails already queued are not queued again. Returns the number queued."""
     if not reporting_round.is_open:
         return 0
     base = _round_context(reporting_round, today)
     point = due_reminder_point(reporting_round.deadline, today)
     overdue = today > reporting_round.deadline
-    sent = 0
+    queued = 0
     behind: list[tuple[Owner, int]] = []
     for owner in Owner.objects.order_by("side", "code"):
         outstanding = list(reporting_round.owner_outstanding(owner).select_related("topic"))
@@ -170,7 +171,7 @@ def send_reminders(reporting_round: ReportingRound, *, today: datetime.date) -> 
         officials = list(_officials(owner))
         if point is not None:
             for official in officials:
-                sent += send_once(
+                queued += queue_once(
                     reporting_round,
                     kind=Kind.REMINDER,
                     key=f"reminder:{point}:official:{official.pk}",
@@ -180,7 +181,7 @@ def send_reminders(reporting_round: ReportingRound, *, today: datetime.date) -> 
                     owner=owner,
                 )
         if overdue:
-            sent += send_once(
+            queued += queue_once(
                 reporting_round,
                 kind=Kind.OVERDUE,
                 key=f"overdue:owner:{owner.pk}",
@@ -201,7 +202,7 @@ def send_reminders(reporting_round: ReportingRound, *, today: datetime.date) -> 
             Letter(to=address, language=settings.LANGUAGE_CODE, context=context)
             for address in _secretariat_addresses()
         ]
-        sent += send_once(
+        queued += queue_once(
             reporting_round, kind=Kind.SUMMARY, key="summary", letters=letters, today=today
         )
-    return sent
+    return queued

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from recommendations import permissions
 from recommendations.choices import SIDE_FIELDS, UpdateKind, Visibility
 from recommendations.models import Council, ProgressUpdate, Recommendation, ReportingRound
-from recommendations.services import round_mail
+from recommendations.services import outbox, round_mail
 
 
 def check_may_open(
@@ -62,8 +62,9 @@ def open_round(
     author: User | None,
     today: datetime.date | None = None,
 ) -> ReportingRound:
-    """Open the round for `council` and send each official the call for updates
-    (check_may_open says when it is refused)."""
+    """Open the round for `council` and queue each official's call for updates with it, in one
+    transaction; the calls are sent once it has committed, and wait in the outbox if the mail
+    server does not take them (check_may_open says when opening is refused)."""
     today = today or timezone.localdate()
     try:
         with transaction.atomic():
@@ -77,9 +78,10 @@ def open_round(
                 opened_at=timezone.now(),
                 opened_by=author,
             )
+            round_mail.queue_calls(reporting_round, today=today)
+            outbox.deliver_after_commit()
     except IntegrityError:
         raise ValidationError({"council": _("A round for this Council is already open.")}) from None
-    round_mail.send_calls(reporting_round, today=today)
     return reporting_round
 
 

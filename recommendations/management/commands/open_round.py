@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from recommendations.models import Council
+from recommendations.services import outbox
 from recommendations.services.rounds import open_round
 
 
@@ -24,7 +25,9 @@ def errors_of(error: ValidationError) -> str:
 class Command(BaseCommand):
     help = (
         "Open the reporting round for a Council: every active official is e-mailed the items "
-        "due from their owner, with the deadline and a link to their list."
+        "due from their owner, with the deadline and a link to their list. The calls are queued "
+        "with the round and sent once it is open; those the mail server does not take wait in "
+        "the outbox for send_reminders."
     )
 
     def add_arguments(self, parser):
@@ -47,10 +50,19 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError(errors_of(error)) from error
-        mails = opened.mails.count()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Opened the reporting round for Council no. {council}, deadline {due}: "
-                f"{mails} officials called on to report."
-            )
+        # The calls were delivered when the round's transaction committed; what is left waits.
+        opening = (
+            f"Opened the reporting round for Council no. {council}, deadline {due}: "
+            f"{opened.mails.count()} officials called on to report"
         )
+        waiting = outbox.waiting()
+        if waiting:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{opening}; the mail server did not take the mails "
+                    f"({outbox.last_failure() or 'not tried yet'}): {waiting} mail(s) wait in "
+                    "the outbox, sent by the next send_reminders or the round's Send now."
+                )
+            )
+        else:
+            self.stdout.write(self.style.SUCCESS(f"{opening}; every mail sent."))

@@ -4,14 +4,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from recommendations.models import ReportingRound
-from recommendations.services.round_mail import send_reminders
+from recommendations.services import outbox
+from recommendations.services.round_mail import queue_reminders
 
 
 class Command(BaseCommand):
     help = (
         "Send the open reporting round's mails due today: reminders at the REMINDER_DAYS points "
         "before the deadline, overdue notices and the secretariat's summary after it. Run daily "
-        "by cron; a mail already sent is never sent again."
+        "by cron; a mail already sent is never sent again. Every run also sends what waits in "
+        "the outbox (mails the mail server did not take before) and says what it sent, what "
+        "failed and what still waits."
     )
 
     def add_arguments(self, parser):
@@ -32,12 +35,21 @@ class Command(BaseCommand):
             day = timezone.localdate()
         current = ReportingRound.objects.current()
         if current is None:
-            self.stdout.write("No reporting round is open: nothing to send.")
-            return
-        sent = send_reminders(current, today=day)
-        self.stdout.write(
-            self.style.SUCCESS(
+            heading = "No reporting round is open: nothing new is due"
+        else:
+            queued = queue_reminders(current, today=day)
+            heading = (
                 f"Council no. {current.council.number} (deadline {current.deadline}): "
-                f"{sent} mail(s) sent."
+                f"{queued} new mail(s) due"
             )
+        # Every run delivers the whole outbox: what it queued and whatever an earlier run, a
+        # request or a mail server that was down left waiting.
+        delivery = outbox.deliver()
+        counts = (
+            f"{delivery.sent} mail(s) sent, {delivery.failed} failed, "
+            f"{delivery.waiting} waiting in the outbox"
         )
+        if delivery.failed:
+            counts += f" (last failure: {delivery.error})"
+        style = self.style.WARNING if delivery.waiting else self.style.SUCCESS
+        self.stdout.write(style(f"{heading}; {counts}."))
