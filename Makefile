@@ -11,7 +11,7 @@ RUN_PORT := $(or $(PORT),8000)
 # Debian packages the test suite needs; installed by `make test` only when missing.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium redis-server
 
-.PHONY: run test lint typecheck format clean system-packages serve test-postgres test-redis benchmark
+.PHONY: run test lint typecheck format clean system-packages serve test-postgres test-redis benchmark mutation
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,13 @@ serve: $(INSTALLED) system-packages
 benchmark: $(INSTALLED) system-packages
 	DEBUG=false STATIC_MANIFEST=false SECRET_KEY=$${SECRET_KEY:-benchmark-only} \
 		ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost} $(PY) manage.py benchmark $(BENCHMARK_ARGS)
+
+# Mutation testing, a development tool and not part of `make test`: mutmut changes the modules
+# [tool.mutmut] lists one small step at a time and runs the tests that reach each change; a change
+# no test notices is a survivor (docs/testing.md). One mutant at a time: it takes about an hour.
+mutation: $(INSTALLED)
+	$(VENV)/bin/mutmut run --max-children 1
+	$(VENV)/bin/mutmut results
 
 # ruff, django-upgrade, djhtml and mypy, as .pre-commit-config.yaml lists them; `pre-commit
 # install` runs them before each commit too.

@@ -10,7 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recommendations import permissions
-from recommendations.bilateral import awaited_side, derived_status, is_divergent, stale_cutoff
+from recommendations.bilateral import (
+    Outcome,
+    OverrideNeedsReason,
+    awaited_side,
+    derived_status,
+    is_divergent,
+    resolve,
+    stale_cutoff,
+    step,
+)
 from recommendations.models import ProgressUpdate, Recommendation, Side, Status
 from recommendations.reporting.csv_export import write_csv
 from recommendations.reporting.options import ReportOptions
@@ -566,3 +575,71 @@ def test_pages_with_sides_run_the_same_queries_whatever_the_rows(
         detail = client.get(one.get_absolute_url())
     assert detail.status_code == 200
     assert f"<h1>{one.reference}" in detail.content.decode()
+
+
+def item_with(eu=NA, japan=NA, status=NA, reason=""):
+    """An item's statuses as `resolve` reads them; nothing is saved."""
+    return factories.RecommendationFactory.build(
+        eu_status=eu, japan_status=japan, status=status, status_override_reason=reason
+    )
+
+
+def test_a_side_that_moves_takes_the_overall_status_with_it():
+    outcome = resolve(item_with(eu=PL, japan=PL, status=PL), sides={Side.JAPAN: CO})
+
+    assert outcome == Outcome(eu_status=PL, japan_status=CO, status=IP, override_reason="")
+
+
+def test_resolving_nothing_keeps_the_sides_and_brings_the_overall_status_in_line():
+    outcome = resolve(item_with(eu=ST, japan=CO, status=CO))
+
+    assert outcome == Outcome(eu_status=ST, japan_status=CO, status=ST, override_reason="")
+
+
+def test_an_overall_status_other_than_the_sides_give_needs_a_reason():
+    with pytest.raises(OverrideNeedsReason) as refused:
+        resolve(item_with(eu=PL, japan=NA, status=PL), overall=CO, reason="   ")
+
+    assert str(refused.value) == (
+        "The EU and Japan sides give “Planned”; an overall status of “Completed” overrides "
+        "them and needs a reason."
+    )
+
+
+def test_an_override_keeps_its_reason_without_the_spaces_around_it():
+    outcome = resolve(
+        item_with(eu=PL, status=PL), sides={Side.EU: IP}, overall=CO, reason="  Council said.  "
+    )
+
+    assert outcome == Outcome(
+        eu_status=IP, japan_status=NA, status=CO, override_reason="Council said."
+    )
+
+
+def test_an_overall_status_the_sides_give_needs_no_reason():
+    outcome = resolve(item_with(eu=PL, status=PL), sides={Side.JAPAN: PL}, overall=PL)
+
+    assert outcome == Outcome(eu_status=PL, japan_status=PL, status=PL, override_reason="")
+
+
+def test_the_items_own_reason_allows_a_new_override_and_holds_the_status_when_sides_move():
+    item = item_with(eu=PL, status=CO, reason=" Agreed at the second Council. ")
+
+    assert resolve(item, overall=ON) == Outcome(PL, NA, ON, "Agreed at the second Council.")
+    assert resolve(item, sides={Side.EU: ST}) == Outcome(
+        ST, NA, CO, "Agreed at the second Council."
+    )
+
+
+def test_a_reason_of_only_spaces_on_the_item_holds_nothing():
+    outcome = resolve(item_with(eu=PL, status=CO, reason="   "), sides={Side.JAPAN: PL})
+
+    assert outcome == Outcome(eu_status=PL, japan_status=PL, status=PL, override_reason="")
+
+
+@pytest.mark.parametrize(
+    ("status", "step_number"),
+    [(NA, 0), (PL, 1), (IP, 2), (ON, 3), (CO, 3), (ST, 0), (DR, 0)],
+)
+def test_a_stopped_side_is_as_far_along_as_one_not_started(status, step_number):
+    assert step(status) == step_number

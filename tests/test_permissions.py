@@ -7,10 +7,11 @@ derived from a rule: a rule in the test could only repeat the app's, mistakes in
 import io
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from recommendations import permissions
 from recommendations.models import Official, ProgressUpdate, Recommendation, Side, Status
@@ -713,3 +714,192 @@ def test_nobody_reverts_a_recommendation_through_its_history(as_role, items, rol
     assert reverted.status_code == 403
     recommendation.refresh_from_db()
     assert recommendation.text == "Corrected by the secretariat."
+
+
+# The rules themselves, function by function, for each kind of user: the tables above go through
+# the admin; these say what each rule answers, so a rule that breaks fails by its own name.
+
+
+@pytest.fixture
+def users(db):
+    """A user of each kind the rules tell apart, by what they are."""
+    meti = owner("METI")
+    secretariat_group, _created = Group.objects.get_or_create(name=permissions.SECRETARIAT_GROUP)
+    member = factories.UserFactory(username="member", is_staff=True)
+    member.groups.add(secretariat_group)
+    return {
+        "superuser": factories.SuperuserFactory(),
+        "secretariat group member": member,
+        "METI official": factories.OfficialFactory(owner=meti).user,
+        "DG Connect official": factories.OfficialFactory(owner=owner("DGCONNECT")).user,
+        "staff without a role": factories.UserFactory(username="staff", is_staff=True),
+        "inactive superuser": factories.SuperuserFactory(is_active=False),
+        "superuser without staff status": factories.SuperuserFactory(is_staff=False),
+        "official without staff status": factories.OfficialFactory(
+            owner=meti, user__username="former", user__is_staff=False
+        ).user,
+        "anonymous": AnonymousUser(),
+        "nobody": None,
+    }
+
+
+# (is_secretariat, owner_of, can_view_internal, can_change_some, can_archive, own_side,
+#  status_targets, editable_fields) by user.
+RULES = {
+    "superuser": (True, None, True, True, True, None, ["overall", "eu", "jp"], None),
+    "secretariat group member": (True, None, True, True, True, None, ["overall", "eu", "jp"], None),
+    "METI official": (
+        False,
+        "METI",
+        True,
+        True,
+        False,
+        "jp",
+        ["jp"],
+        {"target_council", "notes", "japan_status"},
+    ),
+    "DG Connect official": (
+        False,
+        "DGCONNECT",
+        True,
+        True,
+        False,
+        "eu",
+        ["eu"],
+        {"target_council", "notes", "eu_status"},
+    ),
+    "staff without a role": (False, None, False, False, False, None, [], set()),
+    "inactive superuser": (False, None, False, False, False, None, [], set()),
+    "superuser without staff status": (False, None, False, False, False, None, [], set()),
+    "official without staff status": (False, None, False, False, False, None, [], set()),
+    "anonymous": (False, None, False, False, False, None, [], set()),
+    "nobody": (False, None, False, False, False, None, [], set()),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", list(RULES))
+def test_each_kind_of_user_gets_the_rights_of_their_role(users, kind):
+    user = users[kind]
+    owner_found = permissions.owner_of(user)
+    fields = permissions.editable_fields(user)
+
+    assert (
+        permissions.is_secretariat(user),
+        owner_found.code if owner_found else None,
+        permissions.can_view_internal(user),
+        permissions.can_change_some(user),
+        permissions.can_archive(user),
+        permissions.own_side(user),
+        permissions.status_targets(user),
+        set(fields) if fields is not None else None,
+    ) == RULES[kind]
+
+
+@pytest.mark.django_db
+def test_a_users_role_is_looked_up_once_and_brings_its_owner(users, django_assert_num_queries):
+    official = users["METI official"]
+
+    # The secretariat group, then the official with their owner.
+    with django_assert_num_queries(2):
+        assert permissions.role_of(official).owner.name == "Meti"
+    with django_assert_num_queries(0):
+        assert permissions.role_of(official).owner.code == "METI"
+        assert permissions.own_side(official) == Side.JAPAN
+
+
+@pytest.mark.django_db
+def test_a_superuser_is_the_secretariat_without_a_query(users, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert permissions.role_of(users["superuser"]) == permissions.Role(secretariat=True)
+
+
+@pytest.fixture
+def owned_items(users):
+    """METI's own item, one it co-owns, one it does not own, and an archived one of its own."""
+    topic = factories.TopicFactory(code="AI")
+    meti, mic = owner("METI"), owner("MIC")
+
+    def item(number, lead, **fields):
+        return factories.RecommendationFactory(
+            topic=topic, number=str(number), lead_owner=lead, **fields
+        )
+
+    return {
+        "led": item(1, meti),
+        "co-owned": item(2, mic, co_owners=[owner("DIGITAL"), meti]),
+        "other": item(3, mic, co_owners=[owner("DIGITAL")]),
+        "archived": item(4, meti, archived_at=timezone.now()),
+    }
+
+
+# What each user may change, by item: the same answer row by row and as a queryset.
+CHANGEABLE = {
+    "superuser": {"led", "co-owned", "other", "archived"},
+    "secretariat group member": {"led", "co-owned", "other", "archived"},
+    "METI official": {"led", "co-owned"},
+    "DG Connect official": set(),
+    "staff without a role": set(),
+    "anonymous": set(),
+    "nobody": set(),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", list(CHANGEABLE))
+def test_officials_change_their_owners_items_while_not_archived_and_the_secretariat_all(
+    users, owned_items, kind
+):
+    user = users[kind]
+    by_pk = {item.pk: name for name, item in owned_items.items()}
+
+    in_queryset = permissions.changeable(user, Recommendation.objects.all())
+
+    assert {by_pk[item.pk] for item in in_queryset} == CHANGEABLE[kind]
+    assert {
+        name for name, item in owned_items.items() if permissions.can_change(user, item)
+    } == CHANGEABLE[kind]
+
+
+@pytest.mark.django_db
+def test_why_read_only_says_who_can_change_the_item(users, owned_items):
+    official, staff = users["METI official"], users["staff without a role"]
+
+    assert permissions.why_read_only(official, owned_items["co-owned"]) is None
+    assert permissions.why_read_only(users["superuser"], owned_items["archived"]) is None
+    assert permissions.why_read_only(official, owned_items["archived"]) == (
+        "AI-4 is archived; the secretariat can restore it."
+    )
+    assert permissions.why_read_only(official, owned_items["other"]) == (
+        "Meti neither leads nor co-owns AI-3; the secretariat can change its owners. "
+        "Officials of Mic, Digital and the secretariat can change it."
+    )
+    assert permissions.why_read_only(staff, owned_items["led"]) == (
+        "Your account is not linked to an owner; the secretariat can link it. "
+        "Officials of Meti and the secretariat can change it."
+    )
+
+
+@pytest.mark.django_db
+def test_each_side_is_set_by_its_own_government_on_its_own_items_and_the_secretariat(
+    users, owned_items
+):
+    led, other, archived = owned_items["led"], owned_items["other"], owned_items["archived"]
+    meti, connect = users["METI official"], users["DG Connect official"]
+    secretariat = users["secretariat group member"]
+
+    assert [permissions.can_set_side(meti, led, side) for side in Side.values] == [
+        False,
+        True,
+        False,
+    ]
+    assert not permissions.can_set_side(meti, other, Side.JAPAN)
+    assert not permissions.can_set_side(meti, archived, Side.JAPAN)
+    assert not permissions.can_set_side(connect, led, Side.EU)
+    assert not permissions.can_set_side(users["staff without a role"], led, Side.JAPAN)
+    assert [permissions.can_set_side(secretariat, other, side) for side in Side.values] == [
+        True,
+        True,
+        False,
+    ]
+    assert permissions.can_set_side(secretariat, archived, Side.EU)
