@@ -36,7 +36,7 @@ def client_address(request: HttpRequest) -> str | None:
     proxies: int = settings.TRUSTED_PROXY_COUNT
     if not proxies:
         return remote
-    chain = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    chain = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
     chain = [hop for hop in chain if hop]
     if len(chain) < proxies:
         return remote
