@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from recommendations.events import describe
-from recommendations.imports import ImportRejected, LeftAlone, plan
+from recommendations.imports import ImportRejected, LeftAlone, apply, plan
 from recommendations.models import ProgressUpdate, Recommendation, Side, Status
-from recommendations.services.archive import archive
+from recommendations.services.archive import archive, restore
 from recommendations.services.statuses import set_statuses
 from tests import factories
 
@@ -318,4 +318,124 @@ def test_a_date_beside_an_overall_status_that_changes_nothing_is_refused(tracker
             "A date changes nothing by itself: it dates a new status or progress update, and "
             "this row has neither. Leave it as it was (2024-05-01).",
         )
+    ]
+
+
+@pytest.mark.django_db
+def test_every_confirmation_refused_as_changed_since_is_listed_by_row(tracker):
+    """Two rows previewed as changes: the first was then made by someone else (now it changes
+    nothing), the second's item was saved since. Both are named, in the file's order."""
+    text = (
+        "reference,status,eu_status,latest_update\n"
+        "AI-1,planned,planned,\n"
+        "AI-2,not_assessed,not_assessed,Budget agreed.\n"
+    )
+    preview = planned(text)
+    versions = {change.reference: change.recommendation.version for change in preview.changes}
+    set_statuses(recommendation=tracker["AI-1"], sides={Side.EU: Status.PLANNED}, author=None)
+    archive(recommendations=[tracker["AI-2"]], author=None)
+    restore(recommendations=[tracker["AI-2"]], author=None)
+
+    with pytest.raises(ImportRejected) as rejected:
+        apply(filename="updates.csv", content=text.encode(), expected_versions=versions)
+
+    assert [(error.row, error.column, error.message) for error in rejected.value.errors] == [
+        (2, "reference", "AI-1 was changed by someone else after the preview."),
+        (3, "reference", "AI-2 was changed by someone else after the preview."),
+    ]
+    assert not ProgressUpdate.objects.filter(recommendation=tracker["AI-2"]).exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_row_names_each_date_reason_and_visibility_it_would_change(tracker, official):
+    Recommendation.objects.filter(pk=tracker["AI-2"].pk).update(
+        status_override_reason="Ministers agreed."
+    )
+    factories.ProgressUpdateFactory(
+        recommendation=tracker["AI-3"], text="Pilot closed.", date=SINCE
+    )
+
+    assert refusals(
+        "reference,status,status_date,latest_update,latest_update_date,visibility,override_reason\n"
+        "AI-2,planned,2024-06-01,Budget agreed.,2024-06-02,public,\n"
+        "AI-3,not_assessed,,Pilot closed.,,internal,Council agreed.\n",
+        official,
+    ) == [
+        (
+            2,
+            "status",
+            "You may not change AI-2: your organisation does not own it. This row would change "
+            "status from “Not yet assessed” to “Planned”; status_date from “—” to "
+            "“2024-06-01”; latest_update from “—” to “Budget agreed.”; latest_update_date from "
+            "“—” to “2024-06-02”.",
+        ),
+        (
+            3,
+            "override_reason",
+            "AI-3 is archived. This row would change override_reason from “—” to “Council "
+            "agreed.”; visibility from “public” to “internal”.",
+        ),
+    ]
+
+
+@pytest.mark.django_db
+def test_an_officials_plain_sheet_compares_its_status_with_their_own_side(tracker, official):
+    """The EU side has already planned AI-1, so its overall status is Planned; the Japan side
+    has not: a METI official's Planned is a change of their side."""
+    set_statuses(recommendation=tracker["AI-1"], sides={Side.EU: Status.PLANNED}, author=None)
+
+    [change] = planned("reference,status\nAI-1,planned\n", official)
+
+    assert change.sides == {Side.JAPAN: Status.PLANNED}
+    assert (change.outcome.japan_status, change.outcome.status) == (Status.PLANNED,) * 2
+
+
+@pytest.mark.django_db
+def test_a_row_whose_statuses_resolve_to_the_items_own_is_left_alone_on_its_row(tracker, official):
+    Recommendation.objects.filter(pk=tracker["AI-1"].pk).update(status=Status.PLANNED)
+
+    result = planned(
+        "reference,status,japan_status\nAI-2,not_assessed,not_assessed\n"
+        "AI-1,not_assessed,not_assessed\n",
+        official,
+    )
+
+    assert result.changes == []
+    assert [(left.row, left.reference, left.why) for left in result.left_alone] == [
+        (2, "AI-2", LeftAlone.NOT_YOURS),
+        (3, "AI-1", LeftAlone.UNCHANGED),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_status_dated_today_is_recorded_as_of_today(tracker, official):
+    today = timezone.localdate()
+
+    [change] = planned(f"reference,status,status_date\nAI-1,planned,{today}\n", official)
+
+    assert change.status_date == today
+
+
+@pytest.mark.django_db
+def test_an_update_alone_is_dated_by_its_own_date_even_beside_an_edited_status_date(
+    tracker, official
+):
+    [update] = planned(
+        "reference,status,status_date,latest_update,latest_update_date\n"
+        "AI-1,not_assessed,2024-06-01,Budget agreed.,2024-06-02\n",
+        official,
+    )
+
+    assert (update.moves, update.status_date) == (False, datetime.date(2024, 6, 2))
+
+
+@pytest.mark.django_db
+def test_errors_are_listed_by_row_whichever_check_found_them(tracker, official):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    assert refusals(
+        f"reference,status,status_date\nAI-1,planned,{tomorrow}\nAI-9,planned,\n", official
+    ) == [
+        (2, "status_date", f"{tomorrow} is in the future; record a status once it holds."),
+        (3, "reference", "No recommendation has the reference “AI-9”."),
     ]
