@@ -1,3 +1,5 @@
+import datetime
+import io
 import json
 from io import StringIO
 from pathlib import Path
@@ -5,11 +7,24 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
+from docx import Document
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from recommendations.choices import TranslationStatus
 from recommendations.models import Organisation, Recommendation
+from recommendations.reporting.csv_export import write_csv
+from recommendations.reporting.docx_export import write_docx
+from recommendations.reporting.options import ReportOptions
+from recommendations.reporting.pdf_export import write_pdf
+from recommendations.reporting.query import report_rows
+from recommendations.reporting.xlsx_export import write_xlsx
 from recommendations.services import translations
 from tests import factories
+
+ENGLISH = "Promote regulatory alignment between the EU and Japan on generative AI."
+JAPANESE = "生成AIに関する日EU間の規制の整合性を促進する。"
 
 REPORT = json.loads((Path(settings.BASE_DIR) / "fixtures" / "report.json").read_text())
 PRINTED = {
@@ -27,11 +42,17 @@ def load_report() -> str:
 
 def translated(**kwargs) -> Recommendation:
     """An item carrying the secretariat's provisional translation, as load_report leaves it."""
+    kwargs.setdefault("text", ENGLISH)
     item = factories.RecommendationFactory(**kwargs)
-    translations.load_provisional(
-        recommendation=item, title_ja="", text_ja="生成AIに関する日EU間の規制の整合性を促進する。"
-    )
+    translations.load_provisional(recommendation=item, title_ja="", text_ja=JAPANESE)
     return item
+
+
+def confirm(item: Recommendation) -> None:
+    translations.apply_edit(
+        recommendation=item, editor=factories.SuperuserFactory(), changed=[], confirm=True
+    )
+    item.save()
 
 
 @pytest.mark.django_db
@@ -163,3 +184,127 @@ def test_an_english_text_changed_behind_the_services_back_still_shows_out_of_dat
     item.refresh_from_db()
 
     assert item.translation_status == TranslationStatus.OUT_OF_DATE
+
+
+# What readers of /ja/ see ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_japanese_item_page_shows_the_japanese_its_status_and_the_english_one_click_away(client):
+    item = translated()
+
+    response = client.get(f"/ja/recommendations/{item.reference}/")
+
+    content = response.content.decode()
+    assert JAPANESE in content
+    assert "暫定訳" in content
+    details = content[content.index("<details") : content.index("</details>")]
+    assert ENGLISH in details
+    assert "日本語訳はまだありません" not in content
+
+
+@pytest.mark.django_db
+def test_english_item_page_shows_the_english_without_a_translation_status(client):
+    item = translated()
+
+    content = client.get(f"/recommendations/{item.reference}/").content.decode()
+
+    assert ENGLISH in content and "暫定訳" not in content and "Provisional" not in content
+
+
+@pytest.mark.django_db
+def test_a_confirmed_translation_is_labelled_confirmed_on_the_list(client):
+    item = translated()
+    confirm(item)
+
+    content = client.get("/ja/recommendations/").content.decode()
+
+    assert JAPANESE in content
+    assert "確認済み" in content and "暫定訳" not in content
+
+
+@pytest.mark.django_db
+def test_a_translation_of_a_changed_english_text_is_labelled_to_be_checked(client):
+    item = translated()
+    Recommendation.objects.filter(pk=item.pk).update(text="Promote interoperability.")
+
+    content = client.get(f"/ja/recommendations/{item.reference}/").content.decode()
+
+    assert "原文更新のため要確認" in content
+
+
+@pytest.mark.django_db
+def test_the_api_says_whether_the_japanese_is_provisional_or_confirmed(client):
+    provisional, confirmed = translated(), translated()
+    confirm(confirmed)
+
+    first = client.get(f"/api/recommendations/{provisional.reference}/").json()
+    second = client.get(f"/api/recommendations/{confirmed.reference}/").json()
+
+    assert (first["text_ja"], first["text_ja_status"]) == (JAPANESE, "provisional")
+    assert second["text_ja_status"] == "confirmed"
+
+
+@pytest.mark.django_db
+def test_the_japanese_feed_names_the_item_by_its_japanese_text(client):
+    item = translated()
+    factories.ProgressUpdateFactory(recommendation=item, status="")
+
+    content = client.get("/ja/feed/").content.decode()
+
+    assert JAPANESE[:20] in content and "暫定訳" in content
+
+
+def japanese_report(write) -> io.BytesIO:
+    target = io.BytesIO()
+    with translation.override("ja"):
+        write(ReportOptions(as_of=datetime.date.today()), target)
+    target.seek(0)
+    return target
+
+
+@pytest.mark.django_db
+def test_the_japanese_pdf_prints_the_japanese_text_as_provisional():
+    translated()
+
+    pages = PdfReader(japanese_report(write_pdf)).pages
+    letters = "".join("".join(page.extract_text() for page in pages).split())
+
+    assert JAPANESE in letters and "暫定訳" in letters
+
+
+@pytest.mark.django_db
+def test_the_japanese_workbook_has_the_japanese_text_as_provisional_beside_the_english():
+    translated()
+
+    book = load_workbook(japanese_report(write_xlsx))
+    cells = [
+        str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row
+    ]
+
+    assert f"{JAPANESE}（暫定訳）" in cells
+    assert ENGLISH in cells
+
+
+@pytest.mark.django_db
+def test_the_japanese_word_report_has_the_japanese_text_as_provisional():
+    translated()
+
+    document = Document(japanese_report(write_docx))
+    text = "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+
+    assert f"{JAPANESE}（暫定訳）" in text
+
+
+@pytest.mark.django_db
+def test_the_csv_carries_the_japanese_and_its_status_after_the_english_columns():
+    translated()
+    target = io.StringIO()
+
+    write_csv(report_rows(ReportOptions(as_of=datetime.date.today())), target, internal=False)
+
+    header, row = target.getvalue().lstrip("\ufeff").splitlines()[:2]
+    assert header.endswith(",recommendation_ja,translation_status")
+    assert row.endswith(f",{JAPANESE},provisional")

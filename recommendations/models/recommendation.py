@@ -1,5 +1,4 @@
 import datetime
-import hashlib
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -10,7 +9,6 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,33 +22,10 @@ from recommendations.bilateral import (
 )
 from recommendations.choices import Status, TranslationStatus, UpdateKind, Visibility
 from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.models.translation import TranslationFields
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-
-def english_fingerprint(title: str, text: str) -> str:
-    """The SHA-256 of an item's English title and text: what a Japanese translation records it
-    was made from, so a later change to the English shows."""
-    return hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
-
-
-def shows_japanese(text_ja: str) -> bool:
-    """The one language rule for an item's text: Japanese readers get the Japanese where there
-    is one, everyone else (and Japanese readers of an untranslated item) the English."""
-    return bool(text_ja) and get_language() == "ja"
-
-
-def translation_status(*, stored: str, text_ja: str, source: str, title: str, text: str) -> str:
-    """The translation's status as a reader should see it: out of date as soon as the English
-    differs from the text it was made from, whatever write forgot to say so."""
-    if not text_ja:
-        return TranslationStatus.NONE
-    if stored in (TranslationStatus.PROVISIONAL, TranslationStatus.CONFIRMED) and (
-        source != english_fingerprint(title, text)
-    ):
-        return TranslationStatus.OUT_OF_DATE
-    return stored
 
 
 class RecommendationQuerySet(models.QuerySet["Recommendation"]):
@@ -193,7 +168,7 @@ class RecommendationManager(_RecommendationManagerBase):
         return self.get(reference=reference)
 
 
-class Recommendation(models.Model):
+class Recommendation(TranslationFields, models.Model):
     class Source(models.TextChoices):
         SUMMARY = "summary", _("Summary of recommendations")
         STAKEHOLDER = "stakeholder", _("Stakeholder key recommendation")
@@ -225,34 +200,6 @@ class Recommendation(models.Model):
     title_ja = models.CharField(_("Japanese title"), max_length=200, blank=True)
     text_ja = models.TextField(
         _("Japanese text"), blank=True, help_text=_("A human translation; leave empty if none.")
-    )
-    # Set by services.translations: loaded as the secretariat's provisional translation,
-    # confirmed (or corrected) by an official of the owners, out of date once the English moves.
-    text_ja_status = models.CharField(
-        _("Japanese translation"),
-        max_length=20,
-        choices=TranslationStatus,
-        default=TranslationStatus.NONE,
-        editable=False,
-    )
-    text_ja_source = models.CharField(
-        _("English the translation was made from"),
-        max_length=64,
-        blank=True,
-        editable=False,
-        help_text=_("SHA-256 of the English title and text."),
-    )
-    text_ja_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("translation confirmed by"),
-    )
-    text_ja_confirmed_at = models.DateTimeField(
-        _("translation confirmed"), null=True, blank=True, editable=False
     )
     organisations = models.ManyToManyField(
         Organisation,
@@ -398,36 +345,6 @@ class Recommendation(models.Model):
     @property
     def status_overridden(self) -> bool:
         return bool(self.status_override_reason.strip())
-
-    @property
-    def shows_japanese(self) -> bool:
-        return shows_japanese(self.text_ja)
-
-    @property
-    def localised_title(self) -> str:
-        """The title in the language the text is shown in (empty where the item has none)."""
-        return (self.title_ja or self.title) if self.shows_japanese else self.title
-
-    @property
-    def localised_text(self) -> str:
-        return self.text_ja if self.shows_japanese else self.text
-
-    @property
-    def english_fingerprint(self) -> str:
-        return english_fingerprint(self.title, self.text)
-
-    @property
-    def translation_status(self) -> str:
-        return translation_status(
-            stored=self.text_ja_status,
-            text_ja=self.text_ja,
-            source=self.text_ja_source,
-            title=self.title,
-            text=self.text,
-        )
-
-    def get_translation_status_display(self) -> str:
-        return str(TranslationStatus(self.translation_status).label)
 
     @property
     def short_text(self):
