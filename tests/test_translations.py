@@ -308,3 +308,40 @@ def test_the_csv_carries_the_japanese_and_its_status_after_the_english_columns()
     header, row = target.getvalue().lstrip("\ufeff").splitlines()[:2]
     assert header.endswith(",recommendation_ja,translation_status")
     assert row.endswith(f",{JAPANESE},provisional")
+
+
+# Names in Japanese ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_japanese_organisation_page_names_it_in_its_own_japanese(client):
+    jbce = factories.OrganisationFactory(
+        acronym="JBCE", name="Japan Business Council in Europe", name_ja="在欧日系ビジネス協議会"
+    )
+    factories.RecommendationFactory(organisations=[jbce])
+
+    content = client.get(f"/ja/organisations/{jbce.slug}/").content.decode()
+
+    assert "<h1>在欧日系ビジネス協議会 (JBCE)</h1>" in content
+    assert "在欧日系ビジネス協議会は、" in content
+    assert "Japan Business Council in Europe" not in content
+
+
+@pytest.mark.django_db
+def test_an_organisation_without_a_japanese_name_keeps_its_own_name(client):
+    digitaleurope = factories.OrganisationFactory(acronym="DIGITALEUROPE", name="DIGITALEUROPE")
+    factories.RecommendationFactory(organisations=[digitaleurope])
+
+    content = client.get(f"/ja/organisations/{digitaleurope.slug}/").content.decode()
+
+    assert "DIGITALEUROPEは、" in content
+
+
+@pytest.mark.django_db
+def test_the_japanese_item_page_names_dg_connect_in_japanese(client):
+    item = translated()
+
+    content = client.get(f"/ja/recommendations/{item.reference}/").content.decode()
+
+    assert "欧州委員会 通信ネットワーク・コンテンツ・技術総局（DG CONNECT）が報告" in content
+    assert "DG Connect が報告" not in content

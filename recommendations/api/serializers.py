@@ -30,7 +30,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = ["slug", "url", "html_url", "acronym", "name", "side"]
+        fields = ["slug", "url", "html_url", "acronym", "name", "name_ja", "side"]
 
     def get_html_url(self, organisation) -> str:
         return self.context["request"].build_absolute_uri(organisation.get_absolute_url())
@@ -41,7 +41,7 @@ class OwnerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Owner
-        fields = ["code", "url", "name", "government", "side"]
+        fields = ["code", "url", "name", "name_ja", "government", "side"]
 
 
 class CouncilSerializer(serializers.ModelSerializer):
