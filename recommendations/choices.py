@@ -49,6 +49,16 @@ class UpdateKind(models.TextChoices):
     CONFIRMATION = "confirmation", _("No change since the last report")
 
 
+class TranslationStatus(models.TextChoices):
+    NONE = "none", _("No Japanese translation yet")
+    # The secretariat's translation, loaded with the report: readable, not yet checked by the
+    # owners.
+    PROVISIONAL = "provisional", _("Provisional translation")
+    CONFIRMED = "confirmed", _("Translation confirmed")
+    # The English text changed after the Japanese was made or confirmed.
+    OUT_OF_DATE = "out_of_date", _("Original updated: translation to be checked")
+
+
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public (stakeholders see it)")
     INTERNAL = "internal", _("Internal (officials only)")

@@ -5,8 +5,9 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from recommendations.bilateral import awaited_side, is_divergent
-from recommendations.choices import Status
-from recommendations.models.recommendation import ProgressUpdate, Recommendation
+from recommendations.choices import Status, TranslationStatus
+from recommendations.models.progress_update import ProgressUpdate
+from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
 
 
@@ -30,7 +31,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = ["slug", "url", "html_url", "acronym", "name", "side"]
+        fields = ["slug", "url", "html_url", "acronym", "name", "name_ja", "side"]
 
     def get_html_url(self, organisation) -> str:
         return self.context["request"].build_absolute_uri(organisation.get_absolute_url())
@@ -41,7 +42,7 @@ class OwnerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Owner
-        fields = ["code", "url", "name", "government", "side"]
+        fields = ["code", "url", "name", "name_ja", "government", "side"]
 
 
 class CouncilSerializer(serializers.ModelSerializer):
@@ -104,6 +105,14 @@ class RecommendationSerializer(serializers.ModelSerializer):
         source="api_japan_status_date", read_only=True, allow_null=True
     )
 
+    text_ja_status = serializers.ChoiceField(
+        choices=TranslationStatus.choices,
+        source="translation_status",
+        read_only=True,
+        help_text="Whether `text_ja` is the secretariat's provisional translation, confirmed by "
+        "the owners, or made from an English text that has changed since (out of date).",
+    )
+
     status_set_by_secretariat = serializers.SerializerMethodField(
         help_text="The secretariat set the overall status; otherwise it follows from the two "
         "sides by the stated rule."
@@ -131,6 +140,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "text",
             "title_ja",
             "text_ja",
+            "text_ja_status",
             "organisations",
             "parent",
             "children",

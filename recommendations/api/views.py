@@ -23,7 +23,8 @@ from recommendations.api.serializers import (
     TopicSerializer,
 )
 from recommendations.filters import RecommendationFilter
-from recommendations.models.recommendation import ProgressUpdate, Recommendation
+from recommendations.models.progress_update import ProgressUpdate
+from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
 from recommendations.reporting.options import ReportOptions, end_of_day
 from recommendations.reporting.query import report_queryset

@@ -3,7 +3,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator, URLValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Greatest
@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from recommendations import events
 from recommendations.bilateral import (
     awaited_side,
     awaiting_condition,
@@ -21,8 +20,10 @@ from recommendations.bilateral import (
     divergent_condition,
     is_divergent,
 )
-from recommendations.choices import Status, UpdateKind, Visibility
+from recommendations.choices import Status, TranslationStatus
+from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.models.translation import TranslationFields
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -171,6 +172,10 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
     def for_api(self):
         return self.public().with_api_relations()
 
+    def translation_out_of_date(self):
+        """Items whose Japanese was made from an English text that has changed since."""
+        return self.filter(text_ja_status=TranslationStatus.OUT_OF_DATE)
+
 
 # Named, not written inline as the base below: the type checker's Django plugin only follows a
 # from_queryset() manager assigned to a name.
@@ -182,7 +187,7 @@ class RecommendationManager(_RecommendationManagerBase):
         return self.get(reference=reference)
 
 
-class Recommendation(models.Model):
+class Recommendation(TranslationFields, models.Model):
     class Source(models.TextChoices):
         SUMMARY = "summary", _("Summary of recommendations")
         STAKEHOLDER = "stakeholder", _("Stakeholder key recommendation")
@@ -322,6 +327,10 @@ class Recommendation(models.Model):
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="recommendation_not_own_parent"
             ),
+            models.CheckConstraint(
+                condition=Q(text_ja_status__in=TranslationStatus.values),
+                name="recommendation_text_ja_status_valid",
+            ),
             models.UniqueConstraint(fields=["topic", "sequence"], name="unique_sequence_per_topic"),
         ]
 
@@ -377,124 +386,3 @@ class Recommendation(models.Model):
                     % {"topic": self.topic}
                 }
             )
-
-
-class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
-    def public(self):
-        return self.filter(visibility=Visibility.PUBLIC)
-
-    def of_outer_recommendation(self):
-        """These updates of the outer query's recommendation, newest first: the correlated
-        subquery behind every "latest update" (served by the update_recommendation_date index)."""
-        return self.filter(recommendation=models.OuterRef("pk")).order_by(
-            "-date", "-created_at", "-pk"
-        )
-
-    def for_public_timeline(self):
-        """Public updates of public recommendations, newest first: the dashboard and feeds."""
-        return (
-            self.public()
-            .filter(recommendation__in=Recommendation.objects.public())
-            .select_related("recommendation__topic")
-            .order_by("-date", "-created_at", "-pk")
-        )
-
-
-class ProgressUpdate(models.Model):
-    """A dated entry on a recommendation's timeline; status changes always record one."""
-
-    recommendation = models.ForeignKey(
-        Recommendation,
-        on_delete=models.PROTECT,
-        related_name="updates",
-        verbose_name=_("recommendation"),
-    )
-    date = models.DateField(_("date"), default=timezone.localdate)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="progress_updates",
-        verbose_name=_("author"),
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=UpdateKind, default=UpdateKind.NOTE)
-    # The official's own words; a change or confirmation may come without any.
-    text = models.TextField(_("text"), blank=True)
-    sides = models.JSONField(
-        _("side statuses"),
-        default=dict,
-        blank=True,
-        help_text=_("The sides this update moved or confirmed, each with its status."),
-    )
-    # Only web links: a javascript: or file: link would run or leak in a reader's browser.
-    evidence_url = models.URLField(
-        _("evidence link"),
-        blank=True,
-        validators=[
-            URLValidator(
-                schemes=["http", "https"], message=_("Enter a web link (http:// or https://).")
-            )
-        ],
-    )
-    status = models.CharField(
-        _("status set"),
-        max_length=20,
-        choices=Status,
-        blank=True,
-        help_text=_("The status this update set, if any."),
-    )
-    visibility = models.CharField(
-        _("visibility"), max_length=10, choices=Visibility, default=Visibility.PUBLIC
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    history = HistoricalRecords()
-    objects = ProgressUpdateQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-date", "-created_at", "-pk"]
-        verbose_name = _("progress update")
-        verbose_name_plural = _("progress updates")
-        constraints = [
-            # A note is nothing but its words; changes and confirmations carry their data.
-            models.CheckConstraint(
-                condition=~Q(text="") | ~Q(kind=UpdateKind.NOTE), name="update_note_has_text"
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=UpdateKind.values), name="update_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status="") | Q(status__in=Status.values), name="update_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(visibility__in=Visibility.values), name="update_visibility_valid"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["visibility", "-date"], name="update_visibility_date"),
-            # An item's own updates, newest first: the "latest update" subqueries of the list,
-            # the admin, the report and the exports. Without it SQLite (no statistics) answers
-            # them from the index above and walks every public update for each row.
-            models.Index(
-                fields=["recommendation", "-date", "-created_at"],
-                name="update_recommendation_date",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.recommendation.reference} {self.date}"
-
-    def clean(self):
-        if self.kind == UpdateKind.NOTE and not self.text.strip():
-            raise ValidationError({"text": _("Write what happened: an update needs its text.")})
-
-    @property
-    def event_text(self) -> str:
-        """What the tracker recorded, in the active language ("" for a plain note)."""
-        return events.describe(self.kind, self.sides, self.status)
-
-    @property
-    def message(self) -> str:
-        """The official's words, then what the tracker recorded: the whole entry as text."""
-        return "\n\n".join(part for part in (self.text, self.event_text) if part)

@@ -74,6 +74,12 @@ class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
     acronym = models.CharField(_("acronym"), max_length=40, unique=True)
     name = models.CharField(_("full name"), max_length=200)
+    name_ja = models.CharField(
+        _("Japanese name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The organisation's own Japanese name, e.g. 在欧日系ビジネス協議会."),
+    )
     side = models.CharField(_("side"), max_length=10, choices=Side)
     report_spellings = models.CharField(
         _("other spellings in the report"),
@@ -99,6 +105,12 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("recommendations:organisation", args=[self.slug])
+
+    @property
+    def localised_name(self) -> str:
+        """The name in the active language: the organisation's own Japanese name where it has
+        one."""
+        return localised_topic_name(self.name, self.name_ja)
 
     def natural_key(self):
         return (self.slug,)

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from recommendations.choices import Side, UpdateKind
 from recommendations.models.official import Official
-from recommendations.models.recommendation import ProgressUpdate, Recommendation
+from recommendations.models.progress_update import ProgressUpdate
+from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Owner
 
 # The sides a round asks about, with the prefix of their annotations (items()).

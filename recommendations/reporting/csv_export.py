@@ -25,6 +25,8 @@ CSV_COLUMNS = [
     # Appended, so the columns before keep their places for those who read them by position.
     "eu_status",
     "japan_status",
+    "recommendation_ja",
+    "translation_status",
 ]
 INTERNAL_CSV_COLUMNS = ["classification", *CSV_COLUMNS, "notes"]
 LIST_SEPARATOR = "; "
@@ -47,6 +49,8 @@ def csv_record(row: ReportRow, *, internal: bool) -> list:
         row.latest_update_visibility,
         row.eu_status,
         row.japan_status,
+        f"{row.title_ja}: {row.text_ja}" if row.title_ja else row.text_ja,
+        row.translation_status,
     ]
     if internal:
         record = ["INTERNAL", *record, row.notes]

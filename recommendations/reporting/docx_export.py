@@ -71,10 +71,9 @@ def _update_cell(row) -> str:
 
 
 def _text_cell(row) -> str:
-    text = row.localised_text
-    title = row.localised_title if row.text_ja and row.localised_text == row.text_ja else row.title
-    if title:
-        text = f"{title}: {text}"
+    text = row.localised_heading_and_text
+    if row.shows_japanese:
+        text += f"（{row.translation_label}）"
     if row.organisations:
         text += f"\n{_('Made by')}: {', '.join(row.organisations)}"
     return text

@@ -23,13 +23,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from recommendations.bilateral import is_divergent
-from recommendations.choices import Status, Visibility
+from recommendations.choices import Status, TranslationStatus, Visibility
 from recommendations.events import describe
 from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
+from recommendations.models.translation import LocalisedText
 from recommendations.reporting.options import ReportOptions, end_of_day
 
 # Rows fetched per round trip when a file is streamed: enough to keep the query count low, few
@@ -151,7 +151,7 @@ def in_report_order(queryset: QuerySet) -> QuerySet:
 # Slots and no freezing: a frozen dataclass sets each of its twenty fields through
 # object.__setattr__, which took half the time of reading the rows; nothing changes a row anyway.
 @dataclass(slots=True)
-class ReportRow:
+class ReportRow(LocalisedText):
     reference: str
     topic: Topic
     title: str
@@ -173,18 +173,10 @@ class ReportRow:
     eu_status: str = Status.NOT_ASSESSED
     japan_status: str = Status.NOT_ASSESSED
     title_ja: str = ""
+    text_ja_status: str = TranslationStatus.NONE
+    text_ja_source: str = ""
     # The latest update is the tracker's sentence: its official wrote no words of their own.
     latest_is_generated: bool = False
-
-    @property
-    def localised_title(self) -> str:
-        """The title in the active language: the Japanese one where officials entered it."""
-        return self.title_ja if self.title_ja and get_language() == "ja" else self.title
-
-    @property
-    def localised_text(self) -> str:
-        """The text in the active language: the Japanese one where officials entered it."""
-        return self.text_ja if self.text_ja and get_language() == "ja" else self.text
 
     @property
     def eu_status_label(self) -> str:
@@ -248,6 +240,8 @@ _FIELDS = (
     "text",
     "title_ja",
     "text_ja",
+    "text_ja_status",
+    "text_ja_source",
     "notes",
     *ReportAnnotations.__annotations__,
 )
@@ -289,6 +283,8 @@ def _row(
         eu_status=values["report_eu_status"],
         japan_status=values["report_japan_status"],
         title_ja=values["title_ja"],
+        text_ja_status=values["text_ja_status"],
+        text_ja_source=values["text_ja_source"],
     )
 
 

@@ -156,7 +156,7 @@ def _xlsx_values(row: ReportRow, words: _Words, internal: bool) -> list:
         row.reference,
         words.name(row.topic),
         row.recommendation,
-        row.text_ja,
+        _japanese_cell(row),
         LIST_SEPARATOR.join(row.organisations),
         words.name(row.lead_owner),
         LIST_SEPARATOR.join(words.name(owner) for owner in row.co_owners),
@@ -170,6 +170,14 @@ def _xlsx_values(row: ReportRow, words: _Words, internal: bool) -> list:
     if internal:
         values += [row.latest_update_visibility, row.notes]
     return values
+
+
+def _japanese_cell(row: ReportRow) -> str:
+    """The Japanese beside the English original, with its translation's status for Japanese
+    readers (an English workbook keeps the bare translation, as before)."""
+    if not row.shows_japanese:
+        return row.text_ja
+    return f"{row.localised_heading_and_text}（{row.translation_label}）"
 
 
 def _status_validation(sheet: Worksheet, count: int, headings: list[str]) -> None:

@@ -46,7 +46,10 @@ class LatestUpdatesFeed(Feed):
         recommendation = update.recommendation
         if update.status:
             return f"{recommendation.reference}: {update.get_status_display()}"
-        return f"{recommendation.reference}: {recommendation.short_text}"
+        title = f"{recommendation.reference}: {recommendation.localised_short_text}"
+        if recommendation.shows_japanese:
+            title += f"（{recommendation.translation_label}）"
+        return title
 
     def item_description(self, update):
         # Atom marks the summary as HTML, so feed readers would render markup typed into an

@@ -78,9 +78,9 @@ def organisations(request):
     )
     bars = [
         bar(
-            f"{organisation.acronym} — {organisation.name}"
-            if organisation.acronym != organisation.name
-            else organisation.name,
+            f"{organisation.acronym} — {organisation.localised_name}"
+            if organisation.acronym != organisation.localised_name
+            else organisation.localised_name,
             {status.value: getattr(organisation, f"count_{status.value}") for status in Status},
             {"organisation": organisation.slug},
             url=organisation.get_absolute_url(),
