@@ -1,6 +1,7 @@
 """The dated entries on a recommendation's timeline. Apart from the recommendation so that its
 queryset can read these without an import cycle: the foreign key names it by label."""
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -27,12 +28,11 @@ class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
 
     def for_public_timeline(self):
         """Public updates of public recommendations, newest first: the dashboard and feeds."""
-        # Imported here: the recommendation's queryset reads updates, so this module loads first.
-        from recommendations.models.recommendation import Recommendation
-
+        # Looked up by label: the recommendation's module imports this one.
+        recommendations = apps.get_model("recommendations", "Recommendation").objects
         return (
             self.public()
-            .filter(recommendation__in=Recommendation.objects.public())
+            .filter(recommendation__in=recommendations.public())
             .select_related("recommendation__topic")
             .order_by("-date", "-created_at", "-pk")
         )
