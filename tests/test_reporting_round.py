@@ -15,7 +15,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from recommendations.choices import Side, Status, UpdateKind
-from recommendations.models import ProgressUpdate, ReportingRound, RoundMail
+from recommendations.models import ProgressUpdate, Recommendation, ReportingRound, RoundMail
 from recommendations.services.rounds import confirm_unchanged, open_round
 from recommendations.services.statuses import set_statuses
 from tests import factories
@@ -151,6 +151,17 @@ def test_a_confirmation_is_dated_signed_and_on_the_public_timeline(world):
     )
     assert update.event_text == "Japan side: no change since the last report (“In progress”)."
     assert ProgressUpdate.objects.public().filter(pk=update.pk).exists()
+
+
+def test_a_confirmation_records_the_stored_status_not_the_callers_stale_copy(world):
+    opened(world)
+    stale_copy = Recommendation.objects.get(pk=world["both"].pk)
+    world["both"].japan_status = Status.IN_PROGRESS
+    world["both"].save()
+
+    [update] = confirm_unchanged(recommendations=[stale_copy], author=world["jp_official"].user)
+
+    assert update.sides == {"jp": "in_progress"}
 
 
 def test_confirming_the_same_side_twice_in_a_round_records_nothing_the_second_time(world):

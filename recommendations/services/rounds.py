@@ -120,10 +120,15 @@ def confirm_unchanged(
     if reporting_round is None:
         raise ValidationError(_("No reporting round is open: there is nothing to confirm for."))
     today = today or timezone.localdate()
-    items = list(recommendations)
-    sides = {item.pk: _check_may_confirm(author, item) for item in items}
     updates = []
     with transaction.atomic():
+        # Locked and read again: the status confirmed is the one stored, not the caller's copy.
+        items = list(
+            Recommendation.objects.select_for_update()
+            .filter(pk__in=[item.pk for item in recommendations])
+            .order_by("pk")
+        )
+        sides = {item.pk: _check_may_confirm(author, item) for item in items}
         confirmed = set(
             ProgressUpdate.objects.filter(
                 recommendation__in=[item.pk for item in items],
