@@ -124,7 +124,7 @@ def _read_table(filename: str, content: bytes) -> tuple[list, list]:
             if not content.startswith(b"PK"):
                 raise ValueError("not a zip container")
             # Not openpyxl's reader: the report's workbook has several sheets of different
-            # widths, which tablib's book reader refuses, and openpyxl builds each text and
+            # widths, which a one-sheet reader refuses, and openpyxl builds each text and
             # row whole before the limits could be checked.
             book = workbook.Workbook(content)
             rows = book.rows(_rows_sheet(book))
@@ -149,7 +149,7 @@ def _read_table(filename: str, content: bytes) -> tuple[list, list]:
 
 def _read_csv(content: bytes) -> tuple[list, list]:
     """The header and rows of a CSV file, read row by row within the limits: blank lines are
-    skipped, short rows filled with empty cells, as tablib read them."""
+    skipped, short rows filled with empty cells."""
     decoded = content.decode("utf-8-sig")
     if "\x00" in decoded:
         raise ValueError("binary content")
