@@ -60,7 +60,7 @@ serve: $(INSTALLED) system-packages
 
 # Synthetic data in a throw-away database; never touches db.sqlite3 or DATABASE_URL's data.
 benchmark: $(INSTALLED) system-packages
-	DEBUG=false STATIC_MANIFEST=false SECRET_KEY=$${SECRET_KEY:-benchmark-only} \
+	BENCHMARK=true DEBUG=false STATIC_MANIFEST=false SECRET_KEY=$${SECRET_KEY:-benchmark-only} \
 		ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost} $(PY) manage.py benchmark $(BENCHMARK_ARGS)
 
 # Mutation testing, a development tool and not part of `make test`: mutmut changes the modules

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from recommendations.choices import Side, Status
 from recommendations.models import Edition, EditionFile, ReportingRound
+from recommendations.rules.choices import Side, Status
 from recommendations.services.rounds import open_round
 from recommendations.services.statuses import set_statuses
 from tests import factories

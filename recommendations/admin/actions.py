@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from recommendations import permissions
 from recommendations.admin.forms import ChangeStatusForm
 from recommendations.models import Recommendation
 from recommendations.reporting.csv_export import csv_response
@@ -18,6 +17,7 @@ from recommendations.reporting.files import filename
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.xlsx_export import xlsx_response
+from recommendations.rules import permissions
 from recommendations.services import archive as archiving
 from recommendations.services.rounds import confirm_unchanged
 from recommendations.services.statuses import bulk_set_statuses

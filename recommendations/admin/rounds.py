@@ -15,14 +15,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recommendations import permissions
 from recommendations.admin.actions import report_confirmations
 from recommendations.models import Edition, Recommendation, ReportingRound
 from recommendations.reporting.files import neutralise
-from recommendations.round_progress import round_progress
+from recommendations.rules import permissions
 from recommendations.services import outbox
 from recommendations.services.editions import publish_edition
 from recommendations.services.rounds import check_may_open, close_round, open_round
+from recommendations.tallies.rounds import round_progress
 
 
 def confirm_url(user, recommendation: Recommendation) -> str | None:

@@ -8,9 +8,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from recommendations.bilateral import Outcome
-from recommendations.choices import SIDE_FIELDS, Side, Status, Visibility
 from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.rules.bilateral import Outcome
+from recommendations.rules.choices import SIDE_FIELDS, Side, Status, Visibility
 from recommendations.services.statuses import record_update, set_statuses
 
 # A long update text is cut in an error message; the preview shows it whole.

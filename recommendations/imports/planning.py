@@ -36,10 +36,6 @@ from django.db.models import QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from recommendations import permissions
-from recommendations.bilateral import Outcome, OverrideNeedsReason, resolve
-from recommendations.choices import SIDE_FIELDS, Side, Status, Visibility
-from recommendations.events import describe
 from recommendations.imports.changes import Edit, ImportPlan, LeftAlone, PlannedChange
 from recommendations.imports.reading import (
     ImportRejected,
@@ -52,6 +48,10 @@ from recommendations.imports.reading import (
 )
 from recommendations.imports.workbook import shown
 from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.rules import permissions
+from recommendations.rules.bilateral import Outcome, OverrideNeedsReason, resolve
+from recommendations.rules.choices import SIDE_FIELDS, Side, Status, Visibility
+from recommendations.timeline import describe
 
 DATE_COLUMNS = ("status_date", "latest_update_date")
 UPDATE_COLUMNS = ("latest_update", "visibility")

@@ -13,17 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from recommendations.bilateral import (
+from recommendations.models.progress_update import ProgressUpdate
+from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.models.translation import TranslationFields
+from recommendations.rules.bilateral import (
     awaited_side,
     awaiting_condition,
     derived_status,
     divergent_condition,
     is_divergent,
 )
-from recommendations.choices import Status, TranslationStatus
-from recommendations.models.progress_update import ProgressUpdate
-from recommendations.models.reference import Council, Organisation, Owner, Topic
-from recommendations.models.translation import TranslationFields
+from recommendations.rules.choices import Status, TranslationStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -248,7 +248,8 @@ class Recommendation(TranslationFields, models.Model):
     )
     status_date = models.DateField(_("status since"), default=timezone.localdate)
     # Each government reports its own side; the overall status above follows from the two
-    # (recommendations.bilateral.derived_status) unless the secretariat overrides it with a reason.
+    # (recommendations.rules.bilateral.derived_status) unless the secretariat overrides it with a
+    # reason.
     eu_status = models.CharField(
         _("EU side status"), max_length=20, choices=Status, default=Status.NOT_ASSESSED
     )

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.bilateral import stale_cutoff
-from recommendations.choices import Side
+from recommendations.rules.bilateral import stale_cutoff
+from recommendations.rules.choices import Side
 
 
 class CodeManager(models.Manager):

@@ -13,11 +13,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.choices import Side, UpdateKind
 from recommendations.models.official import Official
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Owner
+from recommendations.rules.choices import Side, UpdateKind
 
 # The sides a round asks about, with the prefix of their annotations (items()).
 ROUND_SIDES = {Side.EU: "eu", Side.JAPAN: "jp"}

@@ -16,10 +16,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table
 
-from recommendations.choices import Status
 from recommendations.reporting.files import internal_mark
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.report import AUTHOR, Report, build_report, local_date, owner_name
+from recommendations.rules.choices import Status
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -25,12 +25,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recommendations.bilateral import is_divergent
-from recommendations.choices import Status, TranslationStatus, Visibility
-from recommendations.events import describe
 from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
 from recommendations.models.translation import LocalisedText
 from recommendations.reporting.options import ReportOptions, end_of_day
+from recommendations.rules.bilateral import is_divergent
+from recommendations.rules.choices import Status, TranslationStatus, Visibility
+from recommendations.timeline import describe
 
 # Rows fetched per round trip when a file is streamed: enough to keep the query count low, few
 # enough that 10 000 recommendations never sit in memory at once.

@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.http import urlencode
 
 from recommendations.models import Official, Owner, ReportingRound, RoundMail
-from recommendations.permissions import SECRETARIAT_GROUP
+from recommendations.rules.permissions import SECRETARIAT_GROUP
 from recommendations.services import outbox
 
 Kind = RoundMail.Kind

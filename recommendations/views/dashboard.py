@@ -9,11 +9,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations.choices import STATUS_MEANINGS, Side, Status
-from recommendations.counts import counts as count_by_status
 from recommendations.models import Council, Organisation, Owner, ProgressUpdate, Topic
 from recommendations.models.reference import localised_topic_name
-from recommendations.round_progress import public_round_line
+from recommendations.rules.choices import STATUS_MEANINGS, Side, Status
+from recommendations.tallies.dashboard import counts as count_by_status
+from recommendations.tallies.rounds import public_round_line
 
 LATEST_UPDATES = 8
 

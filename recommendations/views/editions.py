@@ -5,8 +5,8 @@ read from the two editions' stored statuses."""
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from recommendations.choices import Status
 from recommendations.models import Edition, EditionFile
+from recommendations.rules.choices import Status
 
 
 def _status_label(status: str | None) -> str:

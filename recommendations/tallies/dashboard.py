@@ -9,9 +9,9 @@ the counts under a new key, and the old entry simply ages out.
 from django.core.cache import cache
 from django.db.models import Count, Max
 
-from recommendations.bilateral import awaiting_condition, divergent_condition
-from recommendations.choices import Side
 from recommendations.models import Recommendation
+from recommendations.rules.bilateral import awaiting_condition, divergent_condition
+from recommendations.rules.choices import Side
 
 # Entries are never stale (the key changes with the data); the timeout only frees memory.
 TIMEOUT_SECONDS = 60 * 60
