@@ -38,6 +38,7 @@ test: $(INSTALLED) system-packages
 	$(DEV_ENV) $(PY) manage.py check
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEV_ENV) $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest
 
 # The PostgreSQL pass: the same suite on a throw-away PostgreSQL server (installed when missing).
@@ -70,10 +71,11 @@ mutation: $(INSTALLED)
 	$(VENV)/bin/mutmut run --max-children 1
 	$(VENV)/bin/mutmut results
 
-# ruff, django-upgrade, djhtml and mypy, as .pre-commit-config.yaml lists them; `pre-commit
-# install` runs them before each commit too.
+# ruff, django-upgrade, djhtml and mypy, as .pre-commit-config.yaml lists them (`pre-commit
+# install` runs them before each commit too), then the import contracts of pyproject.toml.
 lint: $(INSTALLED)
 	$(DEV_ENV) $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
+	$(VENV)/bin/lint-imports
 
 # The Django plugin loads the settings: the development ones, as `make test`'s checks do.
 typecheck: $(INSTALLED)

@@ -21,6 +21,7 @@ from recommendations.admin.actions import (
     export_selected_xlsx,
     restore_action,
 )
+from recommendations.admin.confirmations import confirm_url
 from recommendations.admin.filters import (
     ArchivedFilter,
     DivergentFilter,
@@ -31,7 +32,6 @@ from recommendations.admin.filters import (
 from recommendations.admin.forms import URL_FIELDS, RecommendationAdminForm
 from recommendations.admin.history import HistoryAdmin
 from recommendations.admin.import_view import import_updates_view
-from recommendations.admin.rounds import confirm_url
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.models.recommendation import own_stale_first
 from recommendations.rules import permissions

@@ -7,8 +7,8 @@ from typing import IO
 
 from django.http import StreamingHttpResponse
 
-from recommendations.reporting.files import FORMULA_TRIGGERS
 from recommendations.reporting.query import ReportRow
+from recommendations.rules.cells import FORMULA_TRIGGERS
 
 CSV_COLUMNS = [
     "reference",

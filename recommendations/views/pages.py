@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Organisation, Recommendation, Topic
 from recommendations.rules.choices import Status
-from recommendations.views.dashboard import bar, status_legend
+from recommendations.views.bars import bar, status_legend
 
 PAGE_SIZE = 25
 
