@@ -56,9 +56,9 @@ from recommendations.timeline import describe
 DATE_COLUMNS = ("status_date", "latest_update_date")
 UPDATE_COLUMNS = ("latest_update", "visibility")
 # error(column, message) reports a problem with one cell of the row being judged.
-Report = Callable[[str, str], None]
+RowReporter = Callable[[str, str], None]
 # name(column) is the column's heading in the file.
-Naming = Callable[[str], str]
+ColumnNaming = Callable[[str], str]
 
 
 def with_latest_updates(queryset: QuerySet, *, today: datetime.date) -> QuerySet:
@@ -171,8 +171,8 @@ def _statuses_asked(
     item: Recommendation,
     own_side: str | None,
     edited: set[str],
-    error: Report,
-    name: Naming,
+    error: RowReporter,
+    name: ColumnNaming,
 ) -> tuple[dict[str, str], str | None, str]:
     """(sides, overall, reason) the row's edited cells ask for, for `resolve`."""
     if own_side is None:
@@ -207,7 +207,9 @@ def _statuses_asked(
     return sides, None, ""
 
 
-def _refuse_edits(*, edits: list[Edit], problem: str, error: Report, name: Naming) -> None:
+def _refuse_edits(
+    *, edits: list[Edit], problem: str, error: RowReporter, name: ColumnNaming
+) -> None:
     """One error for the row, at its first changed cell, saying every change it would make: the
     way out is the same for all of them (leave the row as it was, or delete it)."""
     changes = "; ".join(
@@ -222,7 +224,7 @@ def _refuse_edits(*, edits: list[Edit], problem: str, error: Report, name: Namin
     )
 
 
-def _refuse_dates(*, edits: list[Edit], error: Report) -> None:
+def _refuse_dates(*, edits: list[Edit], error: RowReporter) -> None:
     """A date edited on a row that records nothing: it would date nothing, so say so rather
     than drop it."""
     for edit in edits:
@@ -251,8 +253,8 @@ def _judge(
     own_side: str | None,
     earlier: set,
     today: datetime.date,
-    error: Report,
-    name: Naming,
+    error: RowReporter,
+    name: ColumnNaming,
 ) -> PlannedChange | LeftAlone | None:
     """What one readable row of an existing item does: a change, nothing (left alone), or
     errors reported through `error` (then None)."""

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recommendations.models import Council, Organisation, Owner, ProgressUpdate, Topic
-from recommendations.models.reference import localised_topic_name
+from recommendations.models.reference import localised_name
 from recommendations.rules.choices import Side, Status
 from recommendations.tallies.dashboard import counts as count_by_status
 from recommendations.tallies.rounds import public_round_line
@@ -77,7 +77,7 @@ def home(request):
     topic_bars = _bars(
         topic_rows,
         "topic__code",
-        label=lambda r: localised_topic_name(r["topic__name"], r["topic__name_ja"]),
+        label=lambda r: localised_name(r["topic__name"], r["topic__name_ja"]),
         params=lambda r: {"topic": r["topic__code"]},
         url=lambda r: reverse("recommendations:topic", args=[r["topic__code"]]),
     )
@@ -90,7 +90,7 @@ def home(request):
     owner_bars = _bars(
         owner_rows,
         "lead_owner__code",
-        label=lambda r: localised_topic_name(r["lead_owner__name"], r["lead_owner__name_ja"]),
+        label=lambda r: localised_name(r["lead_owner__name"], r["lead_owner__name_ja"]),
         params=lambda r: {"owner": r["lead_owner__code"]},
     )
     # Each side's counts are its owners' (owner_rows come ordered by side).
