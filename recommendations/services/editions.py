@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recommendations.models import Council, Edition, EditionFile, ReportingRound
-from recommendations.reporting import csv_export, pdf_export, xlsx_export
+from recommendations.reporting import csv_export, html_export, pdf_export, xlsx_export
 from recommendations.reporting.options import ReportOptions, default_since
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.report import build_report
@@ -32,7 +32,7 @@ class RenderedFile:
 
 def render_files(options: ReportOptions) -> list[RenderedFile]:
     """The public report in every format, each as the bytes to store."""
-    html = pdf_export.render_standalone_html(build_report(options))
+    html = html_export.render_standalone_html(build_report(options))
     pdf = io.BytesIO()
     pdf_export.write_pdf(options, pdf)
     xlsx = io.BytesIO()
