@@ -170,9 +170,11 @@ class Report:
             details.append(local_date(council.date))
         line = ", ".join(details)
         if not council.place or not council.date:
-            line += " " + str(_("(%(what)s to be confirmed)")) % {
+            note = str(_("(%(what)s to be confirmed)")) % {
                 "what": _("date") if council.place else _("place and date")
             }
+            # Japanese sets its full-width brackets against the text, with no space.
+            line += note if note.startswith("（") else " " + note
         return line
 
     @property
