@@ -51,6 +51,7 @@ from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.rules import permissions
 from recommendations.rules.bilateral import Outcome, OverrideNeedsReason, resolve
 from recommendations.rules.choices import SIDE_FIELDS, Side, Status, Visibility
+from recommendations.services.statuses import record_update, set_statuses
 from recommendations.timeline import describe
 
 DATE_COLUMNS = ("status_date", "latest_update_date")
@@ -439,5 +440,29 @@ def apply(
             if stale:
                 raise ImportRejected(stale)
         for change in planned.changes:
-            change.apply(author=author)
+            _write(change, author=author)
     return planned
+
+
+def _write(change: PlannedChange, *, author) -> ProgressUpdate | None:
+    """Record one planned change: its statuses and update, or the update alone."""
+    if not change.moves:
+        # Only an update: set_statuses would also bring an overall status that disagrees
+        # with the sides back in line, which this row did not ask for.
+        update = ProgressUpdate(
+            recommendation=change.recommendation,
+            date=change.status_date,
+            text=change.text,
+            visibility=change.visibility,
+        )
+        return record_update(update=update, author=author)
+    return set_statuses(
+        recommendation=change.recommendation,
+        author=author,
+        sides=change.sides,
+        overall=change.overall,
+        reason=change.reason,
+        text=change.text,
+        visibility=change.visibility,
+        on=change.status_date,
+    )

@@ -143,8 +143,8 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
         visibility.
 
         A correlated subquery served by the `update_recommendation_date` index, not an aggregate
-        over a join with every update: that GROUP BY (repeated by the paginator's count) took
-        seconds at 10 000 items."""
+        over a join with every update: that GROUP BY (repeated by the paginator's count) grows
+        with every update of every item."""
         last_any = ProgressUpdate.objects.of_outer_recommendation().values("date")[:1]
         return self.select_related("topic", "lead_owner").annotate(
             last_update=models.Subquery(last_any)

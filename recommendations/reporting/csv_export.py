@@ -126,8 +126,8 @@ def csv_record(row: ReportRow, *, internal: bool, words: _Words | None = None) -
     ]
     if internal:
         record = ["INTERNAL", *record, row.notes]
-    # files.neutralise, written out: called for each of a row's cells it took a fifth of the
-    # export's time.
+    # rules.cells.neutralise, written out: it runs for every cell of every row, where the cost of
+    # a call per cell would grow with the export.
     return [
         "'" + value if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) else value
         for value in record

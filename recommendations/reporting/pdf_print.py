@@ -37,7 +37,7 @@ def _parsed_stylesheet(found: str, modified: int) -> "CSS":
 
 
 # The templates' indentation beside block-level tags: WeasyPrint would make a text box of each
-# run and lay it out, only to find it blank (about a tenth of the time of a report's PDF).
+# run and lay it out, only to find it blank.
 _BLOCK_TAG = (
     r"</?(?:html|head|body|meta|title|article|section|div|p|ul|ol|li|dl|dt|dd|h[1-6]"
     r"|table|caption|thead|tbody|tfoot|tr|td|th)\b[^>]*>"
@@ -59,9 +59,9 @@ def cycles_collected_after() -> Iterator[None]:
     """Hold Python's cycle collector back until the block is done.
 
     Laying out a report, WeasyPrint makes millions of objects that mostly live until the file is
-    written; the collector, woken every 700 allocations, walks that growing layout again and
-    again for a quarter of the PDF's time, and finds little to free (about 1.5 MiB in a part of
-    100 rows). Reference counting still frees everything else as it goes."""
+    written; the collector, woken every 700 allocations, would walk that growing layout again
+    and again and find little to free. Reference counting still frees everything else as it
+    goes."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -148,8 +148,8 @@ def in_report_order(queryset: QuerySet) -> QuerySet:
     )
 
 
-# Slots and no freezing: a frozen dataclass sets each of its twenty fields through
-# object.__setattr__, which took half the time of reading the rows; nothing changes a row anyway.
+# Slots and no freezing: a report builds a row per recommendation, and a frozen dataclass would set
+# each of its twenty fields through object.__setattr__; nothing changes a row anyway.
 @dataclass(slots=True)
 class ReportRow(LocalisedText):
     reference: str
