@@ -149,7 +149,8 @@ def home(request):
 
     changed_since_last = counts["changed_since"]
     updated_since_url = None
-    if last_council is not None:
+    # The last Council held is always dated (CouncilManager.next_and_last).
+    if last_council is not None and last_council.date is not None:
         updated_since_url = _list_url(
             updated_since=(last_council.date + datetime.timedelta(days=1)).isoformat(),
             ordering="-last_update",
