@@ -2,9 +2,12 @@
 each segment a link to the list filtered to it."""
 
 import datetime
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +18,17 @@ from recommendations.models import Council, Organisation, Owner, ProgressUpdate,
 from recommendations.models.reference import localised_topic_name
 from recommendations.round_progress import public_round_line
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 LATEST_UPDATES = 8
 
+# A row of count_by_status (a values() row: its fields and `status`, `count`), and a bar.
+Row = Mapping[str, Any]
+Bar = dict[str, object]
 
-def status_legend():
+
+def status_legend() -> list[dict[str, object]]:
     """Each status with its label and what it means, for the legend (_legend.html)."""
     return [
         {"status": status.value, "label": status.label, "meaning": STATUS_MEANINGS[status]}
@@ -26,11 +36,16 @@ def status_legend():
     ]
 
 
-def _list_url(**params):
+def _list_url(**params: object) -> str:
     return f"{reverse('recommendations:list')}?{urlencode(params)}"
 
 
-def bar(label, counts, params, url=None):
+def bar(
+    label: "StrOrPromise",
+    counts: Mapping[str, int],
+    params: Mapping[str, object],
+    url: str | None = None,
+) -> Bar:
     """One stacked bar: a segment per status, in the workflow's order, widths in percent.
 
     Widths are strings so that templates never localise the decimal separator of an SVG
@@ -56,7 +71,13 @@ def bar(label, counts, params, url=None):
     return {"label": label, "url": url, "total": total, "segments": segments}
 
 
-def _bars(rows, key, label, params, url=None):
+def _bars(
+    rows: Iterable[Row],
+    key: str,
+    label: Callable[[Row], "StrOrPromise"],
+    params: Callable[[Row], Mapping[str, object]],
+    url: Callable[[Row], str] | None = None,
+) -> list[Bar]:
     """Group `count_by_status` rows into bars, keeping the rows' order."""
     grouped: dict[Any, dict[str, Any]] = {}
     for row in rows:
@@ -73,7 +94,9 @@ def _bars(rows, key, label, params, url=None):
     ]
 
 
-def _label_rows(count_rows, key, objects, fields):
+def _label_rows(
+    count_rows: Iterable[Row], key: str, objects: Sequence[Model], fields: Sequence[str]
+) -> list[dict[str, Any]]:
     """Counts by a related row's id, given that row's `fields` as `key__field` (the shape of
     `count_by_status` over a relation), in the order of `objects`. The counts come from the
     cache; labels are read fresh, so a renamed topic or owner shows at once."""
@@ -90,7 +113,7 @@ def _label_rows(count_rows, key, objects, fields):
     return rows
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     next_council, last_council = Council.objects.next_and_last(timezone.localdate())
     counts = count_by_status(last_council.date if last_council else None)
     status_rows = counts["by_status"]

@@ -2,7 +2,7 @@
 stored (byte for byte) with their SHA-256, and what moved since the previous Council's edition,
 read from the two editions' stored statuses."""
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from recommendations.choices import Status
@@ -13,7 +13,7 @@ def _status_label(status: str | None) -> str:
     return str(Status(status).label) if status in Status.values else ""
 
 
-def reports(request):
+def reports(request: HttpRequest) -> HttpResponse:
     editions = Edition.objects.select_related("council").prefetch_related("files")
     return render(request, "recommendations/editions.html", {"editions": editions})
 
@@ -59,7 +59,7 @@ def moves(edition: Edition) -> tuple[Edition | None, list[dict]]:
     return previous, moved
 
 
-def edition(request, council: int, number: int | None = None):
+def edition(request: HttpRequest, council: int, number: int | None = None) -> HttpResponse:
     shown, current = _edition(council, number)
     previous, moved = moves(shown)
     context = {
@@ -72,7 +72,9 @@ def edition(request, council: int, number: int | None = None):
     return render(request, "recommendations/edition.html", context)
 
 
-def edition_file(request, council: int, name: str, number: int | None = None):
+def edition_file(
+    request: HttpRequest, council: int, name: str, number: int | None = None
+) -> FileResponse:
     shown, _current = _edition(council, number)
     stored = get_object_or_404(EditionFile, edition=shown, name=name)
     response = FileResponse(
