@@ -2,13 +2,19 @@
 sign-in, or when one is enrolled (enrolling proves the device), and tied to the user so that a
 session that changes hands never carries it over."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
+from django.contrib.auth.models import User
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from django.test import Client
 
 SESSION_KEY = "tracker_second_factor_user"
 
 
-def mark_verified(request: HttpRequest, user) -> None:
+def mark_verified(request: HttpRequest, user: User) -> None:
     request.session[SESSION_KEY] = str(user.pk)
 
 
@@ -19,7 +25,7 @@ def is_verified(request: HttpRequest) -> bool:
     return request.session.get(SESSION_KEY) == str(user.pk)
 
 
-def mark_client_verified(client) -> None:
+def mark_client_verified(client: "Client") -> None:
     """For Django's test client after force_login (the benchmark, the tests): the session of
     its signed-in user counts as past the second factor."""
     session = client.session
