@@ -2,8 +2,10 @@
 preview, the confirmation and the command show them."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -130,7 +132,7 @@ class PlannedChange:
             "changes": ", ".join(str(part) for part in parts),
         }
 
-    def apply(self, *, author) -> ProgressUpdate | None:
+    def apply(self, *, author: User | None) -> ProgressUpdate | None:
         if not self.moves:
             # Only an update: set_statuses would also bring an overall status that disagrees
             # with the sides back in line, which this row did not ask for.
@@ -193,7 +195,7 @@ class ImportPlan:
             skipped=[row for row in left if row.why != LeftAlone.UNCHANGED],
         )
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[PlannedChange]:
         return iter(self.changes)
 
     @property
