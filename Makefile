@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# Exact versions and hashes of every package, the dev extra's included; `make lock` writes them
+# from pyproject.toml's ranges, and requirements.lock, without the dev extra, for a server.
+LOCK := requirements-dev.lock
 # Local development only: the real deployment sets DEBUG off and its own SECRET_KEY.
 DEV_ENV := DEBUG=true
 # `make run` listens on PORT when it is set, as `make serve` does.
@@ -11,13 +14,20 @@ RUN_PORT := $(or $(PORT),8000)
 # Debian packages the test suite needs; installed by `make test` only when missing.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium redis-server
 
-.PHONY: run test lint typecheck format clean system-packages serve test-postgres test-redis benchmark mutation
+.PHONY: run test lint typecheck format clean system-packages serve test-postgres test-redis benchmark mutation lock
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(INSTALLED)
+
+# After changing a dependency in pyproject.toml: the newest versions its ranges allow, for the
+# oldest Python it supports, each with the hashes pip checks on install.
+lock: $(INSTALLED)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o $(LOCK)
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements.lock
 
 run: $(INSTALLED)
 	$(DEV_ENV) $(PY) manage.py migrate --no-input

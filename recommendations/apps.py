@@ -6,6 +6,6 @@ class RecommendationsConfig(AppConfig):
     name = "recommendations"
     verbose_name = _("Workshop recommendations")
 
-    def ready(self):
+    def ready(self) -> None:
         # Connects the sign-in log's receivers (Django's documented place for it).
         from recommendations.sign_in import receivers  # noqa: F401

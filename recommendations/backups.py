@@ -14,7 +14,9 @@ import io
 import os
 import tarfile
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
@@ -27,6 +29,7 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import DatabaseError, connection, transaction
+from django.db.models import ForeignKey, ManyToManyField, Model
 from django.test.utils import override_settings
 
 from recommendations.models import EditionFile
@@ -44,7 +47,7 @@ class BackupError(Exception):
     """A backup or restore that cannot go ahead; the message says what to do."""
 
 
-def backed_up_models():
+def backed_up_models() -> list[type[Model]]:
     """Every concrete model a backup holds, parents before the rows that point at them."""
     app_list = {
         config: None
@@ -63,7 +66,7 @@ def backed_up_models():
 
 class FullPrecisionEncoder(DjangoJSONEncoder):
     # Django's encoder cuts times to milliseconds; a restore must give back the very same values.
-    def default(self, o):
+    def default(self, o: object) -> Any:
         if isinstance(o, datetime.datetime | datetime.time):
             return o.isoformat()
         return super().default(o)
@@ -76,13 +79,18 @@ class BackupSerializer(JSONSerializer):
     a primary key survives that, where looking up a natural key would fail.
     """
 
-    def handle_fk_field(self, obj, field):
+    def handle_fk_field(self, obj: Model, field: "ForeignKey[Any, Any]") -> None:
         self._with_natural_keys_for(field, super().handle_fk_field, obj)
 
-    def handle_m2m_field(self, obj, field):
+    def handle_m2m_field(self, obj: Model, field: "ManyToManyField[Any, Any]") -> None:
         self._with_natural_keys_for(field, super().handle_m2m_field, obj)
 
-    def _with_natural_keys_for(self, field, handle, obj):
+    def _with_natural_keys_for(
+        self,
+        field: "ForeignKey[Any, Any] | ManyToManyField[Any, Any]",
+        handle: Callable[[Model, Any], None],
+        obj: Model,
+    ) -> None:
         self.use_natural_foreign_keys = field.remote_field.model in NAMED_BY_NATURAL_KEY
         handle(obj, field)
 
@@ -156,13 +164,13 @@ def check_file_name(path: Path) -> None:
 class Counter:
     total = 0
 
-    def count(self, objects):
+    def count(self, objects: Iterable[Model]) -> Iterator[Model]:
         for obj in objects:
             self.total += 1
             yield obj
 
 
-def objects_to_back_up():
+def objects_to_back_up() -> Iterator[Model]:
     for model in backed_up_models():
         yield from model._default_manager.order_by("pk").iterator(chunk_size=2000)
 
@@ -200,7 +208,7 @@ def write_backup(path: Path) -> int:
     return counter.total
 
 
-def non_empty_models():
+def non_empty_models() -> list[type[Model]]:
     try:
         return [
             model

@@ -1,9 +1,10 @@
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
 
-def language_switcher(request):
+def language_switcher(request: HttpRequest) -> dict[str, list[dict[str, str]]]:
     """The current page in each other language, for the switcher's `next` field.
 
     Worked out here, while the page's own language is active: Django's set_language view runs

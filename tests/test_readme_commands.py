@@ -124,10 +124,11 @@ def project_copy(folder: Path) -> Path:
             shutil.copy2(source, target)
     venv = settings.BASE_DIR / ".venv"
     (folder / ".venv").symlink_to(venv, target_is_directory=True)
-    # As after `make run`: the environment was installed from this pyproject.toml, so make
-    # finds it up to date (a pyproject.toml edited since would have make rebuild the shared one).
+    # As after `make run`: the environment was installed from this pyproject.toml and lock file,
+    # so make finds it up to date (either edited since would have make rebuild the shared one).
     installed = (venv / ".installed").stat().st_mtime_ns
-    os.utime(folder / "pyproject.toml", ns=(installed, installed))
+    for name in ("pyproject.toml", "requirements-dev.lock"):
+        os.utime(folder / name, ns=(installed, installed))
     return folder
 
 

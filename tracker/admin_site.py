@@ -5,15 +5,19 @@ a filter value out of range as a wrong address, never as a server error."""
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def out_of_range_filters_are_wrong_addresses(
@@ -64,20 +68,27 @@ class TrackerAdminSite(admin.AdminSite):
     index_template = "admin/home.html"
     enable_nav_sidebar = False
 
-    def admin_view(self, view, cacheable=False):
+    def admin_view(self, view: View, cacheable: bool = False) -> View:
         # Every ModelAdmin's changelist comes through here, under Django's name for it.
         if getattr(view, "__name__", None) == "changelist_view":
-            view = out_of_range_filters_are_wrong_addresses(stamped_for_lockouts(view))
+            # A changelist answers an HttpResponse; wrapped, it keeps its name and signature.
+            changelist = cast(Callable[..., HttpResponse], view)
+            wrapped = out_of_range_filters_are_wrong_addresses(stamped_for_lockouts(changelist))
+            view = cast(View, wrapped)
         return super().admin_view(view, cacheable)
 
-    def index(self, request, extra_context=None):
+    def index(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> TemplateResponse:
         # Imported here: the admin package registers its models on this site while Django
         # creates it, so this module must not import that package before then.
         from recommendations.admin.home import own_items_context
 
         return super().index(request, {**own_items_context(request), **(extra_context or {})})
 
-    def login(self, request, extra_context=None):
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         # One way in: django-allauth's login, with its second-factor step and single sign-on.
         query = urlencode({"next": request.GET.get("next") or reverse("admin:index")})
         return redirect(f"{reverse('account_login')}?{query}")

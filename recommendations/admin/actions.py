@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from django.utils.translation import ngettext
 from recommendations.admin.confirmations import report_confirmations
 from recommendations.admin.forms import ChangeStatusForm
 from recommendations.models import Recommendation
+from recommendations.models.recommendation import RecommendationQuerySet
 from recommendations.reporting.csv_export import csv_response
 from recommendations.reporting.files import filename
 from recommendations.reporting.options import ReportOptions
@@ -23,7 +25,11 @@ from recommendations.services import archive as archiving
 from recommendations.services.statuses import bulk_set_statuses
 
 
-def refuse_unless_all_changeable(modeladmin, request, queryset) -> bool:
+def refuse_unless_all_changeable(
+    modeladmin: "admin.ModelAdmin[Recommendation]",
+    request: HttpRequest,
+    queryset: RecommendationQuerySet,
+) -> bool:
     """An official's bulk action applies to all they selected or, if any is not theirs, to none."""
     allowed = permissions.changeable(request.user, queryset).values("pk")
     refused = list(queryset.exclude(pk__in=allowed).values_list("reference", flat=True))
@@ -41,14 +47,20 @@ def refuse_unless_all_changeable(modeladmin, request, queryset) -> bool:
     description=_("Change the status of the selected recommendations"),
     permissions=["change"],
 )
-def change_status_action(modeladmin, request, queryset):
+def change_status_action(
+    modeladmin: "admin.ModelAdmin[Recommendation]",
+    request: HttpRequest,
+    queryset: RecommendationQuerySet,
+) -> TemplateResponse | None:
     if refuse_unless_all_changeable(modeladmin, request, queryset):
         return None
     form = ChangeStatusForm(request.POST if "apply" in request.POST else None, user=request.user)
     if form.is_valid():
         try:
             updates = bulk_set_statuses(
-                recommendations=queryset.select_related(None), author=request.user, **form.change()
+                recommendations=queryset.select_related(None),
+                author=permissions.signed_in_user(request),
+                **form.change(),
             )
         except (PermissionDenied, ValidationError) as error:
             reasons = error.messages if isinstance(error, ValidationError) else [str(error)]
@@ -89,7 +101,13 @@ def change_status_action(modeladmin, request, queryset):
     )
 
 
-def _archive_step(modeladmin, request, queryset, *, archive):
+def _archive_step(
+    modeladmin: "admin.ModelAdmin[Recommendation]",
+    request: HttpRequest,
+    queryset: RecommendationQuerySet,
+    *,
+    archive: bool,
+) -> TemplateResponse | None:
     """Both archive actions: a confirmation page first, then the change with its history."""
     if "apply" not in request.POST:
         context = {
@@ -105,7 +123,7 @@ def _archive_step(modeladmin, request, queryset, *, archive):
             request, "admin/recommendations/recommendation/archive.html", context
         )
     change = archiving.archive if archive else archiving.restore
-    changed = change(recommendations=queryset, author=request.user)
+    changed = change(recommendations=queryset, author=permissions.signed_in_user(request))
     message = (
         ngettext(
             "%(count)d recommendation archived: it no longer appears on public pages.",
@@ -124,12 +142,20 @@ def _archive_step(modeladmin, request, queryset, *, archive):
 
 
 @admin.action(description=_("Archive selected recommendations"), permissions=["archive"])
-def archive_action(modeladmin, request, queryset):
+def archive_action(
+    modeladmin: "admin.ModelAdmin[Recommendation]",
+    request: HttpRequest,
+    queryset: RecommendationQuerySet,
+) -> TemplateResponse | None:
     return _archive_step(modeladmin, request, queryset, archive=True)
 
 
 @admin.action(description=_("Restore selected recommendations"), permissions=["archive"])
-def restore_action(modeladmin, request, queryset):
+def restore_action(
+    modeladmin: "admin.ModelAdmin[Recommendation]",
+    request: HttpRequest,
+    queryset: RecommendationQuerySet,
+) -> TemplateResponse | None:
     return _archive_step(modeladmin, request, queryset, archive=False)
 
 
@@ -139,7 +165,7 @@ def _selected(queryset: QuerySet) -> QuerySet:
     return Recommendation.objects.filter(pk__in=queryset.values("pk"))
 
 
-def _admin_options(request) -> ReportOptions:
+def _admin_options(request: HttpRequest) -> ReportOptions:
     # Officials in the admin already see internal updates and notes: their export carries them,
     # marked as internal.
     internal = permissions.can_view_internal(request.user)
@@ -147,7 +173,11 @@ def _admin_options(request) -> ReportOptions:
 
 
 @admin.action(description=_("Export selected as XLSX"))
-def export_selected_xlsx(modeladmin, request, queryset):
+def export_selected_xlsx(
+    modeladmin: "admin.ModelAdmin[Recommendation]",
+    request: HttpRequest,
+    queryset: RecommendationQuerySet,
+) -> FileResponse:
     options = _admin_options(request)
     return xlsx_response(
         options, name=filename(options, "xlsx", "recommendations"), base=_selected(queryset)
@@ -155,7 +185,11 @@ def export_selected_xlsx(modeladmin, request, queryset):
 
 
 @admin.action(description=_("Export selected as CSV"))
-def export_selected_csv(modeladmin, request, queryset):
+def export_selected_csv(
+    modeladmin: "admin.ModelAdmin[Recommendation]",
+    request: HttpRequest,
+    queryset: RecommendationQuerySet,
+) -> StreamingHttpResponse:
     options = _admin_options(request)
     rows = report_rows(options, _selected(queryset))
     return csv_response(
@@ -164,5 +198,9 @@ def export_selected_csv(modeladmin, request, queryset):
 
 
 @admin.action(description=_("No change since the last report"), permissions=["change"])
-def confirm_unchanged_action(modeladmin, request, queryset):
+def confirm_unchanged_action(
+    modeladmin: "admin.ModelAdmin[Recommendation]",
+    request: HttpRequest,
+    queryset: RecommendationQuerySet,
+) -> None:
     report_confirmations(modeladmin, request, queryset.select_related(None))

@@ -1,8 +1,12 @@
 """The admin's "No change since the last report": where the change form's button posts, and the
 confirmation the button, the changelist's action and the round page each record and report."""
 
-from django.contrib import messages
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,7 +16,7 @@ from recommendations.rules import permissions
 from recommendations.services.rounds import confirm_unchanged
 
 
-def confirm_url(user, recommendation: Recommendation) -> str | None:
+def confirm_url(user: permissions.Actor, recommendation: Recommendation) -> str | None:
     """Where the change form's "No change since the last report" button posts, when a round is
     open and the user reports a side of this item; None otherwise."""
     side = permissions.own_side(user)
@@ -23,11 +27,15 @@ def confirm_url(user, recommendation: Recommendation) -> str | None:
     return reverse("admin:recommendations_reportinground_confirm", args=[recommendation.pk])
 
 
-def report_confirmations(modeladmin, request, queryset) -> None:
+def report_confirmations(
+    modeladmin: "admin.ModelAdmin[Any]", request: HttpRequest, queryset: Iterable[Recommendation]
+) -> None:
     """Confirm "No change since the last report" on every selected item, all or none, and say
     how many were recorded (a side already confirmed in the round records nothing again)."""
     try:
-        updates = confirm_unchanged(recommendations=queryset, author=request.user)
+        updates = confirm_unchanged(
+            recommendations=queryset, author=permissions.signed_in_user(request)
+        )
     except ValidationError as error:
         modeladmin.message_user(
             request,

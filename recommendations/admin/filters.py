@@ -1,12 +1,22 @@
 import datetime
+from typing import TYPE_CHECKING, cast
 
 from django.contrib import admin
+from django.contrib.admin import ModelAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.models import Council, ReportingRound
+from recommendations.models import Council, Recommendation, ReportingRound
+from recommendations.models.recommendation import RecommendationQuerySet
 from recommendations.rules import permissions
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# What a filter offers: each value of its parameter with its label.
+Lookups = list[tuple[str, "StrOrPromise"]]
 
 
 def stale_cutoff(request: HttpRequest) -> datetime.date:
@@ -23,10 +33,12 @@ class ArchivedFilter(admin.SimpleListFilter):
     title = _("archived")
     parameter_name = "archived"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: "ModelAdmin[Recommendation]") -> Lookups:
         return [("no", _("Current")), ("yes", _("Archived"))]
 
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Recommendation]
+    ) -> QuerySet[Recommendation]:
         if self.value() == "no":
             return queryset.filter(archived_at__isnull=True)
         if self.value() == "yes":
@@ -38,12 +50,14 @@ class DivergentFilter(admin.SimpleListFilter):
     title = _("EU and Japan sides")
     parameter_name = "divergent"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: "ModelAdmin[Recommendation]") -> Lookups:
         return [("1", _("Divergent")), ("0", _("In step"))]
 
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Recommendation]
+    ) -> QuerySet[Recommendation]:
         if self.value() in {"0", "1"}:
-            return queryset.divergent(self.value() == "1")
+            return cast(RecommendationQuerySet, queryset).divergent(self.value() == "1")
         return queryset
 
 
@@ -51,12 +65,16 @@ class StaleFilter(admin.SimpleListFilter):
     title = _("no recent update")
     parameter_name = "stale"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: "ModelAdmin[Recommendation]") -> Lookups:
         return [("1", _("No recent update")), ("0", _("Recently updated"))]
 
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Recommendation]
+    ) -> QuerySet[Recommendation]:
         if self.value() in {"0", "1"}:
-            return queryset.stale(timezone.localdate(), self.value() == "1")
+            return cast(RecommendationQuerySet, queryset).stale(
+                timezone.localdate(), self.value() == "1"
+            )
         return queryset
 
 
@@ -67,12 +85,14 @@ class RoundFilter(admin.SimpleListFilter):
     title = _("reporting round")
     parameter_name = "round"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: "ModelAdmin[Recommendation]") -> Lookups:
         if ReportingRound.objects.current() is None:
             return []
         return [("outstanding", _("Outstanding")), ("reported", _("Reported"))]
 
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Recommendation]
+    ) -> QuerySet[Recommendation]:
         current = ReportingRound.objects.current()
         if current is None or self.value() not in {"outstanding", "reported"}:
             return queryset

@@ -43,7 +43,7 @@ class ChangeStatusForm(forms.Form):
         label=_("Visibility"), choices=Visibility.choices, initial=Visibility.PUBLIC
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: permissions.Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # An official sets their own side only; the overall status follows from the sides.
         targets = permissions.status_targets(user)
@@ -53,7 +53,7 @@ class ChangeStatusForm(forms.Form):
         if permissions.OVERALL not in targets:
             del self.fields["reason"]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         # Form.clean() returns cleaned_data; read it from the form, where it is never None.
         super().clean()
         cleaned_data = self.cleaned_data
@@ -97,14 +97,14 @@ class RecommendationAdminForm(forms.ModelForm):
     # merged with theirs, three ways, instead of silently overwriting their change.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The fields both savers changed, each differently, when a save is refused for them.
         self.conflicts: list[FieldConflict] = []
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned_data = self.cleaned_data
         loaded = cleaned_data.get("loaded_version")
@@ -163,7 +163,7 @@ class RecommendationAdminForm(forms.ModelForm):
             code="edit_conflict",
         )
 
-    def _check_override(self, cleaned_data):
+    def _check_override(self, cleaned_data: dict[str, Any]) -> None:
         """An overall status set by hand (secretariat only: officials do not get the field)
         must follow the sides or come with a reason."""
         if "status" not in self.changed_data or "status" not in cleaned_data:

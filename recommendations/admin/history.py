@@ -1,6 +1,10 @@
 """The base of the admin pages that show a model's recorded history."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 # django-simple-history's history list less its one inline style, which the CSP would block.
@@ -14,10 +18,16 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     object_history_list_template = HISTORY_LIST_TEMPLATE
 
-    def revert_disabled(self, request, obj=None):
+    def revert_disabled(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return True
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)

@@ -2,12 +2,13 @@
 all rows or none."""
 
 import base64
+from typing import Any
 
 from django.contrib import messages
-from django.contrib.admin import helpers
+from django.contrib.admin import ModelAdmin, helpers
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recommendations.admin.forms import ImportForm
 from recommendations.imports import MAX_FILE_BYTES, ImportRejected, RowError, apply, plan
+from recommendations.models import Recommendation
 from recommendations.rules import permissions
 from recommendations.rules.choices import SIDE_FIELDS, Side
 
@@ -24,7 +26,9 @@ IMPORT_MAX_AGE = 60 * 60
 TEMPLATE = "admin/recommendations/recommendation/import_updates.html"
 
 
-def import_updates_view(modeladmin, request):
+def import_updates_view(
+    modeladmin: "ModelAdmin[Recommendation]", request: HttpRequest
+) -> HttpResponse:
     """Upload → preview of exactly what will change → confirm; all rows or none."""
     if not permissions.can_change_some(request.user):
         raise PermissionDenied
@@ -66,7 +70,7 @@ def import_updates_view(modeladmin, request):
     return TemplateResponse(request, TEMPLATE, context | _form_context(modeladmin, form))
 
 
-def _form_context(modeladmin, form: ImportForm) -> dict:
+def _form_context(modeladmin: "ModelAdmin[Recommendation]", form: ImportForm) -> dict[str, Any]:
     """The upload form as the admin lays out its own forms (an aligned fieldset)."""
     return {
         "form": form,
@@ -80,7 +84,9 @@ def _form_context(modeladmin, form: ImportForm) -> dict:
     }
 
 
-def _apply_import(modeladmin, request, context):
+def _apply_import(
+    modeladmin: "ModelAdmin[Recommendation]", request: HttpRequest, context: dict[str, Any]
+) -> HttpResponse:
     try:
         payload = signing.loads(
             request.POST.get("token", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
@@ -100,7 +106,7 @@ def _apply_import(modeladmin, request, context):
             filename=payload["filename"],
             content=base64.b64decode(payload["content"]),
             user=request.user,
-            author=request.user,
+            author=permissions.signed_in_user(request),
             expected_versions=payload["versions"],
         )
     except ImportRejected as rejected:

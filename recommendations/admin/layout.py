@@ -5,6 +5,7 @@ secretariat changes and an official reads collapsed."""
 from django.contrib.admin.utils import flatten_fieldsets
 from django.utils.translation import gettext_lazy as _
 
+from recommendations.models import Recommendation
 from recommendations.rules import permissions
 from recommendations.rules.choices import Side
 
@@ -44,7 +45,9 @@ ADD_FIELDSETS = [
 ALL_FIELDS = [*flatten_fieldsets(ADD_FIELDSETS), *RECORD]  # type: ignore[arg-type]
 
 
-def change_fieldsets(user, recommendation, *, may_change: bool) -> list:
+def change_fieldsets(
+    user: permissions.Actor, recommendation: Recommendation, *, may_change: bool
+) -> list:
     """The change form's fieldsets for this user: an official finds their own side's status
     first and the report's data folded away; the secretariat gets everything open."""
     side = permissions.own_side(user)
@@ -85,7 +88,7 @@ def change_fieldsets(user, recommendation, *, may_change: bool) -> list:
     ]
 
 
-def read_only_fields(user) -> list[str]:
+def read_only_fields(user: permissions.Actor) -> list[str]:
     """Every field this user may not edit (on an item they may change at all)."""
     editable = permissions.editable_fields(user)
     if editable is None:

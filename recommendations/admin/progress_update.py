@@ -1,7 +1,9 @@
 """Progress updates in the admin: the secretariat's list for corrections. Officials add updates
 on their own recommendations' pages."""
 
+from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from recommendations.admin.forms import URL_FIELDS
 from recommendations.admin.history import HistoryAdmin
@@ -22,19 +24,29 @@ class ProgressUpdateAdmin(HistoryAdmin):
     readonly_fields = ["author", "status", "created_at"]
     formfield_overrides = URL_FIELDS
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return permissions.is_secretariat(request.user)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: ProgressUpdate | None = None
+    ) -> bool:
         return permissions.is_secretariat(request.user)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: ProgressUpdate | None = None
+    ) -> bool:
         return permissions.is_secretariat(request.user) and super().has_delete_permission(
             request, obj
         )
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: ProgressUpdate,
+        form: "forms.ModelForm[ProgressUpdate]",
+        change: bool,
+    ) -> None:
         if change:
             super().save_model(request, obj, form, change)
         else:
-            record_update(update=obj, author=request.user)
+            record_update(update=obj, author=permissions.signed_in_user(request))

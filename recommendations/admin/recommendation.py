@@ -1,14 +1,18 @@
 """The recommendations in the admin: the changelist officials start from, the change form with
 its timeline, and the one path by which a form's status change is saved."""
 
+import datetime
 from functools import partial
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import signals
-from django.urls import path
+from django.db.models import QuerySet, signals
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +37,7 @@ from recommendations.admin.forms import URL_FIELDS, RecommendationAdminForm
 from recommendations.admin.history import HistoryAdmin
 from recommendations.admin.import_view import import_updates_view
 from recommendations.models import ProgressUpdate, Recommendation
-from recommendations.models.recommendation import own_stale_first
+from recommendations.models.recommendation import RecommendationQuerySet, own_stale_first
 from recommendations.rules import permissions
 from recommendations.rules.choices import SIDE_FIELDS, Side
 from recommendations.services.statuses import record_update, set_statuses
@@ -55,13 +59,15 @@ class TimelineInline(admin.TabularInline):
     # Entries rather than table rows, so the text gets the width and the rest sits beside it.
     template = "admin/recommendations/recommendation/timeline.html"
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProgressUpdate]:
         return super().get_queryset(request).select_related("author", "recommendation")
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Recommendation | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: Recommendation | None = None
+    ) -> bool:
         return False
 
 
@@ -77,19 +83,21 @@ class NewUpdateInline(admin.StackedInline):
     can_delete = False
     formfield_overrides = URL_FIELDS
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProgressUpdate]:
         return super().get_queryset(request).none()
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Recommendation | None = None) -> bool:
         if obj is None:
             return permissions.is_secretariat(request.user)
         return permissions.can_change(request.user, obj)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: Recommendation | None = None
+    ) -> bool:
         # Needed so the add rows render; existing rows are never listed here.
         return self.has_add_permission(request, obj)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Recommendation | None = None) -> bool:
         # Nothing to view: where no update may be added, the form has no such section.
         return self.has_add_permission(request, obj)
 
@@ -129,7 +137,7 @@ class RecommendationAdmin(HistoryAdmin):
     inlines = [TimelineInline, NewUpdateInline]
     history_list_display = ["status", "eu_status", "japan_status", "lead_owner"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> RecommendationQuerySet:
         queryset = self.model._default_manager.for_admin().with_last_activity()
         ordering = self.get_ordering(request)
         owner = permissions.owner_of(request.user)
@@ -138,7 +146,7 @@ class RecommendationAdmin(HistoryAdmin):
             queryset = queryset.annotate(own_stale_first=ordering[0])
         return queryset.order_by(*ordering)
 
-    def get_ordering(self, request):
+    def get_ordering(self, request: HttpRequest) -> list[Any]:
         owner = permissions.owner_of(request.user)
         if owner is None:
             return super().get_ordering(request)
@@ -148,7 +156,7 @@ class RecommendationAdmin(HistoryAdmin):
         return [own_stale_first(owner, stale_cutoff(request)), "topic__position", "sequence"]
 
     @admin.display(description=_("flags"))
-    def flags(self, obj):
+    def flags(self, obj: Recommendation) -> str:
         flags = []
         if obj.is_divergent:
             flags.append(str(_("Divergent")))
@@ -156,7 +164,9 @@ class RecommendationAdmin(HistoryAdmin):
             flags.append(str(_("No recent update")))
         return ", ".join(flags) or "—"
 
-    def get_object(self, request, object_id, from_field=None):
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Recommendation | None:
         if request.method != "POST":
             return super().get_object(request, object_id, from_field)
         # A save reads the row under lock (the admin wraps the view in a transaction), so the
@@ -174,38 +184,52 @@ class RecommendationAdmin(HistoryAdmin):
         except (Recommendation.DoesNotExist, forms.ValidationError, ValueError):
             return None
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: Recommendation | None = None) -> list[Any]:
         if obj is None:
             return layout.ADD_FIELDSETS
         may_change = self.has_change_permission(request, obj)
         fieldsets = layout.change_fieldsets(request.user, obj, may_change=may_change)
         return layout.with_version(fieldsets) if may_change else fieldsets
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Recommendation | None = None
+    ) -> list[str]:
         return layout.read_only_fields(request.user)
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Recommendation | None = None,
+    ) -> HttpResponse:
         if obj is not None:
             context["read_only_reason"] = permissions.why_read_only(request.user, obj)
             context["confirm_url"] = confirm_url(request.user, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return permissions.is_secretariat(request.user)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: Recommendation | None = None
+    ) -> bool:
         if obj is None:
             return permissions.can_change_some(request.user)
         return permissions.can_change(request.user, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Recommendation | None = None
+    ) -> bool:
         # Never hard-deleted through the admin, not even by the secretariat: archive instead.
         return False
 
-    def has_archive_permission(self, request):
+    def has_archive_permission(self, request: HttpRequest) -> bool:
         return permissions.can_archive(request.user)
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         return [
             path(
                 "import-updates/",
@@ -215,7 +239,9 @@ class RecommendationAdmin(HistoryAdmin):
             *super().get_urls(),
         ]
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponseBase:
         extra_context = {
             "can_import": permissions.can_change_some(request.user),
             **(extra_context or {}),
@@ -223,7 +249,7 @@ class RecommendationAdmin(HistoryAdmin):
         return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("text"), ordering="text")
-    def short_text(self, obj):
+    def short_text(self, obj: Recommendation) -> str:
         # All of the text is in the page, cut to two lines by the stylesheet: a click on it
         # unfolds the rest without leaving the list. The topic goes beneath, in the height the
         # three statuses give the row anyway.
@@ -237,7 +263,7 @@ class RecommendationAdmin(HistoryAdmin):
         )
 
     @admin.display(description=_("status: overall, EU, Japan"), ordering="status")
-    def statuses(self, obj):
+    def statuses(self, obj: Recommendation) -> str:
         return format_html(
             '<span class="status-overall">{}</span>'
             '<span class="status-side">{}: {}</span><span class="status-side">{}: {}</span>',
@@ -249,15 +275,28 @@ class RecommendationAdmin(HistoryAdmin):
         )
 
     @admin.display(description=_("last update"), ordering="last_update")
-    def last_update(self, obj):
-        return obj.last_update
+    def last_update(self, obj: Recommendation) -> datetime.date | None:
+        # Annotated by the changelist's queryset (with_last_activity).
+        return obj.last_update  # type: ignore[attr-defined]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: Recommendation,
+        form: "forms.ModelForm[Recommendation]",
+        change: bool,
+    ) -> None:
         # Written once, in save_related, where the relations and the updates typed alongside
         # are at hand: one save, one history record, one version step.
         pass
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: "forms.ModelForm[Recommendation]",
+        formsets: "list[BaseInlineFormSet[Any, Recommendation, Any]]",
+        change: bool,
+    ) -> None:
         """Save the form's fields, relations and status change through the one service every
         status change goes through, as one write; an update written with a status change is
         recorded as one entry with it, other new updates beside it."""
@@ -286,7 +325,7 @@ class RecommendationAdmin(HistoryAdmin):
             written = explained or ProgressUpdate()
             set_statuses(
                 recommendation=recommendation,
-                author=request.user,
+                author=permissions.signed_in_user(request),
                 edited=edited,
                 save_relations=form.save_m2m if relations & set(edited) else None,
                 **(statuses or {}),
@@ -297,19 +336,20 @@ class RecommendationAdmin(HistoryAdmin):
             )
         for update in updates:
             update.recommendation = form.instance
-            record_update(update=update, author=request.user)
+            record_update(update=update, author=permissions.signed_in_user(request))
 
-    def _create(self, request, form) -> None:
+    def _create(self, request: HttpRequest, form: "forms.ModelForm[Recommendation]") -> None:
         """Save a new recommendation with its relations and write its one history record, of
         it complete: simple-history would write one for the row and one more per relation."""
         recommendation = form.instance
-        recommendation.skip_history_when_saving = True
+        # simple-history's flag, which the model does not declare.
+        recommendation.skip_history_when_saving = True  # type: ignore[attr-defined]
         try:
             recommendation.save()
             form.save_m2m()
         finally:
-            del recommendation.skip_history_when_saving
-        recommendation._history_user = request.user
+            del recommendation.skip_history_when_saving  # type: ignore[attr-defined]
+        recommendation._history_user = permissions.signed_in_user(request)
         # simple-history records on post_save: sent once more now that the relations are in.
         signals.post_save.send(
             sender=Recommendation,
@@ -320,7 +360,7 @@ class RecommendationAdmin(HistoryAdmin):
             using=recommendation._state.db,
         )
 
-    def _status_change(self, form) -> dict | None:
+    def _status_change(self, form: "forms.ModelForm[Recommendation]") -> dict[str, Any] | None:
         """The sides, overall status and override reason the form moves, as set_statuses'
         arguments (which checks who may set them); None when it moves none and leaves the
         override reason alone (an emptied reason hands the overall status back to the sides, so

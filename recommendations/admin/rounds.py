@@ -4,14 +4,15 @@ of them, the mails waiting in the outbox with a "Send now"), and closes it or pu
 Council's report from there, each after a confirmation."""
 
 import csv
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from recommendations.services.rounds import check_may_open, close_round, open_ro
 from recommendations.tallies.rounds import round_progress
 
 
-def seen_edition(request) -> int | None:
+def seen_edition(request: HttpRequest) -> int | None:
     """The edition the publish page showed (0 for none), so that a correction is not published
     over one published since."""
     seen = request.POST.get("seen_edition", "")
@@ -38,7 +39,7 @@ class OpenRoundForm(forms.ModelForm):
         fields = ["council", "deadline", "message"]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
         if cleaned.get("council") and cleaned.get("deadline"):
@@ -52,22 +53,26 @@ class ReportingRoundAdmin(admin.ModelAdmin):
     list_select_related = ["council"]
     form = OpenRoundForm
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return permissions.is_secretariat(request.user)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: ReportingRound | None = None) -> bool:
         return permissions.is_secretariat(request.user)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return permissions.is_secretariat(request.user)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: ReportingRound | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: ReportingRound | None = None
+    ) -> bool:
         return False
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
         return [
             path(
@@ -103,14 +108,25 @@ class ReportingRoundAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: ReportingRound,
+        form: "forms.ModelForm[ReportingRound]",
+        change: bool,
+    ) -> None:
         # The service opens the round and sends the calls; the admin shows the row it made.
         opened = open_round(
-            council=obj.council, deadline=obj.deadline, message=obj.message, author=request.user
+            council=obj.council,
+            deadline=obj.deadline,
+            message=obj.message,
+            author=permissions.signed_in_user(request),
         )
         obj.pk, obj.opened_at = opened.pk, opened.opened_at
 
-    def response_add(self, request, obj, post_url_continue=None):
+    def response_add(
+        self, request: HttpRequest, obj: ReportingRound, post_url_continue: str | None = None
+    ) -> HttpResponse:
         self.message_user(
             request,
             _(
@@ -123,17 +139,25 @@ class ReportingRoundAdmin(admin.ModelAdmin):
         )
         return HttpResponseRedirect(obj.get_absolute_url())
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         return HttpResponseRedirect(
             reverse("admin:recommendations_reportinground_progress", args=[object_id])
         )
 
-    def _round(self, request, pk) -> ReportingRound:
+    def _round(self, request: HttpRequest, pk: int) -> ReportingRound:
         if not permissions.is_secretariat(request.user):
             raise PermissionDenied
         return get_object_or_404(ReportingRound.objects.select_related("council"), pk=pk)
 
-    def _context(self, request, reporting_round, **extra):
+    def _context(
+        self, request: HttpRequest, reporting_round: ReportingRound, **extra: object
+    ) -> dict[str, Any]:
         return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -142,7 +166,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
             **extra,
         }
 
-    def progress_view(self, request, pk):
+    def progress_view(self, request: HttpRequest, pk: int) -> TemplateResponse:
         reporting_round = self._round(request, pk)
         context = self._context(
             request,
@@ -154,7 +178,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
         )
         return TemplateResponse(request, "admin/recommendations/round/progress.html", context)
 
-    def outstanding_csv(self, request, pk):
+    def outstanding_csv(self, request: HttpRequest, pk: int) -> HttpResponse:
         reporting_round = self._round(request, pk)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         name = f"council-{reporting_round.council.number}-outstanding.csv"
@@ -168,7 +192,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
             )
         return response
 
-    def confirm_view(self, request, recommendation_pk):
+    def confirm_view(self, request: HttpRequest, recommendation_pk: int) -> HttpResponse:
         """An official's one-click "No change since the last report" on one item."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -178,7 +202,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
             reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
         )
 
-    def close_view(self, request, pk):
+    def close_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         reporting_round = self._round(request, pk)
         if request.method == "POST":
             close_round(reporting_round=reporting_round)
@@ -190,7 +214,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
             self._context(request, reporting_round, action="close"),
         )
 
-    def send_mail_view(self, request, pk):
+    def send_mail_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The round page's "Send now": deliver the outbox at once instead of at the next
         send_reminders, and say what was sent, what failed and what still waits."""
         reporting_round = self._round(request, pk)
@@ -208,7 +232,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
         self.message_user(request, counts, level)
         return HttpResponseRedirect(reporting_round.get_absolute_url())
 
-    def publish_view(self, request, pk):
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         reporting_round = self._round(request, pk)
         published = Edition.objects.current_of(reporting_round.council)
         errors: list[str] = []
@@ -216,7 +240,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
             try:
                 edition = publish_edition(
                     council=reporting_round.council,
-                    author=request.user,
+                    author=permissions.signed_in_user(request),
                     reason=request.POST.get("reason", ""),
                     on_top_of=seen_edition(request),
                 )

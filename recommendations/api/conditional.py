@@ -2,10 +2,13 @@
 
 import datetime
 import hashlib
+from typing import Any
 
 from django.db.models import Max
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from recommendations.models import ProgressUpdate, Recommendation
@@ -44,7 +47,9 @@ class ConditionalGetMixin(APIView):
 
     has_timestamps = False
 
-    def finalize_response(self, request, response, *args, **kwargs):
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
@@ -56,6 +61,7 @@ class ConditionalGetMixin(APIView):
             if newest is not None:
                 last_modified = int(newest.timestamp())
                 response["Last-Modified"] = http_date(last_modified)
-        return get_conditional_response(
+        # The response given, or a plain 304 that DRF passes on as it is: never None here.
+        return get_conditional_response(  # type: ignore[return-value]
             request, etag=response["ETag"], last_modified=last_modified, response=response
         )

@@ -11,12 +11,15 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import django_filters
 from django.db import DatabaseError
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
 from rest_framework.views import APIView
 
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -119,7 +122,7 @@ def as_of_date(value: str) -> datetime.date:
     return min(day, timezone.localdate())
 
 
-def _codes(queryset, field: str) -> Callable[[], list[str]]:
+def _codes(queryset: QuerySet[Any], field: str) -> Callable[[], list[str]]:
     return lambda: [str(code) for code in queryset.all().values_list(field, flat=True)]
 
 
@@ -157,7 +160,7 @@ class DeclaredParametersMixin(APIView):
     # Parameters beyond pagination and filters, by action: {"list": [AS_OF], ...}.
     query_parameters: dict[str, list[Parameter]] = {}
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         if request.method not in ("GET", "HEAD"):
             return  # the reads are what the schema declares; others answer 405 as they are

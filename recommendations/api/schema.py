@@ -1,10 +1,14 @@
 """What the OpenAPI schema says that the views and serializers cannot say for themselves: the
 shared error responses, the declared query parameters and the conditional-GET headers."""
 
+from typing import Any
+
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
+from rest_framework.request import Request
 
 from recommendations.api.parameters import declared_parameters
 
@@ -26,12 +30,14 @@ class DeclaredParametersSchema(AutoSchema):
     same declarations the views enforce; enums of codes are read from the data each time the
     schema is generated."""
 
-    def get_override_parameters(self):
+    def get_override_parameters(self) -> list[Any]:
         declared = [parameter.openapi() for parameter in declared_parameters(self.view)]
         return [*super().get_override_parameters(), *declared]
 
 
-def document_parameter_errors(result, generator, request, public):
+def document_parameter_errors(
+    result: dict[str, Any], generator: SchemaGenerator, request: Request | None, public: bool
+) -> dict[str, Any]:
     """drf-spectacular hook: any read may answer 400 (a parameter the schema does not allow) and
     414 (a request line longer than the server reads, about 4 KB under gunicorn)."""
     bad = {
@@ -56,7 +62,9 @@ def document_parameter_errors(result, generator, request, public):
     return result
 
 
-def document_conditional_get(result, generator, request, public):
+def document_conditional_get(
+    result: dict[str, Any], generator: SchemaGenerator, request: Request | None, public: bool
+) -> dict[str, Any]:
     """drf-spectacular hook: every read answers with an ETag (Last-Modified where the data has
     timestamps) and may answer 304, which views alone cannot declare."""
     for path_item in result.get("paths", {}).values():

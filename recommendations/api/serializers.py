@@ -19,7 +19,7 @@ class TopicSerializer(serializers.ModelSerializer):
         model = Topic
         fields = ["code", "url", "html_url", "name", "name_ja", "printed_name", "position"]
 
-    def get_html_url(self, topic) -> str:
+    def get_html_url(self, topic: Topic) -> str:
         return self.context["request"].build_absolute_uri(topic.get_absolute_url())
 
 
@@ -33,7 +33,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         model = Organisation
         fields = ["slug", "url", "html_url", "acronym", "name", "name_ja", "side"]
 
-    def get_html_url(self, organisation) -> str:
+    def get_html_url(self, organisation: Organisation) -> str:
         return self.context["request"].build_absolute_uri(organisation.get_absolute_url())
 
 
@@ -158,22 +158,27 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "target_council",
         ]
 
-    def get_html_url(self, recommendation) -> str:
+    def get_html_url(self, recommendation: Recommendation) -> str:
         return self.context["request"].build_absolute_uri(recommendation.get_absolute_url())
 
-    def get_status_set_by_secretariat(self, recommendation) -> bool:
+    # The api_* fields are annotated by the API's queryset (statuses as of the asked date) and
+    # public_children prefetched by with_api_relations: the model declares neither.
+
+    def get_status_set_by_secretariat(self, recommendation: Recommendation) -> bool:
         # Whether there is a reason, as the public page says; the reason itself stays internal.
-        return bool((recommendation.api_override_reason or "").strip())
+        return bool((recommendation.api_override_reason or "").strip())  # type: ignore[attr-defined]
 
-    def get_divergent(self, recommendation) -> bool:
-        return is_divergent(recommendation.api_eu_status, recommendation.api_japan_status)
+    def get_divergent(self, recommendation: Recommendation) -> bool:
+        eu, japan = recommendation.api_eu_status, recommendation.api_japan_status  # type: ignore[attr-defined]
+        return is_divergent(eu, japan)
 
-    def get_awaited_side(self, recommendation) -> str | None:
-        side = awaited_side(recommendation.api_eu_status, recommendation.api_japan_status)
+    def get_awaited_side(self, recommendation: Recommendation) -> str | None:
+        eu, japan = recommendation.api_eu_status, recommendation.api_japan_status  # type: ignore[attr-defined]
+        side = awaited_side(eu, japan)
         return side.value if side else None
 
-    def get_children(self, recommendation) -> list[str]:
-        return [child.reference for child in recommendation.public_children]
+    def get_children(self, recommendation: Recommendation) -> list[str]:
+        return [child.reference for child in recommendation.public_children]  # type: ignore[attr-defined]
 
 
 class ProgressUpdateSerializer(serializers.ModelSerializer):
@@ -202,7 +207,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
-    def get_recommendation_url(self, update) -> str:
+    def get_recommendation_url(self, update: ProgressUpdate) -> str:
         return reverse(
             "api:recommendation-detail",
             args=[update.recommendation.reference],

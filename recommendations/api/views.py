@@ -2,14 +2,17 @@
 under /api/, and the Swagger UI page."""
 
 import datetime
+from typing import Any, cast
 
-from django.db.models import Case, Exists, F, OuterRef, Subquery, When
-from django.http import JsonResponse
+from django.db.models import Case, Exists, F, OuterRef, QuerySet, Subquery, When
+from django.http import HttpRequest, JsonResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from recommendations.api.conditional import ConditionalGetMixin
 from recommendations.api.parameters import AS_OF, DeclaredParametersMixin, as_of_date
@@ -24,7 +27,7 @@ from recommendations.api.serializers import (
 )
 from recommendations.filters import RecommendationFilter
 from recommendations.models.progress_update import ProgressUpdate
-from recommendations.models.recommendation import Recommendation
+from recommendations.models.recommendation import Recommendation, RecommendationQuerySet
 from recommendations.models.reference import Council, Organisation, Owner, Topic
 from recommendations.reporting.options import ReportOptions, end_of_day
 from recommendations.reporting.query import report_queryset
@@ -63,10 +66,10 @@ class RecommendationViewSet(ReadOnlyViewSet):
     has_timestamps = True
     query_parameters = {"list": [AS_OF], "retrieve": [AS_OF]}
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Recommendation]:
         return Recommendation.objects.for_api()
 
-    def filter_queryset(self, queryset):
+    def filter_queryset(self, queryset: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
         queryset = super().filter_queryset(queryset)
         as_of = self._as_of()
         if as_of is None:
@@ -80,12 +83,15 @@ class RecommendationViewSet(ReadOnlyViewSet):
                 api_override_reason=F("status_override_reason"),
             )
         # The report's as-of queryset: statuses from the history, items not yet added left out.
-        queryset = report_queryset(ReportOptions(as_of=as_of), base=queryset)
+        # report_queryset annotates the queryset it is given (the API's own), keeping its methods.
+        queryset = cast(
+            RecommendationQuerySet, report_queryset(ReportOptions(as_of=as_of), base=queryset)
+        )
         recorded = Recommendation.history.filter(
             id=OuterRef("pk"), history_date__lt=end_of_day(as_of)
         ).order_by("-history_date", "-history_id")
 
-        def then(field):
+        def then(field: str) -> Case:
             # A side's date is empty until it reports, so "no history" is told by Exists, not
             # by a NULL; an item without any recorded history shows its present values.
             return Case(
@@ -140,10 +146,10 @@ class ProgressUpdateViewSet(DeclaredParametersMixin, ConditionalGetMixin, viewse
     filterset_class = UpdateFilter
     has_timestamps = True
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ProgressUpdate]:
         return ProgressUpdate.objects.for_public_timeline()
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -225,7 +231,7 @@ class CouncilViewSet(ReadOnlyViewSet):
     lookup_value_regex = r"[0-9]{1,5}"
 
 
-def not_found(request):
+def not_found(request: HttpRequest) -> JsonResponse:
     """Any other address under /api/ answers in JSON too, not with the site's HTML page."""
     return JsonResponse({"detail": "There is no API resource at this address."}, status=404)
 

@@ -2,6 +2,7 @@
 preview, the confirmation and the command show them."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils.text import Truncator
@@ -170,7 +171,7 @@ class ImportPlan:
             skipped=[row for row in left if row.why != LeftAlone.UNCHANGED],
         )
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[PlannedChange]:
         return iter(self.changes)
 
     @property

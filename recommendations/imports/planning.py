@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet, Subquery
 from django.utils import timezone, translation
@@ -320,7 +321,9 @@ def _judge(
     )
 
 
-def plan(*, filename: str, content: bytes, user=None, lock: bool = False) -> ImportPlan:
+def plan(
+    *, filename: str, content: bytes, user: permissions.Actor = None, lock: bool = False
+) -> ImportPlan:
     """Read and check the whole file; return what it would change and what it leaves alone, or
     raise ImportRejected with every error by row and column.
 
@@ -357,7 +360,9 @@ def plan(*, filename: str, content: bytes, user=None, lock: bool = False) -> Imp
     for number, cells in rows:
         row_errors: list[RowError] = []
 
-        def error(column, message, number=number, row_errors=row_errors):
+        def error(
+            column: str, message: str, number: int = number, row_errors: list[RowError] = row_errors
+        ) -> None:
             row_errors.append(RowError(row=number, column=name(column), message=message))
 
         row = read_row(number=number, cells=cells, error=error)
@@ -422,8 +427,8 @@ def apply(
     *,
     filename: str,
     content: bytes,
-    user=None,
-    author=None,
+    user: permissions.Actor = None,
+    author: User | None = None,
     expected_versions: dict[str, int] | None = None,
 ) -> ImportPlan:
     """Check the file again under lock and apply every change, or nothing; returns the plan
@@ -444,7 +449,7 @@ def apply(
     return planned
 
 
-def _write(change: PlannedChange, *, author) -> ProgressUpdate | None:
+def _write(change: PlannedChange, *, author: User | None) -> ProgressUpdate | None:
     """Record one planned change: its statuses and update, or the update alone."""
     if not change.moves:
         # Only an update: set_statuses would also bring an overall status that disagrees

@@ -53,7 +53,7 @@ class RowError:
     column: str
     message: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         where = _("row %(row)s") % {"row": self.row} if self.row else _("file")
         return (
             f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
@@ -98,7 +98,7 @@ def _key(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
-def _column(header) -> str:
+def _column(header: object) -> str:
     """Column names as the CSV export writes them; the XLSX export's headings, in English or
     Japanese ("Status since", "状況の設定日"), read as the CSV's (status_date)."""
     name = _key(text(header))
@@ -272,7 +272,7 @@ def read_rows(*, filename: str, content: bytes) -> tuple[list[tuple[int, dict]],
     return rows, headings
 
 
-def text(value) -> str:
+def text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -280,7 +280,7 @@ def text(value) -> str:
     return str(value).strip()
 
 
-def update_text(value) -> str:
+def update_text(value: object) -> str:
     """The update text, less the apostrophe the export puts before =, +, - or @ (and the like)
     so that no spreadsheet runs the cell as a formula."""
     written = text(value)
@@ -295,7 +295,7 @@ def same_text(one: str, other: str) -> bool:
     return _key(ILLEGAL_CHARACTERS_RE.sub("", one)) == _key(ILLEGAL_CHARACTERS_RE.sub("", other))
 
 
-def cell_date(value) -> datetime.date | None:
+def cell_date(value: object) -> datetime.date | None:
     """The date a cell holds (a workbook's date, or YYYY-MM-DD text); None if it is empty.
     Raises ValueError, with the message to show, for anything else."""
     if isinstance(value, datetime.datetime):
@@ -320,7 +320,7 @@ def cell_date(value) -> datetime.date | None:
     return parsed
 
 
-def cell_status(value) -> str | None:
+def cell_status(value: object) -> str | None:
     """The status a cell names, by code or by label in any language; None if it names none."""
     return _statuses().get(_key(text(value)))
 
@@ -344,7 +344,7 @@ class Row:
 def read_row(*, number: int, cells: dict, error: Callable[[str, str], None]) -> Row:
     """The row's cells read; each unreadable cell is reported through error(column, message)."""
 
-    def status_of(column):
+    def status_of(column: str) -> str | None:
         value = cell_status(cells.get(column))
         if value is None:
             error(
@@ -354,7 +354,7 @@ def read_row(*, number: int, cells: dict, error: Callable[[str, str], None]) -> 
             )
         return value
 
-    def date_of(column):
+    def date_of(column: str) -> datetime.date | None:
         try:
             return cell_date(cells.get(column))
         except ValueError as problem:
@@ -372,8 +372,12 @@ def read_row(*, number: int, cells: dict, error: Callable[[str, str], None]) -> 
         number=number,
         reference=text(cells.get("reference")),
         status=status_of("status"),
+        # A side naming no status is None here, and reported through error(): a row with an
+        # error is never planned, so a planned row's sides are all statuses.
         sides={
-            side: status_of(field) for side, field in SIDE_FIELDS.items() if text(cells.get(field))
+            side: status_of(field)  # type: ignore[misc]
+            for side, field in SIDE_FIELDS.items()
+            if text(cells.get(field))
         },
         has_column=frozenset(cells),
         override_reason=text(cells.get("override_reason")),

@@ -34,5 +34,5 @@ class Official(models.Model):
         verbose_name = _("official")
         verbose_name_plural = _("officials")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.owner.code})"

@@ -1,6 +1,8 @@
 """The dated entries on a recommendation's timeline. Apart from the recommendation so that its
 queryset can read these without an import cycle: the foreign key names it by label."""
 
+from typing import Self
+
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,17 +18,17 @@ from recommendations.rules.choices import Status, UpdateKind, Visibility
 
 
 class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
-    def public(self):
+    def public(self) -> Self:
         return self.filter(visibility=Visibility.PUBLIC)
 
-    def of_outer_recommendation(self):
+    def of_outer_recommendation(self) -> Self:
         """These updates of the outer query's recommendation, newest first: the correlated
         subquery behind every "latest update" (served by the update_recommendation_date index)."""
         return self.filter(recommendation=models.OuterRef("pk")).order_by(
             "-date", "-created_at", "-pk"
         )
 
-    def for_public_timeline(self):
+    def for_public_timeline(self) -> Self:
         """Public updates of public recommendations, newest first: the dashboard and feeds."""
         # Looked up by label: the recommendation's module imports this one.
         recommendations = apps.get_model("recommendations", "Recommendation").objects
@@ -120,10 +122,10 @@ class ProgressUpdate(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.recommendation.reference} {self.date}"
 
-    def clean(self):
+    def clean(self) -> None:
         if self.kind == UpdateKind.NOTE and not self.text.strip():
             raise ValidationError({"text": _("Write what happened: an update needs its text.")})
 

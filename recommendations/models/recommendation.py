@@ -1,11 +1,11 @@
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import LessThan
 from django.urls import reverse
@@ -57,17 +57,17 @@ def own_stale_first(owner: Owner, cutoff: datetime.date) -> models.Case:
 
 
 class RecommendationQuerySet(models.QuerySet["Recommendation"]):
-    def public(self):
+    def public(self) -> Self:
         """What stakeholders and the public may see; every public read starts here."""
         return self.filter(archived_at__isnull=True)
 
-    def owned_by(self, owner: Owner):
+    def owned_by(self, owner: Owner) -> Self:
         """Items `owner` leads or co-owns. A subquery rather than a join keeps the rows distinct
         without DISTINCT, so callers may still lock them with select_for_update()."""
         owned = Recommendation.objects.filter(Q(lead_owner=owner) | Q(co_owners=owner))
         return self.filter(pk__in=owned.values("pk"))
 
-    def for_detail(self):
+    def for_detail(self) -> Self:
         public_updates = ProgressUpdate.objects.public().select_related("author")
         return (
             self.public()
@@ -82,7 +82,7 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
             )
         )
 
-    def with_last_update(self):
+    def with_last_update(self) -> Self:
         """Annotate `last_update`: the later of the status date and the last public update.
 
         Internal updates are left out on purpose: their dates must not surface on public pages,
@@ -101,11 +101,11 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
             ),
         )
 
-    def count_by_status(self, *fields):
+    def count_by_status(self, *fields: str) -> "QuerySet[Recommendation, dict[str, Any]]":
         """Rows of `fields` + status + count, counted in SQL (the dashboard's bars)."""
         return self.order_by().values(*fields, "status").annotate(count=models.Count("pk"))
 
-    def for_public_list(self):
+    def for_public_list(self) -> Self:
         return (
             self.public()
             .select_related("topic", "lead_owner")
@@ -113,23 +113,23 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
             .with_last_update()
         )
 
-    def divergent(self, divergent: bool = True):
+    def divergent(self, divergent: bool = True) -> Self:
         """Items whose EU and Japan sides are more than one step apart (bilateral.is_divergent)."""
         condition = divergent_condition()
         return self.filter(condition) if divergent else self.exclude(condition)
 
-    def awaiting(self, side: str):
+    def awaiting(self, side: str) -> Self:
         """Items where the other side has reported and `side` not yet (bilateral.awaited_side)."""
         return self.filter(awaiting_condition(side))
 
-    def with_last_activity(self):
+    def with_last_activity(self) -> Self:
         """Annotate `last_activity`: the latest of the status dates, either side's date and any
         update, internal ones included — what tells an item's owners it has been looked at."""
         if "last_activity" in self.query.annotations:
             return self
         return self.annotate(last_activity=last_activity())
 
-    def stale(self, today: datetime.date, stale: bool = True):
+    def stale(self, today: datetime.date, stale: bool = True) -> Self:
         """Items with no activity in the run-up to the next Council
         (Council.objects.stale_cutoff)."""
         cutoff = Council.objects.stale_cutoff(today)
@@ -138,7 +138,7 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
             return queryset.filter(last_activity__lt=cutoff)
         return queryset.filter(last_activity__gte=cutoff)
 
-    def for_admin(self):
+    def for_admin(self) -> Self:
         """The changelist's rows with `last_update`, the date of the latest update of any
         visibility.
 
@@ -150,7 +150,7 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
             last_update=models.Subquery(last_any)
         )
 
-    def with_api_relations(self):
+    def with_api_relations(self) -> Self:
         """The related rows the API names, each by its code: a fixed number of queries.
 
         Earlier prefetches are replaced (the report's as-of queryset orders its own), so this
@@ -169,10 +169,10 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
             )
         )
 
-    def for_api(self):
+    def for_api(self) -> Self:
         return self.public().with_api_relations()
 
-    def translation_out_of_date(self):
+    def translation_out_of_date(self) -> Self:
         """Items whose Japanese was made from an English text that has changed since."""
         return self.filter(text_ja_status=TranslationStatus.OUT_OF_DATE)
 
@@ -182,8 +182,8 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
 _RecommendationManagerBase = models.Manager.from_queryset(RecommendationQuerySet)
 
 
-class RecommendationManager(_RecommendationManagerBase):
-    def get_by_natural_key(self, reference):
+class RecommendationManager(_RecommendationManagerBase["Recommendation"]):
+    def get_by_natural_key(self, reference: str) -> "Recommendation":
         return self.get(reference=reference)
 
 
@@ -335,13 +335,13 @@ class Recommendation(TranslationFields, models.Model):
             models.UniqueConstraint(fields=["topic", "sequence"], name="unique_sequence_per_topic"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.reference} {self.short_text}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("recommendations:detail", args=[self.reference])
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.reference,)
 
     def is_owned_by(self, owner: Owner) -> bool:
@@ -367,11 +367,11 @@ class Recommendation(TranslationFields, models.Model):
         return bool(self.status_override_reason.strip())
 
     @property
-    def short_text(self):
+    def short_text(self) -> str:
         text = self.title or self.text
         return text if len(text) <= 80 else text[:79].rstrip() + "…"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         parent = self.parent
         if parent is None:

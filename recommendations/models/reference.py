@@ -3,6 +3,7 @@ organisations that made them, the government bodies that own them and the Counci
 follow-up is measured by."""
 
 import datetime
+from typing import TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -13,17 +14,19 @@ from django.utils.translation import gettext_lazy as _
 from recommendations.rules.bilateral import stale_cutoff
 from recommendations.rules.choices import Side
 
+_Model = TypeVar("_Model", bound=models.Model)
 
-class CodeManager(models.Manager):
+
+class CodeManager(models.Manager[_Model]):
     """Looks rows up by their stable code, so fixtures load into any database."""
 
     natural_key_field = "code"
 
-    def get_by_natural_key(self, key):
+    def get_by_natural_key(self, key: str) -> _Model:
         return self.get(**{self.natural_key_field: key})
 
 
-class SlugManager(CodeManager):
+class SlugManager(CodeManager[_Model]):
     natural_key_field = "slug"
 
 
@@ -53,10 +56,10 @@ class Topic(models.Model):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("recommendations:topic", args=[self.code])
 
     @property
@@ -64,7 +67,7 @@ class Topic(models.Model):
         """The name in the active language: the Japanese one where it has been entered."""
         return localised_name(self.name, self.name_ja)
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.code,)
 
 
@@ -100,10 +103,10 @@ class Organisation(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.acronym
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("recommendations:organisation", args=[self.slug])
 
     @property
@@ -112,7 +115,7 @@ class Organisation(models.Model):
         one."""
         return localised_name(self.name, self.name_ja)
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
 
@@ -143,10 +146,10 @@ class Owner(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.code,)
 
     @property
@@ -160,10 +163,10 @@ class Owner(models.Model):
 
 
 class CouncilManager(models.Manager["Council"]):
-    def get_by_natural_key(self, number):
+    def get_by_natural_key(self, number: int) -> "Council":
         return self.get(number=number)
 
-    def next_and_last(self, today):
+    def next_and_last(self, today: datetime.date) -> tuple["Council | None", "Council | None"]:
         """The next Council (undated, or the first still to come) and the last one held.
 
         One query: there are a handful of Councils, and either may be None."""
@@ -196,8 +199,8 @@ class Council(models.Model):
         verbose_name = _("Council")
         verbose_name_plural = _("Councils")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return _("Digital Partnership Council no. %(number)s") % {"number": self.number}
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[int]:
         return (self.number,)

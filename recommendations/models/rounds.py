@@ -7,6 +7,8 @@ recorded, once, so a reminder is never sent twice. A published edition keeps its
 digests and the rows' statuses as data, so it never changes and later editions compare with it
 without recomputing anything."""
 
+from typing import Any, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -15,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recommendations.models.official import Official
 from recommendations.models.progress_update import ProgressUpdate
-from recommendations.models.recommendation import Recommendation
+from recommendations.models.recommendation import Recommendation, RecommendationQuerySet
 from recommendations.models.reference import Council, Owner
 from recommendations.rules.choices import Side, UpdateKind
 
@@ -24,7 +26,7 @@ ROUND_SIDES = {Side.EU: "eu", Side.JAPAN: "jp"}
 
 
 class ReportingRoundQuerySet(models.QuerySet["ReportingRound"]):
-    def open(self):
+    def open(self) -> Self:
         return self.filter(closed_at__isnull=True)
 
     def current(self) -> "ReportingRound | None":
@@ -67,17 +69,17 @@ class ReportingRound(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return _("Reporting for Council no. %(number)s") % {"number": self.council.number}
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("admin:recommendations_reportinground_progress", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
 
-    def _reported(self, side: str, **filters):
+    def _reported(self, side: str, **filters: Any) -> Exists:
         """Exists: an official of one of the item's owners on `side` recorded an update (of
         any kind: a status set, a note, a confirmation) since the round opened."""
         updates = ProgressUpdate.objects.filter(
@@ -91,7 +93,7 @@ class ReportingRound(models.Model):
         )
         return Exists(updates)
 
-    def items(self, base=None):
+    def items(self, base: RecommendationQuerySet | None = None) -> RecommendationQuerySet:
         """The items in scope (every item not archived), each annotated per side with `eu_due`,
         `eu_reported`, `eu_confirmed` (and `jp_…`): one query whatever their number."""
         queryset = (base if base is not None else Recommendation.objects.all()).public()
@@ -110,18 +112,18 @@ class ReportingRound(models.Model):
             }
         )
 
-    def outstanding(self, base=None):
+    def outstanding(self, base: RecommendationQuerySet | None = None) -> RecommendationQuerySet:
         """Items with at least one due side not yet reported."""
         condition = Q()
         for prefix in ROUND_SIDES.values():
             condition |= Q(**{f"{prefix}_due": True, f"{prefix}_reported": False})
         return self.items(base).filter(condition)
 
-    def owner_items(self, owner: Owner):
+    def owner_items(self, owner: Owner) -> RecommendationQuerySet:
         """The items due from `owner` (those it leads or co-owns), annotated as items()."""
         return self.items(Recommendation.objects.owned_by(owner))
 
-    def owner_outstanding(self, owner: Owner):
+    def owner_outstanding(self, owner: Owner) -> RecommendationQuerySet:
         """The items due from `owner` whose side (`owner`'s) is not yet reported."""
         prefix = ROUND_SIDES[Side(owner.side)]
         return self.owner_items(owner).filter(**{f"{prefix}_reported": False})
@@ -187,7 +189,7 @@ class RoundMail(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.round} {self.key}"
 
 
@@ -240,13 +242,13 @@ class Edition(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return _("Council no. %(council)s report, edition %(number)s") % {
             "council": self.council.number,
             "number": self.number,
         }
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("recommendations:edition", args=[self.council.number, self.number])
 
     def statuses(self) -> dict[str, str]:
@@ -288,5 +290,5 @@ class EditionFile(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.edition} {self.name} ({self.language})"

@@ -1,10 +1,14 @@
 import hashlib
 import hmac
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Twelve characters from 32 (60 bits): guessing one through the login form is hopeless under the
 # lockout, and a stolen table holds only salted hashes of numbers that large.
@@ -57,7 +61,7 @@ class RecoveryCode(models.Model):
         return "-".join(raw[i : i + 4] for i in range(0, RECOVERY_CODE_LENGTH, 4))
 
     @classmethod
-    def hashed(cls, *, user, code: str) -> "RecoveryCode":
+    def hashed(cls, *, user: "User", code: str) -> "RecoveryCode":
         salt = secrets.token_hex(16)
         return cls(user=user, salt=salt, code_hash=hash_recovery_code(code, salt=salt))
 

@@ -11,21 +11,23 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.table import Table
+from docx.table import Table, _Row
 
 from recommendations.reporting.files import internal_mark
 from recommendations.reporting.options import ReportOptions
+from recommendations.reporting.query import ReportRow
 from recommendations.reporting.report import AUTHOR, Report, build_report, local_date, owner_name
 from recommendations.rules.choices import Status
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _flag_row(row, flag: str) -> None:
+def _flag_row(row: _Row, flag: str) -> None:
     """Set a table row property Word reads: tblHeader (repeat on each page), cantSplit."""
     properties = row._tr.get_or_add_trPr()
     element = OxmlElement(f"w:{flag}")
@@ -33,7 +35,9 @@ def _flag_row(row, flag: str) -> None:
     properties.append(element)
 
 
-def _table(document, headings: Sequence[object], rows: Sequence[Sequence[object]]) -> Table:
+def _table(
+    document: WordDocument, headings: Sequence[object], rows: Sequence[Sequence[object]]
+) -> Table:
     table = document.add_table(rows=1, cols=len(headings))
     table.style = "Table Grid"
     header = table.rows[0]
@@ -49,13 +53,13 @@ def _table(document, headings: Sequence[object], rows: Sequence[Sequence[object]
     return table
 
 
-def _count_rows(table, report: Report) -> list[list[object]]:
+def _count_rows(table: list[tuple[str, list[int], int]], report: Report) -> list[list[object]]:
     rows = [[name, *counts, total] for name, counts, total in table]
     rows.append([_("Total"), *report.summary.totals, report.summary.total])
     return rows
 
 
-def _status_cell(row) -> str:
+def _status_cell(row: ReportRow) -> str:
     lines = [row.status_label]
     if row.status_date:
         lines[0] += f" ({_('since')} {local_date(row.status_date)})"
@@ -65,13 +69,13 @@ def _status_cell(row) -> str:
     return "\n".join(lines)
 
 
-def _update_cell(row) -> str:
+def _update_cell(row: ReportRow) -> str:
     if not row.latest_update:
         return _("No update yet.")
     return f"{local_date(row.latest_update_date)}\n{row.latest_update}"
 
 
-def _text_cell(row) -> str:
+def _text_cell(row: ReportRow) -> str:
     text = row.localised_heading_and_text
     if row.shows_japanese:
         text += f"（{row.translation_label}）"

@@ -16,7 +16,10 @@ all ask these functions, so a rule changed here changes everywhere.
 """
 
 from dataclasses import dataclass
+from typing import cast
 
+from django.contrib.auth.models import AnonymousUser, User
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from recommendations.models import Official, Owner, Recommendation
@@ -43,6 +46,16 @@ OFFICIAL_EDITABLE_FIELDS = frozenset({"target_council", "notes"})
 # What a status change may set: a side, or the overall status against the sides' (an override).
 OVERALL = "overall"
 
+# The acting user as the rules see it: `request.user` (signed in or not), or a service's author,
+# None when no one acts (a command run by the system).
+Actor = User | AnonymousUser | None
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The account behind a request only signed-in users reach (the admin, the second factor's
+    pages), as the services record it."""
+    return cast(User, request.user)
+
 
 @dataclass(frozen=True)
 class Role:
@@ -57,7 +70,7 @@ class Role:
 NOBODY = Role()
 
 
-def role_of(user) -> Role:
+def role_of(user: Actor) -> Role:
     """The user's role, looked up once per user object (that is, once per request)."""
     if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
         return NOBODY
@@ -69,34 +82,35 @@ def role_of(user) -> Role:
     else:
         official = Official.objects.filter(user=user).select_related("owner").first()
         role = Role(owner=official.owner) if official else NOBODY
-    user._tracker_role = role
+    # A per-request memo on the user object, which the model does not declare.
+    user._tracker_role = role  # type: ignore[attr-defined]
     return role
 
 
-def is_secretariat(user) -> bool:
+def is_secretariat(user: Actor) -> bool:
     return role_of(user).secretariat
 
 
-def owner_of(user) -> Owner | None:
+def owner_of(user: Actor) -> Owner | None:
     """The owner an official works for; None for the secretariat and everyone else."""
     return role_of(user).owner
 
 
-def can_view_internal(user) -> bool:
+def can_view_internal(user: Actor) -> bool:
     """May see internal updates, internal notes and archived items (admin, internal report)."""
     return role_of(user).internal
 
 
-def can_change_some(user) -> bool:
+def can_change_some(user: Actor) -> bool:
     """May change at least some recommendations: offers the edit actions and the import page."""
     return role_of(user).internal
 
 
-def can_archive(user) -> bool:
+def can_archive(user: Actor) -> bool:
     return role_of(user).secretariat
 
 
-def changeable(user, queryset: RecommendationQuerySet) -> RecommendationQuerySet:
+def changeable(user: Actor, queryset: RecommendationQuerySet) -> RecommendationQuerySet:
     """The recommendations of `queryset` this user may change (still lockable with
     select_for_update(): see RecommendationQuerySet.owned_by)."""
     role = role_of(user)
@@ -107,7 +121,7 @@ def changeable(user, queryset: RecommendationQuerySet) -> RecommendationQuerySet
     return queryset.owned_by(role.owner).filter(archived_at__isnull=True)
 
 
-def can_change(user, recommendation: Recommendation) -> bool:
+def can_change(user: Actor, recommendation: Recommendation) -> bool:
     role = role_of(user)
     if role.secretariat:
         return True
@@ -116,7 +130,7 @@ def can_change(user, recommendation: Recommendation) -> bool:
     return recommendation.is_owned_by(role.owner)
 
 
-def why_read_only(user, recommendation: Recommendation) -> str | None:
+def why_read_only(user: Actor, recommendation: Recommendation) -> str | None:
     """Why this user may not change this recommendation and who can, in the words of the rules
     above; None when they may change it. Shown on the item's admin page, so nobody wonders."""
     if can_change(user, recommendation):
@@ -141,7 +155,7 @@ def why_read_only(user, recommendation: Recommendation) -> str | None:
     return f"{why} {who}"
 
 
-def can_set_side(user, recommendation: Recommendation, side: str) -> bool:
+def can_set_side(user: Actor, recommendation: Recommendation, side: str) -> bool:
     """May set `side`'s status of this recommendation: the secretariat either side, an official
     only their own government's side and only on an item they may change."""
     role = role_of(user)
@@ -152,13 +166,13 @@ def can_set_side(user, recommendation: Recommendation, side: str) -> bool:
     return can_change(user, recommendation)
 
 
-def own_side(user) -> str | None:
+def own_side(user: Actor) -> str | None:
     """The side an official reports for; None for the secretariat and everyone else."""
     owner = role_of(user).owner
     return owner.side if owner else None
 
 
-def status_targets(user) -> list[str]:
+def status_targets(user: Actor) -> list[str]:
     """What this user's status changes may set: their own side for an official; either side or
     the overall status (an override, with a reason) for the secretariat."""
     role = role_of(user)
@@ -167,7 +181,7 @@ def status_targets(user) -> list[str]:
     return [role.owner.side] if role.owner else []
 
 
-def editable_fields(user) -> frozenset[str] | None:
+def editable_fields(user: Actor) -> frozenset[str] | None:
     """Fields this user may edit on a recommendation they may change; None means all of them."""
     role = role_of(user)
     if role.secretariat:

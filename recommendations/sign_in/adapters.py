@@ -2,14 +2,18 @@
 staff account that already has the address the identity provider vouches for."""
 
 import logging
+from typing import Any
 from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.providers.base import Provider
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -19,11 +23,11 @@ log = logging.getLogger("tracker.sign_in")
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def is_open_for_signup(self, request):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are made by the secretariat (`manage.py add_official`, the admin).
         return False
 
-    def post_login(self, request, user, **kwargs):
+    def post_login(self, request: HttpRequest, user: User, **kwargs: Any) -> HttpResponse:
         response = super().post_login(request, user, **kwargs)
         # Enrolment is offered at every sign-in until done (required or not), on the way to
         # where they were going.
@@ -34,12 +38,17 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    def is_open_for_signup(self, request, sociallogin):
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         return False
 
     def on_authentication_error(
-        self, request, provider, error=None, exception=None, extra_context=None
-    ):
+        self,
+        request: HttpRequest,
+        provider: Provider | str,
+        error: str | None = None,
+        exception: Exception | None = None,
+        extra_context: dict[str, Any] | None = None,
+    ) -> None:
         log.warning(
             "single sign-on failed provider=%s error=%s exception=%r",
             getattr(provider, "id", provider),
@@ -50,7 +59,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             request, provider, error=error, exception=exception, extra_context=extra_context
         )
 
-    def pre_social_login(self, request, sociallogin):
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         """Refuse a sign-in that matches no active staff account by verified e-mail address:
         the identity provider vouches for who someone is, the tracker alone decides what they
         may do."""

@@ -1,7 +1,10 @@
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -18,10 +21,10 @@ class SecondFactorMiddleware:
     page: it is sent to the second-factor step (enrolment first, for an official who has none).
     Elsewhere it counts as signed out, so no internal page or export opens either."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if (
             settings.REQUIRE_2FA
             and request.user.is_authenticated

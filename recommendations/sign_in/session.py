@@ -2,12 +2,18 @@
 sign-in, or when one is enrolled (enrolling proves the device), and tied to the user so that a
 session that changes hands never carries it over."""
 
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import User
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    pass
 
 SESSION_KEY = "tracker_second_factor_user"
 
 
-def mark_verified(request: HttpRequest, user) -> None:
+def mark_verified(request: HttpRequest, user: User) -> None:
     request.session[SESSION_KEY] = str(user.pk)
 
 

@@ -8,13 +8,14 @@ from allauth.mfa.totp.forms import ActivateTOTPForm
 from allauth.mfa.totp.internal.auth import TOTP, clear_totp_secret
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from recommendations.models import RecoveryCode
+from recommendations.rules import permissions
 from recommendations.services.two_factor import (
     has_second_factor,
     new_recovery_codes,
@@ -24,7 +25,7 @@ from recommendations.services.two_factor import (
 from recommendations.sign_in.session import is_verified, mark_verified
 
 
-def _next_url(request) -> str:
+def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -34,10 +35,10 @@ def _next_url(request) -> str:
 
 
 @login_required
-def two_factor(request):
+def two_factor(request: HttpRequest) -> HttpResponse:
     """An official's second factor: enrol an authenticator app (and see the recovery codes,
     once), or, enrolled, ask for new recovery codes and add a security key."""
-    user = request.user
+    user = permissions.signed_in_user(request)
     next_url = _next_url(request)
     context: dict[str, object] = {"title": _("Two-factor authentication"), "next": next_url}
     # Before enrolling, and before adding a security key through allauth's page linked here.
@@ -78,15 +79,15 @@ def two_factor(request):
     return render(request, "registration/two_factor.html", context)
 
 
-def _show_recovery_codes(request, context):
-    context["codes"] = new_recovery_codes(user=request.user)
+def _show_recovery_codes(request: HttpRequest, context: dict[str, object]) -> HttpResponse:
+    context["codes"] = new_recovery_codes(user=permissions.signed_in_user(request))
     response = render(request, "registration/recovery_codes.html", context)
     # Shown this once: never kept by a cache or the browser's history.
     response["Cache-Control"] = "no-store"
     return response
 
 
-def email_addresses_closed(request):
+def email_addresses_closed(request: HttpRequest) -> HttpResponse:
     """allauth's page for managing one's e-mail addresses, closed to everyone: an official's
     address is the one the secretariat made the account with, and the page filed it as
     unverified on a mere visit, which barred enrolment in the second factor."""

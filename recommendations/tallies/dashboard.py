@@ -6,6 +6,9 @@ cache: the first request after a change computes and stores the counts under a n
 old entry simply ages out.
 """
 
+import datetime
+from typing import Any
+
 from django.core.cache import cache
 from django.db.models import Count, Max
 
@@ -26,7 +29,7 @@ def data_version() -> str:
     return f"{updated}.{row['rows']}"
 
 
-def _count(changed_since):
+def _count(changed_since: datetime.date | None) -> dict[str, Any]:
     public = Recommendation.objects.public()
     # Divergent items, and those awaiting one side, are counted in the same query as the statuses.
     by_status = list(
@@ -46,7 +49,7 @@ def _count(changed_since):
     }
 
 
-def counts(changed_since=None) -> dict:
+def counts(changed_since: datetime.date | None = None) -> dict:
     """Public items by status (with the divergent ones), by topic id and by lead owner id, and
     how many changed status after `changed_since` (the last Council's date), if given."""
     key = f"dashboard-counts:{data_version()}:{changed_since.isoformat() if changed_since else ''}"

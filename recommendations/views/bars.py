@@ -1,14 +1,22 @@
 """The status bars and their legend, as the dashboard and the topic and organisation pages draw
 them: a segment per status, each a link to the list filtered to it."""
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.urls import reverse
 
 from recommendations.rules.choices import STATUS_MEANINGS, Status
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def status_legend():
+# A stacked bar as the templates draw it.
+Bar = dict[str, object]
+
+
+def status_legend() -> list[dict[str, object]]:
     """Each status with its label and what it means, for the legend (_legend.html)."""
     return [
         {"status": status.value, "label": status.label, "meaning": STATUS_MEANINGS[status]}
@@ -16,11 +24,16 @@ def status_legend():
     ]
 
 
-def list_url(**params):
+def list_url(**params: object) -> str:
     return f"{reverse('recommendations:list')}?{urlencode(params)}"
 
 
-def bar(label, counts, params, url=None):
+def bar(
+    label: "StrOrPromise",
+    counts: Mapping[str, int],
+    params: Mapping[str, object],
+    url: str | None = None,
+) -> Bar:
     """One stacked bar: a segment per status, in the workflow's order, widths in percent.
 
     Widths are strings so that templates never localise the decimal separator of an SVG

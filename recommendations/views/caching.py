@@ -17,6 +17,7 @@ a placeholder and each visitor's own token is put back when the page is served.
 import datetime
 import hashlib
 import re
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 
@@ -139,11 +140,21 @@ def _first_seen(version: str) -> datetime.datetime:
     return cache.get_or_set(f"data-version-seen:{version}", now, TIMEOUT_SECONDS) or now
 
 
+# A public page's view, as the URLconf calls it.
+View = Callable[..., HttpResponse]
+
+
 def _is_anonymous(request: HttpRequest) -> bool:
     return not request.user.is_authenticated
 
 
-def _rendered(request: HttpRequest, key: str, view, args, kwargs) -> HttpResponse:
+def _rendered(
+    request: HttpRequest,
+    key: str,
+    view: View,
+    args: tuple[object, ...],
+    kwargs: dict[str, object],
+) -> HttpResponse:
     stored = cache.get(key)
     if stored is not None:
         # Stored cut where the tokens go: one join puts the visitor's own in, however long
@@ -160,12 +171,12 @@ def _rendered(request: HttpRequest, key: str, view, args, kwargs) -> HttpRespons
     return response
 
 
-def cached_page(view):
+def cached_page(view: View) -> View:
     """Serve `view` from the cache while the data is unchanged, and answer a conditional request
     for an unchanged page with 304. For anonymous GET and HEAD requests only."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
             return view(request, *args, **kwargs)
         version = data_version()

@@ -2,8 +2,11 @@
 each segment a link to the list filtered to it."""
 
 import datetime
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,12 +16,24 @@ from recommendations.models.reference import localised_name
 from recommendations.rules.choices import Side, Status
 from recommendations.tallies.dashboard import counts as count_by_status
 from recommendations.tallies.rounds import public_round_line
-from recommendations.views.bars import bar, list_url, status_legend
+from recommendations.views.bars import Bar, bar, list_url, status_legend
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 LATEST_UPDATES = 8
 
+# A row of count_by_status (a values() row: its fields and `status`, `count`).
+Row = Mapping[str, Any]
 
-def _bars(rows, key, label, params, url=None):
+
+def _bars(
+    rows: Iterable[Row],
+    key: str,
+    label: Callable[[Row], "StrOrPromise"],
+    params: Callable[[Row], Mapping[str, object]],
+    url: Callable[[Row], str] | None = None,
+) -> list[Bar]:
     """Group `count_by_status` rows into bars, keeping the rows' order."""
     grouped: dict[Any, dict[str, Any]] = {}
     for row in rows:
@@ -35,7 +50,9 @@ def _bars(rows, key, label, params, url=None):
     ]
 
 
-def _label_rows(count_rows, key, objects, fields):
+def _label_rows(
+    count_rows: Iterable[Row], key: str, objects: Sequence[Model], fields: Sequence[str]
+) -> list[dict[str, Any]]:
     """Counts by a related row's id, given that row's `fields` as `key__field` (the shape of
     `count_by_status` over a relation), in the order of `objects`. The counts come from the
     cache; labels are read fresh, so a renamed topic or owner shows at once."""
@@ -52,7 +69,7 @@ def _label_rows(count_rows, key, objects, fields):
     return rows
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     next_council, last_council = Council.objects.next_and_last(timezone.localdate())
     counts = count_by_status(last_council.date if last_council else None)
     status_rows = counts["by_status"]
@@ -111,7 +128,8 @@ def home(request):
 
     changed_since_last = counts["changed_since"]
     updated_since_url = None
-    if last_council is not None:
+    # The last Council held is always dated (CouncilManager.next_and_last).
+    if last_council is not None and last_council.date is not None:
         updated_since_url = list_url(
             updated_since=(last_council.date + datetime.timedelta(days=1)).isoformat(),
             ordering="-last_update",

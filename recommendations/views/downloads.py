@@ -1,15 +1,18 @@
 """The Council status report as a page and as files, and the list's "export what you see"
 files."""
 
+from collections.abc import Sequence
 from dataclasses import replace
 from urllib.parse import urlencode
 
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Recommendation
+from recommendations.models.recommendation import RecommendationQuerySet
 from recommendations.reporting import csv_export, docx_export, pdf_export, xlsx_export
 from recommendations.reporting.files import filename
 from recommendations.reporting.options import ReportForm, ReportOptions, error_messages
@@ -18,7 +21,9 @@ from recommendations.reporting.report import build_report
 from recommendations.rules.permissions import can_view_internal
 
 
-def _report_error(request, errors, *, status=400):
+def _report_error(
+    request: HttpRequest, errors: Sequence[str], *, status: int = 400
+) -> HttpResponse:
     return render(
         request,
         "recommendations/report_error.html",
@@ -27,7 +32,9 @@ def _report_error(request, errors, *, status=400):
     )
 
 
-def _report_options(request):
+def _report_options(
+    request: HttpRequest,
+) -> tuple[ReportOptions, None] | tuple[None, HttpResponse]:
     """The report the query string asks for, or the error page to answer with instead."""
     form = ReportForm(request.GET)
     if not form.is_valid():
@@ -39,10 +46,11 @@ def _report_options(request):
     return form.options(internal=internal), None
 
 
-def report(request):
+def report(request: HttpRequest) -> HttpResponse:
     options, error = _report_options(request)
     if error:
         return error
+    assert options is not None  # given whenever there is no error
     # The form shows the choices in force, defaults included, so a reader sees what they got.
     form = ReportForm(
         initial={
@@ -64,38 +72,44 @@ def report(request):
     )
 
 
-def report_pdf(request):
+def report_pdf(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     options, error = _report_options(request)
     if error:
         return error
+    assert options is not None  # given whenever there is no error
     return pdf_export.pdf_response(options, name=filename(options, "pdf"))
 
 
-def report_xlsx(request):
+def report_xlsx(request: HttpRequest) -> HttpResponse | FileResponse:
     options, error = _report_options(request)
     if error:
         return error
+    assert options is not None  # given whenever there is no error
     return xlsx_export.xlsx_response(options, name=filename(options, "xlsx"))
 
 
-def report_docx(request):
+def report_docx(request: HttpRequest) -> HttpResponse | FileResponse:
     options, error = _report_options(request)
     if error:
         return error
+    assert options is not None  # given whenever there is no error
     return docx_export.docx_response(options, name=filename(options, "docx"))
 
 
-def report_csv(request):
+def report_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     options, error = _report_options(request)
     if error:
         return error
+    assert options is not None  # given whenever there is no error
     # The CSV has no column for what changed since the last Council: not reading it back from
     # the history (three correlated subqueries per row) halves the file's cost.
     rows = report_rows(replace(options, since=None))
     return csv_export.csv_response(rows, name=filename(options, "csv"), internal=options.internal)
 
 
-def _filtered(request):
+def _filtered(
+    request: HttpRequest,
+) -> tuple[RecommendationQuerySet, bool, None] | tuple[None, None, HttpResponse]:
     """The list page's filters applied to the public recommendations ("export what you see")."""
     filterset = RecommendationFilter(request.GET, queryset=Recommendation.objects.public())
     if not filterset.is_valid():
@@ -105,10 +119,11 @@ def _filtered(request):
     return filterset.qs, keep_order, None
 
 
-def export_csv(request):
+def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     queryset, keep_order, error = _filtered(request)
     if error:
         return error
+    assert keep_order is not None  # given, with the queryset, whenever there is no error
     options = ReportOptions(as_of=timezone.localdate())
     rows = report_rows(options, queryset, keep_order=keep_order)
     return csv_export.csv_response(
@@ -116,10 +131,11 @@ def export_csv(request):
     )
 
 
-def export_xlsx(request):
+def export_xlsx(request: HttpRequest) -> HttpResponse | FileResponse:
     queryset, keep_order, error = _filtered(request)
     if error:
         return error
+    assert keep_order is not None  # given, with the queryset, whenever there is no error
     options = ReportOptions(as_of=timezone.localdate())
     return xlsx_export.xlsx_response(
         options,

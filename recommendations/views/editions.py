@@ -5,7 +5,7 @@ published in that language."""
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
@@ -26,7 +26,7 @@ def _files() -> Prefetch:
     return Prefetch("files", queryset=EditionFile.objects.filter(language=_language()))
 
 
-def reports(request):
+def reports(request: HttpRequest) -> HttpResponse:
     editions = Edition.objects.select_related("council").prefetch_related(_files())
     return render(request, "recommendations/editions.html", {"editions": editions})
 
@@ -72,7 +72,7 @@ def moves(edition: Edition) -> tuple[Edition | None, list[dict]]:
     return previous, moved
 
 
-def edition(request, council: int, number: int | None = None):
+def edition(request: HttpRequest, council: int, number: int | None = None) -> HttpResponse:
     shown, current = _edition(council, number)
     previous, moved = moves(shown)
     context = {
@@ -85,7 +85,9 @@ def edition(request, council: int, number: int | None = None):
     return render(request, "recommendations/edition.html", context)
 
 
-def edition_file(request, council: int, name: str, number: int | None = None):
+def edition_file(
+    request: HttpRequest, council: int, name: str, number: int | None = None
+) -> FileResponse:
     shown, _current = _edition(council, number)
     language = _language()
     stored = get_object_or_404(EditionFile, edition=shown, name=name, language=language)

@@ -4,8 +4,10 @@ Stakeholders follow what they asked for without visiting the site; only public u
 public recommendations ever enter a feed."""
 
 import datetime
+from typing import Generic, TypeVar
 
 from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
@@ -15,34 +17,38 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from recommendations.models import Organisation, ProgressUpdate, Topic
+from recommendations.models.progress_update import ProgressUpdateQuerySet
 
 FEED_SIZE = 50
 
+# What a feed is of: a topic, an organisation, or (None) everything.
+Subject = TypeVar("Subject", Topic, Organisation, None)
 
-class LatestUpdatesFeed(Feed):
+
+class LatestUpdatesFeed(Feed, Generic[Subject]):
     feed_type = Atom1Feed
 
     # Feed passes the object (None here) to a method that takes one, so the per-topic and
     # per-organisation feeds can override these with the same signature.
-    def title(self, obj):
+    def title(self, obj: Subject) -> str:
         return _("EU–Japan Digital Partnership follow-up: progress updates")
 
-    def subtitle(self):
+    def subtitle(self) -> str:
         return _(
             "Public progress updates on the recommendations of the stakeholder workshop of "
             "17 April 2024."
         )
 
-    def link(self, obj):
+    def link(self, obj: Subject) -> str:
         return reverse("recommendations:home")
 
-    def updates(self, obj):
+    def updates(self, obj: Subject) -> ProgressUpdateQuerySet:
         return ProgressUpdate.objects.for_public_timeline()
 
-    def items(self, obj=None):
+    def items(self, obj: Subject) -> ProgressUpdateQuerySet:
         return self.updates(obj)[:FEED_SIZE]
 
-    def item_title(self, update):
+    def item_title(self, update: ProgressUpdate) -> str:
         recommendation = update.recommendation
         if update.status:
             return f"{recommendation.reference}: {update.get_status_display()}"
@@ -51,7 +57,7 @@ class LatestUpdatesFeed(Feed):
             title += f"（{recommendation.translation_label}）"
         return title
 
-    def item_description(self, update):
+    def item_description(self, update: ProgressUpdate) -> str:
         # Atom marks the summary as HTML, so feed readers would render markup typed into an
         # update: escape it first, then keep the author's line breaks.
         html = linebreaksbr(update.message, autoescape=True)
@@ -59,52 +65,52 @@ class LatestUpdatesFeed(Feed):
             html += format_html('<br><a href="{}">{}</a>', update.evidence_url, _("Evidence"))
         return html
 
-    def item_link(self, update):
+    def item_link(self, update: ProgressUpdate) -> str:
         return f"{update.recommendation.get_absolute_url()}#update-{update.pk}"
 
-    def item_guid(self, update):
+    def item_guid(self, update: ProgressUpdate) -> str:
         # Stable whatever the language of the feed, so readers do not see entries twice.
         return f"tag:eu-japan-dp-tracker,2024:update-{update.pk}"
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, update):
+    def item_pubdate(self, update: ProgressUpdate) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(update.date, datetime.time()))
 
-    def item_updateddate(self, update):
+    def item_updateddate(self, update: ProgressUpdate) -> datetime.datetime:
         return update.created_at
 
-    def item_categories(self, update):
+    def item_categories(self, update: ProgressUpdate) -> list[str]:
         return [update.recommendation.topic.localised_name]
 
 
-class TopicFeed(LatestUpdatesFeed):
-    def get_object(self, request, code):
+class TopicFeed(LatestUpdatesFeed[Topic]):
+    def get_object(self, request: HttpRequest, code: str) -> Topic:
         return get_object_or_404(Topic, code=code)
 
-    def title(self, topic):
+    def title(self, topic: Topic) -> str:
         return _("Progress updates: %(topic)s") % {"topic": topic.localised_name}
 
-    def link(self, topic):
+    def link(self, topic: Topic) -> str:
         return reverse("recommendations:topic", args=[topic.code])
 
-    def updates(self, topic):
+    def updates(self, topic: Topic) -> ProgressUpdateQuerySet:
         return ProgressUpdate.objects.for_public_timeline().filter(recommendation__topic=topic)
 
 
-class OrganisationFeed(LatestUpdatesFeed):
-    def get_object(self, request, slug):
+class OrganisationFeed(LatestUpdatesFeed[Organisation]):
+    def get_object(self, request: HttpRequest, slug: str) -> Organisation:
         return get_object_or_404(Organisation, slug=slug)
 
-    def title(self, organisation):
+    def title(self, organisation: Organisation) -> str:
         return _("Progress on the recommendations of %(organisation)s") % {
             "organisation": organisation.acronym
         }
 
-    def link(self, organisation):
+    def link(self, organisation: Organisation) -> str:
         return reverse("recommendations:organisation", args=[organisation.slug])
 
-    def updates(self, organisation):
+    def updates(self, organisation: Organisation) -> ProgressUpdateQuerySet:
         return ProgressUpdate.objects.for_public_timeline().filter(
             recommendation__organisations=organisation
         )

@@ -1,20 +1,24 @@
 """Public, read-only pages for stakeholders. Everything here starts from
 `Recommendation.objects.public()` and shows public progress updates only."""
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Organisation, Recommendation, Topic
+from recommendations.models.recommendation import RecommendationQuerySet
 from recommendations.rules.choices import Status
-from recommendations.views.bars import bar, status_legend
+from recommendations.views.bars import Bar, bar, status_legend
 
 PAGE_SIZE = 25
 
 
-def recommendation_list(request):
+def recommendation_list(request: HttpRequest) -> HttpResponse:
     filterset = RecommendationFilter(request.GET, queryset=Recommendation.objects.for_public_list())
     page = None
     if filterset.is_valid():
@@ -28,11 +32,11 @@ def recommendation_list(request):
     )
 
 
-def _not_found(request, what):
+def _not_found(request: HttpRequest, what: str) -> HttpResponse:
     return render(request, "recommendations/not_found.html", {"what": what}, status=404)
 
 
-def detail(request, reference):
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         recommendation = Recommendation.objects.for_detail().get(reference=reference)
     except Recommendation.DoesNotExist:
@@ -46,13 +50,20 @@ def detail(request, reference):
     )
 
 
-def _summary(recommendations, **params):
+def _summary(recommendations: RecommendationQuerySet, **params: object) -> Bar | None:
     """The status bar of a topic or an organisation, its segments linking to the list."""
     by_status = {row["status"]: row["count"] for row in recommendations.count_by_status()}
     return bar("", by_status, params) if by_status else None
 
 
-def _group_page(request, template, context, *, where, selection):
+def _group_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    where: dict[str, object],
+    selection: dict[str, object],
+) -> HttpResponse:
     """A topic's or an organisation's page: its items (`where`) as a status bar whose segments
     link to the list (`selection` as its query), then one page of them, as the list pages them:
     a topic can hold hundreds, and rendering them all grew with the data. The pk breaks ties so
@@ -64,7 +75,7 @@ def _group_page(request, template, context, *, where, selection):
     return render(request, template, {**context, "page": page, "summary": summary})
 
 
-def organisations(request):
+def organisations(request: HttpRequest) -> HttpResponse:
     """Every stakeholder with how many public items it made and their status mix, counted in
     one query whatever the number of organisations or items."""
     public = Q(recommendations__archived_at__isnull=True)
@@ -90,7 +101,7 @@ def organisations(request):
     return render(request, "recommendations/organisations.html", {"bars": bars})
 
 
-def organisation(request, slug):
+def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         organisation = Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist:
@@ -107,7 +118,7 @@ def organisation(request, slug):
     )
 
 
-def topic(request, code):
+def topic(request: HttpRequest, code: str) -> HttpResponse:
     try:
         topic = Topic.objects.get(code=code)
     except Topic.DoesNotExist:
@@ -121,6 +132,6 @@ def topic(request, code):
     )
 
 
-def page_not_found(request, exception):
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Any unknown public address gets the same friendly page as an unknown reference."""
     return _not_found(request, _("There is no page at this address."))

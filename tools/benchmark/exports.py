@@ -9,9 +9,11 @@ spreadsheets.
 
 import csv
 import tempfile
+from collections.abc import Iterator
+from typing import Any
 
 from django.db.models import OuterRef, Subquery
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from openpyxl import Workbook
 
 from recommendations.models import ProgressUpdate, Recommendation
@@ -21,7 +23,7 @@ CSV_FLOOR_PATH = "/benchmark-floor/export.csv"
 XLSX_FLOOR_PATH = "/benchmark-floor/export.xlsx"
 
 
-def _rows():
+def _rows() -> Iterator[tuple[Any, ...]]:
     latest = (
         ProgressUpdate.objects.public()
         .filter(recommendation=OuterRef("pk"))
@@ -44,13 +46,13 @@ class _Line:
         return value
 
 
-def csv_floor_view(request):
+def csv_floor_view(request: HttpRequest) -> StreamingHttpResponse:
     writer = csv.writer(_Line())
     lines = (writer.writerow(row).encode("utf-8") for row in _rows())
     return StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
 
 
-def xlsx_floor_view(request):
+def xlsx_floor_view(request: HttpRequest) -> FileResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     for row in _rows():

@@ -6,13 +6,17 @@ import statistics
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
+from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core.management.base import CommandError
 from django.db import connection
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
@@ -34,17 +38,26 @@ class Result:
     rows: int = 0
 
     @property
-    def median(self):
+    def median(self) -> float:
         return statistics.median(self.times) if self.times else float("nan")
 
     @property
-    def p95(self):
+    def p95(self) -> float:
         if len(self.times) < 2:
             return self.median
         return statistics.quantiles(self.times, n=20, method="inclusive")[-1]
 
 
-def measure_all(pages, sizes, *, updates_per_item, repeat, budget, seed, write):
+def measure_all(
+    pages: Sequence[Page],
+    sizes: Sequence[int],
+    *,
+    updates_per_item: int,
+    repeat: int,
+    budget: float,
+    seed: int,
+    write: Callable[[str], object],
+) -> list[Result]:
     """Each page at each size, after the floor; `write` is told of the progress line by line."""
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
     with override_settings(ALLOWED_HOSTS=hosts, ROOT_URLCONF=urlconf_with_floor()):
@@ -86,7 +99,7 @@ def measure_all(pages, sizes, *, updates_per_item, repeat, budget, seed, write):
         return results
 
 
-def describe(result):
+def describe(result: Result) -> str:
     if result.status == 404:
         return "missing (404)"
     return (
@@ -95,12 +108,13 @@ def describe(result):
     )
 
 
-def request(client, url):
+def request(client: Client, url: str) -> tuple[HttpResponseBase, int]:
     """One request through the whole stack, its body read to the end (streamed or not)."""
     response = client.get(url, secure=True)
     size = 0
     if response.streaming:
-        for chunk in response.streaming_content:
+        # A streaming response's body, which the test client's response type does not declare.
+        for chunk in response.streaming_content:  # type: ignore[attr-defined]
             size += len(chunk)
     else:
         size = len(response.content)
@@ -108,7 +122,7 @@ def request(client, url):
     return response, size
 
 
-def measure(client, page, size, repeat, budget, rows):
+def measure(client: Client, page: Page, size: int, repeat: int, budget: float, rows: int) -> Result:
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         response, body = request(client, page.url)
@@ -140,7 +154,7 @@ def measure(client, page, size, repeat, budget, rows):
     return result
 
 
-def table(results):
+def table(results: Sequence[Result]) -> list[str]:
     """The results as a Markdown table, one line per page and size, blank lines around it."""
     lines = [
         "",
@@ -164,7 +178,7 @@ def table(results):
     return lines
 
 
-def summary(results, sizes):
+def summary(results: Sequence[Result], sizes: Sequence[int]) -> str:
     largest = sizes[-1]
     measured = [r for r in results if r.status != 404]
     counts: dict[str, set[int]] = {}
@@ -213,7 +227,7 @@ def summary(results, sizes):
 class throwaway_database:
     """Point the default connection at a new, migrated database for the block, then drop it."""
 
-    def __enter__(self):
+    def __enter__(self) -> str:
         self.original_name = connection.settings_dict["NAME"]
         test_settings = connection.settings_dict.setdefault("TEST", {})
         self.folder = None
@@ -235,7 +249,12 @@ class throwaway_database:
             raise CommandError("The throw-away database would be the tracker's own: stopping.")
         return name
 
-    def __exit__(self, *exc_info):
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> Literal[False]:
         connection.creation.destroy_test_db(self.original_name, verbosity=0)
         if self.folder is not None:
             self.folder.cleanup()

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import URLPattern, URLResolver, path
 
@@ -69,7 +69,7 @@ PAGES = [
 _floor_template = None
 
 
-def floor_view(request):
+def floor_view(request: HttpRequest) -> HttpResponse:
     global _floor_template
     if _floor_template is None:
         _floor_template = engines["django"].from_string(FLOOR_TEMPLATE)

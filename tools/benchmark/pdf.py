@@ -92,7 +92,9 @@ def _peak_mib(run: Callable[[], object]) -> float:
         tracemalloc.stop()
 
 
-def export_floors(*, updates_per_item: int, seed: int, repeat: int, write) -> list[str]:
+def export_floors(
+    *, updates_per_item: int, seed: int, repeat: int, write: Callable[[str], object]
+) -> list[str]:
     """Grow the synthetic data to each size and measure; returns the lines of a Markdown table
     and a summary (`write` is told of the progress)."""
     dataset = Dataset(updates_per_item=updates_per_item, seed=seed)
@@ -103,7 +105,13 @@ def export_floors(*, updates_per_item: int, seed: int, repeat: int, write) -> li
         "|---:|---|---:|---:|---:|---:|---:|",
     ]
 
-    def line(size, name, report, floor, repeats):
+    def line(
+        size: int,
+        name: str,
+        report: Callable[[], object],
+        floor: Callable[[], object],
+        repeats: int,
+    ) -> tuple[float, float]:
         report_s, floor_s = _timed(report, repeats), _timed(floor, repeats)
         report_mib, floor_mib = _peak_mib(report), _peak_mib(floor)
         lines.append(
@@ -124,7 +132,7 @@ def export_floors(*, updates_per_item: int, seed: int, repeat: int, write) -> li
     dataset.grow_to(PDF_MEMORY_SIZE)
     large = io.BytesIO()
 
-    def large_pdf():
+    def large_pdf() -> None:
         large.seek(0)
         large.truncate()
         write_pdf(options, large)

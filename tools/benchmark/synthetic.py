@@ -35,7 +35,7 @@ WORDS = VOCABULARY.split()
 FIRST_UPDATE_DAY = datetime.date(2024, 4, 17)
 
 
-def sentence(rng, words):
+def sentence(rng: random.Random, words: int) -> str:
     """A sentence of `words` words drawn from WORDS with `rng`, capitalised, with a full stop."""
     text = " ".join(rng.choice(WORDS) for _ in range(words))
     return f"{text[0].upper()}{text[1:]}."
@@ -44,7 +44,7 @@ def sentence(rng, words):
 class Dataset:
     """Reference rows made once, then recommendations, their links and updates added by grow_to."""
 
-    def __init__(self, *, updates_per_item, seed):
+    def __init__(self, *, updates_per_item: int, seed: int) -> None:
         self.updates_per_item = updates_per_item
         # Structure and wording draw from separate streams: rewording the texts leaves each
         # item's owners, organisations, Council, status and update dates as they were.
@@ -83,7 +83,7 @@ class Dataset:
         )
         self.count = 0
 
-    def grow_to(self, size):
+    def grow_to(self, size: int) -> None:
         pick = self.random.choice
         statuses = list(Status.values)
         new = []

@@ -1,11 +1,12 @@
 """Onboards an official: one command gives them an account that can change their owner's items."""
 
 import os
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         "print a one-time link where they choose their password."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email", help="The official's e-mail address; also their user name.")
         parser.add_argument("--owner", help="Code of the owner they work for, e.g. METI.")
         parser.add_argument(
@@ -34,7 +35,15 @@ class Command(BaseCommand):
             help="Address of the tracker, for the link (default: $TRACKER_BASE_URL or local).",
         )
 
-    def handle(self, *args, email, owner, new_link, base_url, **options):
+    def handle(
+        self,
+        *args: Any,
+        email: str,
+        owner: str | None,
+        new_link: bool,
+        base_url: str,
+        **options: Any,
+    ) -> None:
         if new_link:
             official = (
                 Official.objects.select_related("user", "owner")

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from recommendations.backups import BackupError, write_backup
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
         "`manage.py restore`."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "-o",
             "--output",
@@ -21,7 +22,7 @@ class Command(BaseCommand):
             help="File to write, e.g. tracker-2026-01-31.json.gz; replaced only once complete.",
         )
 
-    def handle(self, *args, output, **options):
+    def handle(self, *args: Any, output: Path, **options: Any) -> None:
         try:
             rows = write_backup(output)
         except BackupError as error:

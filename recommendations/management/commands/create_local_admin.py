@@ -1,7 +1,8 @@
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
@@ -10,10 +11,10 @@ class Command(BaseCommand):
         "fresh install can be reached in the admin. Does nothing if a superuser exists."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", default="admin")
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args: Any, username: str, **options: Any) -> None:
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write(

@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from recommendations.reporting import (
@@ -9,7 +11,7 @@ from recommendations.reporting import (
     pdf_export,
     xlsx_export,
 )
-from recommendations.reporting.options import ReportForm, error_messages
+from recommendations.reporting.options import ReportForm, ReportOptions, error_messages
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.report import build_report
 
@@ -22,7 +24,7 @@ class Command(BaseCommand):
         "as CSV, XLSX, PDF, Word (DOCX) or a printable HTML page, in English or Japanese."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=FORMATS, required=True, help="File format.")
         parser.add_argument(
             "--as-of", dest="as_of", help="Statuses as they stood on this day, YYYY-MM-DD (today)."
@@ -47,7 +49,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("-o", "--output", required=True, help="Path of the file to write.")
 
-    def handle(self, *args, format, as_of, since, council, internal, language, output, **options):
+    def handle(
+        self,
+        *args: Any,
+        format: str,
+        as_of: str | None,
+        since: str | None,
+        council: str | None,
+        internal: bool,
+        language: str,
+        output: str,
+        **options: Any,
+    ) -> None:
         # The web form's validation, so a date is accepted or refused alike everywhere.
         form = ReportForm({"as_of": as_of, "since": since, "council": council})
         if not form.is_valid():
@@ -67,7 +80,7 @@ class Command(BaseCommand):
             )
         )
 
-    def write(self, format, options, output):
+    def write(self, format: str, options: ReportOptions, output: str) -> None:
         if format == "csv":
             # utf-8 and the byte order mark come from the writer, as on the web.
             with open(output, "w", encoding="utf-8", newline="") as target:

@@ -2,9 +2,10 @@
 rule as the admin's "Import status updates" page."""
 
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from recommendations import imports
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         "is written."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="Path of the .csv or .xlsx file.")
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and show what would change."
@@ -35,7 +36,15 @@ class Command(BaseCommand):
             help="Import with the secretariat's full rights, the updates signed by no one.",
         )
 
-    def handle(self, *args, file, dry_run, username, as_secretariat, **options):
+    def handle(
+        self,
+        *args: Any,
+        file: str,
+        dry_run: bool,
+        username: str | None,
+        as_secretariat: bool,
+        **options: Any,
+    ) -> None:
         path = Path(file)
         try:
             with path.open("rb") as handle:

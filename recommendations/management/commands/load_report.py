@@ -1,10 +1,11 @@
 import datetime
 import json
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Max
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         "secretariat's provisional Japanese translation where an item has none yet."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--fixture", default="report", help="Fixture to load (default: the workshop report)."
         )
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             help="Japanese translation to fill in (default: fixtures/report-ja.json).",
         )
 
-    def handle(self, *args, fixture, translation, **options):
+    def handle(self, *args: Any, fixture: str, translation: str, **options: Any) -> None:
         entries, names = self.read_translation(Path(translation))
         if Recommendation.objects.exists():
             self.stdout.write(
@@ -109,7 +110,7 @@ class Command(BaseCommand):
             filled += 1
         return filled
 
-    def record_printed_state(self):
+    def record_printed_state(self) -> None:
         """Date the loaded state the day of the workshop, once per recommendation.
 
         loaddata saves raw rows, which history skips, while each many-to-many set it loads

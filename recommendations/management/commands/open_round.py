@@ -1,7 +1,8 @@
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from recommendations.models import Council
 from recommendations.services import outbox
@@ -30,14 +31,14 @@ class Command(BaseCommand):
         "the outbox for send_reminders."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--council", type=int, required=True, help="The Council's number.")
         parser.add_argument(
             "--deadline", required=True, help="The day reports are due, as YYYY-MM-DD."
         )
         parser.add_argument("--message", default="", help="A message sent with the call.")
 
-    def handle(self, *args, council, deadline, message, **options):
+    def handle(self, *args: Any, council: int, deadline: str, message: str, **options: Any) -> None:
         try:
             due = datetime.date.fromisoformat(deadline)
         except ValueError:

@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from recommendations.management.commands.open_round import council_by_number, errors_of
 from recommendations.services.editions import publish_edition
@@ -12,13 +14,13 @@ class Command(BaseCommand):
         "Publishing again makes a corrected edition and needs --reason."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--council", type=int, required=True, help="The Council's number.")
         parser.add_argument(
             "--reason", default="", help="What a corrected edition corrects (required then)."
         )
 
-    def handle(self, *args, council, reason, **options):
+    def handle(self, *args: Any, council: int, reason: str, **options: Any) -> None:
         try:
             edition = publish_edition(
                 council=council_by_number(council), author=None, reason=reason

@@ -1,7 +1,9 @@
 """For an official who lost their phone: removes their second factor so they enrol again."""
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from recommendations.services.two_factor import reset_second_factor
 
@@ -12,10 +14,10 @@ class Command(BaseCommand):
         "(user name); they enrol again at their next sign-in. Recorded in the official's history."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email", help="The account's e-mail address or user name.")
 
-    def handle(self, *args, email, **options):
+    def handle(self, *args: Any, email: str, **options: Any) -> None:
         email = email.strip()
         user_model = get_user_model()
         user = (

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from recommendations.backups import BackupError, restore_backup
 
@@ -11,7 +12,7 @@ class Command(BaseCommand):
         "nothing. A database that already holds data is refused unless --force is given."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="The backup file (.json or .json.gz).")
         parser.add_argument(
             "--force",
@@ -19,7 +20,7 @@ class Command(BaseCommand):
             help="Replace everything the database holds with the backup.",
         )
 
-    def handle(self, *args, file, force, **options):
+    def handle(self, *args: Any, file: Path, force: bool, **options: Any) -> None:
         try:
             rows = restore_backup(file, force=force)
         except BackupError as error:

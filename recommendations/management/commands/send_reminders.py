@@ -1,6 +1,7 @@
 import datetime
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from recommendations.models import ReportingRound
@@ -17,13 +18,13 @@ class Command(BaseCommand):
         "failed and what still waits."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--today",
             help="Act as on this day (YYYY-MM-DD), to catch up a missed run. Default: today.",
         )
 
-    def handle(self, *args, today, **options):
+    def handle(self, *args: Any, today: str | None, **options: Any) -> None:
         if today:
             try:
                 day = datetime.date.fromisoformat(today)

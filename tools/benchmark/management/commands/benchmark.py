@@ -1,7 +1,9 @@
 """Measure each page's queries and time as the data grows; see tools.benchmark."""
 
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tools.benchmark.measure import measure_all, summary, table, throwaway_database
 from tools.benchmark.pages import PAGES
@@ -15,7 +17,7 @@ class Command(BaseCommand):
         "throw-away database filled with synthetic data."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--sizes",
             default="70,1000",
@@ -48,16 +50,26 @@ class Command(BaseCommand):
             "over the same rows (70, 1000 and 5000 items; minutes).",
         )
 
-    def handle(self, *args, sizes, updates_per_item, repeat, budget, seed, pages, **options):
+    def handle(
+        self,
+        *args: Any,
+        sizes: str,
+        updates_per_item: int,
+        repeat: int,
+        budget: float,
+        seed: int,
+        pages: str,
+        **options: Any,
+    ) -> None:
         try:
-            sizes = sorted({int(size) for size in sizes.split(",") if size.strip()})
+            numbers = sorted({int(size) for size in sizes.split(",") if size.strip()})
         except ValueError as error:
             raise CommandError(f"--sizes: give whole numbers such as 70,1000 ({error}).") from error
-        if not sizes or sizes[0] < 1 or updates_per_item < 0 or repeat < 1:
+        if not numbers or numbers[0] < 1 or updates_per_item < 0 or repeat < 1:
             raise CommandError("--sizes must be positive, --updates-per-item >= 0, --repeat >= 1.")
         words = [word.strip() for word in pages.split(",") if word.strip()]
-        pages = [page for page in PAGES if not words or any(w in page.name for w in words)]
-        if not pages:
+        chosen = [page for page in PAGES if not words or any(w in page.name for w in words)]
+        if not chosen:
             raise CommandError(f"--pages {','.join(words)}: no page name contains these words.")
         if settings.DEBUG:
             self.stderr.write("DEBUG is on: numbers will be slower than production's.")
@@ -65,8 +77,8 @@ class Command(BaseCommand):
         with throwaway_database() as name:
             self.stdout.write(f"Throw-away database: {name}")
             results = measure_all(
-                pages,
-                sizes,
+                chosen,
+                numbers,
                 updates_per_item=updates_per_item,
                 repeat=repeat,
                 budget=budget,
@@ -75,7 +87,7 @@ class Command(BaseCommand):
             )
         for line in table(results):
             self.stdout.write(line)
-        self.stdout.write(summary(results, sizes))
+        self.stdout.write(summary(results, numbers))
         if options["export_floors"]:
             with throwaway_database():
                 floors = export_floors(
