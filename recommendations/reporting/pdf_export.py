@@ -14,7 +14,6 @@ from typing import IO, TYPE_CHECKING
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
-from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -304,11 +303,3 @@ def write_pdf(
         _describe(writer, report)
         writer.write(target)
     return report
-
-
-def pdf_response(options: ReportOptions, *, name: str) -> FileResponse:
-    # Joined into an anonymous temporary file and streamed from disk, like the XLSX.
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    write_pdf(options, target)
-    target.seek(0)
-    return FileResponse(target, as_attachment=True, filename=name, content_type="application/pdf")

@@ -4,7 +4,6 @@ for the same Council adds a corrected edition, with the reason; the earlier one 
 
 import datetime
 import hashlib
-import io
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -15,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recommendations.models import Council, Edition, EditionFile, ReportingRound
-from recommendations.reporting import csv_export, pdf_export, xlsx_export
+from recommendations.reporting.formats import FORMATS, render
 from recommendations.reporting.options import ReportOptions, default_since
 from recommendations.reporting.query import report_rows
-from recommendations.reporting.report import build_report
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What an edition publishes, in the order its page lists the files.
+PUBLISHED_FORMATS = ("html", "pdf", "xlsx", "csv")
 
 
 @dataclass(frozen=True)
@@ -32,18 +31,11 @@ class RenderedFile:
 
 def render_files(options: ReportOptions) -> list[RenderedFile]:
     """The public report in every format, each as the bytes to store."""
-    html = pdf_export.render_standalone_html(build_report(options))
-    pdf = io.BytesIO()
-    pdf_export.write_pdf(options, pdf)
-    xlsx = io.BytesIO()
-    xlsx_export.write_xlsx(options, xlsx)
-    text = io.StringIO()
-    csv_export.write_csv(report_rows(options), text, internal=False)
     return [
-        RenderedFile("report.html", "text/html; charset=utf-8", html.encode("utf-8")),
-        RenderedFile("report.pdf", "application/pdf", pdf.getvalue()),
-        RenderedFile("report.xlsx", XLSX, xlsx.getvalue()),
-        RenderedFile("report.csv", "text/csv; charset=utf-8", text.getvalue().encode("utf-8")),
+        RenderedFile(
+            f"report.{FORMATS[code].extension}", FORMATS[code].content_type, render(code, options)
+        )
+        for code in PUBLISHED_FORMATS
     ]
 
 

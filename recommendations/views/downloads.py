@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Recommendation
 from recommendations.permissions import can_view_internal
-from recommendations.reporting import csv_export, docx_export, pdf_export, xlsx_export
+from recommendations.reporting import csv_export, xlsx_export
 from recommendations.reporting.files import filename
+from recommendations.reporting.formats import file_response
 from recommendations.reporting.options import ReportForm, ReportOptions, error_messages
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.report import build_report
@@ -64,25 +65,23 @@ def report(request):
     )
 
 
-def report_pdf(request):
+def _report_file(request, code):
     options, error = _report_options(request)
     if error:
         return error
-    return pdf_export.pdf_response(options, name=filename(options, "pdf"))
+    return file_response(code, options, name=filename(options, code))
+
+
+def report_pdf(request):
+    return _report_file(request, "pdf")
 
 
 def report_xlsx(request):
-    options, error = _report_options(request)
-    if error:
-        return error
-    return xlsx_export.xlsx_response(options, name=filename(options, "xlsx"))
+    return _report_file(request, "xlsx")
 
 
 def report_docx(request):
-    options, error = _report_options(request)
-    if error:
-        return error
-    return docx_export.docx_response(options, name=filename(options, "docx"))
+    return _report_file(request, "docx")
 
 
 def report_csv(request):
