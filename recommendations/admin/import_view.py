@@ -26,7 +26,7 @@ TEMPLATE = "admin/recommendations/recommendation/import_updates.html"
 
 def import_updates_view(modeladmin, request):
     """Upload → preview of exactly what will change → confirm; all rows or none."""
-    if not permissions.can_change_some(request.user):
+    if not permissions.can_view_internal(request.user):
         raise PermissionDenied
     context = {
         **modeladmin.admin_site.each_context(request),

@@ -195,7 +195,7 @@ class RecommendationAdmin(HistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
-            return permissions.can_change_some(request.user)
+            return permissions.can_view_internal(request.user)
         return permissions.can_change(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
@@ -217,7 +217,7 @@ class RecommendationAdmin(HistoryAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
-            "can_import": permissions.can_change_some(request.user),
+            "can_import": permissions.can_view_internal(request.user),
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
