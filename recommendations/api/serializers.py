@@ -84,25 +84,25 @@ class RecommendationSerializer(serializers.ModelSerializer):
         slug_field="number", read_only=True, allow_null=True
     )
     # The view annotates these: today's values, or those recorded on the `as_of` date.
-    status = serializers.ChoiceField(choices=Status.choices, source="api_status", read_only=True)
-    status_date = serializers.DateField(source="api_status_date", read_only=True)
+    status = serializers.ChoiceField(choices=Status.choices, source="as_of_status", read_only=True)
+    status_date = serializers.DateField(source="as_of_status_date", read_only=True)
     eu_status = serializers.ChoiceField(
         choices=Status.choices,
-        source="api_eu_status",
+        source="as_of_eu_status",
         read_only=True,
         help_text="Status of the EU side, as reported by DG Connect.",
     )
     eu_status_date = serializers.DateField(
-        source="api_eu_status_date", read_only=True, allow_null=True
+        source="as_of_eu_status_date", read_only=True, allow_null=True
     )
     japan_status = serializers.ChoiceField(
         choices=Status.choices,
-        source="api_japan_status",
+        source="as_of_japan_status",
         read_only=True,
         help_text="Status of the Japan side, as reported by its Japanese owner.",
     )
     japan_status_date = serializers.DateField(
-        source="api_japan_status_date", read_only=True, allow_null=True
+        source="as_of_japan_status_date", read_only=True, allow_null=True
     )
 
     text_ja_status = serializers.ChoiceField(
@@ -163,13 +163,13 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
     def get_status_set_by_secretariat(self, recommendation) -> bool:
         # Whether there is a reason, as the public page says; the reason itself stays internal.
-        return bool((recommendation.api_override_reason or "").strip())
+        return bool((recommendation.as_of_status_override_reason or "").strip())
 
     def get_divergent(self, recommendation) -> bool:
-        return is_divergent(recommendation.api_eu_status, recommendation.api_japan_status)
+        return is_divergent(recommendation.as_of_eu_status, recommendation.as_of_japan_status)
 
     def get_awaited_side(self, recommendation) -> str | None:
-        side = awaited_side(recommendation.api_eu_status, recommendation.api_japan_status)
+        side = awaited_side(recommendation.as_of_eu_status, recommendation.as_of_japan_status)
         return side.value if side else None
 
     def get_children(self, recommendation) -> list[str]:

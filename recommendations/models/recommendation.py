@@ -29,6 +29,48 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
+# The fields that say where an item stood: its statuses with their dates and the override's
+# reason. `RecommendationQuerySet.as_of` reads each back from the history as `as_of_<field>`.
+AS_OF_FIELDS = (
+    "status",
+    "status_date",
+    "eu_status",
+    "eu_status_date",
+    "japan_status",
+    "japan_status_date",
+    "status_override_reason",
+)
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The first instant after `day` in the site's time zone: history before it counts."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    )
+
+
+def recorded_before(day: datetime.date) -> models.QuerySet:
+    """The outer item's historical rows recorded up to the end of `day`, the newest first: its
+    state on that day is the first of them."""
+    return Recommendation.history.filter(
+        id=models.OuterRef("pk"), history_date__lt=end_of_day(day)
+    ).order_by("-history_date", "-history_id")
+
+
+def as_it_stood(field: str, day: datetime.date) -> models.Expression:
+    """`field` of the outer item as the history last recorded it by the end of `day`; an item
+    without any recorded history (created by a raw bulk load) shows its present value.
+
+    One rule, written two ways for speed: a field that cannot be NULL falls back to the present
+    value when the history has no row (Coalesce: one subquery); a field that can (a side's date
+    is empty until it reports) must tell "no history" from a recorded NULL, by Exists."""
+    recorded = recorded_before(day)
+    then = models.Subquery(recorded.values(field)[:1])
+    if Recommendation._meta.get_field(field).null:
+        return models.Case(models.When(models.Exists(recorded), then=then), default=models.F(field))
+    return Coalesce(then, models.F(field))
+
+
 def last_activity() -> Greatest:
     """The latest of an item's status dates, either side's date and any update, internal ones
     included (RecommendationQuerySet.with_last_activity), as an expression of its row."""
@@ -137,6 +179,18 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
         if stale:
             return queryset.filter(last_activity__lt=cutoff)
         return queryset.filter(last_activity__gte=cutoff)
+
+    def as_of(self, day: datetime.date, fields: tuple[str, ...] = AS_OF_FIELDS):
+        """Annotate `as_of_<field>` for each of `fields` (statuses, their dates, the override's
+        reason) as it stood at the end of `day` (`as_it_stood`), and leave out the items first
+        recorded after it, which did not exist yet. As of today or later every item stands
+        where it stands now: the present values are read, not the history."""
+        if day >= timezone.localdate():
+            return self.annotate(**{f"as_of_{field}": models.F(field) for field in fields})
+        history = Recommendation.history.filter(id=models.OuterRef("pk"))
+        return self.exclude(models.Exists(history) & ~models.Exists(recorded_before(day))).annotate(
+            **{f"as_of_{field}": as_it_stood(field, day) for field in fields}
+        )
 
     def for_admin(self):
         """The changelist's rows with `last_update`, the date of the latest update of any
