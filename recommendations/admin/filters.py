@@ -6,15 +6,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recommendations import permissions
+from recommendations.bilateral import stale_cutoff
 from recommendations.models import Council, ReportingRound
 
 
-def stale_cutoff(request: HttpRequest) -> datetime.date:
-    """The date before which an item is stale today (Council.objects.stale_cutoff), looked up
-    once per request: one page of the admin asks for the official's ordering several times."""
+def todays_cutoff(request: HttpRequest) -> datetime.date:
+    """The date before which an item is stale today (bilateral.stale_cutoff), looked up once
+    per request: one page of the admin asks for the official's ordering several times."""
     cutoff = getattr(request, "_stale_cutoff", None)
     if cutoff is None:
-        cutoff = Council.objects.stale_cutoff(timezone.localdate())
+        today = timezone.localdate()
+        cutoff = stale_cutoff(Council.objects.next_date(today), today)
         setattr(request, "_stale_cutoff", cutoff)  # noqa: B010 (HttpRequest declares no such field)
     return cutoff
 

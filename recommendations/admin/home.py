@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recommendations import permissions
+from recommendations.bilateral import stale_cutoff
 from recommendations.choices import SIDE_FIELDS, Side
 from recommendations.models import Council, Owner, Recommendation, ReportingRound
 from recommendations.models.rounds import ROUND_SIDES
@@ -29,19 +30,12 @@ def own_items(owner: Owner, today: date) -> tuple[list[OwnItem], date]:
     """The current items `owner` leads or co-owns, stale ones first and then in the report's
     order, and the date before which an item is stale. Two queries whatever the number of
     items: the Councils (for the date) and the items with their last activity."""
-    cutoff = Council.objects.stale_cutoff(today)
+    cutoff = stale_cutoff(Council.objects.next_date(today), today)
     side_field = SIDE_FIELDS[owner.side]
     rows = (
         Recommendation.objects.owned_by(owner)
         .public()
-        .with_last_activity()
-        .annotate(
-            stale=models.Case(
-                models.When(last_activity__lt=cutoff, then=models.Value(True)),
-                default=models.Value(False),
-                output_field=models.BooleanField(),
-            )
-        )
+        .with_stale(today, cutoff=cutoff)
         .order_by("-stale", "topic__position", "sequence")
         .only("pk", "reference", "title", "text", side_field)
     )

@@ -27,7 +27,7 @@ from recommendations.admin.filters import (
     DivergentFilter,
     RoundFilter,
     StaleFilter,
-    stale_cutoff,
+    todays_cutoff,
 )
 from recommendations.admin.forms import URL_FIELDS, RecommendationAdminForm
 from recommendations.admin.history import HistoryAdmin
@@ -145,7 +145,7 @@ class RecommendationAdmin(HistoryAdmin):
         # An official's own items with no recent update come first: their to-do before the
         # next Council. An expression, not an annotation's name: the admin also orders
         # querysets it did not build by this (the choices of a form pointing to an item).
-        return [own_stale_first(owner, stale_cutoff(request)), "topic__position", "sequence"]
+        return [own_stale_first(owner, todays_cutoff(request)), "topic__position", "sequence"]
 
     @admin.display(description=_("flags"))
     def flags(self, obj):

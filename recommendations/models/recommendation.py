@@ -19,6 +19,7 @@ from recommendations.bilateral import (
     derived_status,
     divergent_condition,
     is_divergent,
+    stale_cutoff,
 )
 from recommendations.choices import Status, TranslationStatus
 from recommendations.models.progress_update import ProgressUpdate
@@ -71,17 +72,27 @@ def as_it_stood(field: str, day: datetime.date) -> models.Expression:
     return Coalesce(then, models.F(field))
 
 
-def last_activity() -> Greatest:
-    """The latest of an item's status dates, either side's date and any update, internal ones
-    included (RecommendationQuerySet.with_last_activity), as an expression of its row."""
-    last_any = ProgressUpdate.objects.of_outer_recommendation().values("date")[:1]
+def last_activity(*, internal: bool = True) -> Greatest:
+    """The latest of an item's status dates, either side's date and its latest update, as an
+    expression of its row; internal updates count unless `internal` is False (what the public
+    may read)."""
+    updates = ProgressUpdate.objects.all() if internal else ProgressUpdate.objects.public()
+    last_update = updates.of_outer_recommendation().values("date")[:1]
     # Coalesce each: SQLite's MAX() and PostgreSQL's GREATEST() disagree about NULLs.
     return Greatest(
         "status_date",
         Coalesce("eu_status_date", "status_date"),
         Coalesce("japan_status_date", "status_date"),
-        Coalesce(models.Subquery(last_any), "status_date"),
+        Coalesce(models.Subquery(last_update), "status_date"),
     )
+
+
+def stale_condition(
+    cutoff: datetime.date, activity: models.Expression | models.F | None = None
+) -> LessThan:
+    """The test of staleness (RecommendationQuerySet.with_stale): the last activity, the item's
+    own `last_activity()` unless another is given, falls before `cutoff`."""
+    return LessThan(activity if activity is not None else last_activity(), cutoff)
 
 
 def own_stale_first(owner: Owner, cutoff: datetime.date) -> models.Case:
@@ -92,7 +103,7 @@ def own_stale_first(owner: Owner, cutoff: datetime.date) -> models.Case:
     that points to one)."""
     own = Recommendation.objects.owned_by(owner).values("pk")
     return models.Case(
-        models.When(Q(pk__in=own) & LessThan(last_activity(), cutoff), then=models.Value(0)),
+        models.When(Q(pk__in=own) & stale_condition(cutoff), then=models.Value(0)),
         default=models.Value(1),
         output_field=models.IntegerField(),
     )
@@ -171,14 +182,43 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
             return self
         return self.annotate(last_activity=last_activity())
 
+    def with_stale(
+        self,
+        today: datetime.date,
+        *,
+        cutoff: datetime.date | None = None,
+        internal: bool = True,
+    ):
+        """Annotate `stale`: no activity in the run-up to the next Council, the one definition
+        the admin's list and filter, the admin's home and the report share.
+
+        Activity is the latest of the status date, either side's date and the latest update
+        (`last_activity`), internal updates included unless `internal` is False — a public
+        report counts what the public may read. The cutoff is `STALE_AFTER_WEEKS` weeks before
+        the next Council after `today`, or before `today` with no dated Council ahead
+        (bilateral.stale_cutoff); a caller that already knows it (the report, for its own
+        Council) passes it. Where the report used to count only the status date and the latest
+        update, the sides' dates count too, as the admin's tests pin. With `internal`, the
+        annotation `last_activity` comes along."""
+        if cutoff is None:
+            cutoff = stale_cutoff(Council.objects.next_date(today), today)
+        activity: models.Expression | models.F
+        if internal:
+            queryset, activity = self.with_last_activity(), models.F("last_activity")
+        else:
+            queryset, activity = self, last_activity(internal=False)
+        return queryset.annotate(
+            stale=models.Case(
+                models.When(stale_condition(cutoff, activity), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
     def stale(self, today: datetime.date, stale: bool = True):
-        """Items with no activity in the run-up to the next Council
-        (Council.objects.stale_cutoff)."""
-        cutoff = Council.objects.stale_cutoff(today)
-        queryset = self.with_last_activity()
-        if stale:
-            return queryset.filter(last_activity__lt=cutoff)
-        return queryset.filter(last_activity__gte=cutoff)
+        """Items with no activity in the run-up to the next Council (`with_stale`), or with
+        some when `stale` is False."""
+        return self.with_stale(today).filter(stale=stale)
 
     def as_of(self, day: datetime.date, fields: tuple[str, ...] = AS_OF_FIELDS):
         """Annotate `as_of_<field>` for each of `fields` (statuses, their dates, the override's

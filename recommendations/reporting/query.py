@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from recommendations.bilateral import is_divergent
+from recommendations.bilateral import is_divergent, stale_cutoff
 from recommendations.choices import Status, TranslationStatus, Visibility
 from recommendations.events import describe
 from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
@@ -41,6 +41,13 @@ WHOLE_CHUNK_SIZE = 30_000
 
 # The statuses a report prints, as they stood on its as-of date (RecommendationQuerySet.as_of).
 REPORT_STATUS_FIELDS = ("status", "status_date", "eu_status", "japan_status")
+
+
+def stale_before(options: ReportOptions) -> datetime.date:
+    """The report's stale cutoff (bilateral.stale_cutoff): counted back from the Council the
+    report is for, or from its as-of date when that Council is undated or none is chosen."""
+    council = options.council
+    return stale_cutoff(council.date if council else None, options.as_of)
 
 
 def report_queryset(options: ReportOptions, base: QuerySet | None = None) -> QuerySet:
@@ -73,7 +80,9 @@ def report_queryset(options: ReportOptions, base: QuerySet | None = None) -> Que
         )
     # As of today the present values are read: the history (four correlated subqueries per
     # row) would only find them again, at several times the cost of the whole export.
-    queryset = queryset.as_of(options.as_of, REPORT_STATUS_FIELDS)
+    queryset = queryset.as_of(options.as_of, REPORT_STATUS_FIELDS).with_stale(
+        options.as_of, cutoff=stale_before(options), internal=options.internal
+    )
     if options.since is not None:
         since_state = recorded_before(options.since)
         explaining = updates.exclude(status="").filter(
@@ -105,6 +114,7 @@ class ReportAnnotations(TypedDict):
     latest_update_text: str | None
     latest_update_date: datetime.date | None
     latest_update_visibility: str | None
+    stale: bool
 
 
 def in_report_order(queryset: QuerySet) -> QuerySet:
@@ -146,6 +156,8 @@ class ReportRow(LocalisedText):
     text_ja_source: str = ""
     # The latest update is the tracker's sentence: its official wrote no words of their own.
     latest_is_generated: bool = False
+    # No activity in the run-up to the report's Council (RecommendationQuerySet.with_stale).
+    stale: bool = False
 
     @property
     def eu_status_label(self) -> str:
@@ -254,6 +266,7 @@ def _row(
         title_ja=values["title_ja"],
         text_ja_status=values["text_ja_status"],
         text_ja_source=values["text_ja_source"],
+        stale=values["stale"],
     )
 
 
