@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from recommendations.choices import Side
 from recommendations.models import Council, Edition, EditionFile, ReportingRound
 from recommendations.reporting.formats import FORMATS, render
 from recommendations.reporting.options import ReportOptions, default_since
@@ -46,8 +47,8 @@ def snapshot(options: ReportOptions) -> dict:
             {
                 "reference": row.reference,
                 "status": row.status,
-                "eu": row.eu_status,
-                "jp": row.japan_status,
+                Side.EU.value: row.eu_status,
+                Side.JAPAN.value: row.japan_status,
             }
             for row in report_rows(options)
         ]
