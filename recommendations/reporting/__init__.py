@@ -10,5 +10,6 @@ update that explains a change are all correlated subqueries of that one queryset
 One module per part: the options a report is asked for (options.py), its query and rows
 (query.py), the report they add up to (report.py), and one module per format (csv_export.py,
 xlsx_export.py, docx_export.py, pdf_export.py for HTML and PDF, with pdf_join.py joining a long
-PDF's tagged parts), with what the files share in files.py.
+PDF's tagged parts), with what the files share in files.py and the registry of formats (code,
+label, content type, extension, writer) in formats.py.
 """
