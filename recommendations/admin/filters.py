@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from recommendations.models import Council, Recommendation, ReportingRound
 from recommendations.models.recommendation import RecommendationQuerySet
 from recommendations.rules import permissions
+from recommendations.rules.bilateral import stale_cutoff
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -19,12 +20,13 @@ if TYPE_CHECKING:
 Lookups = list[tuple[str, "StrOrPromise"]]
 
 
-def stale_cutoff(request: HttpRequest) -> datetime.date:
-    """The date before which an item is stale today (Council.objects.stale_cutoff), looked up
-    once per request: one page of the admin asks for the official's ordering several times."""
+def todays_cutoff(request: HttpRequest) -> datetime.date:
+    """The date before which an item is stale today (bilateral.stale_cutoff), looked up once
+    per request: one page of the admin asks for the official's ordering several times."""
     cutoff = getattr(request, "_stale_cutoff", None)
     if cutoff is None:
-        cutoff = Council.objects.stale_cutoff(timezone.localdate())
+        today = timezone.localdate()
+        cutoff = stale_cutoff(Council.objects.next_date(today), today)
         setattr(request, "_stale_cutoff", cutoff)  # noqa: B010 (HttpRequest declares no such field)
     return cutoff
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from recommendations.models import Council, Owner, Recommendation, ReportingRound
 from recommendations.models.rounds import ROUND_SIDES
 from recommendations.rules import permissions
+from recommendations.rules.bilateral import stale_cutoff
 from recommendations.rules.choices import SIDE_FIELDS, Side
 
 
@@ -31,20 +32,14 @@ def own_items(owner: Owner, today: date) -> tuple[list[OwnItem], date]:
     """The current items `owner` leads or co-owns, stale ones first and then in the report's
     order, and the date before which an item is stale. Two queries whatever the number of
     items: the Councils (for the date) and the items with their last activity."""
-    cutoff = Council.objects.stale_cutoff(today)
+    cutoff = stale_cutoff(Council.objects.next_date(today), today)
     side_field = SIDE_FIELDS[owner.side]
     rows = (
         Recommendation.objects.owned_by(owner)
         .public()
-        .with_last_activity()
-        .annotate(
-            stale=models.Case(
-                models.When(last_activity__lt=cutoff, then=models.Value(True)),
-                default=models.Value(False),
-                output_field=models.BooleanField(),
-            )
-        )
-        .order_by("-stale", "topic__position", "sequence")
+        .with_stale(today, cutoff=cutoff)
+        # `stale` is annotated by with_stale, which the plugin does not see through Self.
+        .order_by("-stale", "topic__position", "sequence")  # type: ignore[misc]
         .only("pk", "reference", "title", "text", side_field)
     )
     items = [
@@ -54,7 +49,7 @@ def own_items(owner: Owner, today: date) -> tuple[list[OwnItem], date]:
             side_status=getattr(row, f"get_{side_field}_display")(),
             # Annotated by with_last_activity, which the plugin does not see through Self.
             last_activity=row.last_activity,  # type: ignore[attr-defined]
-            stale=row.stale,
+            stale=row.stale,  # type: ignore[attr-defined]
             url=reverse("admin:recommendations_recommendation_change", args=[row.pk]),
         )
         for row in rows

@@ -30,7 +30,7 @@ def import_updates_view(
     modeladmin: "ModelAdmin[Recommendation]", request: HttpRequest
 ) -> HttpResponse:
     """Upload → preview of exactly what will change → confirm; all rows or none."""
-    if not permissions.can_change_some(request.user):
+    if not permissions.can_view_internal(request.user):
         raise PermissionDenied
     context = {
         **modeladmin.admin_site.each_context(request),

@@ -31,7 +31,7 @@ from recommendations.admin.filters import (
     DivergentFilter,
     RoundFilter,
     StaleFilter,
-    stale_cutoff,
+    todays_cutoff,
 )
 from recommendations.admin.forms import URL_FIELDS, RecommendationAdminForm
 from recommendations.admin.history import HistoryAdmin
@@ -153,7 +153,7 @@ class RecommendationAdmin(HistoryAdmin):
         # An official's own items with no recent update come first: their to-do before the
         # next Council. An expression, not an annotation's name: the admin also orders
         # querysets it did not build by this (the choices of a form pointing to an item).
-        return [own_stale_first(owner, stale_cutoff(request)), "topic__position", "sequence"]
+        return [own_stale_first(owner, todays_cutoff(request)), "topic__position", "sequence"]
 
     @admin.display(description=_("flags"))
     def flags(self, obj: Recommendation) -> str:
@@ -217,7 +217,7 @@ class RecommendationAdmin(HistoryAdmin):
         self, request: HttpRequest, obj: Recommendation | None = None
     ) -> bool:
         if obj is None:
-            return permissions.can_change_some(request.user)
+            return permissions.can_view_internal(request.user)
         return permissions.can_change(request.user, obj)
 
     def has_delete_permission(
@@ -243,7 +243,7 @@ class RecommendationAdmin(HistoryAdmin):
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponseBase:
         extra_context = {
-            "can_import": permissions.can_change_some(request.user),
+            "can_import": permissions.can_view_internal(request.user),
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)

@@ -1,38 +1,15 @@
 """Conditional GET for the API: ETag and Last-Modified on every read, 304 when nothing changed."""
 
-import datetime
 import hashlib
 from typing import Any
 
-from django.db.models import Max
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recommendations.models import ProgressUpdate, Recommendation
-from recommendations.rules.choices import Visibility
-
-
-def newest_public_change() -> datetime.datetime | None:
-    """When the public data last changed: the latest recorded change of any recommendation
-    (archiving included) or of a public update.
-
-    Internal updates are left out, so their timing does not show. Four small aggregates, however
-    many rows there are.
-    """
-    candidates = [
-        Recommendation.objects.aggregate(newest=Max("updated_at"))["newest"],
-        Recommendation.history.aggregate(newest=Max("history_date"))["newest"],
-        ProgressUpdate.objects.public().aggregate(newest=Max("created_at"))["newest"],
-        # Edits and deletions of public updates are recorded in their history.
-        ProgressUpdate.history.filter(visibility=Visibility.PUBLIC).aggregate(
-            newest=Max("history_date")
-        )["newest"],
-    ]
-    known = [moment for moment in candidates if moment is not None]
-    return max(known) if known else None
+from recommendations.data_version import newest_public_change
 
 
 class ConditionalGetMixin(APIView):

@@ -84,25 +84,25 @@ class RecommendationSerializer(serializers.ModelSerializer):
         slug_field="number", read_only=True, allow_null=True
     )
     # The view annotates these: today's values, or those recorded on the `as_of` date.
-    status = serializers.ChoiceField(choices=Status.choices, source="api_status", read_only=True)
-    status_date = serializers.DateField(source="api_status_date", read_only=True)
+    status = serializers.ChoiceField(choices=Status.choices, source="as_of_status", read_only=True)
+    status_date = serializers.DateField(source="as_of_status_date", read_only=True)
     eu_status = serializers.ChoiceField(
         choices=Status.choices,
-        source="api_eu_status",
+        source="as_of_eu_status",
         read_only=True,
         help_text="Status of the EU side, as reported by DG Connect.",
     )
     eu_status_date = serializers.DateField(
-        source="api_eu_status_date", read_only=True, allow_null=True
+        source="as_of_eu_status_date", read_only=True, allow_null=True
     )
     japan_status = serializers.ChoiceField(
         choices=Status.choices,
-        source="api_japan_status",
+        source="as_of_japan_status",
         read_only=True,
         help_text="Status of the Japan side, as reported by its Japanese owner.",
     )
     japan_status_date = serializers.DateField(
-        source="api_japan_status_date", read_only=True, allow_null=True
+        source="as_of_japan_status_date", read_only=True, allow_null=True
     )
 
     text_ja_status = serializers.ChoiceField(
@@ -161,19 +161,19 @@ class RecommendationSerializer(serializers.ModelSerializer):
     def get_html_url(self, recommendation: Recommendation) -> str:
         return self.context["request"].build_absolute_uri(recommendation.get_absolute_url())
 
-    # The api_* fields are annotated by the API's queryset (statuses as of the asked date) and
+    # The as_of_* fields are annotated by the API's queryset (statuses as of the asked date) and
     # public_children prefetched by with_api_relations: the model declares neither.
 
     def get_status_set_by_secretariat(self, recommendation: Recommendation) -> bool:
         # Whether there is a reason, as the public page says; the reason itself stays internal.
-        return bool((recommendation.api_override_reason or "").strip())  # type: ignore[attr-defined]
+        return bool((recommendation.as_of_status_override_reason or "").strip())  # type: ignore[attr-defined]
 
     def get_divergent(self, recommendation: Recommendation) -> bool:
-        eu, japan = recommendation.api_eu_status, recommendation.api_japan_status  # type: ignore[attr-defined]
+        eu, japan = recommendation.as_of_eu_status, recommendation.as_of_japan_status  # type: ignore[attr-defined]
         return is_divergent(eu, japan)
 
     def get_awaited_side(self, recommendation: Recommendation) -> str | None:
-        eu, japan = recommendation.api_eu_status, recommendation.api_japan_status  # type: ignore[attr-defined]
+        eu, japan = recommendation.as_of_eu_status, recommendation.as_of_japan_status  # type: ignore[attr-defined]
         side = awaited_side(eu, japan)
         return side.value if side else None
 

@@ -4,7 +4,7 @@ under /api/, and the Swagger UI page."""
 import datetime
 from typing import Any, cast
 
-from django.db.models import Case, Exists, F, OuterRef, QuerySet, Subquery, When
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -27,10 +27,12 @@ from recommendations.api.serializers import (
 )
 from recommendations.filters import RecommendationFilter
 from recommendations.models.progress_update import ProgressUpdate
-from recommendations.models.recommendation import Recommendation, RecommendationQuerySet
+from recommendations.models.recommendation import (
+    AS_OF_FIELDS,
+    Recommendation,
+    RecommendationQuerySet,
+)
 from recommendations.models.reference import Council, Organisation, Owner, Topic
-from recommendations.reporting.options import ReportOptions, end_of_day
-from recommendations.reporting.query import report_queryset
 
 
 class Pagination(PageNumberPagination):
@@ -73,41 +75,9 @@ class RecommendationViewSet(ReadOnlyViewSet):
         queryset = super().filter_queryset(queryset)
         as_of = self._as_of()
         if as_of is None:
-            return queryset.annotate(
-                api_status=F("status"),
-                api_status_date=F("status_date"),
-                api_eu_status=F("eu_status"),
-                api_eu_status_date=F("eu_status_date"),
-                api_japan_status=F("japan_status"),
-                api_japan_status_date=F("japan_status_date"),
-                api_override_reason=F("status_override_reason"),
-            )
-        # The report's as-of queryset: statuses from the history, items not yet added left out.
-        # report_queryset annotates the queryset it is given (the API's own), keeping its methods.
-        queryset = cast(
-            RecommendationQuerySet, report_queryset(ReportOptions(as_of=as_of), base=queryset)
-        )
-        recorded = Recommendation.history.filter(
-            id=OuterRef("pk"), history_date__lt=end_of_day(as_of)
-        ).order_by("-history_date", "-history_id")
-
-        def then(field: str) -> Case:
-            # A side's date is empty until it reports, so "no history" is told by Exists, not
-            # by a NULL; an item without any recorded history shows its present values.
-            return Case(
-                When(Exists(recorded), then=Subquery(recorded.values(field)[:1])),
-                default=F(field),
-            )
-
-        return queryset.annotate(
-            api_status=F("report_status"),
-            api_status_date=F("report_status_date"),
-            api_eu_status=then("eu_status"),
-            api_eu_status_date=then("eu_status_date"),
-            api_japan_status=then("japan_status"),
-            api_japan_status_date=then("japan_status_date"),
-            api_override_reason=then("status_override_reason"),
-        ).with_api_relations()
+            return queryset.annotate(**{f"as_of_{field}": F(field) for field in AS_OF_FIELDS})
+        # Statuses as they stood, items not yet added left out, the report's own rule.
+        return cast(RecommendationQuerySet, queryset).as_of(as_of).with_api_relations()
 
     def _as_of(self) -> datetime.date | None:
         if "as_of" not in self.request.query_params:

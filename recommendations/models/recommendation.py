@@ -22,6 +22,7 @@ from recommendations.rules.bilateral import (
     derived_status,
     divergent_condition,
     is_divergent,
+    stale_cutoff,
 )
 from recommendations.rules.choices import Status, TranslationStatus
 
@@ -29,17 +30,69 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-def last_activity() -> Greatest:
-    """The latest of an item's status dates, either side's date and any update, internal ones
-    included (RecommendationQuerySet.with_last_activity), as an expression of its row."""
-    last_any = ProgressUpdate.objects.of_outer_recommendation().values("date")[:1]
+# The fields that say where an item stood: its statuses with their dates and the override's
+# reason. `RecommendationQuerySet.as_of` reads each back from the history as `as_of_<field>`.
+AS_OF_FIELDS = (
+    "status",
+    "status_date",
+    "eu_status",
+    "eu_status_date",
+    "japan_status",
+    "japan_status_date",
+    "status_override_reason",
+)
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The first instant after `day` in the site's time zone: history before it counts."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    )
+
+
+def recorded_before(day: datetime.date) -> models.QuerySet:
+    """The outer item's historical rows recorded up to the end of `day`, the newest first: its
+    state on that day is the first of them."""
+    return Recommendation.history.filter(
+        id=models.OuterRef("pk"), history_date__lt=end_of_day(day)
+    ).order_by("-history_date", "-history_id")
+
+
+def as_it_stood(field: str, day: datetime.date) -> models.Expression:
+    """`field` of the outer item as the history last recorded it by the end of `day`; an item
+    without any recorded history (created by a raw bulk load) shows its present value.
+
+    One rule, written two ways for speed: a field that cannot be NULL falls back to the present
+    value when the history has no row (Coalesce: one subquery); a field that can (a side's date
+    is empty until it reports) must tell "no history" from a recorded NULL, by Exists."""
+    recorded = recorded_before(day)
+    then = models.Subquery(recorded.values(field)[:1])
+    if Recommendation._meta.get_field(field).null:
+        return models.Case(models.When(models.Exists(recorded), then=then), default=models.F(field))
+    return Coalesce(then, models.F(field))
+
+
+def last_activity(*, internal: bool = True) -> Greatest:
+    """The latest of an item's status dates, either side's date and its latest update, as an
+    expression of its row; internal updates count unless `internal` is False (what the public
+    may read)."""
+    updates = ProgressUpdate.objects.all() if internal else ProgressUpdate.objects.public()
+    last_update = updates.of_outer_recommendation().values("date")[:1]
     # Coalesce each: SQLite's MAX() and PostgreSQL's GREATEST() disagree about NULLs.
     return Greatest(
         "status_date",
         Coalesce("eu_status_date", "status_date"),
         Coalesce("japan_status_date", "status_date"),
-        Coalesce(models.Subquery(last_any), "status_date"),
+        Coalesce(models.Subquery(last_update), "status_date"),
     )
+
+
+def stale_condition(
+    cutoff: datetime.date, activity: models.Expression | models.F | None = None
+) -> LessThan:
+    """The test of staleness (RecommendationQuerySet.with_stale): the last activity, the item's
+    own `last_activity()` unless another is given, falls before `cutoff`."""
+    return LessThan(activity if activity is not None else last_activity(), cutoff)
 
 
 def own_stale_first(owner: Owner, cutoff: datetime.date) -> models.Case:
@@ -50,7 +103,7 @@ def own_stale_first(owner: Owner, cutoff: datetime.date) -> models.Case:
     that points to one)."""
     own = Recommendation.objects.owned_by(owner).values("pk")
     return models.Case(
-        models.When(Q(pk__in=own) & LessThan(last_activity(), cutoff), then=models.Value(0)),
+        models.When(Q(pk__in=own) & stale_condition(cutoff), then=models.Value(0)),
         default=models.Value(1),
         output_field=models.IntegerField(),
     )
@@ -129,14 +182,55 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
             return self
         return self.annotate(last_activity=last_activity())
 
+    def with_stale(
+        self,
+        today: datetime.date,
+        *,
+        cutoff: datetime.date | None = None,
+        internal: bool = True,
+    ) -> Self:
+        """Annotate `stale`: no activity in the run-up to the next Council, the one definition
+        the admin's list and filter, the admin's home and the report share.
+
+        Activity is the latest of the status date, either side's date and the latest update
+        (`last_activity`), internal updates included unless `internal` is False — a public
+        report counts what the public may read. The cutoff is `STALE_AFTER_WEEKS` weeks before
+        the next Council after `today`, or before `today` with no dated Council ahead
+        (bilateral.stale_cutoff); a caller that already knows it (the report, for its own
+        Council) passes it. Where the report used to count only the status date and the latest
+        update, the sides' dates count too, as the admin's tests pin. With `internal`, the
+        annotation `last_activity` comes along."""
+        if cutoff is None:
+            cutoff = stale_cutoff(Council.objects.next_date(today), today)
+        activity: models.Expression | models.F
+        if internal:
+            queryset, activity = self.with_last_activity(), models.F("last_activity")
+        else:
+            queryset, activity = self, last_activity(internal=False)
+        return queryset.annotate(
+            stale=models.Case(
+                models.When(stale_condition(cutoff, activity), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
     def stale(self, today: datetime.date, stale: bool = True) -> Self:
-        """Items with no activity in the run-up to the next Council
-        (Council.objects.stale_cutoff)."""
-        cutoff = Council.objects.stale_cutoff(today)
-        queryset = self.with_last_activity()
-        if stale:
-            return queryset.filter(last_activity__lt=cutoff)
-        return queryset.filter(last_activity__gte=cutoff)
+        """Items with no activity in the run-up to the next Council (`with_stale`), or with
+        some when `stale` is False."""
+        return self.with_stale(today).filter(stale=stale)
+
+    def as_of(self, day: datetime.date, fields: tuple[str, ...] = AS_OF_FIELDS) -> Self:
+        """Annotate `as_of_<field>` for each of `fields` (statuses, their dates, the override's
+        reason) as it stood at the end of `day` (`as_it_stood`), and leave out the items first
+        recorded after it, which did not exist yet. As of today or later every item stands
+        where it stands now: the present values are read, not the history."""
+        if day >= timezone.localdate():
+            return self.annotate(**{f"as_of_{field}": models.F(field) for field in fields})
+        history = Recommendation.history.filter(id=models.OuterRef("pk"))
+        return self.exclude(models.Exists(history) & ~models.Exists(recorded_before(day))).annotate(
+            **{f"as_of_{field}": as_it_stood(field, day) for field in fields}
+        )
 
     def for_admin(self) -> Self:
         """The changelist's rows with `last_update`, the date of the latest update of any

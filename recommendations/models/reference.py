@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.rules.bilateral import stale_cutoff
 from recommendations.rules.choices import Side
 
 _Model = TypeVar("_Model", bound=models.Model)
@@ -178,11 +177,11 @@ class CouncilManager(models.Manager["Council"]):
         coming.sort(key=lambda c: (c.date is None, c.date or today, c.number))
         return (coming[0] if coming else None), last
 
-    def stale_cutoff(self, today: datetime.date) -> datetime.date:
-        """The date an item's last activity must reach not to be stale today, counted back from
-        the next Council (bilateral.stale_cutoff)."""
+    def next_date(self, today: datetime.date) -> datetime.date | None:
+        """The date of the next Council; None when it is undated or there is none. What
+        bilateral.stale_cutoff counts back from."""
         next_council, _last = self.next_and_last(today)
-        return stale_cutoff(next_council.date if next_council else None, today)
+        return next_council.date if next_council else None
 
 
 class Council(models.Model):

@@ -21,8 +21,9 @@ from recommendations.models.recommendation import Recommendation, Recommendation
 from recommendations.models.reference import Council, Owner
 from recommendations.rules.choices import Side, UpdateKind
 
-# The sides a round asks about, with the prefix of their annotations (items()).
-ROUND_SIDES = {Side.EU: "eu", Side.JAPAN: "jp"}
+# The sides a round asks about, with the prefix of their annotations (items()): the side's own
+# stored value, so no prefix is spelt by hand.
+ROUND_SIDES = {side: side.value for side in (Side.EU, Side.JAPAN)}
 
 
 class ReportingRoundQuerySet(models.QuerySet["ReportingRound"]):

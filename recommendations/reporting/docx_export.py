@@ -2,12 +2,10 @@
 the PDF's content and structure (cover, summary, changes, the items by topic) in Word's own
 headings and tables, so it can be restyled, cut and commented."""
 
-import tempfile
 from collections.abc import Sequence
 from typing import IO
 
 from django.db.models import QuerySet
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from docx import Document
@@ -241,11 +239,3 @@ def write_docx(
     report = build_report(options, base)
     render_docx(report, target)
     return report
-
-
-def docx_response(options: ReportOptions, *, name: str) -> FileResponse:
-    # Written to an anonymous temporary file and streamed from disk, like the XLSX and PDF.
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    write_docx(options, target)
-    target.seek(0)
-    return FileResponse(target, as_attachment=True, filename=name, content_type=DOCX_CONTENT_TYPE)

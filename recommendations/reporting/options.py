@@ -36,13 +36,6 @@ class ReportOptions:
         return params
 
 
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    """The first instant after `day` in the site's time zone: history before it counts."""
-    return timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
-    )
-
-
 def default_council(as_of: datetime.date) -> Council | None:
     """The Council the report is prepared for: the first one not yet held on the as-of date."""
     return (

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from django.db.models import QuerySet
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -202,11 +201,3 @@ def write_pdf(
         _describe(writer, report)
         writer.write(target)
     return report
-
-
-def pdf_response(options: ReportOptions, *, name: str) -> FileResponse:
-    # Joined into an anonymous temporary file and streamed from disk, like the XLSX.
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    write_pdf(options, target)
-    target.seek(0)
-    return FileResponse(target, as_attachment=True, filename=name, content_type="application/pdf")

@@ -10,11 +10,9 @@ from typing import Any, TypedDict, cast
 from django.db import connection
 from django.db.models import (
     Case,
-    Exists,
     F,
     ForeignKey,
     Model,
-    OuterRef,
     Prefetch,
     QuerySet,
     Subquery,
@@ -22,13 +20,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
+from recommendations.models.recommendation import RecommendationQuerySet, recorded_before
 from recommendations.models.translation import LocalisedText
-from recommendations.reporting.options import ReportOptions, end_of_day
-from recommendations.rules.bilateral import is_divergent
+from recommendations.reporting.options import ReportOptions
+from recommendations.rules.bilateral import is_divergent, stale_cutoff
 from recommendations.rules.choices import Status, TranslationStatus, Visibility
 from recommendations.timeline import describe
 
@@ -41,19 +39,15 @@ CHUNK_SIZE = 500
 WHOLE_CHUNK_SIZE = 30_000
 
 
-def _as_of_annotations(as_of_state: QuerySet) -> dict[str, Any]:
-    """Each status as the history last recorded it before the as-of date; an item without any
-    recorded history (created by a raw bulk load) shows its values."""
-    return {
-        "report_status": Coalesce(Subquery(as_of_state.values("status")[:1]), F("status")),
-        "report_status_date": Coalesce(
-            Subquery(as_of_state.values("status_date")[:1]), F("status_date")
-        ),
-        "report_eu_status": Coalesce(Subquery(as_of_state.values("eu_status")[:1]), F("eu_status")),
-        "report_japan_status": Coalesce(
-            Subquery(as_of_state.values("japan_status")[:1]), F("japan_status")
-        ),
-    }
+# The statuses a report prints, as they stood on its as-of date (RecommendationQuerySet.as_of).
+REPORT_STATUS_FIELDS = ("status", "status_date", "eu_status", "japan_status")
+
+
+def stale_before(options: ReportOptions) -> datetime.date:
+    """The report's stale cutoff (bilateral.stale_cutoff): counted back from the Council the
+    report is for, or from its as-of date when that Council is undated or none is chosen."""
+    council = options.council
+    return stale_cutoff(council.date if council else None, options.as_of)
 
 
 def report_queryset(options: ReportOptions, base: QuerySet | None = None) -> QuerySet:
@@ -65,11 +59,8 @@ def report_queryset(options: ReportOptions, base: QuerySet | None = None) -> Que
     explains the change, all from correlated subqueries, so no query runs per row.
     """
     queryset = Recommendation.objects.public() if base is None else base
-    as_of_end = end_of_day(options.as_of)
-    history = Recommendation.history.filter(id=OuterRef("pk"))
-    as_of_state = history.filter(history_date__lt=as_of_end).order_by(
-        "-history_date", "-history_id"
-    )
+    # Any base is a queryset of recommendations (the list's filters, the admin's selection).
+    queryset = cast(RecommendationQuerySet, queryset)
     updates = ProgressUpdate.objects.of_outer_recommendation()
     if not options.internal:
         updates = updates.public()
@@ -87,26 +78,13 @@ def report_queryset(options: ReportOptions, base: QuerySet | None = None) -> Que
             When(latest_update_date__isnull=False, then=Value(Visibility.PUBLIC.value)),
             default=Value(""),
         )
-    if options.as_of >= timezone.localdate():
-        # As of today every item stands where it stands now, and every item already exists:
-        # reading the history back (four correlated subqueries per row) would only find the
-        # current values again, at several times the cost of the whole export.
-        annotations |= {
-            "report_status": F("status"),
-            "report_status_date": F("status_date"),
-            "report_eu_status": F("eu_status"),
-            "report_japan_status": F("japan_status"),
-        }
-    else:
-        annotations |= _as_of_annotations(as_of_state)
-        # Items first recorded after the as-of date did not exist yet on that day.
-        queryset = queryset.exclude(
-            Exists(history) & ~Exists(history.filter(history_date__lt=as_of_end))
-        )
+    # As of today the present values are read: the history (four correlated subqueries per
+    # row) would only find them again, at several times the cost of the whole export.
+    queryset = queryset.as_of(options.as_of, REPORT_STATUS_FIELDS).with_stale(
+        options.as_of, cutoff=stale_before(options), internal=options.internal
+    )
     if options.since is not None:
-        since_state = history.filter(history_date__lt=end_of_day(options.since)).order_by(
-            "-history_date", "-history_id"
-        )
+        since_state = recorded_before(options.since)
         explaining = updates.exclude(status="").filter(
             date__gt=options.since, date__lte=options.as_of
         )
@@ -129,13 +107,14 @@ def report_queryset(options: ReportOptions, base: QuerySet | None = None) -> Que
 class ReportAnnotations(TypedDict):
     """What report_queryset() annotates every row with (the "since" ones only when asked)."""
 
-    report_status: str
-    report_status_date: datetime.date
-    report_eu_status: str
-    report_japan_status: str
+    as_of_status: str
+    as_of_status_date: datetime.date
+    as_of_eu_status: str
+    as_of_japan_status: str
     latest_update_text: str | None
     latest_update_date: datetime.date | None
     latest_update_visibility: str | None
+    stale: bool
 
 
 def in_report_order(queryset: QuerySet) -> QuerySet:
@@ -177,6 +156,8 @@ class ReportRow(LocalisedText):
     text_ja_source: str = ""
     # The latest update is the tracker's sentence: its official wrote no words of their own.
     latest_is_generated: bool = False
+    # No activity in the run-up to the report's Council (RecommendationQuerySet.with_stale).
+    stale: bool = False
 
     @property
     def eu_status_label(self) -> str:
@@ -268,8 +249,8 @@ def _row(
         organisations=organisations.get(pk, []),
         lead_owner=owners[values["lead_owner_id"]],
         co_owners=co_owners.get(pk, []),
-        status=values["report_status"],
-        status_date=values["report_status_date"],
+        status=values["as_of_status"],
+        status_date=values["as_of_status_date"],
         latest_update=values["latest_update_text"] or sentences["latest"].get(pk, ""),
         latest_is_generated=not values["latest_update_text"]
         and values["latest_update_date"] is not None,
@@ -280,11 +261,12 @@ def _row(
         since_status=values.get("since_status"),
         change_text=values.get("change_text") or sentences["change"].get(pk, ""),
         change_date=values.get("change_date"),
-        eu_status=values["report_eu_status"],
-        japan_status=values["report_japan_status"],
+        eu_status=values["as_of_eu_status"],
+        japan_status=values["as_of_japan_status"],
         title_ja=values["title_ja"],
         text_ja_status=values["text_ja_status"],
         text_ja_source=values["text_ja_source"],
+        stale=values["stale"],
     )
 
 

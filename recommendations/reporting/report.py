@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import Owner, Topic
 from recommendations.reporting.options import ReportOptions
-from recommendations.reporting.query import WHOLE_CHUNK_SIZE, ReportRow, report_rows
-from recommendations.rules.bilateral import stale_cutoff
+from recommendations.reporting.query import WHOLE_CHUNK_SIZE, ReportRow, report_rows, stale_before
 from recommendations.rules.choices import Status
 
 TITLE = _("Status of the follow-up of the stakeholder workshop recommendations")
@@ -47,20 +46,15 @@ class Summary:
     divergent: int = 0
     stale: int = 0
 
-    def add(self, row: ReportRow, *, stale_before: datetime.date | None = None) -> None:
-        """Count a row in; it is stale when nothing moved or was reported for it since
-        `stale_before`."""
+    def add(self, row: ReportRow) -> None:
+        """Count a row in, the stale ones too (RecommendationQuerySet.with_stale)."""
         self.overall[row.status] += 1
         self.eu[row.eu_status] += 1
         self.japan[row.japan_status] += 1
         self.by_topic.setdefault(row.topic.localised_name, Counter())[row.status] += 1
         self.by_owner.setdefault(owner_name(row.lead_owner), Counter())[row.status] += 1
         self.divergent += row.is_divergent
-        if stale_before is not None:
-            activity = max(
-                (day for day in (row.status_date, row.latest_update_date) if day), default=None
-            )
-            self.stale += activity is None or activity < stale_before
+        self.stale += row.stale
 
     @property
     def total(self) -> int:
@@ -152,10 +146,9 @@ class Report:
 
     @cached_property
     def stale_before(self) -> datetime.date:
-        """Items with no move or update since this day are stale, as on the dashboard
-        (bilateral.stale_cutoff), counted back from the Council the report is for."""
-        council = self.options.council
-        return stale_cutoff(council.date if council else None, self.options.as_of)
+        """Items with no move or update since this day are stale, as in the admin
+        (RecommendationQuerySet.with_stale), counted back from the Council the report is for."""
+        return stale_before(self.options)
 
     @property
     def council_line(self) -> str:
@@ -188,7 +181,7 @@ class Report:
             if not self.sections or self.sections[-1].topic.pk != row.topic.pk:
                 self.sections.append(TopicSection(topic=row.topic))
             self.sections[-1].rows.append(row)
-        self.summary.add(row, stale_before=self.stale_before)
+        self.summary.add(row)
         if self.options.since is not None:
             if row.changed:
                 self.changes.append(row)

@@ -97,12 +97,9 @@ def owner_of(user: Actor) -> Owner | None:
 
 
 def can_view_internal(user: Actor) -> bool:
-    """May see internal updates, internal notes and archived items (admin, internal report)."""
-    return role_of(user).internal
-
-
-def can_change_some(user: Actor) -> bool:
-    """May change at least some recommendations: offers the edit actions and the import page."""
+    """May see internal updates, internal notes and archived items (admin, internal report), and
+    so may change at least some recommendations (their owner's, or all for the secretariat):
+    offers the edit actions and the import page. One right: whoever works in the tracker."""
     return role_of(user).internal
 
 

@@ -5,7 +5,6 @@ reason; the earlier one stays."""
 
 import datetime
 import hashlib
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,12 +16,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from recommendations.models import Council, Edition, EditionFile, ReportingRound
-from recommendations.reporting import csv_export, docx_export, html_export, pdf_export, xlsx_export
+from recommendations.reporting.formats import FORMATS, render
 from recommendations.reporting.options import ReportOptions, default_since
 from recommendations.reporting.query import report_rows
-from recommendations.reporting.report import build_report
+from recommendations.rules.choices import Side
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What an edition publishes, in the order its page lists the files.
+PUBLISHED_FORMATS = ("html", "pdf", "xlsx", "docx", "csv")
 
 
 @dataclass(frozen=True)
@@ -36,25 +36,15 @@ class RenderedFile:
 def render_language(options: ReportOptions, language: str) -> list[RenderedFile]:
     """The public report in every format in `language`, each as the bytes to store."""
     with translation.override(language):
-        report = build_report(options)
-        html = html_export.render_standalone_html(report)
-        docx = io.BytesIO()
-        docx_export.render_docx(report, docx)
-        pdf = io.BytesIO()
-        pdf_export.write_pdf(options, pdf)
-        xlsx = io.BytesIO()
-        xlsx_export.write_xlsx(options, xlsx)
-        text = io.StringIO()
-        csv_export.write_csv(report_rows(options), text, internal=False)
-    return [
-        RenderedFile("report.html", "text/html; charset=utf-8", html.encode("utf-8"), language),
-        RenderedFile("report.pdf", "application/pdf", pdf.getvalue(), language),
-        RenderedFile("report.xlsx", XLSX, xlsx.getvalue(), language),
-        RenderedFile("report.docx", docx_export.DOCX_CONTENT_TYPE, docx.getvalue(), language),
-        RenderedFile(
-            "report.csv", "text/csv; charset=utf-8", text.getvalue().encode("utf-8"), language
-        ),
-    ]
+        return [
+            RenderedFile(
+                f"report.{FORMATS[code].extension}",
+                FORMATS[code].content_type,
+                render(code, options),
+                language,
+            )
+            for code in PUBLISHED_FORMATS
+        ]
 
 
 def render_files(options: ReportOptions) -> list[RenderedFile]:
@@ -73,8 +63,8 @@ def snapshot(options: ReportOptions) -> dict:
             {
                 "reference": row.reference,
                 "status": row.status,
-                "eu": row.eu_status,
-                "jp": row.japan_status,
+                Side.EU.value: row.eu_status,
+                Side.JAPAN.value: row.japan_status,
             }
             for row in report_rows(options)
         ]

@@ -1,32 +1,24 @@
 """The dashboard's counts, cached until the data they count changes.
 
 They are GROUP BY queries over every public recommendation, so they grow with the data. The cache
-key carries a data version read by one aggregate query, so no signal has to reach every worker's
-cache: the first request after a change computes and stores the counts under a new key, and the
-old entry simply ages out.
+key carries the data version the public pages are cached under (`recommendations.data_version`),
+so no signal has to reach every worker's cache: the first request after a change computes and
+stores the counts under a new key, and the old entry simply ages out.
 """
 
 import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count
 
+from recommendations.data_version import data_version
 from recommendations.models import Recommendation
 from recommendations.rules.bilateral import awaiting_condition, divergent_condition
 from recommendations.rules.choices import Side
 
 # Entries are never stale (the key changes with the data); the timeout only frees memory.
 TIMEOUT_SECONDS = 60 * 60
-
-
-def data_version() -> str:
-    """Changes whenever a count could: saving a recommendation (a status or side changed, an item
-    archived, restored, moved to another topic or owner) moves its `updated_at`, and deleting one
-    lowers the number of rows. Labels (topic and owner names) are not counted, so not cached."""
-    row = Recommendation.objects.aggregate(updated=Max("updated_at"), rows=Count("pk"))
-    updated = row["updated"].isoformat() if row["updated"] else "none"
-    return f"{updated}.{row['rows']}"
 
 
 def _count(changed_since: datetime.date | None) -> dict[str, Any]:

@@ -2,10 +2,9 @@
 the cache until the data it shows changes.
 
 The pages are read far more often than the data changes, and rendering them is most of their
-cost. Every key carries a data version read by one query (`data_version`), not a counter bumped
-by signals: each worker, each process and each server reads the same version from the database,
-so a change made through any of them shows on the next request through any other, with the
-default per-process cache as with a shared one (CACHE_BACKEND, e.g. Redis).
+cost. Every key carries the data version (`recommendations.data_version`), read by one query, so a
+change made through any worker shows on the next request through any other, with the default
+per-process cache as with a shared one (CACHE_BACKEND, e.g. Redis).
 
 What is never cached: anything an official sees (their pages may differ, and must not reach the
 public), answers other than 200, and pages whose rendering used the CSP nonce (the policy holds
@@ -19,13 +18,8 @@ import hashlib
 import re
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
 
-from django.apps import apps
-from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -33,105 +27,12 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from recommendations.models import (
-    Council,
-    Edition,
-    Organisation,
-    Owner,
-    ProgressUpdate,
-    Recommendation,
-    ReportingRound,
-    Topic,
-)
+from recommendations.data_version import data_version
 
 # Entries are never stale (their key changes with the data); the timeout only frees memory.
 TIMEOUT_SECONDS = 60 * 60
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
 CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
-
-
-def _code_version() -> str:
-    """Changes with each deployment: templates, translations and code, so that a shared cache
-    never serves a page rendered by the previous release."""
-    base = Path(settings.BASE_DIR)
-    files = sorted(
-        path
-        for folder in ("recommendations", "tracker", "locale")
-        for path in (base / folder).rglob("*")
-        if path.suffix in {".py", ".html", ".mo", ".css", ".js"}
-    )
-    digest = hashlib.sha256()
-    for path in files:
-        stat = path.stat()
-        digest.update(f"{path.relative_to(base)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:16]
-
-
-CODE_VERSION = _code_version()
-
-
-def _text(column: str) -> str:
-    return f"COALESCE(CAST({column} AS TEXT), '')"
-
-
-def _newest(model: type[Model], column: str) -> str:
-    """The newest row of `model` as one line of text: its largest key, read from the index."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    newest = _text(f"MAX({connection.ops.quote_name(column)})")
-    return f"SELECT '{model._meta.model_name}|' || {newest} FROM {table}"  # noqa: S608 -- names from the models
-
-
-def _rows(model: type[Model]) -> str:
-    """Every row of a small reference table as text: names and dates carry no change marker."""
-    quote = connection.ops.quote_name
-    columns = [field.column for field in model._meta.concrete_fields if field.column]
-    joined = " || '|' || ".join(_text(quote(column)) for column in columns)
-    table = quote(model._meta.db_table)
-    return f"SELECT '{model._meta.model_name}|' || {joined} FROM {table}"  # noqa: S608 -- as above
-
-
-def _version_sql() -> str:
-    """Largest keys only, each answered from its index, so the version costs the same at 70
-    items as at 10 000 (a COUNT or a MAX over a plain column reads every row). Every write of
-    the tracker goes through the models, and django-simple-history records each one — changes,
-    deletions and changed links alike — as a new history row; rows loaded without history (a
-    fixture) raise their table's own largest key."""
-    history = Recommendation.history.model
-    links = [Recommendation.organisations.through, Recommendation.co_owners.through]
-    parts = [
-        _newest(Recommendation, "id"),
-        _newest(ProgressUpdate, "id"),
-        _newest(history, "history_id"),
-        _newest(ProgressUpdate.history.model, "history_id"),
-        *(_newest(link, "id") for link in links),
-        *(_newest(model, "m2m_history_id") for model in _link_histories()),
-        # Published editions never change once stored; a round is opened, then closed (the
-        # dashboard says how far it has come), and there are only ever a few of them.
-        _newest(Edition, "id"),
-        *(_rows(model) for model in (Topic, Organisation, Owner, Council, ReportingRound)),
-    ]
-    return " UNION ALL ".join(parts)
-
-
-def _link_histories() -> list[type[Model]]:
-    """The history tables of the recommendations' links (organisations, co-owners)."""
-    return [
-        model
-        for model in apps.get_app_config("recommendations").get_models()
-        if model._meta.db_table.startswith("recommendations_historicalrecommendation_")
-    ]
-
-
-def data_version() -> str:
-    """Changes whenever anything a public page shows could have: one query, whatever the size.
-
-    Today's date is part of it: the dashboard's "next Council" and the report's default date
-    move with the calendar, not with the data."""
-    with connection.cursor() as cursor:
-        cursor.execute(_version_sql())
-        rows = sorted(row[0] for row in cursor.fetchall())
-    digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()[:24]
-    return f"{CODE_VERSION}.{timezone.localdate().isoformat()}.{digest}"
 
 
 def _first_seen(version: str) -> datetime.datetime:

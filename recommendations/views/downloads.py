@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Recommendation
 from recommendations.models.recommendation import RecommendationQuerySet
-from recommendations.reporting import csv_export, docx_export, pdf_export, xlsx_export
+from recommendations.reporting import csv_export, xlsx_export
 from recommendations.reporting.files import filename
+from recommendations.reporting.formats import file_response
 from recommendations.reporting.options import ReportForm, ReportOptions, error_messages
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.report import build_report
@@ -72,28 +73,24 @@ def report(request: HttpRequest) -> HttpResponse:
     )
 
 
-def report_pdf(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+def _report_file(request: HttpRequest, code: str) -> HttpResponse | FileResponse:
     options, error = _report_options(request)
     if error:
         return error
     assert options is not None  # given whenever there is no error
-    return pdf_export.pdf_response(options, name=filename(options, "pdf"))
+    return file_response(code, options, name=filename(options, code))
+
+
+def report_pdf(request: HttpRequest) -> HttpResponse | FileResponse:
+    return _report_file(request, "pdf")
 
 
 def report_xlsx(request: HttpRequest) -> HttpResponse | FileResponse:
-    options, error = _report_options(request)
-    if error:
-        return error
-    assert options is not None  # given whenever there is no error
-    return xlsx_export.xlsx_response(options, name=filename(options, "xlsx"))
+    return _report_file(request, "xlsx")
 
 
 def report_docx(request: HttpRequest) -> HttpResponse | FileResponse:
-    options, error = _report_options(request)
-    if error:
-        return error
-    assert options is not None  # given whenever there is no error
-    return docx_export.docx_response(options, name=filename(options, "docx"))
+    return _report_file(request, "docx")
 
 
 def report_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:

@@ -4,18 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from recommendations.reporting import (
-    csv_export,
-    docx_export,
-    html_export,
-    pdf_export,
-    xlsx_export,
-)
+from recommendations.reporting.formats import FORMATS
 from recommendations.reporting.options import ReportForm, ReportOptions, error_messages
-from recommendations.reporting.query import report_rows
-from recommendations.reporting.report import build_report
-
-FORMATS = ["csv", "xlsx", "pdf", "html", "docx"]
 
 
 class Command(BaseCommand):
@@ -25,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--format", choices=FORMATS, required=True, help="File format.")
+        parser.add_argument("--format", choices=list(FORMATS), required=True, help="File format.")
         parser.add_argument(
             "--as-of", dest="as_of", help="Statuses as they stood on this day, YYYY-MM-DD (today)."
         )
@@ -81,20 +71,5 @@ class Command(BaseCommand):
         )
 
     def write(self, format: str, options: ReportOptions, output: str) -> None:
-        if format == "csv":
-            # utf-8 and the byte order mark come from the writer, as on the web.
-            with open(output, "w", encoding="utf-8", newline="") as target:
-                csv_export.write_csv(report_rows(options), target, internal=options.internal)
-        elif format == "xlsx":
-            with open(output, "wb") as target:
-                xlsx_export.write_xlsx(options, target)
-        elif format == "docx":
-            with open(output, "wb") as target:
-                docx_export.write_docx(options, target)
-        elif format == "pdf":
-            with open(output, "wb") as target:
-                pdf_export.write_pdf(options, target)
-        else:
-            report = build_report(options)
-            with open(output, "w", encoding="utf-8") as target:
-                target.write(html_export.render_standalone_html(report))
+        with open(output, "wb") as target:
+            FORMATS[format].write(options, target, None)
