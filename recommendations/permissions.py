@@ -48,6 +48,8 @@ OVERALL = "overall"
 class Role:
     secretariat: bool = False
     owner: Owner | None = None
+    # Their entry, for what else it says of them (language, time zone) without another query.
+    official: Official | None = None
 
     @property
     def internal(self) -> bool:
@@ -68,7 +70,7 @@ def role_of(user) -> Role:
         role = Role(secretariat=True)
     else:
         official = Official.objects.filter(user=user).select_related("owner").first()
-        role = Role(owner=official.owner) if official else NOBODY
+        role = Role(owner=official.owner, official=official) if official else NOBODY
     user._tracker_role = role
     return role
 

@@ -14,6 +14,7 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 def out_of_range_filters_are_wrong_addresses(
@@ -61,6 +62,9 @@ def stamped_for_lockouts(
 
 
 class TrackerAdminSite(admin.AdminSite):
+    site_header = _("EU–Japan Digital Partnership tracker")
+    site_title = _("Digital Partnership tracker")
+    index_title = _("Follow-up of the recommendations")
     index_template = "admin/home.html"
     enable_nav_sidebar = False
 
