@@ -199,3 +199,20 @@ def test_import_help_names_the_columns_as_the_japanese_sheet_heads_them(client, 
 
     assert "日本側" in page
     assert "japan_status" not in page
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/accounts/password/reset/"])
+def test_the_sign_in_pages_are_titled_for_the_tracker_in_japanese(client, url):
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+
+    assert "日EUデジタルパートナーシップ" in page
+    assert "Django" not in page.split("<body", 1)[1].split("<script", 1)[0]
+    assert "Django サイト管理" not in page
+
+
+def test_the_second_factor_page_of_a_japanese_official_is_in_japanese(client, official):
+    client.force_login(official.user)
+
+    page = client.get("/admin/two-factor/").content.decode()
+
+    assert "二要素認証" in page and "Django サイト管理" not in page
