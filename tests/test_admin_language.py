@@ -7,9 +7,10 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from recommendations.choices import Side
+from recommendations.imports import ImportRejected, plan
 from recommendations.models import Official
 from recommendations.services.rounds import open_round
 from tests import factories
@@ -216,3 +217,18 @@ def test_the_second_factor_page_of_a_japanese_official_is_in_japanese(client, of
     page = client.get("/admin/two-factor/").content.decode()
 
     assert "二要素認証" in page and "Django サイト管理" not in page
+
+
+def test_an_import_error_names_the_columns_as_the_japanese_sheet_heads_them(official, item):
+    sheet = "番号,状況,EU側,日本側\nAI-1,completed,not_assessed,in_progress\n"
+
+    with translation.override("ja"), pytest.raises(ImportRejected) as rejected:
+        plan(filename="更新.csv", content=sheet.encode(), user=official.user)
+
+    assert [(error.column, error.message) for error in rejected.value.errors] == [
+        (
+            "状況",
+            "全体の状況はEU側と日本側の状況から決まります。自分の側の状況は「日本側」列で"
+            "設定し、「状況」列はそのままにしてください。",
+        )
+    ]
