@@ -19,13 +19,16 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format, time_format
 from django.utils.http import urlencode
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, gettext_noop
 
 from recommendations.models import Official, Owner, ReportingRound, RoundMail
 from recommendations.permissions import SECRETARIAT_GROUP
 from recommendations.services import outbox
 
 Kind = RoundMail.Kind
+# The zones the officials work in, named as a reader says them (日本時間); any other zone by
+# its IANA name.
+ZONE_NAMES = [gettext_noop("Asia/Tokyo"), gettext_noop("Europe/Brussels")]
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,7 @@ def deadline_shown(deadline: datetime.date, time_zone: str) -> str:
     return gettext("%(day)s %(time)s (%(zone)s)") % {
         "day": date_format(there, "DATE_FORMAT"),
         "time": time_format(there, "H:i"),
-        # The zone's name for a reader: its IANA name, or as Japanese says it (日本時間).
-        "zone": pgettext("time zone", time_zone),
+        "zone": gettext(time_zone) if time_zone in ZONE_NAMES else time_zone,
     }
 
 
