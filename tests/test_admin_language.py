@@ -232,3 +232,20 @@ def test_an_import_error_names_the_columns_as_the_japanese_sheet_heads_them(offi
             "設定し、「状況」列はそのままにしてください。",
         )
     ]
+
+
+def test_the_password_reset_mail_is_in_the_language_of_the_page_it_was_asked_on(
+    client, official, mailoutbox
+):
+    official.user.email = "hana@meti.example"
+    official.user.save()
+
+    client.post(
+        "/accounts/password/reset/",
+        {"email": "hana@meti.example"},
+        HTTP_ACCEPT_LANGUAGE="ja",
+    )
+
+    (reset,) = mailoutbox
+    assert "パスワード" in reset.subject
+    assert "Password" not in reset.subject and "password" not in reset.body.split("http")[0]
