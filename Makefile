@@ -38,6 +38,7 @@ test: $(INSTALLED) system-packages
 	$(DEV_ENV) $(PY) manage.py check
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEV_ENV) $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest
 
 # The PostgreSQL pass: the same suite on a throw-away PostgreSQL server (installed when missing).
@@ -60,7 +61,7 @@ serve: $(INSTALLED) system-packages
 
 # Synthetic data in a throw-away database; never touches db.sqlite3 or DATABASE_URL's data.
 benchmark: $(INSTALLED) system-packages
-	DEBUG=false STATIC_MANIFEST=false SECRET_KEY=$${SECRET_KEY:-benchmark-only} \
+	BENCHMARK=true DEBUG=false STATIC_MANIFEST=false SECRET_KEY=$${SECRET_KEY:-benchmark-only} \
 		ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost} $(PY) manage.py benchmark $(BENCHMARK_ARGS)
 
 # Mutation testing, a development tool and not part of `make test`: mutmut changes the modules
@@ -70,10 +71,11 @@ mutation: $(INSTALLED)
 	$(VENV)/bin/mutmut run --max-children 1
 	$(VENV)/bin/mutmut results
 
-# ruff, django-upgrade, djhtml and mypy, as .pre-commit-config.yaml lists them; `pre-commit
-# install` runs them before each commit too.
+# ruff, django-upgrade, djhtml and mypy, as .pre-commit-config.yaml lists them (`pre-commit
+# install` runs them before each commit too), then the import contracts of pyproject.toml.
 lint: $(INSTALLED)
 	$(DEV_ENV) $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
+	$(VENV)/bin/lint-imports
 
 # The Django plugin loads the settings: the development ones, as `make test`'s checks do.
 typecheck: $(INSTALLED)

@@ -8,4 +8,4 @@ class RecommendationsConfig(AppConfig):
 
     def ready(self):
         # Connects the sign-in log's receivers (Django's documented place for it).
-        from recommendations.sign_in import events  # noqa: F401
+        from recommendations.sign_in import receivers  # noqa: F401

@@ -7,8 +7,8 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, Whe
 from django.db.models.functions import Left, StrIndex
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.choices import Side, Status
 from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
+from recommendations.rules.choices import Side, Status
 
 ORDERING_CHOICES = [
     ("reference", _("Reference")),

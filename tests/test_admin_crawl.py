@@ -16,8 +16,8 @@ from django.db import models, transaction
 from django.urls import resolve
 from django.utils import timezone
 
-from recommendations.choices import Side, Status, Visibility
 from recommendations.models import Edition, ReportingRound
+from recommendations.rules.choices import Side, Status, Visibility
 from recommendations.services.rounds import close_round, open_round
 from tests import factories
 from tests.helpers import Client

@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone, translation
 
-from recommendations.choices import Side
 from recommendations.imports import ImportRejected, plan
 from recommendations.models import Official
+from recommendations.rules.choices import Side
 from recommendations.services.rounds import open_round
 from tests import factories
 from tests.helpers import change_url

@@ -8,8 +8,8 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
-from recommendations.choices import Side
 from recommendations.models import Official
+from recommendations.rules.choices import Side
 from recommendations.services.rounds import open_round
 from tests import factories
 from tests.helpers import Client, change_url, open_page

@@ -2,12 +2,15 @@
 short enough to read."""
 
 import ast
+import re
 from pathlib import Path
 
 from django.conf import settings
 
 PACKAGES = ("recommendations", "tracker")
 MAX_LINES = 500
+# The packages whose every module the architecture's table names (docs/architecture.md).
+MAPPED_PACKAGES = (*PACKAGES, "tools")
 
 
 def app_modules() -> dict[str, Path]:
@@ -112,3 +115,53 @@ def test_no_app_module_runs_past_five_hundred_lines():
     }
 
     assert long == {}
+
+
+def table_rows(text: str) -> list[tuple[set[str], set[str]]]:
+    """Each row of the document's module table: the backticked names of its first column, and
+    those of the whole row."""
+    rows = []
+    for line in text.splitlines():
+        cells = line.strip().strip("|").split("|")
+        if not line.startswith("|") or len(cells) < 2 or set(cells[0].strip()) <= {"-", " "}:
+            continue
+        rows.append((set(re.findall(r"`([^`]+)`", cells[0])), set(re.findall(r"`([^`]+)`", line))))
+    return rows
+
+
+def named_in_table(path: str, rows: list[tuple[set[str], set[str]]]) -> bool:
+    """The rule docs/architecture.md states: a module is named by its path from the project's
+    root, or by its path from a folder that the row's first column names."""
+    return any(
+        path in names
+        or any(
+            folder.endswith("/") and path.startswith(folder) and path[len(folder) :] in names
+            for folder in folders
+        )
+        for folders, names in rows
+    )
+
+
+def test_the_architecture_table_names_every_module():
+    rows = table_rows((settings.BASE_DIR / "docs" / "architecture.md").read_text(encoding="utf-8"))
+    modules = [
+        path.relative_to(settings.BASE_DIR).as_posix()
+        for package in MAPPED_PACKAGES
+        for path in sorted((settings.BASE_DIR / package).rglob("*.py"))
+        if "migrations" not in path.parts and path.name != "__init__.py"
+    ]
+
+    assert [path for path in modules if not named_in_table(path, rows)] == []
+
+
+def test_a_module_is_named_by_its_path_or_by_its_folder_and_name():
+    rows = table_rows(
+        "| module | owns |\n| --- | --- |\n"
+        "| `app/views/` | `pages.py` and `feeds/rss.py` |\n| `app/urls.py` | the URLs |\n"
+    )
+
+    assert named_in_table("app/views/pages.py", rows)
+    assert named_in_table("app/views/feeds/rss.py", rows)
+    assert named_in_table("app/urls.py", rows)
+    assert not named_in_table("app/views/dashboard.py", rows)
+    assert not named_in_table("app/pages.py", rows)

@@ -9,8 +9,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations import permissions
-from recommendations.bilateral import (
+from recommendations.models import ProgressUpdate, Recommendation, Side, Status
+from recommendations.reporting.csv_export import write_csv
+from recommendations.reporting.options import ReportOptions
+from recommendations.reporting.query import report_rows
+from recommendations.rules import permissions
+from recommendations.rules.bilateral import (
     Outcome,
     OverrideNeedsReason,
     awaited_side,
@@ -20,10 +24,6 @@ from recommendations.bilateral import (
     stale_cutoff,
     step,
 )
-from recommendations.models import ProgressUpdate, Recommendation, Side, Status
-from recommendations.reporting.csv_export import write_csv
-from recommendations.reporting.options import ReportOptions
-from recommendations.reporting.query import report_rows
 from recommendations.services.statuses import set_statuses
 from tests import factories
 from tests.helpers import CHANGELIST, Client, change_url, open_change_form, post_change_form

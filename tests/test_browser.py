@@ -105,7 +105,7 @@ def test_reader_switches_to_japanese_and_keeps_the_page(page, workshop):
 
     expect(page).to_have_url(re.compile(r"/ja/recommendations/\?status=planned$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("提言一覧")
-    expect(page.get_by_role("status")).to_have_text("該当する提言は 2 件です。")
+    expect(page.get_by_role("status")).to_have_text("該当する提言は2件です。")
     page.get_by_role("link", name="ダッシュボード").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("ワークショップ提言の進捗状況")
     expect(page.get_by_role("heading", name="分野別の進捗")).to_be_visible()

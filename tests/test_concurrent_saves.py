@@ -30,7 +30,7 @@ PASSWORD = "a-long-test-password"
 SETUP = """
 import datetime, json
 from django.utils import timezone
-from recommendations.choices import Side
+from recommendations.rules.choices import Side
 from recommendations.services.rounds import open_round
 from tests import factories
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from recommendations.choices import Side, Status
 from recommendations.models import Edition, EditionFile, ReportingRound
+from recommendations.rules.choices import Side, Status
 from recommendations.services.rounds import open_round
 from recommendations.services.statuses import set_statuses
 from tests import factories
@@ -51,12 +51,11 @@ def test_publishing_stores_every_format_with_its_digest_and_closes_the_round(cou
 
     edition = Edition.objects.get()
     assert (edition.council, edition.number) == (council, 1)
-    assert sorted(edition.files.values_list("name", flat=True)) == [
-        "report.csv",
-        "report.html",
-        "report.pdf",
-        "report.xlsx",
-    ]
+    names = ["report.csv", "report.docx", "report.html", "report.pdf", "report.xlsx"]
+    for language in ("en", "ja"):
+        assert sorted(edition.files.filter(language=language).values_list("name", flat=True)) == (
+            names
+        )
     printed = capsys.readouterr().out
     for stored in edition.files.all():
         content = stored.file.open("rb").read()
@@ -70,11 +69,11 @@ def test_published_files_stay_byte_identical_after_a_later_status_change(council
     call_command("publish_report", "--council", "3")
     before = {
         name: body(client.get(f"/reports/3/{name}"))
-        for name in ("report.pdf", "report.csv", "report.xlsx", "report.html")
+        for name in ("report.pdf", "report.csv", "report.xlsx", "report.html", "report.docx")
     }
     assert b"AI-1" in before["report.csv"] and b"Internal only" not in before["report.csv"]
     page = client.get("/reports/3/").content.decode()
-    for stored in EditionFile.objects.all():
+    for stored in EditionFile.objects.filter(language="en"):
         assert hashlib.sha256(before[stored.name]).hexdigest() == stored.sha256
         assert stored.sha256 in page
 
@@ -183,13 +182,15 @@ def test_a_file_left_by_a_killed_publication_is_replaced_under_its_final_name(co
 
     call_command("publish_report", "--council", "3")
 
-    stored = EditionFile.objects.get(name="report.html")
+    stored = EditionFile.objects.get(name="report.html", language="en")
     assert stored.file.name == "reports/council-3/edition-1/report.html"
     content = (folder / "report.html").read_bytes()
     assert content.startswith(b"<!DOCTYPE html>")
     assert hashlib.sha256(content).hexdigest() == stored.sha256
     assert sorted(path.name for path in folder.iterdir()) == [
+        "ja",
         "report.csv",
+        "report.docx",
         "report.html",
         "report.pdf",
         "report.xlsx",

@@ -312,6 +312,7 @@ def test_command_dry_run_lists_the_changes_and_writes_nothing(items, tmp_path):
         "reference,status,japan_status,status_date,latest_update\n"
         "AI-3,not_assessed,planned,2024-06-01,Budgeted.\n",
         "--dry-run",
+        "--as-secretariat",
     )
 
     assert (
@@ -330,6 +331,7 @@ def test_command_applies_every_row_in_one_go(items, tmp_path):
         "reference,status,eu_status,japan_status,status_date\n"
         "AI-1,planned,planned,planned,2024-06-01\n"
         "AI-3,stalled,,stalled,\n",
+        "--as-secretariat",
     )
 
     assert "Applied 2 status updates" in output
@@ -366,7 +368,7 @@ def test_command_signs_the_updates_with_the_user_it_runs_as(official, tmp_path):
 @pytest.mark.django_db
 def test_command_reports_a_missing_file_or_unknown_user_clearly(items, tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
-        call_command("import_updates", str(tmp_path / "missing.csv"))
+        call_command("import_updates", str(tmp_path / "missing.csv"), "--as-secretariat")
     with pytest.raises(CommandError, match="No user is called 'nobody'"):
         call_command(
             "import_updates", write(tmp_path, "reference,status\nAI-1,planned\n"), "--as", "nobody"
@@ -374,11 +376,26 @@ def test_command_reports_a_missing_file_or_unknown_user_clearly(items, tmp_path)
 
 
 @pytest.mark.django_db
+def test_the_command_refuses_a_file_until_told_whose_rights_apply(items, tmp_path):
+    path = write(tmp_path, "reference,status\nAI-1,planned\n")
+
+    with pytest.raises(CommandError, match="one of the arguments --as --as-secretariat"):
+        call_command("import_updates", path, stdout=io.StringIO())
+
+    assert Recommendation.objects.get(reference="AI-1").status == "not_assessed"
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.django_db
 def test_an_archived_item_cannot_be_imported_even_by_the_secretariat(items, tmp_path):
     archive(recommendations=[items["AI-1"]], author=None)
 
     with pytest.raises(CommandError, match="AI-1 is archived"):
-        call_command("import_updates", write(tmp_path, "reference,status\nAI-1,planned\n"))
+        call_command(
+            "import_updates",
+            write(tmp_path, "reference,status\nAI-1,planned\n"),
+            "--as-secretariat",
+        )
 
 
 @pytest.mark.django_db
@@ -427,7 +444,7 @@ def test_the_council_report_csv_comes_back_in_with_the_statuses_edited(client, i
     path = tmp_path / "council-report.csv"
     path.write_text("\n".join(edited) + "\n", encoding="utf-8-sig")
 
-    call_command("import_updates", str(path), stdout=io.StringIO())
+    call_command("import_updates", str(path), "--as-secretariat", stdout=io.StringIO())
 
     assert statuses() == {"AI-1": "not_assessed", "AI-2": "in_progress", "AI-3": "not_assessed"}
     # The export's formula guard (a leading apostrophe) does not come back into the text, and
@@ -670,7 +687,7 @@ def test_the_secretariat_overriding_the_sides_without_a_reason_is_refused(client
     with pytest.raises(
         CommandError, match="row 2, status: The EU and Japan sides give “In progress”"
     ):
-        call_command("import_updates", path, stdout=io.StringIO())
+        call_command("import_updates", path, "--as-secretariat", stdout=io.StringIO())
 
     client.force_login(factories.SuperuserFactory())
     response = client.post(IMPORT, {"file": csv_file(sheet)})
@@ -691,7 +708,7 @@ def test_the_secretariat_overrides_the_sides_on_the_command_line_with_a_reason(t
         "reference,status,override_reason\nAI-1,completed,Both laws in force; EU data lags.\n",
     )
 
-    call_command("import_updates", path, stdout=io.StringIO())
+    call_command("import_updates", path, "--as-secretariat", stdout=io.StringIO())
 
     item.refresh_from_db()
     assert (item.eu_status, item.japan_status, item.status, item.status_override_reason) == (

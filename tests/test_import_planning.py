@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from recommendations.events import describe
 from recommendations.imports import ImportRejected, LeftAlone, apply, plan
 from recommendations.models import ProgressUpdate, Recommendation, Side, Status
 from recommendations.services.archive import archive, restore
 from recommendations.services.statuses import set_statuses
+from recommendations.timeline import describe
 from tests import factories
 
 IMPORT = reverse("admin:recommendations_recommendation_import_updates")

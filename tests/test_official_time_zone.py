@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import TestCase
 from django.utils import translation
 
-from recommendations.choices import Side
+from recommendations.rules.choices import Side
 from recommendations.services.round_mail import deadline_shown
 from recommendations.services.rounds import open_round
 from tests import factories

@@ -18,8 +18,8 @@ from django.utils import timezone
 from mailer.models import RESULT_FAILURE, Message, MessageLog
 
 import tracker.settings as tracker_settings
-from recommendations.choices import Side
 from recommendations.models import ReportingRound, RoundMail
+from recommendations.rules.choices import Side
 from recommendations.services import outbox
 from tests import factories
 from tests.helpers import Client

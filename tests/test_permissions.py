@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations import permissions
 from recommendations.models import Official, ProgressUpdate, Recommendation, Side, Status
+from recommendations.rules import permissions
 from tests import factories
 from tests.helpers import CHANGELIST, bulk_status, change_url, form_data, open_change_form
 

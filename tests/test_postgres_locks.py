@@ -7,8 +7,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from recommendations import imports
-from recommendations.choices import Side, Status
 from recommendations.models import Recommendation
+from recommendations.rules.choices import Side, Status
 from recommendations.services.statuses import set_statuses
 from recommendations.services.versions import next_version
 from tests.factories import OfficialFactory, OwnerFactory, RecommendationFactory

@@ -19,7 +19,8 @@ from recommendations.models import Council, Side, Status
 from recommendations.reporting import pdf_export
 from recommendations.reporting.docx_export import write_docx
 from recommendations.reporting.options import ReportOptions
-from recommendations.reporting.pdf_export import _cycles_collected_after, write_pdf
+from recommendations.reporting.pdf_export import write_pdf
+from recommendations.reporting.pdf_print import cycles_collected_after
 from recommendations.reporting.xlsx_export import write_xlsx
 from recommendations.services.statuses import set_statuses
 from tests import factories
@@ -160,7 +161,7 @@ def test_pdf_printing_holds_the_cycle_collector_back_and_turns_it_on_again(two_t
     pdf_reader(ReportOptions(as_of=JUNE_1))
     assert gc.isenabled()
 
-    with pytest.raises(RuntimeError), _cycles_collected_after():
+    with pytest.raises(RuntimeError), cycles_collected_after():
         assert not gc.isenabled()
         raise RuntimeError("printing failed")
     assert gc.isenabled()

@@ -14,8 +14,8 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from recommendations.choices import Side, Status, UpdateKind
 from recommendations.models import ProgressUpdate, Recommendation, ReportingRound, RoundMail
+from recommendations.rules.choices import Side, Status, UpdateKind
 from recommendations.services.rounds import confirm_unchanged, open_round
 from recommendations.services.statuses import set_statuses
 from tests import factories

@@ -10,8 +10,8 @@ from django.core import mail
 from django.utils import timezone
 from mailer.models import Message
 
-from recommendations.choices import Side, UpdateKind
 from recommendations.models import Edition, ProgressUpdate, Recommendation, ReportingRound
+from recommendations.rules.choices import Side, UpdateKind
 from recommendations.services.rounds import confirm_unchanged, open_round
 from tests import factories
 

@@ -12,7 +12,6 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from recommendations.choices import TranslationStatus
 from recommendations.models import Organisation, Recommendation
 from recommendations.reporting.csv_export import write_csv
 from recommendations.reporting.docx_export import write_docx
@@ -20,6 +19,7 @@ from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.pdf_export import write_pdf
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.xlsx_export import write_xlsx
+from recommendations.rules.choices import TranslationStatus
 from recommendations.services import translations
 from tests import factories
 

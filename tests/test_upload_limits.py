@@ -234,7 +234,9 @@ def command(tmp_path, content: bytes, name: str = "updates.xlsx") -> str:
     before = state()
     path = tmp_path / name
     path.write_bytes(content)
-    refused = measured(lambda: call_command("import_updates", str(path), stdout=io.StringIO()))
+    refused = measured(
+        lambda: call_command("import_updates", str(path), "--as-secretariat", stdout=io.StringIO())
+    )
     assert isinstance(refused, CommandError)
     assert state() == before
     assert "nothing was written" in str(refused)

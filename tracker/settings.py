@@ -99,6 +99,10 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
 ]
+# The benchmark (tools/benchmark/) is a development tool, not part of the tracker: its command
+# exists only where BENCHMARK asks for it, as `make benchmark` does.
+if env_bool("BENCHMARK", False):
+    INSTALLED_APPS.append("tools.benchmark")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -189,10 +193,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
-# The dashboard's counts and the public pages' renderings are cached (recommendations/counts.py,
-# recommendations/views/caching.py). Each process keeps its own copy by default; REDIS_URL
-# (redis://host:6379/0) shares one Redis among all workers and servers, and CACHE_BACKEND and
-# CACHE_LOCATION choose any other of Django's backends.
+# The dashboard's counts and the public pages' renderings are cached
+# (recommendations/tallies/dashboard.py, recommendations/views/caching.py). Each process keeps its
+# own copy by default; REDIS_URL (redis://host:6379/0) shares one Redis among all workers and
+# servers, and CACHE_BACKEND and CACHE_LOCATION choose any other of Django's backends.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from recommendations import permissions
+from recommendations.admin.confirmations import report_confirmations
 from recommendations.admin.forms import ChangeStatusForm
 from recommendations.models import Recommendation
 from recommendations.reporting.csv_export import csv_response
@@ -18,8 +18,8 @@ from recommendations.reporting.files import filename
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.xlsx_export import xlsx_response
+from recommendations.rules import permissions
 from recommendations.services import archive as archiving
-from recommendations.services.rounds import confirm_unchanged
 from recommendations.services.statuses import bulk_set_statuses
 
 
@@ -160,30 +160,6 @@ def export_selected_csv(modeladmin, request, queryset):
     rows = report_rows(options, _selected(queryset))
     return csv_response(
         rows, name=filename(options, "csv", "recommendations"), internal=options.internal
-    )
-
-
-def report_confirmations(modeladmin, request, queryset) -> None:
-    """Confirm "No change since the last report" on every selected item, all or none, and say
-    how many were recorded (a side already confirmed in the round records nothing again)."""
-    try:
-        updates = confirm_unchanged(recommendations=queryset, author=request.user)
-    except ValidationError as error:
-        modeladmin.message_user(
-            request,
-            _("Nothing was confirmed: %(reason)s") % {"reason": " ".join(error.messages)},
-            messages.ERROR,
-        )
-        return
-    modeladmin.message_user(
-        request,
-        ngettext(
-            "No change since the last report: confirmed on %(count)d recommendation.",
-            "No change since the last report: confirmed on %(count)d recommendations.",
-            len(updates),
-        )
-        % {"count": len(updates)},
-        messages.SUCCESS,
     )
 
 

@@ -5,8 +5,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from recommendations import permissions
 from recommendations.models import Council, ReportingRound
+from recommendations.rules import permissions
 
 
 def stale_cutoff(request: HttpRequest) -> datetime.date:

@@ -8,9 +8,9 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from recommendations import permissions
-from recommendations.bilateral import OverrideNeedsReason, resolve
-from recommendations.choices import SIDE_FIELDS, Side, Status, Visibility
+from recommendations.rules import permissions
+from recommendations.rules.bilateral import OverrideNeedsReason, resolve
+from recommendations.rules.choices import SIDE_FIELDS, Side, Status, Visibility
 from recommendations.services.versions import FieldConflict, merge
 
 # Evidence links typed without a scheme are taken as https, as Django 6 does by default.

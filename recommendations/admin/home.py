@@ -9,10 +9,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations import permissions
-from recommendations.choices import SIDE_FIELDS, Side
 from recommendations.models import Council, Owner, Recommendation, ReportingRound
 from recommendations.models.rounds import ROUND_SIDES
+from recommendations.rules import permissions
+from recommendations.rules.choices import SIDE_FIELDS, Side
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from recommendations import permissions
 from recommendations.admin.forms import ImportForm
-from recommendations.choices import SIDE_FIELDS, Side
 from recommendations.imports import MAX_FILE_BYTES, ImportRejected, RowError, apply, plan
 from recommendations.imports.reading import heading
+from recommendations.rules import permissions
+from recommendations.rules.choices import SIDE_FIELDS, Side
 
 IMPORT_SALT = "recommendations.import-updates"
 # Long enough to read a preview of fifty rows, short enough that a forgotten tab goes stale.

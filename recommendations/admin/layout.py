@@ -5,8 +5,8 @@ secretariat changes and an official reads collapsed."""
 from django.contrib.admin.utils import flatten_fieldsets
 from django.utils.translation import gettext_lazy as _
 
-from recommendations import permissions
-from recommendations.choices import Side
+from recommendations.rules import permissions
+from recommendations.rules.choices import Side
 
 # Fieldsets with this class are the item's reference data: the change form template renders
 # them after the progress updates.

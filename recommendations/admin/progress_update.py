@@ -3,10 +3,10 @@ on their own recommendations' pages."""
 
 from django.contrib import admin
 
-from recommendations import permissions
 from recommendations.admin.forms import URL_FIELDS
 from recommendations.admin.history import HistoryAdmin
 from recommendations.models import ProgressUpdate
+from recommendations.rules import permissions
 from recommendations.services.statuses import record_update
 
 

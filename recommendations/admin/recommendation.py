@@ -12,7 +12,6 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from recommendations import permissions
 from recommendations.admin import layout
 from recommendations.admin.actions import (
     archive_action,
@@ -22,6 +21,7 @@ from recommendations.admin.actions import (
     export_selected_xlsx,
     restore_action,
 )
+from recommendations.admin.confirmations import confirm_url
 from recommendations.admin.filters import (
     ArchivedFilter,
     DivergentFilter,
@@ -32,10 +32,10 @@ from recommendations.admin.filters import (
 from recommendations.admin.forms import URL_FIELDS, RecommendationAdminForm
 from recommendations.admin.history import HistoryAdmin
 from recommendations.admin.import_view import import_updates_view
-from recommendations.admin.rounds import confirm_url
-from recommendations.choices import SIDE_FIELDS, Side
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.models.recommendation import own_stale_first
+from recommendations.rules import permissions
+from recommendations.rules.choices import SIDE_FIELDS, Side
 from recommendations.services.statuses import record_update, set_statuses
 
 STATUS_FIELDS = ["status", *SIDE_FIELDS.values()]

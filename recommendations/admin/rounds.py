@@ -15,25 +15,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recommendations import permissions
-from recommendations.admin.actions import report_confirmations
+from recommendations.admin.confirmations import report_confirmations
 from recommendations.models import Edition, Recommendation, ReportingRound
-from recommendations.reporting.files import neutralise
-from recommendations.round_progress import round_progress
+from recommendations.rules import permissions
+from recommendations.rules.cells import neutralise
 from recommendations.services import outbox
 from recommendations.services.editions import publish_edition
 from recommendations.services.rounds import check_may_open, close_round, open_round
-
-
-def confirm_url(user, recommendation: Recommendation) -> str | None:
-    """Where the change form's "No change since the last report" button posts, when a round is
-    open and the user reports a side of this item; None otherwise."""
-    side = permissions.own_side(user)
-    if side is None or ReportingRound.objects.current() is None:
-        return None
-    if not permissions.can_set_side(user, recommendation, side):
-        return None
-    return reverse("admin:recommendations_reportinground_confirm", args=[recommendation.pk])
+from recommendations.tallies.rounds import round_progress
 
 
 def seen_edition(request) -> int | None:

@@ -8,8 +8,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from rest_framework.views import APIView
 
-from recommendations.choices import Visibility
 from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.rules.choices import Visibility
 
 
 def newest_public_change() -> datetime.datetime | None:

@@ -4,11 +4,11 @@ ever added by accident."""
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from recommendations.bilateral import awaited_side, is_divergent
-from recommendations.choices import Status, TranslationStatus
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.rules.bilateral import awaited_side, is_divergent
+from recommendations.rules.choices import Status, TranslationStatus
 
 
 class TopicSerializer(serializers.ModelSerializer):

@@ -8,10 +8,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from recommendations.bilateral import Outcome
-from recommendations.choices import SIDE_FIELDS, Side, Status, Visibility
-from recommendations.models import ProgressUpdate, Recommendation
-from recommendations.services.statuses import record_update, set_statuses
+from recommendations.models import Recommendation
+from recommendations.rules.bilateral import Outcome
+from recommendations.rules.choices import SIDE_FIELDS, Side, Status, Visibility
 
 # A long update text is cut in an error message; the preview shows it whole.
 SHOWN_CHARACTERS = 60
@@ -129,28 +128,6 @@ class PlannedChange:
             "reference": self.reference,
             "changes": ", ".join(str(part) for part in parts),
         }
-
-    def apply(self, *, author) -> ProgressUpdate | None:
-        if not self.moves:
-            # Only an update: set_statuses would also bring an overall status that disagrees
-            # with the sides back in line, which this row did not ask for.
-            update = ProgressUpdate(
-                recommendation=self.recommendation,
-                date=self.status_date,
-                text=self.text,
-                visibility=self.visibility,
-            )
-            return record_update(update=update, author=author)
-        return set_statuses(
-            recommendation=self.recommendation,
-            author=author,
-            sides=self.sides,
-            overall=self.overall,
-            reason=self.reason,
-            text=self.text,
-            visibility=self.visibility,
-            on=self.status_date,
-        )
 
 
 @dataclass(frozen=True)

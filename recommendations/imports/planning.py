@@ -36,10 +36,6 @@ from django.db.models import QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from recommendations import permissions
-from recommendations.bilateral import Outcome, OverrideNeedsReason, resolve
-from recommendations.choices import SIDE_FIELDS, Side, Status, Visibility
-from recommendations.events import describe
 from recommendations.imports.changes import Edit, ImportPlan, LeftAlone, PlannedChange
 from recommendations.imports.reading import (
     ImportRejected,
@@ -52,13 +48,18 @@ from recommendations.imports.reading import (
 )
 from recommendations.imports.workbook import shown
 from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.rules import permissions
+from recommendations.rules.bilateral import Outcome, OverrideNeedsReason, resolve
+from recommendations.rules.choices import SIDE_FIELDS, Side, Status, Visibility
+from recommendations.services.statuses import record_update, set_statuses
+from recommendations.timeline import describe
 
 DATE_COLUMNS = ("status_date", "latest_update_date")
 UPDATE_COLUMNS = ("latest_update", "visibility")
 # error(column, message) reports a problem with one cell of the row being judged.
-Report = Callable[[str, str], None]
+RowReporter = Callable[[str, str], None]
 # name(column) is the column's heading in the file.
-Naming = Callable[[str], str]
+ColumnNaming = Callable[[str], str]
 
 
 def with_latest_updates(queryset: QuerySet, *, today: datetime.date) -> QuerySet:
@@ -171,8 +172,8 @@ def _statuses_asked(
     item: Recommendation,
     own_side: str | None,
     edited: set[str],
-    error: Report,
-    name: Naming,
+    error: RowReporter,
+    name: ColumnNaming,
 ) -> tuple[dict[str, str], str | None, str]:
     """(sides, overall, reason) the row's edited cells ask for, for `resolve`."""
     if own_side is None:
@@ -207,7 +208,9 @@ def _statuses_asked(
     return sides, None, ""
 
 
-def _refuse_edits(*, edits: list[Edit], problem: str, error: Report, name: Naming) -> None:
+def _refuse_edits(
+    *, edits: list[Edit], problem: str, error: RowReporter, name: ColumnNaming
+) -> None:
     """One error for the row, at its first changed cell, saying every change it would make: the
     way out is the same for all of them (leave the row as it was, or delete it)."""
     changes = "; ".join(
@@ -222,7 +225,7 @@ def _refuse_edits(*, edits: list[Edit], problem: str, error: Report, name: Namin
     )
 
 
-def _refuse_dates(*, edits: list[Edit], error: Report) -> None:
+def _refuse_dates(*, edits: list[Edit], error: RowReporter) -> None:
     """A date edited on a row that records nothing: it would date nothing, so say so rather
     than drop it."""
     for edit in edits:
@@ -251,8 +254,8 @@ def _judge(
     own_side: str | None,
     earlier: set,
     today: datetime.date,
-    error: Report,
-    name: Naming,
+    error: RowReporter,
+    name: ColumnNaming,
 ) -> PlannedChange | LeftAlone | None:
     """What one readable row of an existing item does: a change, nothing (left alone), or
     errors reported through `error` (then None)."""
@@ -437,5 +440,29 @@ def apply(
             if stale:
                 raise ImportRejected(stale)
         for change in planned.changes:
-            change.apply(author=author)
+            _write(change, author=author)
     return planned
+
+
+def _write(change: PlannedChange, *, author) -> ProgressUpdate | None:
+    """Record one planned change: its statuses and update, or the update alone."""
+    if not change.moves:
+        # Only an update: set_statuses would also bring an overall status that disagrees
+        # with the sides back in line, which this row did not ask for.
+        update = ProgressUpdate(
+            recommendation=change.recommendation,
+            date=change.status_date,
+            text=change.text,
+            visibility=change.visibility,
+        )
+        return record_update(update=update, author=author)
+    return set_statuses(
+        recommendation=change.recommendation,
+        author=author,
+        sides=change.sides,
+        overall=change.overall,
+        reason=change.reason,
+        text=change.text,
+        visibility=change.visibility,
+        on=change.status_date,
+    )

@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from recommendations.choices import SIDE_FIELDS, Status, Visibility
 from recommendations.imports import workbook
 from recommendations.imports.workbook import shown
-from recommendations.reporting.files import FORMULA_TRIGGERS
+from recommendations.rules.cells import FORMULA_TRIGGERS
+from recommendations.rules.choices import SIDE_FIELDS, Status, Visibility
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_ROWS = 2000

@@ -1,6 +1,6 @@
 """The two roles as groups: the secretariat edits everything (but never deletes a
 recommendation), officials view everything and change only what their owner owns; that narrower
-rule is recommendations.permissions, applied on top of these model permissions."""
+rule is recommendations.rules.permissions, applied on top of these model permissions."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations

@@ -3,16 +3,16 @@ the dated progress updates that explain where each one stands.
 
 One module per part: reference data (topics, organisations, owners, Councils), the
 recommendations and their progress updates (apart, the update naming its recommendation by label),
-and the officials who answer for them. The vocabularies live in recommendations.choices and are
-re-exported here, since every caller of the models needs them too."""
+and the officials who answer for them. The vocabularies live in recommendations.rules.choices and
+are re-exported here, since every caller of the models needs them too."""
 
-from recommendations.choices import Side, Status, Visibility
 from recommendations.models.official import Official
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
 from recommendations.models.rounds import Edition, EditionFile, ReportingRound, RoundMail
 from recommendations.models.two_factor import RecoveryCode
+from recommendations.rules.choices import Side, Status, Visibility
 
 __all__ = [
     "Council",

@@ -5,8 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from recommendations.choices import Side
 from recommendations.models.reference import Owner
+from recommendations.rules.choices import Side
 
 # Where each side's officials work, unless their entry names another zone.
 SIDE_TIME_ZONES: dict[str, str] = {Side.EU: "Europe/Brussels", Side.JAPAN: "Asia/Tokyo"}

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from recommendations import events
-from recommendations.choices import Status, UpdateKind, Visibility
+from recommendations import timeline
+from recommendations.rules.choices import Status, UpdateKind, Visibility
 
 
 class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
@@ -130,7 +130,7 @@ class ProgressUpdate(models.Model):
     @property
     def event_text(self) -> str:
         """What the tracker recorded, in the active language ("" for a plain note)."""
-        return events.describe(self.kind, self.sides, self.status)
+        return timeline.describe(self.kind, self.sides, self.status)
 
     @property
     def message(self) -> str:

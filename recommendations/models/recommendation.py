@@ -13,17 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from recommendations.bilateral import (
+from recommendations.models.progress_update import ProgressUpdate
+from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.models.translation import TranslationFields
+from recommendations.rules.bilateral import (
     awaited_side,
     awaiting_condition,
     derived_status,
     divergent_condition,
     is_divergent,
 )
-from recommendations.choices import Status, TranslationStatus
-from recommendations.models.progress_update import ProgressUpdate
-from recommendations.models.reference import Council, Organisation, Owner, Topic
-from recommendations.models.translation import TranslationFields
+from recommendations.rules.choices import Status, TranslationStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -143,8 +143,8 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
         visibility.
 
         A correlated subquery served by the `update_recommendation_date` index, not an aggregate
-        over a join with every update: that GROUP BY (repeated by the paginator's count) took
-        seconds at 10 000 items."""
+        over a join with every update: that GROUP BY (repeated by the paginator's count) grows
+        with every update of every item."""
         last_any = ProgressUpdate.objects.of_outer_recommendation().values("date")[:1]
         return self.select_related("topic", "lead_owner").annotate(
             last_update=models.Subquery(last_any)
@@ -248,7 +248,8 @@ class Recommendation(TranslationFields, models.Model):
     )
     status_date = models.DateField(_("status since"), default=timezone.localdate)
     # Each government reports its own side; the overall status above follows from the two
-    # (recommendations.bilateral.derived_status) unless the secretariat overrides it with a reason.
+    # (recommendations.rules.bilateral.derived_status) unless the secretariat overrides it with a
+    # reason.
     eu_status = models.CharField(
         _("EU side status"), max_length=20, choices=Status, default=Status.NOT_ASSESSED
     )

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.bilateral import stale_cutoff
-from recommendations.choices import Side
+from recommendations.rules.bilateral import stale_cutoff
+from recommendations.rules.choices import Side
 
 
 class CodeManager(models.Manager):
@@ -27,9 +27,9 @@ class SlugManager(CodeManager):
     natural_key_field = "slug"
 
 
-def localised_topic_name(name: str, name_ja: str) -> str:
-    """A topic's (or an owner's) name in the active language, for callers holding the two names
-    without the row (rows of counts)."""
+def localised_name(name: str, name_ja: str) -> str:
+    """A name in the active language, given its English and Japanese forms: a topic's, an owner's,
+    a government's; also for callers holding the two names without the row (rows of counts)."""
     if translation.get_language() == "ja" and name_ja:
         return name_ja
     return name
@@ -62,7 +62,7 @@ class Topic(models.Model):
     @property
     def localised_name(self) -> str:
         """The name in the active language: the Japanese one where it has been entered."""
-        return localised_topic_name(self.name, self.name_ja)
+        return localised_name(self.name, self.name_ja)
 
     def natural_key(self):
         return (self.code,)
@@ -110,7 +110,7 @@ class Organisation(models.Model):
     def localised_name(self) -> str:
         """The name in the active language: the organisation's own Japanese name where it has
         one."""
-        return localised_topic_name(self.name, self.name_ja)
+        return localised_name(self.name, self.name_ja)
 
     def natural_key(self):
         return (self.slug,)
@@ -152,11 +152,11 @@ class Owner(models.Model):
     @property
     def localised_name(self) -> str:
         """The name in the active language: the Japanese one where it has been entered."""
-        return localised_topic_name(self.name, self.name_ja)
+        return localised_name(self.name, self.name_ja)
 
     @property
     def localised_government(self) -> str:
-        return localised_topic_name(self.government, self.government_ja)
+        return localised_name(self.government, self.government_ja)
 
 
 class CouncilManager(models.Manager["Council"]):

@@ -13,11 +13,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.choices import Side, UpdateKind
 from recommendations.models.official import Official
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Owner
+from recommendations.rules.choices import Side, UpdateKind
 
 # The sides a round asks about, with the prefix of their annotations (items()).
 ROUND_SIDES = {Side.EU: "eu", Side.JAPAN: "jp"}
@@ -256,7 +256,11 @@ class Edition(models.Model):
 
 def edition_file_path(instance: "EditionFile", filename: str) -> str:
     edition = instance.edition
-    return f"reports/council-{edition.council.number}/edition-{edition.number}/{filename}"
+    folder = f"reports/council-{edition.council.number}/edition-{edition.number}"
+    # English files stay where the editions published before Japanese ones keep theirs.
+    if instance.language != settings.LANGUAGE_CODE:
+        folder += f"/{instance.language}"
+    return f"{folder}/{filename}"
 
 
 class EditionFile(models.Model):
@@ -266,18 +270,23 @@ class EditionFile(models.Model):
         Edition, on_delete=models.PROTECT, related_name="files", verbose_name=_("edition")
     )
     name = models.CharField(_("name"), max_length=40)
+    language = models.CharField(
+        _("language"), max_length=7, choices=settings.LANGUAGES, default="en"
+    )
     file = models.FileField(_("file"), upload_to=edition_file_path, max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
 
     class Meta:
-        ordering = ["edition", "name"]
+        ordering = ["edition", "language", "name"]
         verbose_name = _("published file")
         verbose_name_plural = _("published files")
         constraints = [
-            models.UniqueConstraint(fields=["edition", "name"], name="edition_file_name_unique")
+            models.UniqueConstraint(
+                fields=["edition", "language", "name"], name="edition_file_name_unique"
+            )
         ]
 
     def __str__(self):
-        return f"{self.edition} {self.name}"
+        return f"{self.edition} {self.name} ({self.language})"

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.choices import TranslationStatus
+from recommendations.rules.choices import TranslationStatus
 
 
 def english_fingerprint(title: str, text: str) -> str:

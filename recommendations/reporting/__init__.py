@@ -9,6 +9,7 @@ update that explains a change are all correlated subqueries of that one queryset
 
 One module per part: the options a report is asked for (options.py), its query and rows
 (query.py), the report they add up to (report.py), and one module per format (csv_export.py,
-xlsx_export.py, docx_export.py, pdf_export.py for HTML and PDF, with pdf_join.py joining a long
-PDF's tagged parts), with what the files share in files.py.
+xlsx_export.py, docx_export.py, html_export.py, and pdf_export.py, which prints through
+pdf_print.py and joins a long PDF's tagged parts with pdf_join.py), with what the files share in
+files.py.
 """

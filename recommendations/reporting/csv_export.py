@@ -1,14 +1,23 @@
-"""The report as CSV, streamed line by line: one row per recommendation, column names as codes."""
+"""The report as CSV, streamed line by line: one row per recommendation. In English the column
+names and statuses are codes; in Japanese they are the words the XLSX edition uses (its headings,
+status labels, topic and owner names), which the import reads in either language."""
 
 import csv
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO
 
+from django.conf import settings
 from django.http import StreamingHttpResponse
+from django.utils import translation
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext as _
 
-from recommendations.reporting.files import FORMULA_TRIGGERS
+from recommendations.models import Owner, Topic
 from recommendations.reporting.query import ReportRow
+from recommendations.rules.cells import FORMULA_TRIGGERS
+from recommendations.rules.choices import Status, TranslationStatus
 
 CSV_COLUMNS = [
     "reference",
@@ -29,33 +38,96 @@ CSV_COLUMNS = [
     "translation_status",
 ]
 INTERNAL_CSV_COLUMNS = ["classification", *CSV_COLUMNS, "notes"]
+# Each column's heading outside English: the XLSX edition's own words where it has the column
+# (imports/reading.py reads them back as these columns), so both files speak alike.
+CSV_HEADINGS = {
+    "classification": gettext_noop("Classification"),
+    "reference": gettext_noop("Reference"),
+    "topic": gettext_noop("Topic"),
+    "recommendation": gettext_noop("Recommendation"),
+    "organisations": gettext_noop("Organisations"),
+    "owner": gettext_noop("Lead owner"),
+    "co_owners": gettext_noop("Co-owners"),
+    "status": gettext_noop("Status"),
+    "status_date": gettext_noop("Status since"),
+    "latest_update": gettext_noop("Latest update"),
+    "latest_update_date": gettext_noop("Update date"),
+    "visibility": gettext_noop("Update visibility"),
+    "eu_status": gettext_noop("EU side"),
+    "japan_status": gettext_noop("Japan side"),
+    "recommendation_ja": gettext_noop("Recommendation (Japanese)"),
+    "translation_status": gettext_noop("Translation status"),
+    "notes": gettext_noop("Internal notes"),
+}
 LIST_SEPARATOR = "; "
 # Lines sent to the client at once: memory stays that of one block, whatever the rows.
 BLOCK_LINES = 200
 
 
-def csv_record(row: ReportRow, *, internal: bool) -> list:
+@dataclass
+class _Words:
+    """How the file names statuses, topics and owners: codes in English, the active language's
+    labels and names otherwise, each looked up once per file rather than once per cell."""
+
+    language: str
+    translated: bool
+    statuses: dict[str, str]
+    translations: dict[str, str]
+    names: dict[tuple[type, int], str] = field(default_factory=dict)
+
+    @classmethod
+    def for_active_language(cls) -> "_Words":
+        language = get_language() or settings.LANGUAGE_CODE
+        translated = language != settings.LANGUAGE_CODE
+        return cls(
+            language=language,
+            translated=translated,
+            statuses={s.value: str(s.label) if translated else s.value for s in Status},
+            translations={
+                t.value: str(t.label) if translated else t.value for t in TranslationStatus
+            },
+        )
+
+    def name(self, thing: Topic | Owner) -> str:
+        if not self.translated:
+            return thing.code
+        key = (type(thing), thing.pk)
+        if key not in self.names:
+            # In the file's language even while a streamed response is read after the view.
+            with translation.override(self.language):
+                self.names[key] = thing.localised_name
+        return self.names[key]
+
+    def status(self, value: str) -> str:
+        return self.statuses.get(value, value)
+
+    def headings(self, columns: list[str]) -> list[str]:
+        return [_(CSV_HEADINGS[column]) for column in columns] if self.translated else columns
+
+
+def csv_record(row: ReportRow, *, internal: bool, words: _Words | None = None) -> list:
+    words = words or _Words.for_active_language()
     record = [
         row.reference,
-        row.topic.code,
+        words.name(row.topic),
         row.recommendation,
         LIST_SEPARATOR.join(row.organisations),
-        row.lead_owner.code,
-        LIST_SEPARATOR.join(owner.code for owner in row.co_owners),
-        row.status,
+        words.name(row.lead_owner),
+        LIST_SEPARATOR.join(words.name(owner) for owner in row.co_owners),
+        words.status(row.status),
         row.status_date.isoformat() if row.status_date else "",
         row.latest_update,
         row.latest_update_date.isoformat() if row.latest_update_date else "",
         row.latest_update_visibility,
-        row.eu_status,
-        row.japan_status,
+        words.status(row.eu_status),
+        words.status(row.japan_status),
         f"{row.title_ja}: {row.text_ja}" if row.title_ja else row.text_ja,
-        row.translation_status,
+        words.translations.get(row.translation_status, row.translation_status),
     ]
     if internal:
         record = ["INTERNAL", *record, row.notes]
-    # files.neutralise, written out: called for each of a row's cells it took a fifth of the
-    # export's time.
+    # rules.cells.neutralise, written out: it runs for every cell of every row, where the cost of
+    # a call per cell would grow with the export.
     return [
         "'" + value if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) else value
         for value in record
@@ -70,11 +142,21 @@ class _Line:
 
 
 def csv_lines(rows: Iterable[ReportRow], *, internal: bool) -> Iterator[str]:
-    """The CSV text line by line; the byte order mark lets Excel read Japanese text as UTF-8."""
+    """The CSV text line by line; the byte order mark lets Excel read Japanese text as UTF-8.
+    Its words are those of the language active when it is called: a streamed response is read
+    after the view has returned."""
+    words = _Words.for_active_language()
+    heading = words.headings(INTERNAL_CSV_COLUMNS if internal else CSV_COLUMNS)
+    return _lines(rows, internal=internal, words=words, heading=heading)
+
+
+def _lines(
+    rows: Iterable[ReportRow], *, internal: bool, words: _Words, heading: list[str]
+) -> Iterator[str]:
     writer = csv.writer(_Line())
-    yield "\ufeff" + writer.writerow(INTERNAL_CSV_COLUMNS if internal else CSV_COLUMNS)
+    yield "\ufeff" + writer.writerow(heading)
     for row in rows:
-        yield writer.writerow(csv_record(row, internal=internal))
+        yield writer.writerow(csv_record(row, internal=internal, words=words))
 
 
 def write_csv(rows: Iterable[ReportRow], target: IO[str], *, internal: bool) -> None:

@@ -9,6 +9,7 @@ from typing import IO
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
@@ -16,10 +17,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table
 
-from recommendations.choices import Status
 from recommendations.reporting.files import internal_mark
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.report import AUTHOR, Report, build_report, local_date, owner_name
+from recommendations.rules.choices import Status
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -122,17 +123,46 @@ def render_docx(report: Report, target: str | IO[bytes]) -> None:
 
     summary = report.summary
     document.add_heading(_("Summary"), level=1)
-    figures = [f"{summary.total} {_('recommendations')}"]
+    # Each count in a sentence of its own language, with its counter word in Japanese
+    # ("提言3件"): a bare figure before a phrase reads as a list of numbers there.
+    figures = [
+        ngettext("%(count)s recommendation", "%(count)s recommendations", summary.total)
+        % {"count": summary.total}
+    ]
     if options.since:
         since = local_date(options.since)
+        changed = len(report.changes)
         figures.append(
-            f"{len(report.changes)} " + _("changed status since %(since)s") % {"since": since}
+            ngettext(
+                "%(count)s changed status since %(since)s",
+                "%(count)s changed status since %(since)s",
+                changed,
+            )
+            % {"count": changed, "since": since}
         )
-        figures.append(f"{report.added} {_('first recorded in this period')}")
-    figures.append(f"{summary.divergent} {_('where the EU and Japan sides diverge')}")
+        figures.append(
+            ngettext(
+                "%(count)s first recorded in this period",
+                "%(count)s first recorded in this period",
+                report.added,
+            )
+            % {"count": report.added}
+        )
     figures.append(
-        f"{summary.stale} "
-        + _("with no move or update since %(day)s") % {"day": local_date(report.stale_before)}
+        ngettext(
+            "%(count)s where the EU and Japan sides diverge",
+            "%(count)s where the EU and Japan sides diverge",
+            summary.divergent,
+        )
+        % {"count": summary.divergent}
+    )
+    figures.append(
+        ngettext(
+            "%(count)s with no move or update since %(day)s",
+            "%(count)s with no move or update since %(day)s",
+            summary.stale,
+        )
+        % {"count": summary.stale, "day": local_date(report.stale_before)}
     )
     for figure in figures:
         document.add_paragraph(figure, style="List Bullet")

@@ -1,87 +1,28 @@
-"""The report as a standalone HTML document and as PDF, printed by WeasyPrint in parts."""
+"""The report as PDF, printed by WeasyPrint in parts: the running heads, the parts joined, the
+joined file's page numbers and metadata."""
 
-import functools
-import gc
 import io
-import logging
 import re
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from django.contrib.staticfiles import finders
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.http import FileResponse
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from recommendations.reporting.files import internal_mark
+from recommendations.reporting.html_export import STYLESHEETS, render_document
 from recommendations.reporting.options import ReportOptions
+from recommendations.reporting.pdf_print import print_pdf, stylesheet
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.report import AUTHOR, Report, TopicSection, local_date
 
 if TYPE_CHECKING:
-    # Only named in annotations: both are imported where a PDF is printed (see _print).
+    # Only named in annotations: imported where a PDF is printed (see write_pdf).
     from pypdf import PdfWriter
-    from weasyprint import CSS
-
-PDF_STYLESHEETS = ["recommendations/tracker.css", "recommendations/report.css"]
-
-# WeasyPrint logs each layout step, and each screen-only rule of the site's stylesheet it skips,
-# for every PDF: noise in the server log. Errors still come through.
-logging.getLogger("weasyprint").setLevel(logging.ERROR)
-
-
-def render_document(report: Report, *, rows_only: bool = False, in_parts: bool = False) -> str:
-    """The report as a standalone HTML document, for print and PDF; `rows_only` leaves out the
-    title page, summary and changes (a later part of a PDF printed in parts), `in_parts` says
-    the rows are printed in other parts, out of reach of a link."""
-    return render_to_string(
-        "recommendations/report_document.html",
-        {"report": report, "rows_only": rows_only, "in_parts": in_parts},
-    )
-
-
-def _stylesheet_file(path: str) -> str:
-    # The stylesheets ship with the app: one not found is a broken install, said as such rather
-    # than as a file that cannot be opened.
-    found = finders.find(path)
-    if found is None:
-        raise ImproperlyConfigured(f"The report's stylesheet {path} is not among the static files.")
-    return found
-
-
-def _stylesheet(path: str) -> "CSS":
-    """A stylesheet parsed once per version of its file: WeasyPrint only reads a parsed
-    stylesheet, so every PDF can share it."""
-    found = _stylesheet_file(path)
-    return _parsed_stylesheet(found, Path(found).stat().st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=8)
-def _parsed_stylesheet(found: str, modified: int) -> "CSS":
-    # Imported here, as in _print: only the PDF needs WeasyPrint loaded.
-    from weasyprint import CSS
-
-    return CSS(filename=found)
-
-
-def render_standalone_html(report: Report) -> str:
-    """The printable report as one file that opens anywhere, its stylesheets carried inside.
-
-    A file handed round by e-mail is never served under the site's Content Security Policy, and
-    links to /static/ would not resolve from a disk, so here alone the styles are embedded.
-    """
-    css = "\n".join(
-        Path(_stylesheet_file(path)).read_text(encoding="utf-8") for path in PDF_STYLESHEETS
-    )
-    return render_document(report).replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
-
 
 # WeasyPrint holds the whole layout of a document in memory (about 0.4 MiB a recommendation), so
 # a report of more rows than this is printed in parts of this many rows and the parts joined, to
@@ -140,52 +81,9 @@ def _margin_css(report: Report, *, numbered: bool = True, cover: bool = True) ->
     )
 
 
-# The templates' indentation beside block-level tags: WeasyPrint would make a text box of each
-# run and lay it out, only to find it blank (about a tenth of the time of a report's PDF).
-_BLOCK_TAG = (
-    r"</?(?:html|head|body|meta|title|article|section|div|p|ul|ol|li|dl|dt|dd|h[1-6]"
-    r"|table|caption|thead|tbody|tfoot|tr|td|th)\b[^>]*>"
-)
-_SPACE_BEFORE_BLOCK = re.compile(rf"\s*\n\s*(?={_BLOCK_TAG})")
-_SPACE_AFTER_BLOCK = re.compile(rf"({_BLOCK_TAG})\s*\n\s*")
-_LINE_BREAK = re.compile(r"\s*\n\s*")
-
-
-def compact(html: str) -> str:
-    """`html` without the whitespace that cannot show: runs of it around a block-level tag go,
-    any other run that spans lines becomes one space, as CSS would collapse it."""
-    html = _SPACE_AFTER_BLOCK.sub(r"\1", _SPACE_BEFORE_BLOCK.sub("", html))
-    return _LINE_BREAK.sub(" ", html)
-
-
-@contextmanager
-def _cycles_collected_after() -> Iterator[None]:
-    """Hold Python's cycle collector back until the block is done.
-
-    Laying out a report, WeasyPrint makes millions of objects that mostly live until the file is
-    written; the collector, woken every 700 allocations, walks that growing layout again and
-    again for a quarter of the PDF's time, and finds little to free (about 1.5 MiB in a part of
-    100 rows). Reference counting still frees everything else as it goes."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _print(html: str, stylesheets: "list[CSS]", **options: str) -> bytes:
-    # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
-    from weasyprint import HTML
-
-    with _cycles_collected_after():
-        return HTML(string=compact(html)).write_pdf(stylesheets=stylesheets, **options)
-
-
 def _number_pages(writer: "PdfWriter", report: Report) -> None:
     """Stamp "page X of Y" on each page from a blank document printed with the same margins."""
-    # Imported here, as in _print: only the PDF needs WeasyPrint and pypdf loaded.
+    # Imported here, as in print_pdf: only the PDF needs WeasyPrint and pypdf loaded.
     from pypdf import PdfWriter
     from pypdf.generic import ContentStream, NameObject
     from weasyprint import CSS
@@ -202,7 +100,7 @@ def _number_pages(writer: "PdfWriter", report: Report) -> None:
     )
     blank = "<html><body>" + "<div></div>" * total + "</body></html>"
     # The blank pages weigh next to nothing, whatever their number.
-    numbers = PdfWriter(clone_from=io.BytesIO(_print(blank, [css])))
+    numbers = PdfWriter(clone_from=io.BytesIO(print_pdf(blank, [css])))
     for page, number in zip(writer.pages, numbers.pages, strict=True):
         # Marked as an artifact, as the running heads are: a screen reader passes it over, and
         # the page's tagged content keeps its own marks.
@@ -247,7 +145,7 @@ def write_pdf(
     from recommendations.reporting.pdf_join import join_tagged
 
     report = Report(options=options, generated_at=timezone.localtime())
-    stylesheets = [_stylesheet(path) for path in PDF_STYLESHEETS]
+    stylesheets = [stylesheet(path) for path in STYLESHEETS]
     with tempfile.TemporaryDirectory() as folder:
         parts: list[Path] = []
         part_sheets = [*stylesheets, CSS(string=_margin_css(report, numbered=False, cover=False))]
@@ -262,7 +160,7 @@ def write_pdf(
             part = Report(options=options, generated_at=report.generated_at, sections=sections)
             path = Path(folder) / f"part-{len(parts):05d}.pdf"
             html = render_document(part, rows_only=True)
-            path.write_bytes(_print(html, part_sheets, **tagging()))
+            path.write_bytes(print_pdf(html, part_sheets, **tagging()))
             parts.append(path)
 
         sections: list[TopicSection] = []
@@ -282,7 +180,7 @@ def write_pdf(
         if not parts:
             report.sections = sections
             whole = [*stylesheets, CSS(string=_margin_css(report))]
-            pdf = _print(render_document(report), whole, pdf_variant=PDF_VARIANT)
+            pdf = print_pdf(render_document(report), whole, pdf_variant=PDF_VARIANT)
             if isinstance(target, str | Path):
                 Path(target).write_bytes(pdf)
             else:
@@ -292,7 +190,7 @@ def write_pdf(
         if sections:
             print_part(sections)
         front_sheets = [*stylesheets, CSS(string=_margin_css(report, numbered=False))]
-        front = _print(render_document(report, in_parts=True), front_sheets, **tagging())
+        front = print_pdf(render_document(report, in_parts=True), front_sheets, **tagging())
         sources: list[Path | IO[bytes]] = [io.BytesIO(front), *parts]
         if tagging():
             writer = join_tagged(sources)

@@ -25,12 +25,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recommendations.bilateral import is_divergent
-from recommendations.choices import Status, TranslationStatus, Visibility
-from recommendations.events import describe
 from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
 from recommendations.models.translation import LocalisedText
 from recommendations.reporting.options import ReportOptions, end_of_day
+from recommendations.rules.bilateral import is_divergent
+from recommendations.rules.choices import Status, TranslationStatus, Visibility
+from recommendations.timeline import describe
 
 # Rows fetched per round trip when a file is streamed: enough to keep the query count low, few
 # enough that 10 000 recommendations never sit in memory at once.
@@ -148,8 +148,8 @@ def in_report_order(queryset: QuerySet) -> QuerySet:
     )
 
 
-# Slots and no freezing: a frozen dataclass sets each of its twenty fields through
-# object.__setattr__, which took half the time of reading the rows; nothing changes a row anyway.
+# Slots and no freezing: a report builds a row per recommendation, and a frozen dataclass would set
+# each of its twenty fields through object.__setattr__; nothing changes a row anyway.
 @dataclass(slots=True)
 class ReportRow(LocalisedText):
     reference: str

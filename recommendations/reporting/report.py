@@ -14,11 +14,11 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.bilateral import stale_cutoff
-from recommendations.choices import Status
 from recommendations.models import Owner, Topic
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import WHOLE_CHUNK_SIZE, ReportRow, report_rows
+from recommendations.rules.bilateral import stale_cutoff
+from recommendations.rules.choices import Status
 
 TITLE = _("Status of the follow-up of the stakeholder workshop recommendations")
 AUTHOR = _("EU–Japan Digital Partnership secretariat")
@@ -170,9 +170,11 @@ class Report:
             details.append(local_date(council.date))
         line = ", ".join(details)
         if not council.place or not council.date:
-            line += " " + str(_("(%(what)s to be confirmed)")) % {
+            note = str(_("(%(what)s to be confirmed)")) % {
                 "what": _("date") if council.place else _("place and date")
             }
+            # Japanese sets its full-width brackets against the text, with no space.
+            line += note if note.startswith("（") else " " + note
         return line
 
     @property

@@ -22,12 +22,13 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from recommendations.choices import Status
 from recommendations.models import Owner, Topic
-from recommendations.reporting.files import internal_mark, neutralise
+from recommendations.reporting.files import internal_mark
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import ReportRow, report_rows
 from recommendations.reporting.report import Report, local_date
+from recommendations.rules.cells import neutralise
+from recommendations.rules.choices import Status
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_DATE_FORMAT = "yyyy-mm-dd"

@@ -1,21 +1,23 @@
-"""Publishing a Council report: the report is rendered once, in every format, and the files are
-stored through Django's storage API with their SHA-256, never to be rewritten. Publishing again
-for the same Council adds a corrected edition, with the reason; the earlier one stays."""
+"""Publishing a Council report: the report is rendered once, in every format and in each of the
+site's languages, and the files are stored through Django's storage API with their SHA-256,
+never to be rewritten. Publishing again for the same Council adds a corrected edition, with the
+reason; the earlier one stays."""
 
 import datetime
 import hashlib
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from recommendations.models import Council, Edition, EditionFile, ReportingRound
-from recommendations.reporting import csv_export, pdf_export, xlsx_export
+from recommendations.reporting import csv_export, docx_export, html_export, pdf_export, xlsx_export
 from recommendations.reporting.options import ReportOptions, default_since
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.report import build_report
@@ -28,22 +30,39 @@ class RenderedFile:
     name: str
     content_type: str
     content: bytes
+    language: str = settings.LANGUAGE_CODE
+
+
+def render_language(options: ReportOptions, language: str) -> list[RenderedFile]:
+    """The public report in every format in `language`, each as the bytes to store."""
+    with translation.override(language):
+        report = build_report(options)
+        html = html_export.render_standalone_html(report)
+        docx = io.BytesIO()
+        docx_export.render_docx(report, docx)
+        pdf = io.BytesIO()
+        pdf_export.write_pdf(options, pdf)
+        xlsx = io.BytesIO()
+        xlsx_export.write_xlsx(options, xlsx)
+        text = io.StringIO()
+        csv_export.write_csv(report_rows(options), text, internal=False)
+    return [
+        RenderedFile("report.html", "text/html; charset=utf-8", html.encode("utf-8"), language),
+        RenderedFile("report.pdf", "application/pdf", pdf.getvalue(), language),
+        RenderedFile("report.xlsx", XLSX, xlsx.getvalue(), language),
+        RenderedFile("report.docx", docx_export.DOCX_CONTENT_TYPE, docx.getvalue(), language),
+        RenderedFile(
+            "report.csv", "text/csv; charset=utf-8", text.getvalue().encode("utf-8"), language
+        ),
+    ]
 
 
 def render_files(options: ReportOptions) -> list[RenderedFile]:
-    """The public report in every format, each as the bytes to store."""
-    html = pdf_export.render_standalone_html(build_report(options))
-    pdf = io.BytesIO()
-    pdf_export.write_pdf(options, pdf)
-    xlsx = io.BytesIO()
-    xlsx_export.write_xlsx(options, xlsx)
-    text = io.StringIO()
-    csv_export.write_csv(report_rows(options), text, internal=False)
+    """The public report in every format and every language of the site, each rendered once."""
     return [
-        RenderedFile("report.html", "text/html; charset=utf-8", html.encode("utf-8")),
-        RenderedFile("report.pdf", "application/pdf", pdf.getvalue()),
-        RenderedFile("report.xlsx", XLSX, xlsx.getvalue()),
-        RenderedFile("report.csv", "text/csv; charset=utf-8", text.getvalue().encode("utf-8")),
+        rendered
+        for language, _name in settings.LANGUAGES
+        for rendered in render_language(options, language)
     ]
 
 
@@ -173,6 +192,7 @@ def publish_edition(
                 record = EditionFile(
                     edition=edition,
                     name=rendered.name,
+                    language=rendered.language,
                     content_type=rendered.content_type,
                     size=len(rendered.content),
                     sha256=hashlib.sha256(rendered.content).hexdigest(),

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from recommendations.models import Official, Owner
-from recommendations.permissions import OFFICIAL_PERMISSIONS, OFFICIALS_GROUP
+from recommendations.rules.permissions import OFFICIAL_PERMISSIONS, OFFICIALS_GROUP
 
 
 def officials_group() -> Group:

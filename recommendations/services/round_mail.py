@@ -22,7 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_noop
 
 from recommendations.models import Official, Owner, ReportingRound, RoundMail
-from recommendations.permissions import SECRETARIAT_GROUP
+from recommendations.rules.permissions import SECRETARIAT_GROUP
 from recommendations.services import outbox
 
 Kind = RoundMail.Kind

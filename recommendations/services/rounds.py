@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recommendations import permissions
-from recommendations.choices import SIDE_FIELDS, UpdateKind, Visibility
 from recommendations.models import Council, ProgressUpdate, Recommendation, ReportingRound
+from recommendations.rules import permissions
+from recommendations.rules.choices import SIDE_FIELDS, UpdateKind, Visibility
 from recommendations.services import outbox, round_mail
 
 

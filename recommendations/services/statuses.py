@@ -12,10 +12,10 @@ from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recommendations import permissions
-from recommendations.bilateral import OverrideNeedsReason, resolve
-from recommendations.choices import SIDE_FIELDS, Side, Status, UpdateKind, Visibility
 from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.rules import permissions
+from recommendations.rules.bilateral import OverrideNeedsReason, resolve
+from recommendations.rules.choices import SIDE_FIELDS, Side, Status, UpdateKind, Visibility
 from recommendations.services.versions import next_version
 
 # What a status change is decided from and who may make it: re-read under lock before deciding.

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from recommendations import permissions
-from recommendations.choices import TranslationStatus
 from recommendations.models import Recommendation
+from recommendations.rules import permissions
+from recommendations.rules.choices import TranslationStatus
 from recommendations.services.versions import next_version
 
 ENGLISH_FIELDS = frozenset({"title", "text"})

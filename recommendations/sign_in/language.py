@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from recommendations.models import Official
-from recommendations.permissions import role_of
+from recommendations.rules.permissions import role_of
 
 # The pages that speak the person's language rather than the address's.
 PERSONAL_PREFIXES = ("/admin/", "/accounts/")

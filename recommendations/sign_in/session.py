@@ -2,7 +2,6 @@
 sign-in, or when one is enrolled (enrolling proves the device), and tied to the user so that a
 session that changes hands never carries it over."""
 
-from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.http import HttpRequest
 
 SESSION_KEY = "tracker_second_factor_user"
@@ -17,11 +16,3 @@ def is_verified(request: HttpRequest) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return request.session.get(SESSION_KEY) == str(user.pk)
-
-
-def mark_client_verified(client) -> None:
-    """For Django's test client after force_login (the benchmark, the tests): the session of
-    its signed-in user counts as past the second factor."""
-    session = client.session
-    session[SESSION_KEY] = session[AUTH_SESSION_KEY]
-    session.save()

@@ -3,57 +3,19 @@ each segment a link to the list filtered to it."""
 
 import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations.choices import STATUS_MEANINGS, Side, Status
-from recommendations.counts import counts as count_by_status
 from recommendations.models import Council, Organisation, Owner, ProgressUpdate, Topic
-from recommendations.models.reference import localised_topic_name
-from recommendations.round_progress import public_round_line
+from recommendations.models.reference import localised_name
+from recommendations.rules.choices import Side, Status
+from recommendations.tallies.dashboard import counts as count_by_status
+from recommendations.tallies.rounds import public_round_line
+from recommendations.views.bars import bar, list_url, status_legend
 
 LATEST_UPDATES = 8
-
-
-def status_legend():
-    """Each status with its label and what it means, for the legend (_legend.html)."""
-    return [
-        {"status": status.value, "label": status.label, "meaning": STATUS_MEANINGS[status]}
-        for status in Status
-    ]
-
-
-def _list_url(**params):
-    return f"{reverse('recommendations:list')}?{urlencode(params)}"
-
-
-def bar(label, counts, params, url=None):
-    """One stacked bar: a segment per status, in the workflow's order, widths in percent.
-
-    Widths are strings so that templates never localise the decimal separator of an SVG
-    attribute."""
-    total = sum(counts.values())
-    segments, x = [], 0.0
-    for status in Status:
-        count = counts.get(status.value, 0)
-        if not count:
-            continue
-        width = 100 * count / total
-        segments.append(
-            {
-                "status": status.value,
-                "label": status.label,
-                "count": count,
-                "x": f"{x:.3f}%",
-                "width": f"{width:.3f}%",
-                "url": _list_url(**params, status=status.value),
-            }
-        )
-        x += width
-    return {"label": label, "url": url, "total": total, "segments": segments}
 
 
 def _bars(rows, key, label, params, url=None):
@@ -100,7 +62,7 @@ def home(request):
         {
             "side": side,
             "count": sum(row[f"awaiting_{key}"] for row in status_rows),
-            "url": _list_url(awaiting=side.value),
+            "url": list_url(awaiting=side.value),
         }
         for side, key in ((Side.EU, "eu"), (Side.JAPAN, "japan"))
     ]
@@ -115,7 +77,7 @@ def home(request):
     topic_bars = _bars(
         topic_rows,
         "topic__code",
-        label=lambda r: localised_topic_name(r["topic__name"], r["topic__name_ja"]),
+        label=lambda r: localised_name(r["topic__name"], r["topic__name_ja"]),
         params=lambda r: {"topic": r["topic__code"]},
         url=lambda r: reverse("recommendations:topic", args=[r["topic__code"]]),
     )
@@ -128,7 +90,7 @@ def home(request):
     owner_bars = _bars(
         owner_rows,
         "lead_owner__code",
-        label=lambda r: localised_topic_name(r["lead_owner__name"], r["lead_owner__name_ja"]),
+        label=lambda r: localised_name(r["lead_owner__name"], r["lead_owner__name_ja"]),
         params=lambda r: {"owner": r["lead_owner__code"]},
     )
     # Each side's counts are its owners' (owner_rows come ordered by side).
@@ -150,7 +112,7 @@ def home(request):
     changed_since_last = counts["changed_since"]
     updated_since_url = None
     if last_council is not None:
-        updated_since_url = _list_url(
+        updated_since_url = list_url(
             updated_since=(last_council.date + datetime.timedelta(days=1)).isoformat(),
             ordering="-last_update",
         )
@@ -163,7 +125,7 @@ def home(request):
         {
             "total": total,
             "divergent": divergent,
-            "divergent_url": _list_url(divergent="1"),
+            "divergent_url": list_url(divergent="1"),
             "awaiting": awaiting,
             "legend": status_legend(),
             "status_counts": status_counts,

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Recommendation
-from recommendations.permissions import can_view_internal
 from recommendations.reporting import csv_export, docx_export, pdf_export, xlsx_export
 from recommendations.reporting.files import filename
 from recommendations.reporting.options import ReportForm, ReportOptions, error_messages
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.report import build_report
+from recommendations.rules.permissions import can_view_internal
 
 
 def _report_error(request, errors, *, status=400):

@@ -1,20 +1,33 @@
 """The published Council reports: each edition as it was published, its files served exactly as
 stored (byte for byte) with their SHA-256, and what moved since the previous Council's edition,
-read from the two editions' stored statuses."""
+read from the two editions' stored statuses. Each language's pages list and serve the files
+published in that language."""
 
+from django.conf import settings
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 
-from recommendations.choices import Status
 from recommendations.models import Edition, EditionFile
+from recommendations.rules.choices import Status
 
 
 def _status_label(status: str | None) -> str:
     return str(Status(status).label) if status in Status.values else ""
 
 
+def _language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def _files() -> Prefetch:
+    """An edition's files in the page's language."""
+    return Prefetch("files", queryset=EditionFile.objects.filter(language=_language()))
+
+
 def reports(request):
-    editions = Edition.objects.select_related("council").prefetch_related("files")
+    editions = Edition.objects.select_related("council").prefetch_related(_files())
     return render(request, "recommendations/editions.html", {"editions": editions})
 
 
@@ -23,7 +36,7 @@ def _edition(council: int, number: int | None) -> tuple[Edition, Edition]:
     editions = list(
         Edition.objects.filter(council__number=council)
         .select_related("council")
-        .prefetch_related("files")
+        .prefetch_related(_files())
         .order_by("-number")
     )
     if not editions:
@@ -74,7 +87,11 @@ def edition(request, council: int, number: int | None = None):
 
 def edition_file(request, council: int, name: str, number: int | None = None):
     shown, _current = _edition(council, number)
-    stored = get_object_or_404(EditionFile, edition=shown, name=name)
+    language = _language()
+    stored = get_object_or_404(EditionFile, edition=shown, name=name, language=language)
+    stem, dot, extension = name.rpartition(".")
+    if language != settings.LANGUAGE_CODE:
+        name = f"{stem}-{language}{dot}{extension}"
     response = FileResponse(
         stored.file.open("rb"),
         as_attachment=True,

@@ -6,10 +6,10 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from recommendations.choices import Status
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Organisation, Recommendation, Topic
-from recommendations.views.dashboard import bar, status_legend
+from recommendations.rules.choices import Status
+from recommendations.views.bars import bar, status_legend
 
 PAGE_SIZE = 25
 

@@ -2,7 +2,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from recommendations.reporting import csv_export, docx_export, pdf_export, xlsx_export
+from recommendations.reporting import (
+    csv_export,
+    docx_export,
+    html_export,
+    pdf_export,
+    xlsx_export,
+)
 from recommendations.reporting.options import ReportForm, error_messages
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.report import build_report
@@ -78,4 +84,4 @@ class Command(BaseCommand):
         else:
             report = build_report(options)
             with open(output, "w", encoding="utf-8") as target:
-                target.write(pdf_export.render_standalone_html(report))
+                target.write(html_export.render_standalone_html(report))

@@ -22,13 +22,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and show what would change."
         )
-        parser.add_argument(
+        # Whose rights apply is always said: a forgotten --as must not mean the secretariat's.
+        importer = parser.add_mutually_exclusive_group(required=True)
+        importer.add_argument(
             "--as",
             dest="username",
             help="Import as this user: their rights apply and the updates are signed by them.",
         )
+        importer.add_argument(
+            "--as-secretariat",
+            action="store_true",
+            help="Import with the secretariat's full rights, the updates signed by no one.",
+        )
 
-    def handle(self, *args, file, dry_run, username, **options):
+    def handle(self, *args, file, dry_run, username, as_secretariat, **options):
         path = Path(file)
         try:
             with path.open("rb") as handle:

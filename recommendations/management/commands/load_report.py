@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Max
 
-from recommendations.choices import TranslationStatus
 from recommendations.models import Organisation, Recommendation
+from recommendations.rules.choices import TranslationStatus
 from recommendations.services.translations import load_provisional
 
 REPORT_DATE = datetime.datetime(2024, 4, 17, tzinfo=datetime.UTC)

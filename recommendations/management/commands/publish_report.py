@@ -29,4 +29,4 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Published {edition} ({edition.files.count()} files):")
         )
         for stored in edition.files.all():
-            self.stdout.write(f"{stored.sha256}  {stored.name}")
+            self.stdout.write(f"{stored.sha256}  {stored.name} ({stored.language})")

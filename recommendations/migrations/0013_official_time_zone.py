@@ -18,7 +18,7 @@ def fill_time_zones(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0011_japanese_translations'),
+        ('recommendations', '0012_edition_file_language'),
     ]
 
     operations = [

@@ -6,9 +6,9 @@ owners."""
 import datetime
 from dataclasses import dataclass, field
 
-from recommendations.choices import Side
 from recommendations.models import Owner, Recommendation, ReportingRound
 from recommendations.models.rounds import ROUND_SIDES
+from recommendations.rules.choices import Side
 
 
 @dataclass

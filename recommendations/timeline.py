@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from recommendations.choices import SIDE_FIELDS, Side, Status, UpdateKind
+from recommendations.rules.choices import SIDE_FIELDS, Side, Status, UpdateKind
 
 
 def _side_label(side: str) -> str:

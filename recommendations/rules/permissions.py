@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from recommendations.choices import SIDE_FIELDS, Side
 from recommendations.models import Official, Owner, Recommendation
 from recommendations.models.recommendation import RecommendationQuerySet
+from recommendations.rules.choices import SIDE_FIELDS, Side
 
 SECRETARIAT_GROUP = "secretariat"
 OFFICIALS_GROUP = "officials"

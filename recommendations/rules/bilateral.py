@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from recommendations.choices import Side, Status
+from recommendations.rules.choices import Side, Status
 
 if TYPE_CHECKING:
     # Only named in annotations: the model itself is built on the rules of this module.

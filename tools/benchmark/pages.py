@@ -9,15 +9,15 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import URLPattern, URLResolver, path
 
-from recommendations.benchmark.exports import (
+from recommendations.models import Recommendation
+from recommendations.views.pages import PAGE_SIZE
+from tools.benchmark.exports import (
     CSV_FLOOR_PATH,
     XLSX_FLOOR_PATH,
     csv_floor_view,
     xlsx_floor_view,
 )
-from recommendations.benchmark.synthetic import SEARCH_WORD
-from recommendations.models import Recommendation
-from recommendations.views.pages import PAGE_SIZE
+from tools.benchmark.synthetic import SEARCH_WORD
 
 FLOOR_PATH = "/benchmark-floor/"
 FLOOR_TEMPLATE = (

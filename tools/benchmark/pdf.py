@@ -15,11 +15,11 @@ from html import escape
 
 from django.utils import timezone
 
-from recommendations.benchmark.synthetic import Dataset
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.pdf_export import PDF_TAGGED_ROWS, write_pdf
 from recommendations.reporting.query import report_rows
 from recommendations.reporting.xlsx_export import write_xlsx
+from tools.benchmark.synthetic import Dataset
 
 PDF_RATIO_SIZE = 70  # the issue holds the PDF to 3x its floor at 70 items
 PDF_MEMORY_SIZE = 1000  # and under 100 MiB at 1000

@@ -1,17 +1,17 @@
 """The dashboard's counts, cached until the data they count changes.
 
-They are GROUP BY queries over every public recommendation, and grew with the data (95 ms at
-10 000 items on PostgreSQL). The cache key carries a data version read by one aggregate query, so
-no signal has to reach every worker's cache: the first request after a change computes and stores
-the counts under a new key, and the old entry simply ages out.
+They are GROUP BY queries over every public recommendation, so they grow with the data. The cache
+key carries a data version read by one aggregate query, so no signal has to reach every worker's
+cache: the first request after a change computes and stores the counts under a new key, and the
+old entry simply ages out.
 """
 
 from django.core.cache import cache
 from django.db.models import Count, Max
 
-from recommendations.bilateral import awaiting_condition, divergent_condition
-from recommendations.choices import Side
 from recommendations.models import Recommendation
+from recommendations.rules.bilateral import awaiting_condition, divergent_condition
+from recommendations.rules.choices import Side
 
 # Entries are never stale (the key changes with the data); the timeout only frees memory.
 TIMEOUT_SECONDS = 60 * 60

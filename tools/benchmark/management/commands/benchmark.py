@@ -1,11 +1,11 @@
-"""Measure each page's queries and time as the data grows; see recommendations.benchmark."""
+"""Measure each page's queries and time as the data grows; see tools.benchmark."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations.benchmark.measure import measure_all, summary, table, throwaway_database
-from recommendations.benchmark.pages import PAGES
-from recommendations.benchmark.pdf import export_floors
+from tools.benchmark.measure import measure_all, summary, table, throwaway_database
+from tools.benchmark.pages import PAGES
+from tools.benchmark.pdf import export_floors
 
 
 class Command(BaseCommand):

@@ -12,10 +12,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from simple_history.utils import bulk_create_with_history
 
-from recommendations.choices import Side, Status, Visibility
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.rules.choices import Side, Status, Visibility
 
 # Every 20th item mentions it, so the searched list finds a few rows at every size; VOCABULARY
 # must not contain it.

@@ -1,0 +1,46 @@
+"""The status bars and their legend, as the dashboard and the topic and organisation pages draw
+them: a segment per status, each a link to the list filtered to it."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from recommendations.rules.choices import STATUS_MEANINGS, Status
+
+
+def status_legend():
+    """Each status with its label and what it means, for the legend (_legend.html)."""
+    return [
+        {"status": status.value, "label": status.label, "meaning": STATUS_MEANINGS[status]}
+        for status in Status
+    ]
+
+
+def list_url(**params):
+    return f"{reverse('recommendations:list')}?{urlencode(params)}"
+
+
+def bar(label, counts, params, url=None):
+    """One stacked bar: a segment per status, in the workflow's order, widths in percent.
+
+    Widths are strings so that templates never localise the decimal separator of an SVG
+    attribute."""
+    total = sum(counts.values())
+    segments, x = [], 0.0
+    for status in Status:
+        count = counts.get(status.value, 0)
+        if not count:
+            continue
+        width = 100 * count / total
+        segments.append(
+            {
+                "status": status.value,
+                "label": status.label,
+                "count": count,
+                "x": f"{x:.3f}%",
+                "width": f"{width:.3f}%",
+                "url": list_url(**params, status=status.value),
+            }
+        )
+        x += width
+    return {"label": label, "url": url, "total": total, "segments": segments}

@@ -1,0 +1,1 @@
+"""Development tools kept beside the tracker and never imported by it."""
