@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -65,6 +66,9 @@ def stamped_for_lockouts(
 
 
 class TrackerAdminSite(admin.AdminSite):
+    site_header = _("EU–Japan Digital Partnership tracker")
+    site_title = _("Digital Partnership tracker")
+    index_title = _("Follow-up of the recommendations")
     index_template = "admin/home.html"
     enable_nav_sidebar = False
 

@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # With REQUIRE_2FA, a session signed in by password alone reaches only the second factor.
     "recommendations.sign_in.middleware.SecondFactorMiddleware",
+    # The admin and sign-in pages in the person's language and the official's time zone.
+    "recommendations.sign_in.language.PersonalLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -152,7 +154,8 @@ ROOT_URLCONF = "tracker.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Found before the admin's own: the admin's header with the language switch.
+        "DIRS": [BASE_DIR / "tracker" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

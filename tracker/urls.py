@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
 
 from recommendations.api.views import DocsView, not_found
+from recommendations.sign_in.language import choose_language
 from recommendations.sign_in.views import email_addresses_closed, two_factor
 from tracker.health import healthz
 
@@ -41,7 +42,9 @@ urlpatterns = [
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     # Any other address under /api/ (no end anchor: even a path with a line break in it).
     re_path(r"^api/", not_found),
-    # The language switcher posts here; it must answer whatever the current language.
+    # The language switchers post here; they must answer whatever the current language.
+    # The admin's header switch: remembered on the official's entry too.
+    path("i18n/language/", choose_language, name="choose_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Public pages: English at /…, Japanese at /ja/….
     *i18n_patterns(path("", include("recommendations.urls")), prefix_default_language=False),

@@ -95,7 +95,9 @@ class StatusChange(TypedDict):
 class RecommendationAdminForm(forms.ModelForm):
     # The version the form was loaded with travels with it: a save after someone else's is
     # merged with theirs, three ways, instead of silently overwriting their change.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(
+        label=_("Version you opened"), widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recommendations.admin.forms import ImportForm
 from recommendations.imports import MAX_FILE_BYTES, ImportRejected, RowError, apply, plan
+from recommendations.imports.reading import heading
 from recommendations.models import Recommendation
 from recommendations.rules import permissions
 from recommendations.rules.choices import SIDE_FIELDS, Side
@@ -37,11 +38,15 @@ def import_updates_view(
         "title": _("Import status updates"),
         "opts": modeladmin.model._meta,
         "max_kb": MAX_FILE_BYTES // 1024,
+        # The columns as the sheet of the reader's language heads them.
+        "status_column": heading("status"),
+        "eu_column": heading(SIDE_FIELDS[Side.EU]),
+        "japan_column": heading(SIDE_FIELDS[Side.JAPAN]),
     }
     own_side = permissions.own_side(request.user)
     if own_side:
         context["own_side"] = Side(own_side)
-        context["own_side_column"] = SIDE_FIELDS[own_side]
+        context["own_side_column"] = heading(SIDE_FIELDS[own_side])
     if request.method == "POST" and "confirm" in request.POST:
         return _apply_import(modeladmin, request, context)
     form = ImportForm()

@@ -202,9 +202,9 @@ def _statuses_asked(
             "status",
             _(
                 "The overall status follows the EU and Japan sides; set your side in "
-                "%(column)s and leave status as it is."
+                "%(column)s and leave %(status)s as it is."
             )
-            % {"column": name(own_column)},
+            % {"column": name(own_column), "status": name("status")},
         )
     return sides, None, ""
 

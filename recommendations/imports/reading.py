@@ -94,6 +94,16 @@ def _statuses() -> dict[str, str]:
     return found
 
 
+def heading(column: str) -> str:
+    """The column's heading in the export of the language in use ("japan_status" → "日本側"),
+    so help and errors name it as the reader's sheet does; a column the export does not head
+    (override_reason) by its own name."""
+    for english, name in XLSX_HEADINGS.items():
+        if name == column:
+            return _(english)
+    return column
+
+
 def _key(value: str) -> str:
     return " ".join(value.split()).casefold()
 

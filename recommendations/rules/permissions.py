@@ -61,6 +61,8 @@ def signed_in_user(request: HttpRequest) -> User:
 class Role:
     secretariat: bool = False
     owner: Owner | None = None
+    # Their entry, for what else it says of them (language, time zone) without another query.
+    official: Official | None = None
 
     @property
     def internal(self) -> bool:
@@ -81,7 +83,7 @@ def role_of(user: Actor) -> Role:
         role = Role(secretariat=True)
     else:
         official = Official.objects.filter(user=user).select_related("owner").first()
-        role = Role(owner=official.owner) if official else NOBODY
+        role = Role(owner=official.owner, official=official) if official else NOBODY
     # A per-request memo on the user object, which the model does not declare.
     user._tracker_role = role  # type: ignore[attr-defined]
     return role

@@ -7,7 +7,8 @@ queues nothing. Nothing is sent here: the caller delivers the outbox once the tr
 committed, and a mail the server does not take waits there for the next delivery."""
 
 import datetime
-from dataclasses import dataclass
+import zoneinfo
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,13 +17,18 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format, time_format
 from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_noop
 
 from recommendations.models import Official, Owner, ReportingRound, RoundMail
 from recommendations.rules.permissions import SECRETARIAT_GROUP
 from recommendations.services import outbox
 
 Kind = RoundMail.Kind
+# The zones the officials work in, named as a reader says them (日本時間); any other zone by
+# its IANA name.
+ZONE_NAMES = [gettext_noop("Asia/Tokyo"), gettext_noop("Europe/Brussels")]
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,8 @@ class Letter:
     to: str
     language: str
     context: dict
+    # The deadline is given in it: an official's own, the server's for the secretariat.
+    time_zone: str = field(default_factory=lambda: settings.TIME_ZONE)
 
 
 def admin_url(path: str, **query: str) -> str:
@@ -45,9 +53,26 @@ def outstanding_url() -> str:
     )
 
 
+def deadline_shown(deadline: datetime.date, time_zone: str) -> str:
+    """The round's last minute (its deadline day ends at midnight where the tracker runs) in the
+    reader's time zone and the active language, naming the zone: "8 December 2026 07:59
+    (Asia/Tokyo)", "2026年12月8日 07:59（日本時間）"."""
+    last_minute = datetime.datetime.combine(
+        deadline, datetime.time(23, 59), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    )
+    there = last_minute.astimezone(zoneinfo.ZoneInfo(time_zone))
+    return gettext("%(day)s %(time)s (%(zone)s)") % {
+        "day": date_format(there, "DATE_FORMAT"),
+        "time": time_format(there, "H:i"),
+        "zone": gettext(time_zone) if time_zone in ZONE_NAMES else time_zone,
+    }
+
+
 def _render(kind: str, letter: Letter) -> EmailMultiAlternatives:
     with translation.override(letter.language):
         context = {**letter.context, "kind": kind}
+        if "deadline" in context:
+            context["deadline_shown"] = deadline_shown(context["deadline"], letter.time_zone)
         subject = render_to_string(f"recommendations/mail/{kind}_subject.txt", context)
         text = render_to_string(f"recommendations/mail/{kind}.txt", context)
         html = render_to_string(f"recommendations/mail/{kind}.html", context)
@@ -105,7 +130,12 @@ def _round_context(reporting_round: ReportingRound, today: datetime.date) -> dic
 
 
 def _letter(official: Official, context: dict) -> Letter:
-    return Letter(to=official.user.email, language=official.language, context=context)
+    return Letter(
+        to=official.user.email,
+        language=official.language,
+        context=context,
+        time_zone=official.time_zone_name,
+    )
 
 
 def queue_calls(reporting_round: ReportingRound, *, today: datetime.date) -> int:
