@@ -406,7 +406,11 @@ def test_the_preview_runs_the_same_number_of_queries_whatever_the_rows(
         response = client.post(
             IMPORT, {"file": csv_file("reference,status,status_date,latest_update\n" + lines)}
         )
+    assert response.status_code == 200
     assert len(response.context["changes"]) == rows
+    content = response.content.decode()
+    assert content.count("<mark>x</mark>") == rows  # each row's update text
+    assert all(f">BULK-{number}</a>" in content for number in range(1, rows + 1))
 
 
 def download(client, name):
