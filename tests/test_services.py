@@ -480,3 +480,81 @@ def test_merge_compares_co_owners_as_sets_and_shows_them_by_name():
         "Ministry of Internal Affairs",
         "Digital Agency",
     )
+
+
+@pytest.mark.django_db
+def test_each_refusal_of_a_status_change_says_what_was_refused_word_for_word(co_owned):
+    recommendation, eu_official, _japan_official = co_owned
+    stranger = OfficialFactory(owner=OwnerFactory(side=Side.EU)).user
+    reference = recommendation.reference
+
+    def refusal(**change) -> str:
+        with pytest.raises(PermissionDenied) as refused:
+            set_statuses(recommendation=recommendation, **change)
+        return str(refused.value)
+
+    assert refusal(author=stranger, text="Looked.") == f"You may not change {reference}."
+    assert (
+        refusal(author=eu_official, sides={Side.JAPAN: Status.PLANNED})
+        == f"You may not set the Japan status of {reference}."
+    )
+    assert (
+        refusal(author=eu_official, overall=Status.PLANNED, reason="Asked.")
+        == "Only the secretariat sets the overall status by hand."
+    )
+    with pytest.raises(ValidationError) as unknown:
+        set_statuses(recommendation=recommendation, author=None, sides={Side.EU: "done"})
+    assert unknown.value.message_dict == {"eu_status": ["“done” is not a known status."]}
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_update_claiming_a_status_is_refused_with_where_to_set_it():
+    update = ProgressUpdateFactory.build(status=Status.COMPLETED)
+
+    with pytest.raises(ValidationError) as refused:
+        record_update(update=update, author=None)
+
+    assert refused.value.message_dict == {
+        "status": ["Set the status on the recommendation itself; updates only record it."]
+    }
+
+
+@pytest.mark.django_db
+def test_a_bulk_change_returns_each_update_dated_as_asked_with_its_visibility_and_no_more():
+    dg_connect = OwnerFactory(side=Side.EU)
+    official = OfficialFactory(owner=dg_connect).user
+    items = RecommendationFactory.create_batch(2, lead_owner=dg_connect)
+    day = datetime.date(2024, 5, 2)
+
+    updates = bulk_set_statuses(
+        recommendations=items,
+        author=official,
+        sides={Side.EU: Status.IN_PROGRESS},
+        visibility=Visibility.INTERNAL,
+        on=day,
+    )
+
+    # An official's bulk change gives no reason and no text: neither is recorded.
+    assert sorted(update.pk for update in updates) == sorted(
+        ProgressUpdate.objects.values_list("pk", flat=True)
+    )
+    assert [(u.date, u.visibility, u.text) for u in updates] == [(day, Visibility.INTERNAL, "")] * 2
+    for item in Recommendation.objects.all():
+        assert (item.eu_status, item.eu_status_date, item.status_override_reason) == (
+            Status.IN_PROGRESS,
+            day,
+            "",
+        )
+
+
+@pytest.mark.django_db
+def test_an_official_editing_fields_not_theirs_is_told_each_by_its_label(co_owned):
+    recommendation, eu_official, _japan_official = co_owned
+    recommendation.text = "Something else entirely."
+    recommendation.number = "99"
+
+    with pytest.raises(PermissionDenied) as refused:
+        set_statuses(recommendation=recommendation, author=eu_official, edited=["text", "number"])
+
+    assert str(refused.value) == "You may not change number as printed, text."
