@@ -494,6 +494,11 @@ def test_each_refusal_of_a_status_change_says_what_was_refused_word_for_word(co_
         return str(refused.value)
 
     assert refusal(author=stranger, text="Looked.") == f"You may not change {reference}."
+    # Another owner's item is refused as theirs before any question of what is set on it.
+    assert (
+        refusal(author=stranger, overall=Status.PLANNED, reason="Asked.")
+        == f"You may not change {reference}."
+    )
     assert (
         refusal(author=eu_official, sides={Side.JAPAN: Status.PLANNED})
         == f"You may not set the Japan status of {reference}."
@@ -505,6 +510,9 @@ def test_each_refusal_of_a_status_change_says_what_was_refused_word_for_word(co_
     with pytest.raises(ValidationError) as unknown:
         set_statuses(recommendation=recommendation, author=None, sides={Side.EU: "done"})
     assert unknown.value.message_dict == {"eu_status": ["“done” is not a known status."]}
+    with pytest.raises(ValidationError) as unknown:
+        set_statuses(recommendation=recommendation, author=None, overall="done", reason="Why.")
+    assert unknown.value.message_dict == {"status": ["“done” is not a known status."]}
     assert not ProgressUpdate.objects.exists()
 
 
@@ -558,3 +566,36 @@ def test_an_official_editing_fields_not_theirs_is_told_each_by_its_label(co_owne
         set_statuses(recommendation=recommendation, author=eu_official, edited=["text", "number"])
 
     assert str(refused.value) == "You may not change number as printed, text."
+
+
+@pytest.mark.django_db
+def test_a_side_the_tracker_does_not_know_is_refused_by_name_and_nothing_is_written():
+    recommendation = RecommendationFactory()
+
+    with pytest.raises(ValidationError) as refused:
+        set_statuses(recommendation=recommendation, author=None, sides={"korea": Status.PLANNED})
+
+    assert refused.value.message_dict == {"side": ["“korea” is not a side."]}
+    assert Recommendation.objects.get(pk=recommendation.pk).version == 1
+
+
+@pytest.mark.django_db
+def test_the_secretariat_rewords_the_reason_of_an_override_without_restating_the_status():
+    secretariat = SuperuserFactory()
+    recommendation = RecommendationFactory(eu_status=Status.PLANNED)
+    set_statuses(
+        recommendation=recommendation,
+        author=secretariat,
+        overall=Status.ONGOING,
+        reason="A standing dialogue.",
+    )
+
+    set_statuses(recommendation=recommendation, author=secretariat, reason="Meets twice a year.")
+
+    fresh = Recommendation.objects.get(pk=recommendation.pk)
+    assert (fresh.status, fresh.status_override_reason, fresh.version) == (
+        Status.ONGOING,
+        "Meets twice a year.",
+        3,
+    )
+    assert fresh.history.first().history_change_reason == "Reason for overriding the sides changed."
