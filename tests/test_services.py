@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from recommendations.choices import UpdateKind
 from recommendations.models import ProgressUpdate, Recommendation, Side, Status, Visibility
 from recommendations.services.archive import archive, restore
 from recommendations.services.statuses import bulk_set_statuses, record_update, set_statuses
@@ -496,6 +497,10 @@ def test_each_refusal_of_a_status_change_says_what_was_refused_word_for_word(co_
     assert refusal(author=stranger, text="Looked.") == f"You may not change {reference}."
     # Another owner's item is refused as theirs before any question of what is set on it.
     assert (
+        refusal(author=stranger, sides={Side.EU: Status.PLANNED})
+        == f"You may not change {reference}."
+    )
+    assert (
         refusal(author=stranger, overall=Status.PLANNED, reason="Asked.")
         == f"You may not change {reference}."
     )
@@ -599,3 +604,21 @@ def test_the_secretariat_rewords_the_reason_of_an_override_without_restating_the
         3,
     )
     assert fresh.history.first().history_change_reason == "Reason for overriding the sides changed."
+
+
+@pytest.mark.django_db
+def test_a_note_alone_is_recorded_as_a_note_and_leaves_the_statuses_and_version_alone(co_owned):
+    recommendation, eu_official, _japan_official = co_owned
+
+    update = set_statuses(recommendation=recommendation, author=eu_official, text=" Met METI. ")
+
+    assert ProgressUpdate.objects.get() == update
+    assert (update.kind, update.text, update.status, update.sides, update.author) == (
+        UpdateKind.NOTE,
+        "Met METI.",
+        "",
+        {},
+        eu_official,
+    )
+    fresh = Recommendation.objects.get(pk=recommendation.pk)
+    assert (fresh.status, fresh.version) == (Status.NOT_ASSESSED, 1)
