@@ -622,3 +622,20 @@ def test_a_note_alone_is_recorded_as_a_note_and_leaves_the_statuses_and_version_
     )
     fresh = Recommendation.objects.get(pk=recommendation.pk)
     assert (fresh.status, fresh.version) == (Status.NOT_ASSESSED, 1)
+
+
+@pytest.mark.django_db
+def test_a_side_change_keeps_its_evidence_and_its_history_record_says_what_moved(co_owned):
+    recommendation, eu_official, _japan_official = co_owned
+
+    update = set_statuses(
+        recommendation=recommendation,
+        author=eu_official,
+        sides={Side.EU: Status.PLANNED},
+        evidence_url="https://example.org/plan",
+    )
+
+    assert ProgressUpdate.objects.get().evidence_url == "https://example.org/plan"
+    record = recommendation.history.first()
+    assert record.history_change_reason == update.message[:100]
+    assert "Planned" in record.history_change_reason
