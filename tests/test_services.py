@@ -639,3 +639,15 @@ def test_a_side_change_keeps_its_evidence_and_its_history_record_says_what_moved
     record = recommendation.history.first()
     assert record.history_change_reason == update.message[:100]
     assert "Planned" in record.history_change_reason
+
+
+@pytest.mark.django_db
+def test_a_save_of_other_fields_alone_gives_its_history_record_no_reason():
+    recommendation = RecommendationFactory()
+    recommendation.notes = "Waiting for the implementing act."
+
+    set_statuses(recommendation=recommendation, author=SuperuserFactory(), edited=["notes"])
+
+    record = recommendation.history.first()
+    assert (record.notes, record.history_change_reason) == ("Waiting for the implementing act.", "")
+    assert not ProgressUpdate.objects.exists()
