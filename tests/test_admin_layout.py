@@ -81,7 +81,7 @@ def test_an_officials_home_lists_the_current_items_their_owner_leads_or_co_owns_
 def test_an_officials_home_runs_the_same_number_of_queries_whatever_their_items(
     meti_client, owners, django_assert_num_queries, items
 ):
-    factories.RecommendationFactory.create_batch(items, lead_owner=owners["METI"])
+    own = factories.RecommendationFactory.create_batch(items, lead_owner=owners["METI"])
 
     # Session, user, the secretariat-group check and the official's owner (the role), the
     # Councils (the stale date), the items with their last activity, the user's and their
@@ -89,7 +89,10 @@ def test_an_officials_home_runs_the_same_number_of_queries_whatever_their_items(
     with django_assert_num_queries(10):
         response = meti_client.get(HOME)
 
+    assert response.status_code == 200
     assert len(response.context["own_items"]) == items
+    content = response.content.decode()
+    assert all(item.reference in content for item in own)
 
 
 def test_the_secretariats_home_is_djangos_own(admin_client, owners):

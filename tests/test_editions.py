@@ -140,7 +140,9 @@ def test_the_reports_page_lists_every_edition_in_a_fixed_number_of_queries(
     call_command("publish_report", "--council", "3")
     call_command("publish_report", "--council", "3", "--reason", "typo")
     with django_assert_max_num_queries(4):  # editions with Councils, their files (+ session)
-        page = client.get("/reports/").content.decode()
+        response = client.get("/reports/")
+    assert response.status_code == 200
+    page = response.content.decode()
     assert page.count(">report.pdf</a>") == 2
     assert "typo" in page
 

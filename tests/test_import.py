@@ -423,7 +423,11 @@ def test_the_preview_runs_the_same_number_of_queries_whatever_the_rows(
         response = client.post(
             IMPORT, {"file": csv_file("reference,status,status_date,latest_update\n" + lines)}
         )
+    assert response.status_code == 200
     assert len(response.context["changes"]) == rows
+    content = response.content.decode()
+    assert content.count("<mark>x</mark>") == rows  # each row's update text
+    assert all(f">BULK-{number}</a>" in content for number in range(1, rows + 1))
 
 
 def download(client, name):
@@ -743,3 +747,43 @@ def test_a_superusers_override_keeps_its_reason_out_of_the_public_update(client)
     update = ProgressUpdate.objects.get()
     assert (update.text, update.visibility) == ("Carried out.", Visibility.PUBLIC)
     assert "late" not in update.text
+
+
+def long_text(sentence: str) -> str:
+    """A text of 5,000 characters, as a pasted report would be."""
+    return (sentence * (5000 // len(sentence) + 1))[:5000]
+
+
+@pytest.mark.django_db
+def test_the_preview_quotes_a_long_update_and_reason_cut_but_applies_them_whole(client):
+    item = overridable_item()
+    text = long_text("The sandbox opened to twelve firms. ")
+    reason = long_text("Japan's report is late this round. ")
+    client.force_login(factories.SuperuserFactory())
+    upload = csv_file(
+        f'reference,status,latest_update,override_reason\nAI-1,completed,"{text}","{reason}"\n'
+    )
+
+    preview = client.post(IMPORT, {"file": upload})
+
+    content = preview.content.decode().replace("&#x27;", "'")
+    for whole in (text, reason):
+        assert f"{whole[:199]}…" in content
+        assert whole[:201] not in content
+    client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
+    item.refresh_from_db()
+    assert item.status_override_reason == reason
+    assert ProgressUpdate.objects.get().text == text
+
+
+@pytest.mark.django_db
+def test_a_refused_row_quotes_its_long_update_as_far_as_two_hundred_characters(official_client):
+    text = long_text("Funding agreed with the ministry. ")
+    upload = csv_file(f'reference,status,latest_update\nAI-3,not_assessed,"{text}"\n')
+
+    response = official_client.post(IMPORT, {"file": upload})
+
+    [error] = response.context["errors"]
+    assert "your organisation does not own it" in error.message
+    assert f"“{text[:199]}…”" in error.message
+    assert text[:201] not in response.content.decode()

@@ -110,7 +110,9 @@ def test_unchanged_data_is_served_without_rendering(client, item, django_assert_
         second = client.get(list_url)
 
     assert second.context is None  # no template was rendered
+    assert second.status_code == 200
     assert without_token(second) == without_token(first)
+    assert f">{item.reference}</a>" in second.content.decode()
 
 
 @pytest.mark.django_db

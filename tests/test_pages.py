@@ -256,3 +256,5 @@ def test_recommendation_page_runs_the_same_queries_whatever_the_updates(
     content = response.content.decode()
     assert f"<h1>{recommendation.reference}" in content
     assert content.count('<ul class="sub-items">') == 1
+    assert all(child.reference in content for child in recommendation.children.all())
+    assert all(update.text in content for update in recommendation.updates.all())

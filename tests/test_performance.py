@@ -68,7 +68,9 @@ def test_dashboard_counts_are_cached_so_the_next_rendering_runs_fewer_queries(
     with django_assert_num_queries(8):
         response = client.get("/ja/")
 
+    assert response.status_code == 200
     assert status_counts(response)[Status.PLANNED] == rows
+    assert f"{rows} 件" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -645,6 +645,7 @@ def test_an_officials_change_form_runs_the_same_number_of_queries_whatever_the_u
     # reporting round (for the "No change since the last report" button)
     with django_assert_num_queries(13):
         response = client.get(change_url(recommendation))
+    assert response.status_code == 200
     assert response.context["has_change_permission"]
     content = response.content.decode()
     assert recommendation.reference in content

@@ -383,7 +383,12 @@ def test_search_runs_the_same_queries_however_many_items_match(
     with django_assert_max_num_queries(7):
         response = client.get("/recommendations/", {"q": q})
     assert response.status_code == 200
-    assert '<th scope="row"><a href=' in response.content.decode()
+    # Each item the search matched, up to the page's 25, is a row of the page.
+    page = response.context["page"]
+    content = response.content.decode()
+    assert page.paginator.count > 0
+    assert content.count('<th scope="row"><a href=') == len(page) == min(page.paginator.count, 25)
+    assert all(f">{item.reference}</a>" in content for item in page)
 
 
 @pytest.mark.django_db

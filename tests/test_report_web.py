@@ -9,15 +9,18 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils.formats import date_format
+from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from recommendations.models import Status, Visibility
+from recommendations.models import Recommendation, Status, Visibility
 from tests import factories
 from tests.helpers import change, recorded_on
 
 REPORT = reverse("recommendations:report")
 APRIL_1 = datetime.date(2024, 4, 1)
+# An item's reference as a report prints it beside its text: the factories' topic codes.
+REFERENCE = re.compile(r"\bT\d+-\d+\b")
 MAY_1 = datetime.date(2024, 5, 1)
 
 
@@ -27,6 +30,26 @@ def body(response) -> bytes:
 
 def csv_rows(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(body(response).decode("utf-8-sig"))))
+
+
+def references_in(file_format: str, data: bytes) -> list[str]:
+    """The items' references a downloaded file lists, read back in its own format: the
+    reference column of a CSV, a workbook's or a Word file's tables, or a PDF's text."""
+    if file_format == "csv":
+        return [row["reference"] for row in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))]
+    if file_format == "xlsx":
+        sheet = load_workbook(io.BytesIO(data), read_only=True)["Recommendations"]
+        return [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    if file_format == "docx":
+        # Each topic's table: Reference, Recommendation, …
+        return [
+            row.cells[0].text
+            for table in Document(io.BytesIO(data)).tables
+            if table.rows[0].cells[1].text == "Recommendation"
+            for row in table.rows[1:]
+        ]
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return REFERENCE.findall(text)
 
 
 @pytest.fixture
@@ -323,7 +346,10 @@ def test_report_page_runs_the_same_queries_whatever_the_rows(
     with django_assert_num_queries(10):
         response = client.get(REPORT, {"as_of": "2024-06-01"})
 
-    assert response.content.decode().count('id="item-') == rows
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.count('id="item-') == rows
+    assert all(item.reference in content for item in Recommendation.objects.all())
 
 
 @pytest.mark.django_db
@@ -351,6 +377,9 @@ def test_downloads_run_the_same_queries_whatever_the_rows(
 
     with django_assert_num_queries(queries):
         response = client.get(reverse(f"recommendations:{name}"), {})
-        body(response)
+        data = body(response)
 
     assert response.status_code == 200
+    # Every item is in the file, each once: a download of no rows would run fewer queries.
+    references = Recommendation.objects.values_list("reference", flat=True)
+    assert sorted(references_in(name.partition("_")[2], data)) == sorted(references)

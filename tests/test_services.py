@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from recommendations.models import ProgressUpdate, Recommendation, Side, Status, Visibility
+from recommendations.rules.choices import UpdateKind
 from recommendations.services.archive import archive, restore
 from recommendations.services.statuses import bulk_set_statuses, record_update, set_statuses
 from recommendations.services.versions import EditConflict, check_version, merge
@@ -480,3 +481,173 @@ def test_merge_compares_co_owners_as_sets_and_shows_them_by_name():
         "Ministry of Internal Affairs",
         "Digital Agency",
     )
+
+
+@pytest.mark.django_db
+def test_each_refusal_of_a_status_change_says_what_was_refused_word_for_word(co_owned):
+    recommendation, eu_official, _japan_official = co_owned
+    stranger = OfficialFactory(owner=OwnerFactory(side=Side.EU)).user
+    reference = recommendation.reference
+
+    def refusal(**change) -> str:
+        with pytest.raises(PermissionDenied) as refused:
+            set_statuses(recommendation=recommendation, **change)
+        return str(refused.value)
+
+    assert refusal(author=stranger, text="Looked.") == f"You may not change {reference}."
+    # Another owner's item is refused as theirs before any question of what is set on it.
+    assert (
+        refusal(author=stranger, sides={Side.EU: Status.PLANNED})
+        == f"You may not change {reference}."
+    )
+    assert (
+        refusal(author=stranger, overall=Status.PLANNED, reason="Asked.")
+        == f"You may not change {reference}."
+    )
+    assert (
+        refusal(author=eu_official, sides={Side.JAPAN: Status.PLANNED})
+        == f"You may not set the Japan status of {reference}."
+    )
+    assert (
+        refusal(author=eu_official, overall=Status.PLANNED, reason="Asked.")
+        == "Only the secretariat sets the overall status by hand."
+    )
+    with pytest.raises(ValidationError) as unknown:
+        set_statuses(recommendation=recommendation, author=None, sides={Side.EU: "done"})
+    assert unknown.value.message_dict == {"eu_status": ["“done” is not a known status."]}
+    with pytest.raises(ValidationError) as unknown:
+        set_statuses(recommendation=recommendation, author=None, overall="done", reason="Why.")
+    assert unknown.value.message_dict == {"status": ["“done” is not a known status."]}
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_update_claiming_a_status_is_refused_with_where_to_set_it():
+    update = ProgressUpdateFactory.build(status=Status.COMPLETED)
+
+    with pytest.raises(ValidationError) as refused:
+        record_update(update=update, author=None)
+
+    assert refused.value.message_dict == {
+        "status": ["Set the status on the recommendation itself; updates only record it."]
+    }
+
+
+@pytest.mark.django_db
+def test_a_bulk_change_returns_each_update_dated_as_asked_with_its_visibility_and_no_more():
+    dg_connect = OwnerFactory(side=Side.EU)
+    official = OfficialFactory(owner=dg_connect).user
+    items = RecommendationFactory.create_batch(2, lead_owner=dg_connect)
+    day = datetime.date(2024, 5, 2)
+
+    updates = bulk_set_statuses(
+        recommendations=items,
+        author=official,
+        sides={Side.EU: Status.IN_PROGRESS},
+        visibility=Visibility.INTERNAL,
+        on=day,
+    )
+
+    # An official's bulk change gives no reason and no text: neither is recorded.
+    assert sorted(update.pk for update in updates) == sorted(
+        ProgressUpdate.objects.values_list("pk", flat=True)
+    )
+    assert [(u.date, u.visibility, u.text) for u in updates] == [(day, Visibility.INTERNAL, "")] * 2
+    for item in Recommendation.objects.all():
+        assert (item.eu_status, item.eu_status_date, item.status_override_reason) == (
+            Status.IN_PROGRESS,
+            day,
+            "",
+        )
+
+
+@pytest.mark.django_db
+def test_an_official_editing_fields_not_theirs_is_told_each_by_its_label(co_owned):
+    recommendation, eu_official, _japan_official = co_owned
+    recommendation.text = "Something else entirely."
+    recommendation.number = "99"
+
+    with pytest.raises(PermissionDenied) as refused:
+        set_statuses(recommendation=recommendation, author=eu_official, edited=["text", "number"])
+
+    assert str(refused.value) == "You may not change number as printed, text."
+
+
+@pytest.mark.django_db
+def test_a_side_the_tracker_does_not_know_is_refused_by_name_and_nothing_is_written():
+    recommendation = RecommendationFactory()
+
+    with pytest.raises(ValidationError) as refused:
+        set_statuses(recommendation=recommendation, author=None, sides={"korea": Status.PLANNED})
+
+    assert refused.value.message_dict == {"side": ["“korea” is not a side."]}
+    assert Recommendation.objects.get(pk=recommendation.pk).version == 1
+
+
+@pytest.mark.django_db
+def test_the_secretariat_rewords_the_reason_of_an_override_without_restating_the_status():
+    secretariat = SuperuserFactory()
+    recommendation = RecommendationFactory(eu_status=Status.PLANNED)
+    set_statuses(
+        recommendation=recommendation,
+        author=secretariat,
+        overall=Status.ONGOING,
+        reason="A standing dialogue.",
+    )
+
+    set_statuses(recommendation=recommendation, author=secretariat, reason="Meets twice a year.")
+
+    fresh = Recommendation.objects.get(pk=recommendation.pk)
+    assert (fresh.status, fresh.status_override_reason, fresh.version) == (
+        Status.ONGOING,
+        "Meets twice a year.",
+        3,
+    )
+    assert fresh.history.first().history_change_reason == "Reason for overriding the sides changed."
+
+
+@pytest.mark.django_db
+def test_a_note_alone_is_recorded_as_a_note_and_leaves_the_statuses_and_version_alone(co_owned):
+    recommendation, eu_official, _japan_official = co_owned
+
+    update = set_statuses(recommendation=recommendation, author=eu_official, text=" Met METI. ")
+
+    assert ProgressUpdate.objects.get() == update
+    assert (update.kind, update.text, update.status, update.sides, update.author) == (
+        UpdateKind.NOTE,
+        "Met METI.",
+        "",
+        {},
+        eu_official,
+    )
+    fresh = Recommendation.objects.get(pk=recommendation.pk)
+    assert (fresh.status, fresh.version) == (Status.NOT_ASSESSED, 1)
+
+
+@pytest.mark.django_db
+def test_a_side_change_keeps_its_evidence_and_its_history_record_says_what_moved(co_owned):
+    recommendation, eu_official, _japan_official = co_owned
+
+    update = set_statuses(
+        recommendation=recommendation,
+        author=eu_official,
+        sides={Side.EU: Status.PLANNED},
+        evidence_url="https://example.org/plan",
+    )
+
+    assert ProgressUpdate.objects.get().evidence_url == "https://example.org/plan"
+    record = recommendation.history.first()
+    assert record.history_change_reason == update.message[:100]
+    assert "Planned" in record.history_change_reason
+
+
+@pytest.mark.django_db
+def test_a_save_of_other_fields_alone_gives_its_history_record_no_reason():
+    recommendation = RecommendationFactory()
+    recommendation.notes = "Waiting for the implementing act."
+
+    set_statuses(recommendation=recommendation, author=SuperuserFactory(), edited=["notes"])
+
+    record = recommendation.history.first()
+    assert (record.notes, record.history_change_reason) == ("Waiting for the implementing act.", "")
+    assert not ProgressUpdate.objects.exists()

@@ -219,6 +219,33 @@ def test_the_code_typed_at_enrolment_does_not_sign_in_again(client, official):
     assert client.get(ADMIN).status_code == 302
 
 
+def test_the_code_typed_on_allauths_activation_page_does_not_sign_in_again(
+    client, official, settings, django_capture_on_commit_callbacks
+):
+    # Without the requirement an official signs in on the password alone and may add an
+    # authenticator app later, on allauth's own page.
+    settings.REQUIRE_2FA = False
+    sign_in(client, official)
+    # allauth asks for the password again before adding one.
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD}, REMOTE_ADDR="10.0.0.8")
+    activation = client.get(reverse("mfa_activate_totp"))
+    code = pyotp.TOTP(activation.context["form"].secret).now()
+    # allauth announces the new authenticator once its transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        activated = client.post(reverse("mfa_activate_totp"), {"code": code})
+    assert activated.status_code == 302
+    assert Authenticator.objects.filter(user=official, type="totp").exists()
+    client.logout()
+    # Another worker: its own memory has never seen the code.
+    cache.clear()
+
+    assert sign_in(client, official).url == reverse("mfa_authenticate")
+    refused = second_factor(client, code)
+
+    assert "Incorrect code" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
 def test_a_recovery_code_lets_them_in_once_and_never_again(client, official):
     enrolled(official)
     code = new_recovery_codes(user=official)[3]

@@ -5,16 +5,14 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from recommendations.imports.workbook import shown
 from recommendations.models import Recommendation
 from recommendations.rules.bilateral import Outcome
 from recommendations.rules.choices import SIDE_FIELDS, Side, Status, Visibility
 
-# A long update text is cut in an error message; the preview shows it whole.
-SHOWN_CHARACTERS = 60
 # The Row attribute each date column is read into.
 DATE_ATTRIBUTES = {"status_date": "status_date", "latest_update_date": "update_date"}
 
@@ -29,11 +27,11 @@ class Edit:
 
     @property
     def shown_before(self) -> str:
-        return Truncator(self.before).chars(SHOWN_CHARACTERS) or "—"
+        return shown(self.before) or "—"
 
     @property
     def shown_after(self) -> str:
-        return Truncator(self.after).chars(SHOWN_CHARACTERS) or "—"
+        return shown(self.after) or "—"
 
     @property
     def is_date(self) -> bool:
@@ -101,7 +99,13 @@ class PlannedChange:
 
     @property
     def shown_text(self) -> str:
-        return self.text or "—"
+        """The new update's text as the preview and the command quote it: cut like every
+        value a message quotes, as a whole text is for the item's page, not a table row."""
+        return shown(self.text) or "—"
+
+    @property
+    def shown_reason(self) -> str:
+        return shown(self.outcome.override_reason)
 
     @property
     def is_internal(self) -> bool:

@@ -2,11 +2,11 @@
 was typed, and the address of the client itself, behind as many reverse proxies as the server
 is told to trust."""
 
-import ipaddress
 import unicodedata
 
 from django.conf import settings
 from django.http import HttpRequest
+from ipware import get_client_ip
 
 
 def normalised_username(name: str) -> str:
@@ -29,18 +29,17 @@ def client_address(request: HttpRequest) -> str | None:
     (each proxy appends who connected to it). Entries further left are whatever the client
     wrote, so they are never read; a request that did not pass the proxies keeps REMOTE_ADDR.
 
-    Written out rather than through django-ipware: its defaults read a list of headers a client
-    can set (Client-IP, X-Real-IP…) and the left-most address, and change between its major
-    versions; the lockout needs this one rule, which a test holds."""
+    django-ipware reads the chain, told to look at X-Forwarded-For alone (its default list
+    has headers any client can set) and how many entries to its right are proxies: ipware
+    counts the proxies *in* the header, and the last of ours is REMOTE_ADDR, not an entry."""
     remote = request.META.get("REMOTE_ADDR")
     proxies: int = settings.TRUSTED_PROXY_COUNT
     if not proxies:
         return remote
-    chain = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
-    chain = [hop for hop in chain if hop]
-    if len(chain) < proxies:
-        return remote
-    try:
-        return str(ipaddress.ip_address(chain[-proxies]))
-    except ValueError:
-        return remote
+    address, _routable = get_client_ip(
+        request,
+        proxy_count=proxies - 1,
+        request_header_order=["HTTP_X_FORWARDED_FOR"],
+        strict=False,
+    )
+    return address or remote

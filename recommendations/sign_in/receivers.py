@@ -1,5 +1,6 @@
-"""A log line for every sign-in event (tracker/logs.py's format, logger `tracker.sign_in`), and
-the session's second-factor mark set by the events that prove one."""
+"""A log line for every sign-in event (tracker/logs.py's format, logger `tracker.sign_in`), the
+session's second-factor mark set by the events that prove one, and the code that enrolled an
+authenticator app spent."""
 
 import logging
 from typing import Any
@@ -11,6 +12,7 @@ from django.contrib.auth.models import User
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from recommendations.services.two_factor import spend_totp_code
 from recommendations.sign_in.lockout import client_address
 from recommendations.sign_in.session import mark_verified
 
@@ -72,6 +74,12 @@ def second_factor_added(
 ) -> None:
     # Enrolling proves the device there and then.
     mark_verified(request, user)
+    code = request.POST.get("code") if request is not None else None
+    if authenticator.type == Authenticator.Type.TOTP and code:
+        # The code just typed, on the tracker's enrolment page or allauth's own activation
+        # page alike, is spent: it cannot pass the second-factor step a second time.
+        # (spend_totp_code checks it against the new authenticator's secret again.)
+        spend_totp_code(authenticator=authenticator, code=code)
     log.info("second factor enrolled user=%s type=%s", user.get_username(), authenticator.type)
 
 

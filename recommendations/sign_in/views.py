@@ -19,7 +19,6 @@ from recommendations.rules import permissions
 from recommendations.services.two_factor import (
     has_second_factor,
     new_recovery_codes,
-    spend_totp_code,
     vouch_for_own_address,
 )
 from recommendations.sign_in.session import is_verified, mark_verified
@@ -50,10 +49,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             # first enrolment follows the password at once (the session has no factor to
             # lose). Adding or removing one later goes through allauth's pages, which do ask.
             authenticator = TOTP.activate(user, form.secret).instance
-            # The code just typed is spent: it cannot sign anyone in a second time.
-            spend_totp_code(authenticator=authenticator, code=form.cleaned_data["code"])
             clear_totp_secret(request)
             mark_verified(request, user)
+            # Its receiver spends the code just typed, as for allauth's own activation page.
             authenticator_added.send(
                 sender=Authenticator, request=request, user=user, authenticator=authenticator
             )
