@@ -758,7 +758,7 @@ RULES = {
         False,
         "jp",
         ["jp"],
-        {"target_council", "notes", "japan_status"},
+        {"target_council", "notes", "japan_status", *permissions.TRANSLATION_FIELDS},
     ),
     "DG Connect official": (
         False,
@@ -768,7 +768,7 @@ RULES = {
         False,
         "eu",
         ["eu"],
-        {"target_council", "notes", "eu_status"},
+        {"target_council", "notes", "eu_status", *permissions.TRANSLATION_FIELDS},
     ),
     "staff without a role": (False, None, False, False, False, None, [], set()),
     "inactive superuser": (False, None, False, False, False, None, [], set()),

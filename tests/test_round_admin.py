@@ -11,7 +11,7 @@ from django.utils import timezone
 from mailer.models import Message
 
 from recommendations.models import Edition, ProgressUpdate, Recommendation, ReportingRound
-from recommendations.rules.choices import Side, UpdateKind
+from recommendations.rules.choices import Side, TranslationStatus, UpdateKind
 from recommendations.services.rounds import confirm_unchanged, open_round
 from tests import factories
 
@@ -190,3 +190,17 @@ def test_the_dashboard_says_how_many_items_are_reported_without_names(client, wo
     deadline = f"{DEADLINE.day} {DEADLINE:%B %Y}"
     assert f"Reporting for Council no. 3, deadline {deadline}: 0 of 3 items reported." in page
     assert "DG Connect" not in page.split('class="round-line"')[1].split("</p>")[0]
+
+
+def test_the_publish_confirmation_lists_out_of_date_translations_first(admin_client, world):
+    reporting_round = opened(world)
+    stale, fresh = world["items"][0], world["items"][1]
+    Recommendation.objects.filter(pk=stale.pk).update(text_ja_status=TranslationStatus.OUT_OF_DATE)
+    url = f"/admin/recommendations/reportinground/{reporting_round.pk}/publish/"
+
+    page = admin_client.get(url).content.decode()
+
+    assert "1 Japanese translation is out of date" in page
+    assert f">{stale.reference}</a>" in page
+    assert f">{fresh.reference}</a>" not in page
+    assert not Edition.objects.exists()

@@ -99,6 +99,15 @@ class RecommendationAdminForm(forms.ModelForm):
         label=_("Version you opened"), widget=forms.HiddenInput, required=False
     )
 
+    # Not a column: ticked, the Japanese text as it stands is confirmed by whoever saves.
+    confirm_translation = forms.BooleanField(
+        label=_("Confirm the Japanese translation"),
+        required=False,
+        help_text=_(
+            "Tick to confirm the Japanese text as it stands; correcting the text confirms it too."
+        ),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The fields both savers changed, each differently, when a save is refused for them.
@@ -132,7 +141,7 @@ class RecommendationAdminForm(forms.ModelForm):
         yours = {
             name: self.cleaned_data[name]
             for name in self.fields
-            if name != "loaded_version" and name in self.cleaned_data
+            if name not in ("loaded_version", "confirm_translation") and name in self.cleaned_data
         }
         merged = merge(recommendation=current, loaded_version=loaded, yours=yours)
         saved = forms.models.model_to_dict(current, fields=merged.theirs)

@@ -15,6 +15,9 @@ REFERENCE_DATA = "reference-data"
 
 IDENTITY = ["reference", "topic", "source", "number", "sequence", "parent"]
 TEXT = ["title", "text", "title_ja", "text_ja", "organisations"]
+# The Japanese text, which the owners' officials confirm or correct, and who confirmed it when.
+TRANSLATION = ["title_ja", "text_ja", "translation_record"]
+CONFIRM_TRANSLATION = "confirm_translation"
 FOLLOW_UP = ["target_council", "notes", "lead_owner", "co_owners"]
 RECORD = ["archived_at", "created_at", "updated_at"]
 SIDE_LINES = {
@@ -77,12 +80,26 @@ def change_fieldsets(
         )
         status = {"description": description, "fields": lines}
         reference_classes.append("collapse")
+    translation = [*TRANSLATION, CONFIRM_TRANSLATION] if may_change else TRANSLATION
     return [
         (_("Status"), status),
         (_("Follow-up"), {"fields": FOLLOW_UP}),
         (
+            _("Japanese translation"),
+            {
+                "description": _(
+                    "The secretariat's translation stays provisional until an official of an "
+                    "owner confirms it or corrects it; the English text is the authority."
+                ),
+                "fields": translation,
+            },
+        ),
+        (
             _("The report's item"),
-            {"classes": reference_classes, "fields": [*IDENTITY, *TEXT]},
+            {
+                "classes": reference_classes,
+                "fields": [*IDENTITY, *(field for field in TEXT if field not in TRANSLATION)],
+            },
         ),
         (_("Record"), {"classes": [REFERENCE_DATA, "collapse"], "fields": RECORD}),
     ]
@@ -94,8 +111,8 @@ def read_only_fields(user: permissions.Actor) -> list[str]:
     if editable is None:
         # Dates and authors of statuses are recorded by the save, not typed.
         recorded = [field for line in [OVERALL_LINE, *SIDE_LINES.values()] for field in line[1:]]
-        return recorded + RECORD
-    return [field for field in ALL_FIELDS if field not in editable]
+        return [*recorded, *RECORD, "translation_record"]
+    return [field for field in ALL_FIELDS if field not in editable] + ["translation_record"]
 
 
 def with_version(fieldsets: list) -> list:

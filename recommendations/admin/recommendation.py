@@ -13,7 +13,9 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.admin import layout
@@ -40,6 +42,7 @@ from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.models.recommendation import RecommendationQuerySet, own_stale_first
 from recommendations.rules import permissions
 from recommendations.rules.choices import SIDE_FIELDS, Side
+from recommendations.services import translations
 from recommendations.services.statuses import record_update, set_statuses
 
 STATUS_FIELDS = ["status", *SIDE_FIELDS.values()]
@@ -319,8 +322,15 @@ class RecommendationAdmin(HistoryAdmin):
                 field
                 for field in form.changed_data
                 if field in form.base_fields
-                and field not in (*STATUS_FIELDS, "status_override_reason", "loaded_version")
+                and field
+                not in (
+                    *STATUS_FIELDS,
+                    "status_override_reason",
+                    "loaded_version",
+                    layout.CONFIRM_TRANSLATION,
+                )
             ]
+            edited += self._translation_edit(request, form, recommendation, edited)
             relations = {field.name for field in Recommendation._meta.many_to_many}
             written = explained or ProgressUpdate()
             set_statuses(
@@ -337,6 +347,39 @@ class RecommendationAdmin(HistoryAdmin):
         for update in updates:
             update.recommendation = form.instance
             record_update(update=update, author=permissions.signed_in_user(request))
+
+    def _translation_edit(
+        self,
+        request: HttpRequest,
+        form: "forms.ModelForm[Recommendation]",
+        recommendation: Recommendation,
+        edited: list[str],
+    ) -> list[str]:
+        """Confirm the Japanese text when it was ticked or typed, or flag it when the English
+        changed without it, on the unsaved item; the record's fields to save with the edit."""
+        confirm = bool(form.cleaned_data.get(layout.CONFIRM_TRANSLATION))
+        touched = set(edited) & (translations.ENGLISH_FIELDS | translations.JAPANESE_FIELDS)
+        if not (confirm or touched):
+            return []
+        translations.apply_edit(
+            recommendation=recommendation,
+            editor=permissions.signed_in_user(request),
+            changed=edited,
+            confirm=confirm,
+        )
+        return sorted(translations.RECORD_FIELDS)
+
+    @admin.display(description=_("Translation"))
+    def translation_record(self, obj: Recommendation) -> str:
+        """The translation's status, and who confirmed it when."""
+        label = obj.get_translation_status_display()
+        if obj.text_ja_confirmed_by is None or obj.text_ja_confirmed_at is None:
+            return str(label)
+        return _("%(status)s: %(who)s, %(when)s") % {
+            "status": label,
+            "who": obj.text_ja_confirmed_by.get_full_name() or obj.text_ja_confirmed_by.username,
+            "when": date_format(localtime(obj.text_ja_confirmed_at), "DATETIME_FORMAT"),
+        }
 
     def _create(self, request: HttpRequest, form: "forms.ModelForm[Recommendation]") -> None:
         """Save a new recommendation with its relations and write its one history record, of

@@ -257,6 +257,16 @@ class ReportingRoundAdmin(admin.ModelAdmin):
             request,
             "admin/recommendations/round/confirm.html",
             self._context(
-                request, reporting_round, action="publish", published=published, errors=errors
+                request,
+                reporting_round,
+                action="publish",
+                published=published,
+                errors=errors,
+                # Their Japanese was made from an English text changed since: the Japanese
+                # edition would carry it, flagged, unless officials check it first.
+                out_of_date=Recommendation.objects.public()
+                .translation_out_of_date()
+                .order_by("topic__position", "sequence")
+                .only("pk", "reference"),
             ),
         )

@@ -42,7 +42,19 @@ OFFICIAL_PERMISSIONS = [
 ]
 # The follow-up an owner answers for; the report's wording, numbering, attribution and the
 # choice of owners stay with the secretariat.
-OFFICIAL_EDITABLE_FIELDS = frozenset({"target_council", "notes"})
+# The Japanese text and the record of who confirmed it: the owners' officials confirm or correct
+# the secretariat's provisional translation of the items they own.
+TRANSLATION_FIELDS = frozenset(
+    {
+        "title_ja",
+        "text_ja",
+        "text_ja_status",
+        "text_ja_source",
+        "text_ja_confirmed_by",
+        "text_ja_confirmed_at",
+    }
+)
+OFFICIAL_EDITABLE_FIELDS = frozenset({"target_council", "notes"}) | TRANSLATION_FIELDS
 # What a status change may set: a side, or the overall status against the sides' (an override).
 OVERALL = "overall"
 

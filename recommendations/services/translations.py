@@ -16,6 +16,10 @@ from recommendations.services.versions import next_version
 
 ENGLISH_FIELDS = frozenset({"title", "text"})
 JAPANESE_FIELDS = frozenset({"title_ja", "text_ja"})
+# What apply_edit sets on the item: saved with the edit that set it.
+RECORD_FIELDS = frozenset(
+    {"text_ja_status", "text_ja_source", "text_ja_confirmed_by", "text_ja_confirmed_at"}
+)
 LOADED_REASON = "Provisional Japanese translation loaded"
 
 
