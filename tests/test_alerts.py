@@ -359,3 +359,13 @@ def test_send_alerts_forgets_addresses_unconfirmed_for_more_than_three_days(item
 
     assert "1 unconfirmed address(es) forgotten" in output
     assert set(Subscription.objects.values_list("pk", flat=True)) == {recent.pk, kept.pk}
+
+
+def test_a_backup_holds_no_subscribers_address(tmp_path, item):
+    confirmed()
+    backup = tmp_path / "tracker.json"
+
+    run("backup", "-o", str(backup))
+
+    assert "CYBER-2" in backup.read_text()
+    assert ADDRESS not in backup.read_text()
