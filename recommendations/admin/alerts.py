@@ -33,13 +33,10 @@ class SubscriptionAdmin(admin.ModelAdmin):
     def get_urls(self) -> list[URLPattern]:
         # The counts alone: no change, history or delete page that would show an address.
         info = self.opts.app_label, self.opts.model_name
-        return [
-            path(
-                "",
-                self.admin_site.admin_view(self.changelist_view),
-                name="{}_{}_changelist".format(*info),
-            )
-        ]
+        view = self.admin_site.admin_view(self.changelist_view)
+        # As Django's own admin URLs carry it: what resolves here names its ModelAdmin.
+        view.model_admin = self  # type: ignore[attr-defined]
+        return [path("", view, name="{}_{}_changelist".format(*info))]
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict | None = None
