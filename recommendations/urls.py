@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recommendations.views import dashboard, downloads, editions, feeds, pages
+from recommendations.views import alerts, dashboard, downloads, editions, feeds, pages
 from recommendations.views.caching import cached_page
 
 app_name = "recommendations"
@@ -29,6 +29,11 @@ urlpatterns = [
     path("topics/<str:code>/", cached_page(pages.topic), name="topic"),
     path("topics/<str:code>/feed/", cached_page(feeds.TopicFeed()), name="topic_feed"),
     path("feed/", cached_page(feeds.LatestUpdatesFeed()), name="feed"),
+    # E-mail alerts: forms and signed links, never cached (recommendations/views/alerts.py).
+    path("alerts/subscribe/", alerts.subscribe, name="alerts_subscribe"),
+    path("alerts/confirm/<str:token>/", alerts.confirm, name="alerts_confirm"),
+    path("alerts/unsubscribe/<str:token>/", alerts.unsubscribe, name="alerts_unsubscribe"),
+    path("alerts/manage/<str:token>/", alerts.manage, name="alerts_manage"),
     path("reports/", editions.reports, name="reports"),
     path("reports/<int:council>/", editions.edition, name="edition_current"),
     path("reports/<int:council>/<int:number>/", editions.edition, name="edition"),

@@ -3,6 +3,7 @@ forms, list filters, changelist actions and the import page beside them. Importi
 registers them with the admin site, which imports this package."""
 
 from recommendations.admin import (
+    alerts,
     official,
     progress_update,
     recommendation,
@@ -10,4 +11,4 @@ from recommendations.admin import (
     rounds,
 )
 
-__all__ = ["official", "progress_update", "recommendation", "reference", "rounds"]
+__all__ = ["alerts", "official", "progress_update", "recommendation", "reference", "rounds"]

@@ -6,6 +6,7 @@ recommendations and their progress updates (apart, the update naming its recomme
 and the officials who answer for them. The vocabularies live in recommendations.rules.choices and
 are re-exported here, since every caller of the models needs them too."""
 
+from recommendations.models.alerts import Subscription
 from recommendations.models.official import Official
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
@@ -26,6 +27,7 @@ __all__ = [
     "Recommendation",
     "ReportingRound",
     "RoundMail",
+    "Subscription",
     "Side",
     "Status",
     "Topic",
