@@ -294,9 +294,11 @@ def test_two_publications_at_once_publish_one_edition_and_tell_the_second_why(tr
     assert "Council no. 3 is already published (edition 1)" in answers[published.index(False)][2]
     stored = run_in_database(tracker.env, READ_BACK)
     assert stored["editions"] == [[3, 1]]
-    assert sorted(stored["files"]) == [
-        f"reports/council-3/edition-1/report.{kind}" for kind in ("csv", "html", "pdf", "xlsx")
-    ]
+    assert sorted(stored["files"]) == sorted(
+        f"reports/council-3/edition-1/{folder}report.{kind}"
+        for folder in ("", "ja/")
+        for kind in ("csv", "docx", "html", "pdf", "xlsx")
+    )
 
 
 def test_two_publish_report_commands_at_once_publish_one_edition_and_tell_the_second_why(
@@ -322,6 +324,8 @@ def test_two_publish_report_commands_at_once_publish_one_edition_and_tell_the_se
     assert "Traceback" not in refused
     stored = run_in_database(database.env, READ_BACK)
     assert stored["editions"] == [[3, 1]]
-    assert sorted(stored["files"]) == [
-        f"reports/council-3/edition-1/report.{kind}" for kind in ("csv", "html", "pdf", "xlsx")
-    ]
+    assert sorted(stored["files"]) == sorted(
+        f"reports/council-3/edition-1/{folder}report.{kind}"
+        for folder in ("", "ja/")
+        for kind in ("csv", "docx", "html", "pdf", "xlsx")
+    )
