@@ -263,7 +263,12 @@ def test_a_wrong_empty_or_oversized_file_is_rejected(official_client, name, cont
 def test_confirming_a_preview_of_items_changed_since_applies_nothing(official_client, items):
     upload = csv_file("reference,status\nAI-1,planned\nAI-2,planned\n")
     preview = official_client.post(IMPORT, {"file": upload})
-    set_statuses(recommendation=items["AI-2"], sides={Side.EU: Status.STALLED}, author=None)
+    set_statuses(
+        recommendation=items["AI-2"],
+        sides={Side.EU: Status.STALLED},
+        answers={"eu_stalled_reason": "budget"},
+        author=None,
+    )
 
     response = official_client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
 

@@ -35,10 +35,12 @@ from recommendations.admin.import_view import import_updates_view
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.models.recommendation import own_stale_first
 from recommendations.rules import permissions
-from recommendations.rules.choices import SIDE_FIELDS, Side
+from recommendations.rules.choices import SIDE_FIELDS, Side, answer_fields
 from recommendations.services.statuses import record_update, set_statuses
 
 STATUS_FIELDS = ["status", *SIDE_FIELDS.values()]
+# Each side's response and stalled reason, set through set_statuses' `answers`.
+ANSWER_FIELDS = [field for side in SIDE_FIELDS for field in answer_fields(side)]
 TIMELINE_FIELDS = ("date", "text", "status", "visibility", "evidence_url", "author")
 
 
@@ -105,6 +107,8 @@ class RecommendationAdmin(HistoryAdmin):
         "topic",
         "lead_owner",
         "status",
+        "eu_response",
+        "japan_response",
         DivergentFilter,
         StaleFilter,
         RoundFilter,
@@ -127,7 +131,14 @@ class RecommendationAdmin(HistoryAdmin):
         export_selected_csv,
     ]
     inlines = [TimelineInline, NewUpdateInline]
-    history_list_display = ["status", "eu_status", "japan_status", "lead_owner"]
+    history_list_display = [
+        "status",
+        "eu_status",
+        "japan_status",
+        "eu_response",
+        "japan_response",
+        "lead_owner",
+    ]
 
     def get_queryset(self, request):
         queryset = self.model._default_manager.for_admin().with_last_activity()
@@ -280,14 +291,21 @@ class RecommendationAdmin(HistoryAdmin):
                 field
                 for field in form.changed_data
                 if field in form.base_fields
-                and field not in (*STATUS_FIELDS, "status_override_reason", "loaded_version")
+                and field
+                not in (*STATUS_FIELDS, *ANSWER_FIELDS, "status_override_reason", "loaded_version")
             ]
+            answers = {
+                field: form.cleaned_data[field]
+                for field in ANSWER_FIELDS
+                if field in form.changed_data
+            }
             relations = {field.name for field in Recommendation._meta.many_to_many}
             written = explained or ProgressUpdate()
             set_statuses(
                 recommendation=recommendation,
                 author=request.user,
                 edited=edited,
+                answers=answers,
                 save_relations=form.save_m2m if relations & set(edited) else None,
                 **(statuses or {}),
                 text=written.text,

@@ -23,7 +23,7 @@ from recommendations.rules.bilateral import (
     divergent_condition,
     is_divergent,
 )
-from recommendations.rules.choices import Status, TranslationStatus
+from recommendations.rules.choices import Response, StalledReason, Status, TranslationStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -274,6 +274,27 @@ class Recommendation(TranslationFields, models.Model):
         related_name="+",
         verbose_name=_("Japan side status set by"),
     )
+    # Each government's formal response (did it take the recommendation up), apart from its
+    # status; "noted" and "not accepted" carry their rationale (services.statuses checks it).
+    eu_response = models.CharField(
+        _("EU response"), max_length=30, choices=Response, default=Response.NO_RESPONSE
+    )
+    eu_response_rationale = models.TextField(_("EU response rationale"), blank=True)
+    eu_response_date = models.DateField(_("EU response date"), null=True, blank=True)
+    japan_response = models.CharField(
+        _("Japan response"), max_length=30, choices=Response, default=Response.NO_RESPONSE
+    )
+    japan_response_rationale = models.TextField(_("Japan response rationale"), blank=True)
+    japan_response_date = models.DateField(_("Japan response date"), null=True, blank=True)
+    # Why a side is stalled, asked for whenever it is; cleared when it moves on.
+    eu_stalled_reason = models.CharField(
+        _("EU side stalled because"), max_length=20, choices=StalledReason, blank=True
+    )
+    eu_stalled_detail = models.TextField(_("EU side stalled: details"), blank=True)
+    japan_stalled_reason = models.CharField(
+        _("Japan side stalled because"), max_length=20, choices=StalledReason, blank=True
+    )
+    japan_stalled_detail = models.TextField(_("Japan side stalled: details"), blank=True)
     status_override_reason = models.TextField(
         _("reason for overriding the sides"),
         blank=True,
@@ -324,6 +345,14 @@ class Recommendation(TranslationFields, models.Model):
             models.CheckConstraint(
                 condition=Q(japan_status__in=Status.values),
                 name="recommendation_japan_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(eu_response__in=Response.values),
+                name="recommendation_eu_response_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(japan_response__in=Response.values),
+                name="recommendation_japan_response_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="recommendation_not_own_parent"
