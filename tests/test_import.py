@@ -333,9 +333,9 @@ def test_command_dry_run_lists_the_changes_and_writes_nothing(items, tmp_path):
 def test_command_applies_every_row_in_one_go(items, tmp_path):
     output = import_command(
         tmp_path,
-        "reference,status,eu_status,japan_status,status_date\n"
-        "AI-1,planned,planned,planned,2024-06-01\n"
-        "AI-3,stalled,,stalled,\n",
+        "reference,status,eu_status,japan_status,status_date,japan_stalled_reason\n"
+        "AI-1,planned,planned,planned,2024-06-01,\n"
+        "AI-3,stalled,,stalled,,legislation\n",
         "--as-secretariat",
     )
 

@@ -26,6 +26,7 @@ What a row's statuses mean follows the bilateral rule (permissions, bilateral.re
   says nothing: the overall status follows the sides.
 """
 
+import copy
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
@@ -49,8 +50,17 @@ from recommendations.imports.reading import (
 from recommendations.imports.workbook import shown
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.rules import permissions
+from recommendations.rules.answers import answer_errors
 from recommendations.rules.bilateral import Outcome, OverrideNeedsReason, resolve
-from recommendations.rules.choices import SIDE_FIELDS, Side, Status, Visibility
+from recommendations.rules.choices import (
+    SIDE_FIELDS,
+    Response,
+    Side,
+    StalledReason,
+    Status,
+    Visibility,
+    answer_fields,
+)
 from recommendations.services.statuses import record_update, set_statuses
 from recommendations.timeline import describe
 
@@ -163,7 +173,52 @@ def _edits(*, row: Row, item: Recommendation, own_side: str | None, earlier: set
             edits.append(Edit("latest_update", latest_text, row.text))
     if row.update_date and row.update_date != latest_date:
         edits.append(Edit("latest_update_date", _day(latest_date), _day(row.update_date)))
+    for field, value in row.answers.items():
+        now = getattr(item, field)
+        if value.strip() != now.strip():
+            edits.append(Edit(field, _answer_label(now), _answer_label(value)))
     return edits
+
+
+def _answer_label(value: str) -> str:
+    """A response or stalled reason by its label; a rationale or detail as it is."""
+    for choices in (Response, StalledReason):
+        if value in choices.values:
+            return str(choices(value).label)
+    return value
+
+
+def _answers_asked(
+    *,
+    row: Row,
+    item: Recommendation,
+    own_side: str | None,
+    outcome: Outcome,
+    edited: set[str],
+    error: RowReporter,
+) -> dict[str, str]:
+    """The answers (responses, stalled reasons) the row's edited cells ask for, each refused
+    where the uploader may not set that side or the side's answers break their rules."""
+    answers = {field: value for field, value in row.answers.items() if field in edited}
+    if own_side is not None:
+        for field in answers:
+            if field not in answer_fields(own_side):
+                error(
+                    field,
+                    _("You may set only the %(own)s side; leave this as it is (“%(current)s”).")
+                    % {"own": Side(own_side).label, "current": _answer_label(getattr(item, field))},
+                )
+    after = copy.copy(item)
+    for field, value in answers.items():
+        setattr(after, field, value)
+    moved = set()
+    for side, status in SIDE_FIELDS.items():
+        setattr(after, status, getattr(outcome, status))
+        if getattr(item, status) != getattr(outcome, status):
+            moved.add(side)
+    for field, message in answer_errors(after, changed=set(answers), moved=moved).items():
+        error(field, message)
+    return answers
 
 
 def _statuses_asked(
@@ -293,7 +348,10 @@ def _judge(
         except OverrideNeedsReason as problem:
             error("status", _("%(problem)s Fill in override_reason.") % {"problem": problem})
     new_text = row.text if edited.intersection(UPDATE_COLUMNS) else ""
-    if outcome == now and not new_text:
+    answers = _answers_asked(
+        row=row, item=item, own_side=own_side, outcome=outcome, edited=edited, error=error
+    )
+    if outcome == now and not new_text and not answers:
         _refuse_dates(edits=edits, error=error)
         return LeftAlone(row=row.number, reference=item.reference, why=LeftAlone.UNCHANGED)
 
@@ -317,6 +375,7 @@ def _judge(
         status_date=on,
         text=new_text,
         visibility=row.visibility,
+        answers=answers,
     )
 
 
@@ -446,7 +505,7 @@ def apply(
 
 def _write(change: PlannedChange, *, author) -> ProgressUpdate | None:
     """Record one planned change: its statuses and update, or the update alone."""
-    if not change.moves:
+    if not change.moves and not change.answers:
         # Only an update: set_statuses would also bring an overall status that disagrees
         # with the sides back in line, which this row did not ask for.
         update = ProgressUpdate(
@@ -465,4 +524,5 @@ def _write(change: PlannedChange, *, author) -> ProgressUpdate | None:
         text=change.text,
         visibility=change.visibility,
         on=change.status_date,
+        answers=change.answers,
     )

@@ -29,7 +29,15 @@ from recommendations.models import Organisation, Owner, ProgressUpdate, Recommen
 from recommendations.models.translation import LocalisedText
 from recommendations.reporting.options import ReportOptions, end_of_day
 from recommendations.rules.bilateral import is_divergent
-from recommendations.rules.choices import Status, TranslationStatus, Visibility
+from recommendations.rules.choices import (
+    SIDE_FIELDS,
+    Response,
+    StalledReason,
+    Status,
+    TranslationStatus,
+    Visibility,
+    answer_fields,
+)
 from recommendations.timeline import describe
 
 # Rows fetched per round trip when a file is streamed: enough to keep the query count low, few
@@ -177,6 +185,17 @@ class ReportRow(LocalisedText):
     text_ja_source: str = ""
     # The latest update is the tracker's sentence: its official wrote no words of their own.
     latest_is_generated: bool = False
+    # Each side's formal response and why it is stalled, as they stand now.
+    eu_response: str = Response.NO_RESPONSE
+    eu_response_rationale: str = ""
+    eu_response_date: datetime.date | None = None
+    eu_stalled_reason: str = ""
+    eu_stalled_detail: str = ""
+    japan_response: str = Response.NO_RESPONSE
+    japan_response_rationale: str = ""
+    japan_response_date: datetime.date | None = None
+    japan_stalled_reason: str = ""
+    japan_stalled_detail: str = ""
 
     @property
     def eu_status_label(self) -> str:
@@ -189,6 +208,37 @@ class ReportRow(LocalisedText):
     @property
     def is_divergent(self) -> bool:
         return is_divergent(self.eu_status, self.japan_status)
+
+    @property
+    def eu_response_label(self) -> str:
+        return str(Response(self.eu_response).label)
+
+    @property
+    def japan_response_label(self) -> str:
+        return str(Response(self.japan_response).label)
+
+    @property
+    def response_lines(self) -> list[tuple[str, str, str]]:
+        """The sides' responses as the report prints them, (who, response, label) a line; one
+        line when both answered alike, as side_lines does for statuses."""
+        if self.eu_response == self.japan_response:
+            return [(_("Both sides"), self.eu_response, self.eu_response_label)]
+        return [
+            (_("EU"), self.eu_response, self.eu_response_label),
+            (_("Japan"), self.japan_response, self.japan_response_label),
+        ]
+
+    @property
+    def stalled_reasons(self) -> list[tuple[str, str, str]]:
+        """(side, reason, detail) of each side stalled with a reason."""
+        return [
+            (str(label), reason, detail)
+            for label, reason, detail in (
+                (_("EU"), self.eu_stalled_reason, self.eu_stalled_detail),
+                (_("Japan"), self.japan_stalled_reason, self.japan_stalled_detail),
+            )
+            if reason in StalledReason.values
+        ]
 
     @property
     def side_lines(self) -> list[tuple[str, str, str]]:
@@ -243,6 +293,7 @@ _FIELDS = (
     "text_ja_status",
     "text_ja_source",
     "notes",
+    *(field for side in SIDE_FIELDS for field in answer_fields(side)),
     *ReportAnnotations.__annotations__,
 )
 _SINCE_FIELDS = ("since_status", "change_text", "change_date")
@@ -285,6 +336,7 @@ def _row(
         title_ja=values["title_ja"],
         text_ja_status=values["text_ja_status"],
         text_ja_source=values["text_ja_source"],
+        **{field: values[field] for side in SIDE_FIELDS for field in answer_fields(side)},
     )
 
 
