@@ -8,7 +8,7 @@ from django.db.models.functions import Left, StrIndex
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
-from recommendations.rules.choices import Side, Status
+from recommendations.rules.choices import Response, Side, Status
 
 ORDERING_CHOICES = [
     ("reference", _("Reference")),
@@ -98,6 +98,18 @@ class RecommendationFilter(django_filters.FilterSet):
         help_text=_("Status set or public update on or after this date (YYYY-MM-DD)."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    response = django_filters.ChoiceFilter(
+        label=_("Response of either side"),
+        choices=Response.choices,
+        method="filter_response",
+        empty_label=_("Any response"),
+    )
+    eu_response = django_filters.ChoiceFilter(
+        label=_("EU response"), choices=Response.choices, empty_label=_("Any response")
+    )
+    japan_response = django_filters.ChoiceFilter(
+        label=_("Japan response"), choices=Response.choices, empty_label=_("Any response")
+    )
     ordering = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=ORDERING_CHOICES,
@@ -117,6 +129,9 @@ class RecommendationFilter(django_filters.FilterSet):
             "divergent",
             "awaiting",
             "updated_since",
+            "response",
+            "eu_response",
+            "japan_response",
         ]
 
     def search(self, queryset, name, value):
@@ -147,6 +162,9 @@ class RecommendationFilter(django_filters.FilterSet):
                 | Q(pk__in=related.values("pk"))
             )
         return queryset
+
+    def filter_response(self, queryset, name, value):
+        return queryset.filter(Q(eu_response=value) | Q(japan_response=value))
 
     def filter_divergent(self, queryset, name, value):
         return queryset.divergent(value == "1")

@@ -274,3 +274,48 @@ def test_the_bulk_action_refuses_stalled_without_a_reason_and_records_it_with_on
         "capacity",
         "capacity",
     ]
+
+
+# Where responses show -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_public_list_filters_by_either_sides_response(client):
+    refused = factories.RecommendationFactory(
+        japan_response=Response.NOT_ACCEPTED, japan_response_rationale="Out of scope."
+    )
+    accepted = factories.RecommendationFactory(eu_response=Response.ACCEPTED)
+
+    either = client.get("/recommendations/", {"response": "not_accepted"}).content.decode()
+    eu = client.get("/recommendations/", {"eu_response": "accepted"}).content.decode()
+
+    assert refused.reference in either and accepted.reference not in either
+    assert accepted.reference in eu and refused.reference not in eu
+
+
+@pytest.mark.django_db
+def test_the_item_page_shows_each_sides_response_rationale_and_date(client):
+    item = factories.RecommendationFactory(
+        japan_response=Response.NOT_ACCEPTED,
+        japan_response_rationale="Covered by existing law.",
+        japan_response_date=DAY,
+    )
+
+    page = client.get(item.get_absolute_url()).content.decode()
+
+    assert "Not accepted" in page
+    assert "Covered by existing law." in page
+    assert "No response yet" in page
+
+
+@pytest.mark.django_db
+def test_the_api_gives_each_sides_response_and_rationale(client):
+    item = factories.RecommendationFactory(
+        eu_response=Response.NOTED, eu_response_rationale="Kept under review."
+    )
+
+    data = client.get(f"/api/recommendations/{item.reference}/").json()
+
+    assert data["eu_response"] == "noted"
+    assert data["eu_response_rationale"] == "Kept under review."
+    assert data["japan_response"] == "no_response"

@@ -26,7 +26,6 @@ What a row's statuses mean follows the bilateral rule (permissions, bilateral.re
   says nothing: the overall status follows the sides.
 """
 
-import copy
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
@@ -37,6 +36,7 @@ from django.db.models import QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from recommendations.imports.answers import answer_label, answers_asked
 from recommendations.imports.changes import Edit, ImportPlan, LeftAlone, PlannedChange
 from recommendations.imports.reading import (
     ImportRejected,
@@ -50,16 +50,12 @@ from recommendations.imports.reading import (
 from recommendations.imports.workbook import shown
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.rules import permissions
-from recommendations.rules.answers import answer_errors
 from recommendations.rules.bilateral import Outcome, OverrideNeedsReason, resolve
 from recommendations.rules.choices import (
     SIDE_FIELDS,
-    Response,
     Side,
-    StalledReason,
     Status,
     Visibility,
-    answer_fields,
 )
 from recommendations.services.statuses import record_update, set_statuses
 from recommendations.timeline import describe
@@ -176,49 +172,8 @@ def _edits(*, row: Row, item: Recommendation, own_side: str | None, earlier: set
     for field, value in row.answers.items():
         now = getattr(item, field)
         if value.strip() != now.strip():
-            edits.append(Edit(field, _answer_label(now), _answer_label(value)))
+            edits.append(Edit(field, answer_label(now), answer_label(value)))
     return edits
-
-
-def _answer_label(value: str) -> str:
-    """A response or stalled reason by its label; a rationale or detail as it is."""
-    for choices in (Response, StalledReason):
-        if value in choices.values:
-            return str(choices(value).label)
-    return value
-
-
-def _answers_asked(
-    *,
-    row: Row,
-    item: Recommendation,
-    own_side: str | None,
-    outcome: Outcome,
-    edited: set[str],
-    error: RowReporter,
-) -> dict[str, str]:
-    """The answers (responses, stalled reasons) the row's edited cells ask for, each refused
-    where the uploader may not set that side or the side's answers break their rules."""
-    answers = {field: value for field, value in row.answers.items() if field in edited}
-    if own_side is not None:
-        for field in answers:
-            if field not in answer_fields(own_side):
-                error(
-                    field,
-                    _("You may set only the %(own)s side; leave this as it is (“%(current)s”).")
-                    % {"own": Side(own_side).label, "current": _answer_label(getattr(item, field))},
-                )
-    after = copy.copy(item)
-    for field, value in answers.items():
-        setattr(after, field, value)
-    moved = set()
-    for side, status in SIDE_FIELDS.items():
-        setattr(after, status, getattr(outcome, status))
-        if getattr(item, status) != getattr(outcome, status):
-            moved.add(side)
-    for field, message in answer_errors(after, changed=set(answers), moved=moved).items():
-        error(field, message)
-    return answers
 
 
 def _statuses_asked(
@@ -348,7 +303,7 @@ def _judge(
         except OverrideNeedsReason as problem:
             error("status", _("%(problem)s Fill in override_reason.") % {"problem": problem})
     new_text = row.text if edited.intersection(UPDATE_COLUMNS) else ""
-    answers = _answers_asked(
+    answers = answers_asked(
         row=row, item=item, own_side=own_side, outcome=outcome, edited=edited, error=error
     )
     if outcome == now and not new_text and not answers:
