@@ -6,8 +6,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from recommendations.models import Recommendation
+from recommendations.reporting.options import ReportOptions
+from recommendations.reporting.report import build_report
 from recommendations.rules.choices import Response, Side, StalledReason, Status
 from recommendations.services.statuses import bulk_set_statuses, set_statuses
 from tests import factories
@@ -319,3 +322,33 @@ def test_the_api_gives_each_sides_response_and_rationale(client):
     assert data["eu_response"] == "noted"
     assert data["eu_response_rationale"] == "Kept under review."
     assert data["japan_response"] == "no_response"
+
+
+# The Council report ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_report_has_a_response_column_a_summary_per_owner_and_stalled_items_by_reason(client):
+    meti = factories.OwnerFactory(code="METI", name="METI", side=Side.JAPAN)
+    item = factories.RecommendationFactory(
+        lead_owner=meti,
+        japan_response=Response.NOT_ACCEPTED,
+        japan_response_rationale="Covered by existing law.",
+        eu_status=Status.STALLED,
+        status=Status.STALLED,
+        eu_stalled_reason=StalledReason.POLITICAL,
+    )
+    factories.RecommendationFactory(lead_owner=meti, japan_response=Response.ACCEPTED)
+
+    page = client.get("/report/").content.decode()
+
+    assert "Formal responses by lead owner and side" in page
+    assert "Japan: Not accepted" in page
+    assert "Covered by existing law." in page
+    assert "Stalled, and why" in page
+    assert f"{item.reference} (EU)" in page
+    report = build_report(ReportOptions(as_of=timezone.localdate()))
+    table = dict(((owner, side), counts) for owner, side, counts in report.summary.response_table)
+    labels = report.summary.response_labels
+    japan = dict(zip(labels, table[("METI", "Japan")], strict=True))
+    assert (japan["Accepted"], japan["Not accepted"], japan["No response yet"]) == (1, 1, 0)
