@@ -5,7 +5,18 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from recommendations.rules.choices import STATUS_MEANINGS, Status
+from recommendations.rules.choices import STATUS_MEANINGS, Response, Status
+
+# Each response drawn with the pattern of the status nearest it, so a response bar reads in the
+# shapes the status bars already taught.
+RESPONSE_PATTERNS = {
+    Response.NO_RESPONSE: Status.NOT_ASSESSED,
+    Response.ACCEPTED: Status.COMPLETED,
+    Response.ACCEPTED_IN_PRINCIPLE: Status.ONGOING,
+    Response.UNDER_CONSIDERATION: Status.PLANNED,
+    Response.NOTED: Status.STALLED,
+    Response.NOT_ACCEPTED: Status.DROPPED,
+}
 
 
 def status_legend():
@@ -20,14 +31,15 @@ def list_url(**params):
     return f"{reverse('recommendations:list')}?{urlencode(params)}"
 
 
-def bar(label, counts, params, url=None):
+def bar(label, counts, params, url=None, *, choices=Status, param="status"):
     """One stacked bar: a segment per status, in the workflow's order, widths in percent.
 
     Widths are strings so that templates never localise the decimal separator of an SVG
-    attribute."""
+    attribute. `choices` are what the segments count (statuses, or responses linked to the list
+    by `param`)."""
     total = sum(counts.values())
     segments, x = [], 0.0
-    for status in Status:
+    for status in choices:
         count = counts.get(status.value, 0)
         if not count:
             continue
@@ -35,11 +47,12 @@ def bar(label, counts, params, url=None):
         segments.append(
             {
                 "status": status.value,
+                "pattern": RESPONSE_PATTERNS.get(status, status.value),
                 "label": status.label,
                 "count": count,
                 "x": f"{x:.3f}%",
                 "width": f"{width:.3f}%",
-                "url": list_url(**params, status=status.value),
+                "url": list_url(**params, **{param: status.value}),
             }
         )
         x += width
