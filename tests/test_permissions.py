@@ -756,7 +756,17 @@ RULES = {
         False,
         "jp",
         ["jp"],
-        {"target_council", "notes", "japan_status"},
+        # Their side's status, and beside it that side's response and stalled reason.
+        {
+            "target_council",
+            "notes",
+            "japan_status",
+            "japan_response",
+            "japan_response_rationale",
+            "japan_response_date",
+            "japan_stalled_reason",
+            "japan_stalled_detail",
+        },
     ),
     "DG Connect official": (
         False,
@@ -766,7 +776,17 @@ RULES = {
         False,
         "eu",
         ["eu"],
-        {"target_council", "notes", "eu_status"},
+        # Their side's status, and beside it that side's response and stalled reason.
+        {
+            "target_council",
+            "notes",
+            "eu_status",
+            "eu_response",
+            "eu_response_rationale",
+            "eu_response_date",
+            "eu_stalled_reason",
+            "eu_stalled_detail",
+        },
     ),
     "staff without a role": (False, None, False, False, False, None, [], set()),
     "inactive superuser": (False, None, False, False, False, None, [], set()),
