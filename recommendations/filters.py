@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
 from recommendations.models.recommendation import RecommendationQuerySet
-from recommendations.rules.choices import Side, Status
+from recommendations.rules.choices import Response, Side, Status
 
 ORDERING_CHOICES = [
     ("reference", _("Reference")),
@@ -99,6 +99,18 @@ class RecommendationFilter(django_filters.FilterSet):
         help_text=_("Status set or public update on or after this date (YYYY-MM-DD)."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    response = django_filters.ChoiceFilter(
+        label=_("Response of either side"),
+        choices=Response.choices,
+        method="filter_response",
+        empty_label=_("Any response"),
+    )
+    eu_response = django_filters.ChoiceFilter(
+        label=_("EU response"), choices=Response.choices, empty_label=_("Any response")
+    )
+    japan_response = django_filters.ChoiceFilter(
+        label=_("Japan response"), choices=Response.choices, empty_label=_("Any response")
+    )
     ordering = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=ORDERING_CHOICES,
@@ -118,6 +130,9 @@ class RecommendationFilter(django_filters.FilterSet):
             "divergent",
             "awaiting",
             "updated_since",
+            "response",
+            "eu_response",
+            "japan_response",
         ]
 
     def search(
@@ -150,6 +165,11 @@ class RecommendationFilter(django_filters.FilterSet):
                 | Q(pk__in=related.values("pk"))
             )
         return queryset
+
+    def filter_response(
+        self, queryset: RecommendationQuerySet, name: str, value: str
+    ) -> RecommendationQuerySet:
+        return queryset.filter(Q(eu_response=value) | Q(japan_response=value))
 
     def filter_divergent(
         self, queryset: RecommendationQuerySet, name: str, value: str

@@ -48,10 +48,13 @@ def change(recommendation, status, day, *, text="", visibility=Visibility.PUBLIC
     """Move the overall status the way officials do: both sides report `status` (so the overall
     status follows), recorded in the history on `day`."""
     recommendation._history_date = on(day)
+    # A stalled side says why; which reason does not matter to the tests that use this.
+    stalled = {"eu_stalled_reason": "other_side", "japan_stalled_reason": "other_side"}
     return set_statuses(
         recommendation=recommendation,
         author=None,
         sides={Side.EU: status, Side.JAPAN: status},
+        answers=stalled if status == "stalled" else None,
         text=text,
         visibility=visibility,
         on=day,

@@ -263,7 +263,12 @@ def test_a_wrong_empty_or_oversized_file_is_rejected(official_client, name, cont
 def test_confirming_a_preview_of_items_changed_since_applies_nothing(official_client, items):
     upload = csv_file("reference,status\nAI-1,planned\nAI-2,planned\n")
     preview = official_client.post(IMPORT, {"file": upload})
-    set_statuses(recommendation=items["AI-2"], sides={Side.EU: Status.STALLED}, author=None)
+    set_statuses(
+        recommendation=items["AI-2"],
+        sides={Side.EU: Status.STALLED},
+        answers={"eu_stalled_reason": "budget"},
+        author=None,
+    )
 
     response = official_client.post(IMPORT, {"token": preview.context["token"], "confirm": "1"})
 
@@ -328,9 +333,9 @@ def test_command_dry_run_lists_the_changes_and_writes_nothing(items, tmp_path):
 def test_command_applies_every_row_in_one_go(items, tmp_path):
     output = import_command(
         tmp_path,
-        "reference,status,eu_status,japan_status,status_date\n"
-        "AI-1,planned,planned,planned,2024-06-01\n"
-        "AI-3,stalled,,stalled,\n",
+        "reference,status,eu_status,japan_status,status_date,japan_stalled_reason\n"
+        "AI-1,planned,planned,planned,2024-06-01,\n"
+        "AI-3,stalled,,stalled,,legislation\n",
         "--as-secretariat",
     )
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from recommendations.models import ProgressUpdate, Recommendation, Side, Status, Visibility
+from recommendations.rules.choices import Response
 from recommendations.services.archive import archive
 from recommendations.services.statuses import record_update
 from tests import factories
@@ -450,3 +451,130 @@ def test_the_command_reports_changes_unchanged_skipped_and_refused(client, meti_
         "  row 4, japan_status: You may not change AI-3: your organisation does not own it. "
         "This row would change japan_status from “Not yet assessed” to “Completed”.",
     ]
+
+
+# Each side's formal response and stalled reason ---------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_csv_has_the_response_columns_after_the_existing_ones(client, tracker):
+    rows = list(
+        csv.reader(io.StringIO(download(client, reverse("recommendations:report_csv")).decode()))
+    )
+
+    header = rows[0]
+    assert header.index("translation_status") < header.index("eu_response")
+    assert header[header.index("translation_status") + 1 :][:4] == [
+        "eu_response",
+        "japan_response",
+        "eu_response_rationale",
+        "japan_response_rationale",
+    ]
+    first = dict(zip(header, rows[1], strict=True))
+    assert (first["eu_response"], first["japan_response"]) == ("no_response", "no_response")
+
+
+@pytest.mark.django_db
+def test_an_officials_response_goes_in_through_the_csv_once(client, meti_official):
+    client.force_login(meti_official)
+    content = edit_csv(
+        download(client, reverse("recommendations:report_csv")),
+        "AI-2",
+        "japan_response",
+        "not_accepted",
+    )
+    content = edit_csv(content, "AI-2", "japan_response_rationale", "Covered by the APPI.")
+    history = Recommendation.history.count()
+
+    shown, messages = upload_and_confirm(client, content, "council-report.csv")
+    again = preview(client, content, "council-report.csv")
+
+    item = Recommendation.objects.get(reference="AI-2")
+    assert (item.japan_response, item.japan_response_rationale) == (
+        "not_accepted",
+        "Covered by the APPI.",
+    )
+    assert item.japan_response_date == timezone.localdate()
+    assert item.japan_status == Status.NOT_ASSESSED
+    assert Recommendation.history.count() == history + 1
+    assert "Japan response: Not accepted" in messages[0]
+    assert again.context["plan"].changes == []
+
+
+@pytest.mark.django_db
+def test_a_not_accepted_without_its_rationale_is_refused_by_row_and_column(client, meti_official):
+    client.force_login(meti_official)
+    content = edit_csv(
+        download(client, reverse("recommendations:report_csv")), "AI-2", "japan_response", "noted"
+    )
+
+    shown = preview(client, content, "council-report.csv")
+
+    errors = [str(error) for error in shown.context["errors"]]
+    assert len(errors) == 1
+    assert errors[0].startswith("row 3, japan_response_rationale:")
+    assert Recommendation.objects.get(reference="AI-2").japan_response == "no_response"
+
+
+@pytest.mark.django_db
+def test_an_unknown_response_code_is_refused_naming_row_and_column_and_nothing_is_written(
+    client, meti_official
+):
+    client.force_login(meti_official)
+    content = edit_csv(
+        download(client, reverse("recommendations:report_csv")), "AI-2", "japan_response", "maybe"
+    )
+    content = edit_csv(content, "AI-1", "japan_status", "completed")
+    before = recorded()
+
+    shown = preview(client, content, "council-report.csv")
+
+    errors = [str(error) for error in shown.context["errors"]]
+    assert errors == [
+        "row 3, japan_response: “maybe” is not one of: no_response, accepted, "
+        "accepted_in_principle, under_consideration, noted, not_accepted."
+    ]
+    assert recorded() == before
+
+
+@pytest.mark.django_db
+def test_an_official_may_not_set_the_other_sides_response_through_the_import(client, meti_official):
+    client.force_login(meti_official)
+    content = edit_csv(
+        download(client, reverse("recommendations:report_csv")), "AI-2", "eu_response", "accepted"
+    )
+
+    shown = preview(client, content, "council-report.csv")
+
+    errors = [str(error) for error in shown.context["errors"]]
+    assert errors and errors[0].startswith("row 3, eu_response: You may set only the Japan side")
+
+
+@pytest.mark.django_db
+def test_a_side_stalled_through_the_import_needs_its_reason(client, meti_official):
+    client.force_login(meti_official)
+    exported = download(client, reverse("recommendations:report_csv"))
+    stalled = edit_csv(exported, "AI-2", "japan_status", "stalled")
+
+    refused = preview(client, stalled, "council-report.csv")
+    shown, _messages = upload_and_confirm(
+        client, edit_csv(stalled, "AI-2", "japan_stalled_reason", "budget"), "council-report.csv"
+    )
+
+    assert [str(e) for e in refused.context["errors"]][0].startswith(
+        "row 3, japan_stalled_reason: Say why the Japan side is stalled"
+    )
+    item = Recommendation.objects.get(reference="AI-2")
+    assert (item.japan_status, item.japan_stalled_reason) == ("stalled", "budget")
+
+
+@pytest.mark.django_db
+def test_the_japanese_xlsx_response_label_goes_in(client, meti_official):
+    client.force_login(meti_official)
+    exported = download(client, "/ja/report.xlsx")
+    with translation.override("ja"):
+        heading, label = gettext("Japan response"), str(Response.UNDER_CONSIDERATION.label)
+
+    upload_and_confirm(client, edit_xlsx(exported, "AI-2", heading, label), "report.xlsx")
+
+    assert Recommendation.objects.get(reference="AI-2").japan_response == "under_consideration"

@@ -162,6 +162,7 @@ def test_a_form_opened_before_a_bulk_status_change_saves_without_undoing_it(alic
             "apply": "1",
             "target": "jp",
             "status": "stalled",
+            "stalled_reason": "budget",
             "visibility": "public",
         },
     )
@@ -190,6 +191,7 @@ def test_a_form_opened_before_a_bulk_status_change_to_the_same_side_is_refused(a
             "apply": "1",
             "target": "jp",
             "status": "stalled",
+            "stalled_reason": "budget",
             "visibility": "public",
         },
     )

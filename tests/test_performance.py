@@ -70,7 +70,7 @@ def test_dashboard_counts_are_cached_so_the_next_rendering_runs_fewer_queries(
 
     assert response.status_code == 200
     assert status_counts(response)[Status.PLANNED] == rows
-    assert f"{rows} 件" in response.content.decode()
+    assert f"{rows}件" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -253,7 +253,7 @@ def test_the_readme_round_commands_call_officials_and_publish_as_printed(tmp_pat
     sent = "".join(path.read_text() for path in (copy / "sent-mail").iterdir())
     assert "To: hana.sato@meti.go.jp" in sent and "Please report before the senior" in sent
     assert "mail(s) sent" in outputs[1]
-    assert "Published Council no. 3 report, edition 1 (4 files)" in outputs[2]
+    assert "Published Council no. 3 report, edition 1 (10 files)" in outputs[2]
     assert (copy / "media" / "reports" / "council-3" / "edition-1" / "report.pdf").is_file()
 
 

@@ -92,7 +92,12 @@ def test_status_change_is_kept_in_history_with_its_author():
     official = OfficialFactory(owner=dg_connect).user
     recommendation = RecommendationFactory(lead_owner=dg_connect)
 
-    set_statuses(recommendation=recommendation, sides={Side.EU: Status.STALLED}, author=official)
+    set_statuses(
+        recommendation=recommendation,
+        sides={Side.EU: Status.STALLED},
+        answers={"eu_stalled_reason": "budget"},
+        author=official,
+    )
 
     record = recommendation.history.first()
     assert (record.eu_status, record.status) == (Status.STALLED, Status.STALLED)

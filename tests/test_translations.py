@@ -306,8 +306,9 @@ def test_the_csv_carries_the_japanese_and_its_status_after_the_english_columns()
     write_csv(report_rows(ReportOptions(as_of=datetime.date.today())), target, internal=False)
 
     header, row = target.getvalue().lstrip("\ufeff").splitlines()[:2]
-    assert header.endswith(",recommendation_ja,translation_status")
-    assert row.endswith(f",{JAPANESE},provisional")
+    # The sides' responses and stalled reasons follow, appended after them.
+    assert ",recommendation_ja,translation_status,eu_response," in header
+    assert f",{JAPANESE},provisional,no_response,no_response," in row
 
 
 # Names in Japanese ---------------------------------------------------------------------------

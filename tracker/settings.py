@@ -406,6 +406,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "Status": "recommendations.models.Status",
         "Side": "recommendations.models.Side",
+        "Response": "recommendations.rules.choices.Response",
     },
 }
 

@@ -9,8 +9,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.rules import permissions
+from recommendations.rules.answers import answer_errors, detail_field
 from recommendations.rules.bilateral import OverrideNeedsReason, resolve
-from recommendations.rules.choices import SIDE_FIELDS, Side, Status, Visibility
+from recommendations.rules.choices import (
+    SIDE_FIELDS,
+    STALLED_FIELDS,
+    Side,
+    StalledReason,
+    Status,
+    Visibility,
+    answer_fields,
+)
 from recommendations.services.versions import FieldConflict, merge
 
 # Evidence links typed without a scheme are taken as https, as Django 6 does by default.
@@ -32,6 +41,18 @@ class ChangeStatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         help_text=_("Internal. Needed to set the overall status by hand."),
+    )
+    stalled_reason = forms.ChoiceField(
+        label=_("Stalled because"),
+        choices=[("", "—"), *StalledReason.choices],
+        required=False,
+        help_text=_("Needed to set a side to stalled."),
+    )
+    stalled_detail = forms.CharField(
+        label=_("Stalled: details"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Needed when the reason is “Other”."),
     )
     text = forms.CharField(
         label=_("Progress update"),
@@ -60,6 +81,14 @@ class ChangeStatusForm(forms.Form):
         overriding = cleaned_data.get("target") == permissions.OVERALL
         if overriding and not cleaned_data.get("reason", "").strip():
             self.add_error("reason", _("Setting the overall status overrides the sides: say why."))
+        if not overriding and cleaned_data.get("status") == Status.STALLED:
+            if not cleaned_data.get("stalled_reason"):
+                self.add_error("stalled_reason", _("Say why the side is stalled: choose a reason."))
+            elif (
+                cleaned_data["stalled_reason"] == StalledReason.OTHER
+                and not cleaned_data.get("stalled_detail", "").strip()
+            ):
+                self.add_error("stalled_detail", _("Describe what stalls the side."))
         return cleaned_data
 
     def change(self) -> "StatusChange":
@@ -72,13 +101,23 @@ class ChangeStatusForm(forms.Form):
                 reason=data["reason"],
                 text=data["text"],
                 visibility=data["visibility"],
+                answers={},
             )
+        side = data["target"]
+        stalled = data["status"] == Status.STALLED
         return StatusChange(
-            sides={data["target"]: data["status"]},
+            sides={side: data["status"]},
             overall=None,
             reason="",
             text=data["text"],
             visibility=data["visibility"],
+            # A side leaving stalled loses its reason in the service itself.
+            answers={
+                STALLED_FIELDS[side]: data["stalled_reason"],
+                detail_field(side): data["stalled_detail"].strip(),
+            }
+            if stalled
+            else {},
         )
 
 
@@ -90,6 +129,7 @@ class StatusChange(TypedDict):
     reason: str
     text: str
     visibility: str
+    answers: dict[str, object]
 
 
 class RecommendationAdminForm(forms.ModelForm):
@@ -128,7 +168,23 @@ class RecommendationAdminForm(forms.ModelForm):
         if self.instance.pk and loaded is not None and loaded != self.instance.version:
             self._merge(loaded)
         self._check_override(cleaned_data)
+        self._check_answers(cleaned_data)
         return cleaned_data
+
+    def _check_answers(self, cleaned_data: dict[str, Any]) -> None:
+        """Each side's response and stalled reason as this form leaves them, held to the rules
+        the save applies (rules.answers), so a missing rationale or reason is said by its field."""
+        if not self.instance.pk:
+            return
+        after = copy.copy(self.instance)
+        answered = [*SIDE_FIELDS.values(), *(f for s in SIDE_FIELDS for f in answer_fields(s))]
+        for name in answered:
+            if name in cleaned_data:
+                setattr(after, name, cleaned_data[name])
+        moved = {side for side, field in SIDE_FIELDS.items() if field in self.changed_data}
+        errors = answer_errors(after, changed=set(self.changed_data), moved=moved)
+        for field, message in errors.items():
+            self.add_error(field if field in self.fields else None, message)
 
     def _merge(self, loaded: int) -> None:
         """Someone saved since the form was loaded: the fields this form left as they were

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import Recommendation
 from recommendations.rules import permissions
-from recommendations.rules.choices import Side
+from recommendations.rules.choices import Side, answer_fields
 
 # Fieldsets with this class are the item's reference data: the change form template renders
 # them after the progress updates.
@@ -25,6 +25,15 @@ SIDE_LINES = {
     Side.JAPAN: ("japan_status", "japan_status_date", "japan_status_by"),
 }
 OVERALL_LINE = ("status", "status_date")
+# Each side's formal response and, when stalled, why: beside its status, set with its rights.
+ANSWER_LINES = {
+    side: [
+        (f"{side_name}_response", f"{side_name}_response_date"),
+        f"{side_name}_response_rationale",
+        (f"{side_name}_stalled_reason", f"{side_name}_stalled_detail"),
+    ]
+    for side, side_name in ((Side.EU, "eu"), (Side.JAPAN, "japan"))
+}
 
 BILATERAL = _(
     "Each side reports its own status; the overall status follows from the two unless the "
@@ -44,8 +53,18 @@ ADD_FIELDSETS = [
         },
     ),
 ]
+RESPONSE_TITLES = {Side.EU: _("EU response"), Side.JAPAN: _("Japan response")}
+RESPONSES = _(
+    "Each government's formal response to the recommendation, apart from how far the work has "
+    "got. “Noted” and “Not accepted” need a rationale; a stalled side needs a reason."
+)
+
 # The stubs type fieldset options as a TypedDict, which a plain dict literal is not inferred as.
-ALL_FIELDS = [*flatten_fieldsets(ADD_FIELDSETS), *RECORD]  # type: ignore[arg-type]
+ALL_FIELDS = [
+    *flatten_fieldsets(ADD_FIELDSETS),  # type: ignore[arg-type]
+    *(field for side in (Side.EU, Side.JAPAN) for field in answer_fields(side)),
+    *RECORD,
+]
 
 
 def change_fieldsets(
@@ -81,8 +100,15 @@ def change_fieldsets(
         status = {"description": description, "fields": lines}
         reference_classes.append("collapse")
     translation = [*TRANSLATION, CONFIRM_TRANSLATION] if may_change else TRANSLATION
+    # An official's own side's response first, as their own side's status.
+    order = [Side.EU, Side.JAPAN] if side != Side.JAPAN else [Side.JAPAN, Side.EU]
+    answers = [
+        (RESPONSE_TITLES[answering], {"description": RESPONSES, "fields": ANSWER_LINES[answering]})
+        for answering in order
+    ]
     return [
         (_("Status"), status),
+        *answers,
         (_("Follow-up"), {"fields": FOLLOW_UP}),
         (
             _("Japanese translation"),

@@ -41,11 +41,13 @@ from recommendations.admin.import_view import import_updates_view
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.models.recommendation import RecommendationQuerySet, own_stale_first
 from recommendations.rules import permissions
-from recommendations.rules.choices import SIDE_FIELDS, Side
+from recommendations.rules.choices import SIDE_FIELDS, Side, answer_fields
 from recommendations.services import translations
 from recommendations.services.statuses import record_update, set_statuses
 
 STATUS_FIELDS = ["status", *SIDE_FIELDS.values()]
+# Each side's response and stalled reason, set through set_statuses' `answers`.
+ANSWER_FIELDS = [field for side in SIDE_FIELDS for field in answer_fields(side)]
 TIMELINE_FIELDS = ("date", "text", "status", "visibility", "evidence_url", "author")
 
 
@@ -116,6 +118,8 @@ class RecommendationAdmin(HistoryAdmin):
         "topic",
         "lead_owner",
         "status",
+        "eu_response",
+        "japan_response",
         DivergentFilter,
         StaleFilter,
         RoundFilter,
@@ -138,7 +142,14 @@ class RecommendationAdmin(HistoryAdmin):
         export_selected_csv,
     ]
     inlines = [TimelineInline, NewUpdateInline]
-    history_list_display = ["status", "eu_status", "japan_status", "lead_owner"]
+    history_list_display = [
+        "status",
+        "eu_status",
+        "japan_status",
+        "eu_response",
+        "japan_response",
+        "lead_owner",
+    ]
 
     def get_queryset(self, request: HttpRequest) -> RecommendationQuerySet:
         queryset = self.model._default_manager.for_admin().with_last_activity()
@@ -325,18 +336,25 @@ class RecommendationAdmin(HistoryAdmin):
                 and field
                 not in (
                     *STATUS_FIELDS,
+                    *ANSWER_FIELDS,
                     "status_override_reason",
                     "loaded_version",
                     layout.CONFIRM_TRANSLATION,
                 )
             ]
             edited += self._translation_edit(request, form, recommendation, edited)
+            answers = {
+                field: form.cleaned_data[field]
+                for field in ANSWER_FIELDS
+                if field in form.changed_data
+            }
             relations = {field.name for field in Recommendation._meta.many_to_many}
             written = explained or ProgressUpdate()
             set_statuses(
                 recommendation=recommendation,
                 author=permissions.signed_in_user(request),
                 edited=edited,
+                answers=answers,
                 save_relations=form.save_m2m if relations & set(edited) else None,
                 **(statuses or {}),
                 text=written.text,

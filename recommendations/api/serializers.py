@@ -8,7 +8,7 @@ from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
 from recommendations.rules.bilateral import awaited_side, is_divergent
-from recommendations.rules.choices import Status, TranslationStatus
+from recommendations.rules.choices import Response, Status, TranslationStatus
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -105,6 +105,22 @@ class RecommendationSerializer(serializers.ModelSerializer):
         source="as_of_japan_status_date", read_only=True, allow_null=True
     )
 
+    # Each government's formal response as it stands now (not as of `as_of`).
+    eu_response = serializers.ChoiceField(
+        choices=Response.choices,
+        read_only=True,
+        help_text="The EU's formal response to the recommendation, apart from its status.",
+    )
+    eu_response_rationale = serializers.CharField(read_only=True)
+    eu_response_date = serializers.DateField(read_only=True, allow_null=True)
+    japan_response = serializers.ChoiceField(
+        choices=Response.choices,
+        read_only=True,
+        help_text="Japan's formal response to the recommendation, apart from its status.",
+    )
+    japan_response_rationale = serializers.CharField(read_only=True)
+    japan_response_date = serializers.DateField(read_only=True, allow_null=True)
+
     text_ja_status = serializers.ChoiceField(
         choices=TranslationStatus.choices,
         source="translation_status",
@@ -156,6 +172,12 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "divergent",
             "awaited_side",
             "target_council",
+            "eu_response",
+            "eu_response_rationale",
+            "eu_response_date",
+            "japan_response",
+            "japan_response_rationale",
+            "japan_response_date",
         ]
 
     def get_html_url(self, recommendation: Recommendation) -> str:

@@ -3,7 +3,7 @@ preview, the confirmation and the command show them."""
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,7 +11,14 @@ from django.utils.translation import ngettext
 from recommendations.imports.workbook import shown
 from recommendations.models import Recommendation
 from recommendations.rules.bilateral import Outcome
-from recommendations.rules.choices import SIDE_FIELDS, Side, Status, Visibility
+from recommendations.rules.choices import (
+    RESPONSE_FIELDS,
+    SIDE_FIELDS,
+    Response,
+    Side,
+    Status,
+    Visibility,
+)
 
 # The Row attribute each date column is read into.
 DATE_ATTRIBUTES = {"status_date": "status_date", "latest_update_date": "update_date"}
@@ -57,6 +64,8 @@ class PlannedChange:
     # The new progress update's text; empty when the row adds none.
     text: str
     visibility: str
+    # The responses and stalled reasons the row sets, field name to value.
+    answers: dict[str, str] = field(default_factory=dict)
 
     @property
     def reference(self) -> str:
@@ -123,6 +132,14 @@ class PlannedChange:
             )
         if self.reason_changes:
             parts.append(_("reason for overriding the sides recorded"))
+        for side, response in RESPONSE_FIELDS.items():
+            if response in self.answers:
+                parts.append(
+                    _("%(side)s response: %(response)s")
+                    % {"side": Side(side).label, "response": Response(self.answers[response]).label}
+                )
+        if set(self.answers) - set(RESPONSE_FIELDS.values()):
+            parts.append(_("responses or stalled reasons recorded"))
         if self.text:
             parts.append(
                 _("new internal progress update")

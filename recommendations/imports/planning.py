@@ -37,6 +37,7 @@ from django.db.models import QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from recommendations.imports.answers import answer_label, answers_asked
 from recommendations.imports.changes import Edit, ImportPlan, LeftAlone, PlannedChange
 from recommendations.imports.reading import (
     ImportRejected,
@@ -51,7 +52,12 @@ from recommendations.imports.workbook import shown
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.rules import permissions
 from recommendations.rules.bilateral import Outcome, OverrideNeedsReason, resolve
-from recommendations.rules.choices import SIDE_FIELDS, Side, Status, Visibility
+from recommendations.rules.choices import (
+    SIDE_FIELDS,
+    Side,
+    Status,
+    Visibility,
+)
 from recommendations.services.statuses import record_update, set_statuses
 from recommendations.timeline import describe
 
@@ -164,6 +170,10 @@ def _edits(*, row: Row, item: Recommendation, own_side: str | None, earlier: set
             edits.append(Edit("latest_update", latest_text, row.text))
     if row.update_date and row.update_date != latest_date:
         edits.append(Edit("latest_update_date", _day(latest_date), _day(row.update_date)))
+    for field, value in row.answers.items():
+        now = getattr(item, field)
+        if value.strip() != now.strip():
+            edits.append(Edit(field, answer_label(now), answer_label(value)))
     return edits
 
 
@@ -294,7 +304,10 @@ def _judge(
         except OverrideNeedsReason as problem:
             error("status", _("%(problem)s Fill in override_reason.") % {"problem": problem})
     new_text = row.text if edited.intersection(UPDATE_COLUMNS) else ""
-    if outcome == now and not new_text:
+    answers = answers_asked(
+        row=row, item=item, own_side=own_side, outcome=outcome, edited=edited, error=error
+    )
+    if outcome == now and not new_text and not answers:
         _refuse_dates(edits=edits, error=error)
         return LeftAlone(row=row.number, reference=item.reference, why=LeftAlone.UNCHANGED)
 
@@ -318,6 +331,7 @@ def _judge(
         status_date=on,
         text=new_text,
         visibility=row.visibility,
+        answers=answers,
     )
 
 
@@ -451,7 +465,7 @@ def apply(
 
 def _write(change: PlannedChange, *, author: User | None) -> ProgressUpdate | None:
     """Record one planned change: its statuses and update, or the update alone."""
-    if not change.moves:
+    if not change.moves and not change.answers:
         # Only an update: set_statuses would also bring an overall status that disagrees
         # with the sides back in line, which this row did not ask for.
         update = ProgressUpdate(
@@ -470,4 +484,5 @@ def _write(change: PlannedChange, *, author: User | None) -> ProgressUpdate | No
         text=change.text,
         visibility=change.visibility,
         on=change.status_date,
+        answers=change.answers,
     )

@@ -7,6 +7,7 @@ every language the site speaks.
 """
 
 import csv
+import dataclasses
 import datetime
 import functools
 import io
@@ -24,7 +25,15 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from recommendations.imports import workbook
 from recommendations.imports.workbook import shown
 from recommendations.rules.cells import FORMULA_TRIGGERS
-from recommendations.rules.choices import SIDE_FIELDS, Status, Visibility
+from recommendations.rules.choices import (
+    RESPONSE_FIELDS,
+    SIDE_FIELDS,
+    STALLED_FIELDS,
+    Response,
+    StalledReason,
+    Status,
+    Visibility,
+)
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_ROWS = 2000
@@ -40,7 +49,22 @@ XLSX_HEADINGS = {
     gettext_noop("Latest update"): "latest_update",
     gettext_noop("Update date"): "latest_update_date",
     gettext_noop("Update visibility"): "visibility",
+    gettext_noop("EU response"): "eu_response",
+    gettext_noop("Japan response"): "japan_response",
+    gettext_noop("EU response rationale"): "eu_response_rationale",
+    gettext_noop("Japan response rationale"): "japan_response_rationale",
+    gettext_noop("EU side stalled because"): "eu_stalled_reason",
+    gettext_noop("EU side stalled: details"): "eu_stalled_detail",
+    gettext_noop("Japan side stalled because"): "japan_stalled_reason",
+    gettext_noop("Japan side stalled: details"): "japan_stalled_detail",
 }
+# The text cells of each side's answers: an empty cell says the text is empty.
+ANSWER_TEXT_COLUMNS = (
+    "eu_response_rationale",
+    "japan_response_rationale",
+    "eu_stalled_detail",
+    "japan_stalled_detail",
+)
 XLSX_SHEET = gettext_noop("Recommendations")
 # A date written by a spreadsheet set to Japanese (2024/06/01) is as unambiguous as ISO's.
 SLASHED_DATE = re.compile(r"^\d{4}/\d{1,2}/\d{1,2}$")
@@ -102,6 +126,17 @@ def heading(column: str) -> str:
         if name == column:
             return _(english)
     return column
+
+
+@functools.cache
+def _answers() -> dict[str, str]:
+    """Each response and stalled reason by its code and its label in every language."""
+    choices = [*Response, *StalledReason]
+    found = {choice.value: choice.value for choice in choices}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            found |= {_key(str(choice.label)): choice.value for choice in choices}
+    return found
 
 
 def _key(value: str) -> str:
@@ -349,6 +384,8 @@ class Row:
     update_date: datetime.date | None
     text: str
     visibility: str
+    # Each side's response, rationale, stalled reason and detail the file has a column for.
+    answers: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def read_row(*, number: int, cells: dict, error: Callable[[str, str], None]) -> Row:
@@ -370,6 +407,29 @@ def read_row(*, number: int, cells: dict, error: Callable[[str, str], None]) -> 
         except ValueError as problem:
             error(column, str(problem))
             return None
+
+    def answers() -> dict[str, str]:
+        found = {column: text(cells[column]) for column in ANSWER_TEXT_COLUMNS if column in cells}
+        for column, choices in (
+            *((field, Response) for field in RESPONSE_FIELDS.values()),
+            *((field, StalledReason) for field in STALLED_FIELDS.values()),
+        ):
+            written = text(cells.get(column))
+            if not written:
+                # An empty response says nothing; an empty stalled reason says none.
+                if column in cells and choices is StalledReason:
+                    found[column] = ""
+                continue
+            value = _answers().get(_key(written))
+            if value not in choices.values:
+                error(
+                    column,
+                    _("“%(value)s” is not one of: %(choices)s.")
+                    % {"value": shown(written), "choices": ", ".join(choices.values)},
+                )
+                continue
+            found[column] = value
+        return found
 
     visibility = text(cells.get("visibility")).casefold() or Visibility.PUBLIC
     if visibility not in Visibility.values:
@@ -395,4 +455,5 @@ def read_row(*, number: int, cells: dict, error: Callable[[str, str], None]) -> 
         update_date=date_of("latest_update_date"),
         text=update_text(cells.get("latest_update")),
         visibility=visibility,
+        answers=answers(),
     )

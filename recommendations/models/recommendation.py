@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from recommendations.models.answers import AnswerFields
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.reference import Council, Organisation, Owner, Topic
 from recommendations.models.translation import TranslationFields
@@ -24,7 +25,7 @@ from recommendations.rules.bilateral import (
     is_divergent,
     stale_cutoff,
 )
-from recommendations.rules.choices import Status, TranslationStatus
+from recommendations.rules.choices import Response, Status, TranslationStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -281,7 +282,7 @@ class RecommendationManager(_RecommendationManagerBase["Recommendation"]):
         return self.get(reference=reference)
 
 
-class Recommendation(TranslationFields, models.Model):
+class Recommendation(TranslationFields, AnswerFields, models.Model):
     class Source(models.TextChoices):
         SUMMARY = "summary", _("Summary of recommendations")
         STAKEHOLDER = "stakeholder", _("Stakeholder key recommendation")
@@ -418,6 +419,14 @@ class Recommendation(TranslationFields, models.Model):
             models.CheckConstraint(
                 condition=Q(japan_status__in=Status.values),
                 name="recommendation_japan_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(eu_response__in=Response.values),
+                name="recommendation_eu_response_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(japan_response__in=Response.values),
+                name="recommendation_japan_response_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="recommendation_not_own_parent"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from recommendations.models import Owner, Topic
 from recommendations.reporting.query import ReportRow
 from recommendations.rules.cells import FORMULA_TRIGGERS
-from recommendations.rules.choices import Status, TranslationStatus
+from recommendations.rules.choices import Response, StalledReason, Status, TranslationStatus
 
 CSV_COLUMNS = [
     "reference",
@@ -37,7 +37,20 @@ CSV_COLUMNS = [
     "recommendation_ja",
     "translation_status",
 ]
-INTERNAL_CSV_COLUMNS = ["classification", *CSV_COLUMNS, "notes"]
+# Each side's formal response and stalled reason, after every other column (the internal file's
+# notes included), so no column before them moves.
+ANSWER_COLUMNS = [
+    "eu_response",
+    "japan_response",
+    "eu_response_rationale",
+    "japan_response_rationale",
+    "eu_stalled_reason",
+    "eu_stalled_detail",
+    "japan_stalled_reason",
+    "japan_stalled_detail",
+]
+INTERNAL_CSV_COLUMNS = ["classification", *CSV_COLUMNS, "notes", *ANSWER_COLUMNS]
+CSV_COLUMNS = [*CSV_COLUMNS, *ANSWER_COLUMNS]
 # Each column's heading outside English: the XLSX edition's own words where it has the column
 # (imports/reading.py reads them back as these columns), so both files speak alike.
 CSV_HEADINGS = {
@@ -58,6 +71,14 @@ CSV_HEADINGS = {
     "recommendation_ja": gettext_noop("Recommendation (Japanese)"),
     "translation_status": gettext_noop("Translation status"),
     "notes": gettext_noop("Internal notes"),
+    "eu_response": gettext_noop("EU response"),
+    "japan_response": gettext_noop("Japan response"),
+    "eu_response_rationale": gettext_noop("EU response rationale"),
+    "japan_response_rationale": gettext_noop("Japan response rationale"),
+    "eu_stalled_reason": gettext_noop("EU side stalled because"),
+    "eu_stalled_detail": gettext_noop("EU side stalled: details"),
+    "japan_stalled_reason": gettext_noop("Japan side stalled because"),
+    "japan_stalled_detail": gettext_noop("Japan side stalled: details"),
 }
 LIST_SEPARATOR = "; "
 # Lines sent to the client at once: memory stays that of one block, whatever the rows.
@@ -73,6 +94,8 @@ class _Words:
     translated: bool
     statuses: dict[str, str]
     translations: dict[str, str]
+    # Responses and stalled reasons, as statuses are: codes in English, labels otherwise.
+    answers: dict[str, str] = field(default_factory=dict)
     names: dict[tuple[type, int], str] = field(default_factory=dict)
 
     @classmethod
@@ -85,6 +108,10 @@ class _Words:
             statuses={s.value: str(s.label) if translated else s.value for s in Status},
             translations={
                 t.value: str(t.label) if translated else t.value for t in TranslationStatus
+            },
+            answers={
+                a.value: str(a.label) if translated else a.value
+                for a in [*Response, *StalledReason]
             },
         )
 
@@ -124,8 +151,20 @@ def csv_record(row: ReportRow, *, internal: bool, words: _Words | None = None) -
         f"{row.title_ja}: {row.text_ja}" if row.title_ja else row.text_ja,
         words.translations.get(row.translation_status, row.translation_status),
     ]
+    answers = [
+        words.answers.get(row.eu_response, row.eu_response),
+        words.answers.get(row.japan_response, row.japan_response),
+        row.eu_response_rationale,
+        row.japan_response_rationale,
+        words.answers.get(row.eu_stalled_reason, row.eu_stalled_reason),
+        row.eu_stalled_detail,
+        words.answers.get(row.japan_stalled_reason, row.japan_stalled_reason),
+        row.japan_stalled_detail,
+    ]
     if internal:
-        record = ["INTERNAL", *record, row.notes]
+        record = ["INTERNAL", *record, row.notes, *answers]
+    else:
+        record += answers
     # rules.cells.neutralise, written out: it runs for every cell of every row, where the cost of
     # a call per cell would grow with the export.
     return [

@@ -27,7 +27,15 @@ from recommendations.models.recommendation import RecommendationQuerySet, record
 from recommendations.models.translation import LocalisedText
 from recommendations.reporting.options import ReportOptions
 from recommendations.rules.bilateral import is_divergent, stale_cutoff
-from recommendations.rules.choices import Status, TranslationStatus, Visibility
+from recommendations.rules.choices import (
+    SIDE_FIELDS,
+    Response,
+    StalledReason,
+    Status,
+    TranslationStatus,
+    Visibility,
+    answer_fields,
+)
 from recommendations.timeline import describe
 
 # Rows fetched per round trip when a file is streamed: enough to keep the query count low, few
@@ -158,6 +166,17 @@ class ReportRow(LocalisedText):
     latest_is_generated: bool = False
     # No activity in the run-up to the report's Council (RecommendationQuerySet.with_stale).
     stale: bool = False
+    # Each side's formal response and why it is stalled, as they stand now.
+    eu_response: str = Response.NO_RESPONSE
+    eu_response_rationale: str = ""
+    eu_response_date: datetime.date | None = None
+    eu_stalled_reason: str = ""
+    eu_stalled_detail: str = ""
+    japan_response: str = Response.NO_RESPONSE
+    japan_response_rationale: str = ""
+    japan_response_date: datetime.date | None = None
+    japan_stalled_reason: str = ""
+    japan_stalled_detail: str = ""
 
     @property
     def eu_status_label(self) -> str:
@@ -170,6 +189,37 @@ class ReportRow(LocalisedText):
     @property
     def is_divergent(self) -> bool:
         return is_divergent(self.eu_status, self.japan_status)
+
+    @property
+    def eu_response_label(self) -> str:
+        return str(Response(self.eu_response).label)
+
+    @property
+    def japan_response_label(self) -> str:
+        return str(Response(self.japan_response).label)
+
+    @property
+    def response_lines(self) -> list[tuple[str, str, str]]:
+        """The sides' responses as the report prints them, (who, response, label) a line; one
+        line when both answered alike, as side_lines does for statuses."""
+        if self.eu_response == self.japan_response:
+            return [(_("Both sides"), self.eu_response, self.eu_response_label)]
+        return [
+            (_("EU"), self.eu_response, self.eu_response_label),
+            (_("Japan"), self.japan_response, self.japan_response_label),
+        ]
+
+    @property
+    def stalled_reasons(self) -> list[tuple[str, str, str]]:
+        """(side, reason, detail) of each side stalled with a reason."""
+        return [
+            (str(label), reason, detail)
+            for label, reason, detail in (
+                (_("EU"), self.eu_stalled_reason, self.eu_stalled_detail),
+                (_("Japan"), self.japan_stalled_reason, self.japan_stalled_detail),
+            )
+            if reason in StalledReason.values
+        ]
 
     @property
     def side_lines(self) -> list[tuple[str, str, str]]:
@@ -224,6 +274,7 @@ _FIELDS = (
     "text_ja_status",
     "text_ja_source",
     "notes",
+    *(field for side in SIDE_FIELDS for field in answer_fields(side)),
     *ReportAnnotations.__annotations__,
 )
 _SINCE_FIELDS = ("since_status", "change_text", "change_date")
@@ -267,6 +318,7 @@ def _row(
         text_ja_status=values["text_ja_status"],
         text_ja_source=values["text_ja_source"],
         stale=values["stale"],
+        **{field: values[field] for side in SIDE_FIELDS for field in answer_fields(side)},
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from recommendations.models import Owner, Topic
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import WHOLE_CHUNK_SIZE, ReportRow, report_rows, stale_before
-from recommendations.rules.choices import Status
+from recommendations.rules.choices import Response, StalledReason, Status
 
 TITLE = _("Status of the follow-up of the stakeholder workshop recommendations")
 AUTHOR = _("EU–Japan Digital Partnership secretariat")
@@ -45,6 +45,9 @@ class Summary:
     japan: Counter = field(default_factory=Counter)
     divergent: int = 0
     stale: int = 0
+    # Each lead owner's items by each side's response; stalled sides by their reason.
+    responses: dict[tuple[str, str], Counter] = field(default_factory=dict)
+    stalled: dict[str, list[tuple[ReportRow, str, str]]] = field(default_factory=dict)
 
     def add(self, row: ReportRow) -> None:
         """Count a row in, the stale ones too (RecommendationQuerySet.with_stale)."""
@@ -55,6 +58,11 @@ class Summary:
         self.by_owner.setdefault(owner_name(row.lead_owner), Counter())[row.status] += 1
         self.divergent += row.is_divergent
         self.stale += row.stale
+        owner = owner_name(row.lead_owner)
+        for label, response in ((_("EU"), row.eu_response), (_("Japan"), row.japan_response)):
+            self.responses.setdefault((owner, str(label)), Counter())[response] += 1
+        for stalled_side, reason, detail in row.stalled_reasons:
+            self.stalled.setdefault(reason, []).append((row, stalled_side, detail))
 
     @property
     def total(self) -> int:
@@ -79,6 +87,29 @@ class Summary:
     @property
     def owner_table(self) -> list[tuple[str, list[int], int]]:
         return self._table(dict(sorted(self.by_owner.items())))
+
+    @property
+    def response_table(self) -> list[tuple[str, str, list[int]]]:
+        """(lead owner, side, count per response) a line, owners by name: the summary table of
+        the formal responses."""
+        return [
+            (owner, side, [counts[response] for response in Response])
+            for (owner, side), counts in sorted(self.responses.items())
+        ]
+
+    @property
+    def response_labels(self) -> list[str]:
+        return [str(response.label) for response in Response]
+
+    @property
+    def stalled_sections(self) -> list[tuple[str, list[tuple[ReportRow, str, str]]]]:
+        """(reason's label, [(row, side, detail)]) for each reason some side is stalled for,
+        in the list's order."""
+        return [
+            (str(reason.label), self.stalled[reason])
+            for reason in StalledReason
+            if reason in self.stalled
+        ]
 
     @property
     def totals(self) -> list[int]:

@@ -28,7 +28,7 @@ from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import ReportRow, report_rows
 from recommendations.reporting.report import Report, local_date
 from recommendations.rules.cells import neutralise
-from recommendations.rules.choices import Status
+from recommendations.rules.choices import Response, StalledReason, Status
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_DATE_FORMAT = "yyyy-mm-dd"
@@ -133,6 +133,17 @@ def _xlsx_columns(internal: bool) -> list[tuple[str, int, bool]]:
     ]
     if internal:
         columns += [(_("Update visibility"), 12, False), (_("Internal notes"), 60, True)]
+    # Appended, so the columns before keep their places (the import reads them by heading).
+    columns += [
+        (_("EU response"), 18, False),
+        (_("Japan response"), 18, False),
+        (_("EU response rationale"), 40, True),
+        (_("Japan response rationale"), 40, True),
+        (_("EU side stalled because"), 18, False),
+        (_("EU side stalled: details"), 30, True),
+        (_("Japan side stalled because"), 18, False),
+        (_("Japan side stalled: details"), 30, True),
+    ]
     return columns
 
 
@@ -142,6 +153,7 @@ class _Words:
 
     def __init__(self) -> None:
         self.statuses = {status.value: str(status.label) for status in Status}
+        self.answers = {"": "", **{a.value: str(a.label) for a in [*Response, *StalledReason]}}
         self._names: dict[tuple[type, int], str] = {}
 
     def name(self, thing: Topic | Owner) -> str:
@@ -170,6 +182,17 @@ def _xlsx_values(row: ReportRow, words: _Words, internal: bool) -> list:
     ]
     if internal:
         values += [row.latest_update_visibility, row.notes]
+    answers = words.answers
+    values += [
+        answers[row.eu_response],
+        answers[row.japan_response],
+        row.eu_response_rationale,
+        row.japan_response_rationale,
+        answers[row.eu_stalled_reason],
+        row.eu_stalled_detail,
+        answers[row.japan_stalled_reason],
+        row.japan_stalled_detail,
+    ]
     return values
 
 
@@ -252,6 +275,11 @@ def _summary(sheet: _Sheet, report: Report) -> None:
     sheet.append()
     sheet.count_table(_("Progress by topic"), _("Topic"), counted.topic_table, report)
     sheet.count_table(_("By lead owner"), _("Lead owner"), counted.owner_table, report)
+    sheet.heading([_("Responses by lead owner")])
+    sheet.heading([_("Lead owner"), _("Side"), *(response.label for response in Response)])
+    for name, side, counts in counted.response_table:
+        sheet.append([name, side, *counts])
+    sheet.append()
 
 
 def _changes(sheet: _Sheet, report: Report) -> None:

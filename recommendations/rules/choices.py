@@ -67,3 +67,47 @@ class Visibility(models.TextChoices):
 # The field each government reports its side's status in; the overall status is `status`.
 # Looked up with plain strings too (an owner's side, a form's choice): a Side is equal to its value.
 SIDE_FIELDS: dict[str, str] = {Side.EU: "eu_status", Side.JAPAN: "japan_status"}
+
+
+class Response(models.TextChoices):
+    # A government's formal answer to the recommendation: did it take it up. It is apart from
+    # the status (how far the work has got): "not accepted" with its reason is an answer, not
+    # "dropped". The report records none, so every item starts with none.
+    NO_RESPONSE = "no_response", _("No response yet")
+    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED_IN_PRINCIPLE = "accepted_in_principle", _("Accepted in principle")
+    UNDER_CONSIDERATION = "under_consideration", _("Under consideration")
+    NOTED = "noted", _("Noted (no action planned)")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+
+
+# Answers that say no action will follow: they are refused without the government's rationale.
+RESPONSES_NEEDING_RATIONALE = frozenset({Response.NOTED, Response.NOT_ACCEPTED})
+
+
+class StalledReason(models.TextChoices):
+    # Asked for whenever a side is set to stalled, so the Council sees what blocks the work.
+    LEGISLATION = "legislation", _("Awaiting legislation")
+    BUDGET = "budget", _("Budget")
+    OTHER_SIDE = "other_side", _("Waiting for the other side")
+    POLITICAL = "political", _("Needs a political decision")
+    CAPACITY = "capacity", _("Capacity")
+    OTHER = "other", _("Other")
+
+
+# Each side's formal response and its stalled reason, named by side like SIDE_FIELDS.
+RESPONSE_FIELDS: dict[str, str] = {Side.EU: "eu_response", Side.JAPAN: "japan_response"}
+STALLED_FIELDS: dict[str, str] = {Side.EU: "eu_stalled_reason", Side.JAPAN: "japan_stalled_reason"}
+
+
+def answer_fields(side: str) -> tuple[str, ...]:
+    """The fields a side answers for beside its status: its response, the response's rationale
+    and date, its stalled reason and that reason's detail."""
+    response, stalled = RESPONSE_FIELDS[side], STALLED_FIELDS[side]
+    return (
+        response,
+        f"{response}_rationale",
+        f"{response}_date",
+        stalled,
+        stalled.replace("_reason", "_detail"),
+    )

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from recommendations.models import Official, Owner, Recommendation
 from recommendations.models.recommendation import RecommendationQuerySet
-from recommendations.rules.choices import SIDE_FIELDS, Side
+from recommendations.rules.choices import SIDE_FIELDS, Side, answer_fields
 
 SECRETARIAT_GROUP = "secretariat"
 OFFICIALS_GROUP = "officials"
@@ -199,4 +199,6 @@ def editable_fields(user: Actor) -> frozenset[str] | None:
         return None
     if role.owner is None:
         return frozenset()
-    return OFFICIAL_EDITABLE_FIELDS | {SIDE_FIELDS[role.owner.side]}
+    # Their own side's status, and beside it that side's formal response and stalled reason.
+    side = role.owner.side
+    return OFFICIAL_EDITABLE_FIELDS | {SIDE_FIELDS[side], *answer_fields(side)}

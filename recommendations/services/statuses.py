@@ -14,8 +14,20 @@ from django.utils.translation import gettext as _
 
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.rules import permissions
+from recommendations.rules.answers import answer_errors, cleared_stall
 from recommendations.rules.bilateral import OverrideNeedsReason, resolve
-from recommendations.rules.choices import SIDE_FIELDS, Side, Status, UpdateKind, Visibility
+from recommendations.rules.choices import (
+    RESPONSE_FIELDS,
+    SIDE_FIELDS,
+    STALLED_FIELDS,
+    Response,
+    Side,
+    StalledReason,
+    Status,
+    UpdateKind,
+    Visibility,
+    answer_fields,
+)
 from recommendations.services.versions import next_version
 
 # What a status change is decided from and who may make it: re-read under lock before deciding.
@@ -24,10 +36,13 @@ _DECIDED_FROM = [
     "status_date",
     "status_override_reason",
     *(f"{field}{suffix}" for field in SIDE_FIELDS.values() for suffix in ("", "_date", "_by")),
+    *(field for side in SIDE_FIELDS for field in answer_fields(side)),
     "lead_owner",
     "archived_at",
     "version",
 ]
+# The side each answer field (response, rationale, date, stalled reason and detail) belongs to.
+_ANSWER_SIDES = {field: side for side in SIDE_FIELDS for field in answer_fields(side)}
 
 
 def _check_status(status: str, field: str) -> None:
@@ -37,11 +52,61 @@ def _check_status(status: str, field: str) -> None:
         )
 
 
+def _answer_sides(answers: Mapping[str, object]) -> set[str]:
+    """The sides `answers` writes for, each field's value checked against its vocabulary."""
+    for field, value in answers.items():
+        if field not in _ANSWER_SIDES:
+            raise ValidationError(
+                {field: _("“%(field)s” is not a response field.") % {"field": field}}
+            )
+        if field in RESPONSE_FIELDS.values() and value not in Response.values:
+            raise ValidationError(
+                {field: _("“%(response)s” is not a known response.") % {"response": value}}
+            )
+        if field in STALLED_FIELDS.values() and value and value not in StalledReason.values:
+            raise ValidationError(
+                {field: _("“%(reason)s” is not a known reason for a stall.") % {"reason": value}}
+            )
+    return {_ANSWER_SIDES[field] for field in answers}
+
+
+def _settle_answers(
+    recommendation: Recommendation,
+    *,
+    answers: Mapping[str, object],
+    moved: Mapping[str, str],
+    on: datetime.date,
+) -> list[str]:
+    """Write `answers` on the locked row and hold each side to the answers' rules: a response
+    that changes is dated `on` unless a date is given; "noted" and "not accepted" need their
+    rationale; a side set to stalled needs its reason (and "other" its detail), and a side no
+    longer stalled loses it. Returns the fields changed."""
+    changed = []
+    for field, value in answers.items():
+        if getattr(recommendation, field) != value:
+            setattr(recommendation, field, value)
+            changed.append(field)
+    for side in SIDE_FIELDS:
+        response, date = RESPONSE_FIELDS[side], f"{RESPONSE_FIELDS[side]}_date"
+        if response in changed and date not in answers:
+            answered = getattr(recommendation, response) != Response.NO_RESPONSE
+            setattr(recommendation, date, on if answered else None)
+            changed.append(date)
+    errors = answer_errors(recommendation, changed=set(changed), moved=set(moved))
+    if errors:
+        raise ValidationError(errors)
+    for field in cleared_stall(recommendation):
+        setattr(recommendation, field, "")
+        changed.append(field)
+    return list(dict.fromkeys(changed))
+
+
 def _check_rights(
     *,
     author: User | None,
     recommendation: Recommendation,
     sides: Mapping[str, str],
+    answering: Collection[str] = (),
     overriding: bool,
     edited: Collection[str],
     writes: bool,
@@ -58,6 +123,12 @@ def _check_rights(
         if not permissions.can_set_side(author, recommendation, side):
             raise PermissionDenied(
                 _("You may not set the %(side)s status of %(reference)s.")
+                % {"side": Side(side).label, "reference": recommendation.reference}
+            )
+    for side in answering:
+        if not permissions.can_set_side(author, recommendation, side):
+            raise PermissionDenied(
+                _("You may not set the %(side)s response of %(reference)s.")
                 % {"side": Side(side).label, "reference": recommendation.reference}
             )
     if overriding and not permissions.is_secretariat(author):
@@ -84,6 +155,7 @@ def set_statuses(
     visibility: str = Visibility.PUBLIC,
     on: datetime.date | None = None,
     edited: Collection[str] = (),
+    answers: Mapping[str, object] | None = None,
     save_relations: Callable[[], None] | None = None,
 ) -> ProgressUpdate | None:
     """Set side statuses and, for the secretariat, the overall status, as one change with one
@@ -98,7 +170,9 @@ def set_statuses(
 
     The overall status follows the sides unless the secretariat overrides it with a reason
     (bilateral.resolve); a `reason` given here is recorded on the item, `drop_reason` removes the
-    one it has (the overall status goes back to the sides). The progress update carries `text`
+    one it has (the overall status goes back to the sides). `answers` sets each side's response
+    and stalled reason (field name to value), with the same rights as that side's status and the
+    rules of _settle_answers. The progress update carries `text`
     and says what moved; with nothing moved, nothing edited and no text, nothing is recorded and
     None is returned.
     """
@@ -109,6 +183,8 @@ def set_statuses(
         _check_status(status, SIDE_FIELDS[side])
     if overall is not None:
         _check_status(overall, "status")
+    answers = dict(answers or {})
+    answering = _answer_sides(answers)
     text = text.strip()
     on = on or timezone.localdate()
     relations = [field for field in edited if field in _m2m_fields()]
@@ -123,9 +199,10 @@ def set_statuses(
             author=author,
             recommendation=recommendation,
             sides=sides,
+            answering=answering,
             overriding=overriding,
             edited=edited,
-            writes=bool(sides or overriding or edited or text),
+            writes=bool(sides or answers or overriding or edited or text),
         )
         changed = list(columns)
         moved: dict[str, str] = {}
@@ -154,6 +231,7 @@ def set_statuses(
                 # The reason is internal: the history keeps it, the public update does not.
                 recommendation.status_override_reason = outcome.override_reason
                 changed.append("status_override_reason")
+        changed += _settle_answers(recommendation, answers=answers, moved=moved, on=on)
         if not changed and not relations and not text:
             return None
         # What moved is stored as data and put into words when read, in the reader's language.
@@ -189,6 +267,8 @@ def set_statuses(
                 or (
                     _("Reason for overriding the sides changed.")
                     if "status_override_reason" in changed
+                    else _("Response changed.")
+                    if set(RESPONSE_FIELDS.values()) & set(changed)
                     else ""
                 )
             )[:100]
@@ -212,6 +292,7 @@ def bulk_set_statuses(
     text: str = "",
     visibility: str = Visibility.PUBLIC,
     on: datetime.date | None = None,
+    answers: Mapping[str, object] | None = None,
 ) -> list[ProgressUpdate]:
     """The same change on many recommendations, all or nothing, one progress update each; the
     rows are locked in one order (by key) so two bulk changes at once queue, never deadlock."""
@@ -235,6 +316,7 @@ def bulk_set_statuses(
                     text=text,
                     visibility=visibility,
                     on=on,
+                    answers=answers,
                 )
             )
     return [update for update in updates if update is not None]

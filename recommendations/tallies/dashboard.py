@@ -10,12 +10,12 @@ import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from recommendations.data_version import data_version
 from recommendations.models import Recommendation
 from recommendations.rules.bilateral import awaiting_condition, divergent_condition
-from recommendations.rules.choices import Side
+from recommendations.rules.choices import Response, Side
 
 # Entries are never stale (the key changes with the data); the timeout only frees memory.
 TIMEOUT_SECONDS = 60 * 60
@@ -29,6 +29,14 @@ def _count(changed_since: datetime.date | None) -> dict[str, Any]:
             divergent=Count("pk", filter=divergent_condition()),
             awaiting_eu=Count("pk", filter=awaiting_condition(Side.EU)),
             awaiting_japan=Count("pk", filter=awaiting_condition(Side.JAPAN)),
+            # Each side's responses, in the same query: summed over the statuses' rows.
+            **{
+                f"{side}_response_{response}": Count(
+                    "pk", filter=Q(**{f"{side}_response": response})
+                )
+                for side in ("eu", "japan")
+                for response in Response.values
+            },
         )
     )
     return {

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from recommendations.models import Council, Organisation, Owner, ProgressUpdate, Topic
 from recommendations.models.reference import localised_name
-from recommendations.rules.choices import Side, Status
+from recommendations.rules.choices import Response, Side, Status
 from recommendations.tallies.dashboard import counts as count_by_status
 from recommendations.tallies.rounds import public_round_line
 from recommendations.views.bars import Bar, bar, list_url, status_legend
@@ -126,6 +126,17 @@ def home(request: HttpRequest) -> HttpResponse:
         params=lambda r: {"side": r["lead_owner__side"]},
     )
 
+    response_bars = [
+        bar(
+            label,
+            {r: sum(row[f"{key}_response_{r}"] for row in status_rows) for r in Response.values},
+            {},
+            choices=Response,
+            param=f"{key}_response",
+        )
+        for label, key in ((Side.EU.label, "eu"), (Side.JAPAN.label, "japan"))
+    ]
+
     changed_since_last = counts["changed_since"]
     updated_since_url = None
     # The last Council held is always dated (CouncilManager.next_and_last).
@@ -150,6 +161,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "topic_bars": topic_bars,
             "owner_bars": owner_bars,
             "side_bars": side_bars,
+            "response_bars": response_bars,
             "next_council": next_council,
             "last_council": last_council,
             "changed_since_last": changed_since_last,
