@@ -2,6 +2,7 @@
 Japanese browser and walks the admin, on a laptop and on a phone: no page shows an English label."""
 
 import datetime
+import re
 
 import pyotp
 import pytest
@@ -18,6 +19,9 @@ from tests.test_admin_language import IMPORT_URL, labels
 PASSWORD = "a-long-test-password"
 VIEWPORTS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 LABELS = "h1, h2, h3, th, label, button, caption, summary, legend"
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+# The language switch names each language in itself.
+OWN_NAMES = {"English", "日本語"}
 
 
 @pytest.fixture
@@ -59,7 +63,15 @@ def test_a_japanese_official_signs_in_and_reads_every_admin_page_in_japanese(
     english = english_labels(official, item, urls)
     assert english
 
-    page = open_page(browser, live_server.url, viewport=VIEWPORTS[viewport], locale="ja-JP")
+    # A browser in Tokyo, as the official's own: the admin's times are theirs, with no note
+    # about the server's.
+    page = open_page(
+        browser,
+        live_server.url,
+        viewport=VIEWPORTS[viewport],
+        locale="ja-JP",
+        timezone_id="Asia/Tokyo",
+    )
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     page.goto("/admin/")
     assert page.locator("html").get_attribute("lang") == "ja"
@@ -67,6 +79,14 @@ def test_a_japanese_official_signs_in_and_reads_every_admin_page_in_japanese(
     page.fill("input[name=password]", PASSWORD)
     with page.expect_navigation():
         page.locator("form button[type=submit], form input[type=submit]").last.click()
+    # The second-factor prompt is Japanese too: every label it shows has Japanese in it.
+    page.locator("input[name=code]").wait_for()
+    page.screenshot(path=tmp_path / f"{viewport}-code-prompt.png", full_page=True)
+    assert page.locator("html").get_attribute("lang") == "ja"
+    # (The switch's names are shown in capitals by its style.)
+    prompt = {label for label in shown_labels(page) if label and label.title() not in OWN_NAMES}
+    assert prompt
+    assert sorted(label for label in prompt if not JAPANESE.search(label)) == []
     page.fill("input[name=code]", app.now())
     with page.expect_navigation():
         page.locator("form button[type=submit], form input[type=submit]").last.click()
@@ -80,4 +100,5 @@ def test_a_japanese_official_signs_in_and_reads_every_admin_page_in_japanese(
         assert page.locator("html").get_attribute("lang") == "ja", url
         assert page.locator("#content").is_visible(), url
         assert sorted(english & shown_labels(page)) == [], url
+        assert page.locator(".timezonewarning").count() == 0, url
     page.context.close()
