@@ -47,6 +47,19 @@ def browser():
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Stored files (published editions) go to a folder of the test's own, read back from it."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    return tmp_path / "media"
+
+
+@pytest.fixture
 def secretariat_user(db):
     return SuperuserFactory()
 

@@ -239,18 +239,11 @@ def hostile(client, changelists: dict[str, set[str]]) -> list[str]:
 
 
 @pytest.fixture
-def world(settings, tmp_path):
+def world(media):
     """A small tracker in use: two topics, items led by DG Connect and by METI and co-owned
     across, with public and internal updates, one archived, one with a parent; the last Council
     with its closed round and published edition, the next with a round open; an official of
     each owner, and a failed sign-in in the lockout log."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
     last = factories.CouncilFactory(number=2, date=TODAY - datetime.timedelta(days=300))
     upcoming = factories.CouncilFactory(number=3, date=TODAY + datetime.timedelta(days=60))
     dg_connect = factories.OwnerFactory(code="CNECT", name="DG Connect", side=Side.EU)

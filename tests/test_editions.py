@@ -15,21 +15,10 @@ from recommendations.services.statuses import set_statuses
 from tests import factories
 from tests.helpers import form_data
 
-pytestmark = pytest.mark.django_db
+# Every test here publishes, storing files in a folder of its own.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    return tmp_path / "media"
 
 
 @pytest.fixture

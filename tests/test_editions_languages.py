@@ -18,22 +18,11 @@ from recommendations.rules.choices import Side
 from recommendations.services.rounds import open_round
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+# Every test here publishes, storing files in a folder of its own.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 TODAY = timezone.localdate()
 FORMATS = ["report.csv", "report.docx", "report.html", "report.pdf", "report.xlsx"]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    return tmp_path / "media"
 
 
 @pytest.fixture

@@ -160,15 +160,8 @@ def test_the_change_form_offers_the_confirmation_only_to_the_items_owners(client
 
 
 def test_publishing_from_the_admin_asks_first_then_needs_a_reason_the_second_time(
-    admin_client, world, settings, tmp_path
+    admin_client, world, media
 ):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
     reporting_round = opened(world)
     url = f"/admin/recommendations/reportinground/{reporting_round.pk}/publish/"
     assert "Yes, publish" in admin_client.get(url).content.decode()
