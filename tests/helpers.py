@@ -6,6 +6,7 @@ Fixtures live in conftest.py; model factories in factories.py."""
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +32,12 @@ if TYPE_CHECKING:
 
 
 # History on chosen days -------------------------------------------------------------------
+
+
+def officials_today(user) -> datetime.date:
+    """The day it is where the official works: the day their requests record (Tokyo's day is
+    the next one from 15:00 UTC)."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(user.official.time_zone_name))
 
 
 def on(day: datetime.date) -> datetime.datetime:

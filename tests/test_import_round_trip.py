@@ -19,7 +19,7 @@ from recommendations.rules.choices import Response
 from recommendations.services.archive import archive
 from recommendations.services.statuses import record_update
 from tests import factories
-from tests.helpers import CHANGELIST
+from tests.helpers import CHANGELIST, officials_today
 
 IMPORT = reverse("admin:recommendations_recommendation_import_updates")
 
@@ -148,7 +148,7 @@ def assert_one_japan_side_change_recorded(before, official):
     assert (update.message, update.author, update.date) == (
         "Japan side: “In progress”. Overall status now “In progress”.",
         official,
-        timezone.localdate(),
+        officials_today(official),
     )
     # The other rows' statuses, including the one that disagrees with its sides, stay put.
     assert sides("AI-7") == (Status.NOT_ASSESSED, Status.NOT_ASSESSED, Status.PLANNED)
@@ -494,7 +494,7 @@ def test_an_officials_response_goes_in_through_the_csv_once(client, meti_officia
         "not_accepted",
         "Covered by the APPI.",
     )
-    assert item.japan_response_date == timezone.localdate()
+    assert item.japan_response_date == officials_today(meti_official)
     assert item.japan_status == Status.NOT_ASSESSED
     assert Recommendation.history.count() == history + 1
     assert "Japan response: Not accepted" in messages[0]

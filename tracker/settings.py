@@ -306,6 +306,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 MFA_SUPPORTED_TYPES = ["totp", "webauthn"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "EU-Japan DP tracker")
+# A code read just before its 30 seconds run out still counts when it arrives just after
+# (RFC 6238's one step of network delay); each step is still accepted once only.
+MFA_TOTP_TOLERANCE = 1
 MFA_FORMS = {
     "authenticate": "recommendations.sign_in.forms.AuthenticateForm",
     "reauthenticate": "recommendations.sign_in.forms.ReauthenticateForm",
