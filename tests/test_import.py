@@ -15,6 +15,7 @@ from recommendations.models import ProgressUpdate, Recommendation, Side, Status,
 from recommendations.services.archive import archive
 from recommendations.services.statuses import set_statuses
 from tests import factories
+from tests.helpers import officials_today
 
 IMPORT = reverse("admin:recommendations_recommendation_import_updates")
 REPORT_HEADER = (
@@ -191,8 +192,9 @@ def test_the_recommendations_sheet_of_a_report_xlsx_is_imported_with_real_dates(
     ) == (Status.ONGOING, datetime.date(2024, 7, 1), Status.IN_PROGRESS, datetime.date(2024, 7, 1))
 
 
-def tomorrow():
-    return (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+def tomorrow(official):
+    """The day after the official's own today, which is Tokyo's for a Japanese ministry."""
+    return (officials_today(official) + datetime.timedelta(days=1)).isoformat()
 
 
 @pytest.mark.django_db
@@ -210,13 +212,13 @@ def tomorrow():
     ],
 )
 def test_one_bad_row_rejects_the_whole_file_with_its_row_and_column(
-    official_client, rows, row, column, message
+    official_client, official, rows, row, column, message
 ):
     good_row = "AI-2,completed,2024-06-01,Fine.\n"
     upload = csv_file(
         "reference,status,status_date,latest_update,visibility\n"
         + good_row
-        + rows.format(tomorrow=tomorrow())
+        + rows.format(tomorrow=tomorrow(official))
         + "\n"
     )
 
