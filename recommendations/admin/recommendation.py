@@ -10,9 +10,9 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet, signals
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
@@ -31,6 +31,7 @@ from recommendations.admin.confirmations import confirm_url
 from recommendations.admin.filters import (
     ArchivedFilter,
     DivergentFilter,
+    OwnerFilter,
     RoundFilter,
     StaleFilter,
     todays_cutoff,
@@ -113,10 +114,17 @@ class RecommendationAdmin(HistoryAdmin):
     change_list_template = "admin/recommendations/recommendation/change_list.html"
     # Narrow enough for a laptop next to the filters: the text is cut to two lines (a click
     # shows all of it) and the three statuses share one column.
-    list_display = ["reference", "short_text", "lead_owner", "statuses", "flags", "last_update"]
+    list_display = [
+        "reference",
+        "short_text",
+        "lead_owner_name",
+        "statuses",
+        "flags",
+        "last_update",
+    ]
     list_filter = [
         "topic",
-        "lead_owner",
+        ("lead_owner", OwnerFilter),
         "status",
         "eu_response",
         "japan_response",
@@ -276,6 +284,10 @@ class RecommendationAdmin(HistoryAdmin):
             obj.topic,
         )
 
+    @admin.display(description=_("lead owner"), ordering="lead_owner")
+    def lead_owner_name(self, obj: Recommendation) -> str:
+        return obj.lead_owner.localised_name
+
     @admin.display(description=_("status: overall, EU, Japan"), ordering="status")
     def statuses(self, obj: Recommendation) -> str:
         return format_html(
@@ -292,6 +304,15 @@ class RecommendationAdmin(HistoryAdmin):
     def last_update(self, obj: Recommendation) -> datetime.date | None:
         # Annotated by the changelist's queryset (with_last_activity).
         return obj.last_update  # type: ignore[attr-defined]
+
+    def response_post_save_change(
+        self, request: HttpRequest, obj: Recommendation
+    ) -> HttpResponseRedirect:
+        """Back where the official came from: the list as they had filtered it, or else their
+        own items on the home page; the secretariat goes back to the list, as Django does."""
+        if "_changelist_filters" in request.GET or permissions.owner_of(request.user) is None:
+            return super().response_post_save_change(request, obj)
+        return HttpResponseRedirect(reverse("admin:index") + "#own-items")
 
     def save_model(
         self,
