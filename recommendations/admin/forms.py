@@ -149,6 +149,26 @@ class ChangeStatusForm(forms.Form):
         )
 
 
+class AmendUpdateForm(forms.Form):
+    """An author's correction of their progress update, or its withdrawal, with the reason the
+    update's history keeps."""
+
+    text = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    evidence_url = forms.URLField(
+        label=_("Evidence link"),
+        required=False,
+        assume_scheme="https",
+        validators=[EVIDENCE_LINK],
+    )
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=100,
+        help_text=_("Kept in the update's history, with your name and the time."),
+    )
+
+
 class StatusChange(TypedDict):
     """What the bulk status form sets, spelled as bulk_set_statuses' arguments."""
 

@@ -8,11 +8,12 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import QuerySet, signals
+from django.db.models import ExpressionWrapper, QuerySet, signals
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
@@ -66,7 +67,17 @@ class TimelineInline(admin.TabularInline):
     template = "admin/recommendations/recommendation/timeline.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ProgressUpdate]:
-        return super().get_queryset(request).select_related("author", "recommendation")
+        # Each entry says whether its reader may correct or withdraw it (the page links it).
+        # The secretariat's rights need no date: the open round is looked up for officials only.
+        secretariat = permissions.is_secretariat(request.user)
+        since = None if secretariat else permissions.amendable_since(timezone.now())
+        amendable = permissions.amendable_condition(request.user, since=since)
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("author", "recommendation")
+            .annotate(amendable=ExpressionWrapper(amendable, output_field=models.BooleanField()))
+        )
 
     def has_add_permission(self, request: HttpRequest, obj: Recommendation | None = None) -> bool:
         return False
