@@ -292,7 +292,7 @@ class RecommendationAdmin(HistoryAdmin):
             obj.text,
             format_html("<strong>{}</strong> ", obj.title) if obj.title else "",
             obj.text,
-            obj.topic,
+            obj.topic.localised_name,
         )
 
     @admin.display(description=_("lead owner"), ordering="lead_owner")
