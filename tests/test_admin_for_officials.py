@@ -138,9 +138,8 @@ def test_your_items_says_which_the_owner_leads_and_which_it_co_owns(meti_client,
 
     page = meti_client.get(HOME).content.decode()
 
-    assert ">Your role</th>" in page
-    assert '<td class="own-role">Lead</td>' in row_of(page, led.reference)
-    assert '<td class="own-role">Co-owner</td>' in row_of(page, co_owned.reference)
+    assert '<span class="own-role">Lead</span>' in row_of(page, led.reference)
+    assert '<span class="own-role">Co-owner</span>' in row_of(page, co_owned.reference)
 
 
 def test_an_untouched_item_says_no_activity_since_the_report(meti_client, meti):
