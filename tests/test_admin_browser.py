@@ -148,7 +148,7 @@ def test_the_changelist_shows_every_column_without_sideways_scrolling(
         "action-checkbox-column",
         "column-reference",
         "column-short_text",
-        "column-lead_owner",
+        "column-lead_owner_name",
         "column-statuses",
         "column-flags",
         "column-last_update",

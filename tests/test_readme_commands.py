@@ -29,7 +29,7 @@ RUN_BY_CI = {"make test", "make test-postgres", "make test-redis"}
 
 WITH_THE_REPORT = [
     f"{PY} load_report",
-    f"{PY} add_official hana.sato@meti.go.jp --owner METI --base-url https://tracker.example.org",
+    f"{PY} add_official hana.sato@meti.go.jp --owner METI",
     f"{PY} add_official hana.sato@meti.go.jp --new-link",
     f"{PY} axes_reset_username hana.sato@meti.go.jp",
     f"{PY} reset_2fa hana.sato@meti.go.jp",

@@ -5,7 +5,7 @@ a filter value out of range as a wrong address, never as a server error."""
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from django.contrib import admin
@@ -17,6 +17,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -65,6 +68,49 @@ def stamped_for_lockouts(
     return view
 
 
+# The home page's groups of models, in this order: what a round needs first, then the reference
+# data, the accounts and mail, and last the libraries' security records under one heading. Each
+# group: its key (the page's class, `app-<key>`), its heading, and its models as app.Model.
+MODEL_GROUPS: list[tuple[str, "StrOrPromise", list[str]]] = [
+    (
+        "recommendations",
+        _("The reporting round"),
+        [
+            "recommendations.Recommendation",
+            "recommendations.ProgressUpdate",
+            "recommendations.ReportingRound",
+            "recommendations.Official",
+        ],
+    ),
+    (
+        "reference",
+        _("Reference data"),
+        [
+            "recommendations.Topic",
+            "recommendations.Organisation",
+            "recommendations.Owner",
+            "recommendations.Council",
+        ],
+    ),
+    (
+        "accounts",
+        _("Accounts, alerts and mail"),
+        [
+            "auth.User",
+            "auth.Group",
+            "account.EmailAddress",
+            "recommendations.Subscription",
+            "mailer.Message",
+            "mailer.MessageLog",
+            "mailer.DontSendEntry",
+        ],
+    ),
+]
+# Sign-in attempts and lockouts, second factors, single sign-on: read when something goes
+# wrong, never during a round. Any model of these apps lands here.
+SECURITY_APPS = ["axes", "mfa", "socialaccount"]
+
+
 class TrackerAdminSite(admin.AdminSite):
     site_header = _("EU–Japan Digital Partnership tracker")
     site_title = _("Digital Partnership tracker")
@@ -81,6 +127,42 @@ class TrackerAdminSite(admin.AdminSite):
             view = cast(View, wrapped)
         return super().admin_view(view, cacheable)
 
+    def get_app_list(
+        self, request: HttpRequest, app_label: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The home page's models in the tracker's groups (MODEL_GROUPS), the tracker's own
+        first and the libraries' security records last under one "Security" heading; an app's
+        own page keeps Django's list of that app."""
+        apps = super().get_app_list(request, app_label)
+        if app_label is not None:
+            return apps
+        models = {
+            f"{app['app_label']}.{model['object_name']}": model
+            for app in apps
+            for model in app["models"]
+        }
+        grouped: list[dict[str, Any]] = []
+        placed: set[str] = set()
+        for key, name, members in MODEL_GROUPS:
+            present = [models[member] for member in members if member in models]
+            placed.update(members)
+            if present:
+                grouped.append(_group(key, name, present))
+        security = []
+        for app in apps:
+            rest = [
+                model
+                for model in app["models"]
+                if f"{app['app_label']}.{model['object_name']}" not in placed
+            ]
+            if app["app_label"] in SECURITY_APPS:
+                security += rest
+            elif rest:
+                grouped.append({**app, "models": rest})
+        if security:
+            grouped.append(_group("security", _("Security"), security))
+        return grouped
+
     def index(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> TemplateResponse:
@@ -96,6 +178,18 @@ class TrackerAdminSite(admin.AdminSite):
         # One way in: django-allauth's login, with its second-factor step and single sign-on.
         query = urlencode({"next": request.GET.get("next") or reverse("admin:index")})
         return redirect(f"{reverse('account_login')}?{query}")
+
+
+def _group(key: str, name: "StrOrPromise", models: list[dict[str, Any]]) -> dict[str, Any]:
+    """A heading of the home page's list, as Django describes an app, for models that may come
+    from several apps: no page of its own to link to."""
+    return {
+        "name": name,
+        "app_label": key,
+        "app_url": "",
+        "has_module_perms": True,
+        "models": models,
+    }
 
 
 class TrackerAdminConfig(AdminConfig):

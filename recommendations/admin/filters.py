@@ -1,5 +1,5 @@
 import datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
@@ -112,3 +112,14 @@ class RoundFilter(admin.SimpleListFilter):
                     pk__in=outstanding.values("pk")
                 )
         return queryset.filter(pk__in=outstanding.values("pk"))
+
+
+class OwnerFilter(admin.RelatedFieldListFilter):
+    """The lead owner, named in the admin's language: 経済産業省 in Japanese, METI in English."""
+
+    def field_choices(
+        self, field: Any, request: HttpRequest, model_admin: ModelAdmin
+    ) -> list[tuple[str, "StrOrPromise"]]:
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        owners = field.related_model._default_manager.order_by(*ordering)
+        return [(str(owner.pk), owner.localised_name) for owner in owners]

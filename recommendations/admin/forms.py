@@ -2,10 +2,13 @@
 bulk status change and the spreadsheet upload."""
 
 import copy
+import datetime
 from typing import Any, TypedDict, cast
 
 from django import forms
+from django.core.validators import URLValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.rules import permissions
@@ -24,6 +27,10 @@ from recommendations.services.versions import FieldConflict, merge
 
 # Evidence links typed without a scheme are taken as https, as Django 6 does by default.
 URL_FIELDS: dict[type[models.Field], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
+# The update's own rule: only web links, never a javascript: or file: link.
+EVIDENCE_LINK = URLValidator(
+    schemes=["http", "https"], message=_("Enter a web link (http:// or https://).")
+)
 
 
 STATUS_TARGET_LABELS = {
@@ -63,9 +70,26 @@ class ChangeStatusForm(forms.Form):
     visibility = forms.ChoiceField(
         label=_("Visibility"), choices=Visibility.choices, initial=Visibility.PUBLIC
     )
+    # As the change form asks: the day it happened (the official's today by default) and the
+    # link that shows it, both carried by each recommendation's update.
+    date = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The day the status changed; left empty, today."),
+    )
+    evidence_url = forms.URLField(
+        label=_("Evidence link"),
+        required=False,
+        assume_scheme="https",
+        validators=[EVIDENCE_LINK],
+        help_text=_("A web page that shows the change, if there is one."),
+    )
 
     def __init__(self, *args: Any, user: permissions.Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Read when the form is made, in the official's time zone, not when the module loads.
+        self.fields["date"].initial = timezone.localdate()
         # An official sets their own side only; the overall status follows from the sides.
         targets = permissions.status_targets(user)
         target = cast(forms.ChoiceField, self.fields["target"])
@@ -101,6 +125,8 @@ class ChangeStatusForm(forms.Form):
                 reason=data["reason"],
                 text=data["text"],
                 visibility=data["visibility"],
+                on=data["date"] or timezone.localdate(),
+                evidence_url=data["evidence_url"],
                 answers={},
             )
         side = data["target"]
@@ -111,6 +137,8 @@ class ChangeStatusForm(forms.Form):
             reason="",
             text=data["text"],
             visibility=data["visibility"],
+            on=data["date"] or timezone.localdate(),
+            evidence_url=data["evidence_url"],
             # A side leaving stalled loses its reason in the service itself.
             answers={
                 STALLED_FIELDS[side]: data["stalled_reason"],
@@ -121,6 +149,26 @@ class ChangeStatusForm(forms.Form):
         )
 
 
+class AmendUpdateForm(forms.Form):
+    """An author's correction of their progress update, or its withdrawal, with the reason the
+    update's history keeps."""
+
+    text = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    evidence_url = forms.URLField(
+        label=_("Evidence link"),
+        required=False,
+        assume_scheme="https",
+        validators=[EVIDENCE_LINK],
+    )
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=100,
+        help_text=_("Kept in the update's history, with your name and the time."),
+    )
+
+
 class StatusChange(TypedDict):
     """What the bulk status form sets, spelled as bulk_set_statuses' arguments."""
 
@@ -129,6 +177,8 @@ class StatusChange(TypedDict):
     reason: str
     text: str
     visibility: str
+    on: datetime.date
+    evidence_url: str
     answers: dict[str, object]
 
 

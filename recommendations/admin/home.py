@@ -6,12 +6,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations.models import Council, Owner, Recommendation, ReportingRound
+from recommendations.models import (
+    Council,
+    Owner,
+    ProgressUpdate,
+    Recommendation,
+    ReportingRound,
+)
 from recommendations.models.rounds import ROUND_SIDES
 from recommendations.rules import permissions
 from recommendations.rules.bilateral import stale_cutoff
@@ -23,32 +31,46 @@ class OwnItem:
     reference: str
     short_text: str
     side_status: str
+    # True where the owner leads the item, False where it co-owns it.
+    leads: bool
     last_activity: date
+    # False for an item nobody has updated since the report was loaded: its last activity is
+    # the report's own date, which says nothing about the item.
+    touched: bool
     stale: bool
     url: str
 
 
-def own_items(owner: Owner, today: date) -> tuple[list[OwnItem], date]:
+def own_items(
+    owner: Owner, today: date, *, cutoff: date | None = None
+) -> tuple[list[OwnItem], date]:
     """The current items `owner` leads or co-owns, stale ones first and then in the report's
     order, and the date before which an item is stale. Two queries whatever the number of
-    items: the Councils (for the date) and the items with their last activity."""
-    cutoff = stale_cutoff(Council.objects.next_date(today), today)
+    items: the Councils (for the date, unless `cutoff` is given) and the items with their last
+    activity."""
+    if cutoff is None:
+        cutoff = stale_cutoff(Council.objects.next_date(today), today)
     side_field = SIDE_FIELDS[owner.side]
     rows = (
         Recommendation.objects.owned_by(owner)
         .public()
         .with_stale(today, cutoff=cutoff)
+        .annotate(
+            touched=models.Exists(ProgressUpdate.objects.filter(recommendation=OuterRef("pk")))
+        )
         # `stale` is annotated by with_stale, which the plugin does not see through Self.
         .order_by("-stale", "topic__position", "sequence")  # type: ignore[misc]
-        .only("pk", "reference", "title", "text", side_field)
+        .only("pk", "reference", "title", "text", "lead_owner_id", side_field)
     )
     items = [
         OwnItem(
             reference=row.reference,
             short_text=row.short_text,
             side_status=getattr(row, f"get_{side_field}_display")(),
+            leads=row.lead_owner_id == owner.pk,
             # Annotated by with_last_activity, which the plugin does not see through Self.
             last_activity=row.last_activity,  # type: ignore[attr-defined]
+            touched=row.touched,
             stale=row.stale,  # type: ignore[attr-defined]
             url=reverse("admin:recommendations_recommendation_change", args=[row.pk]),
         )
@@ -89,7 +111,9 @@ def own_items_context(request: HttpRequest) -> dict[str, Any]:
     owner = permissions.owner_of(request.user)
     if owner is None:
         return round_context(request)
-    items, cutoff = own_items(owner, timezone.localdate())
+    today = timezone.localdate()
+    next_council = Council.objects.next_date(today)
+    items, cutoff = own_items(owner, today, cutoff=stale_cutoff(next_council, today))
     return {
         **round_context(request),
         "own_owner": owner,
@@ -97,4 +121,7 @@ def own_items_context(request: HttpRequest) -> dict[str, Any]:
         "own_items": items,
         "own_stale_count": sum(item.stale for item in items),
         "stale_cutoff": cutoff,
+        # Without a dated Council ahead, the cutoff counts back from today, and says so.
+        "stale_council_dated": next_council is not None,
+        "stale_weeks": settings.STALE_AFTER_WEEKS,
     }

@@ -8,11 +8,12 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import QuerySet, signals
+from django.db.models import ExpressionWrapper, QuerySet, signals
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
@@ -31,6 +32,7 @@ from recommendations.admin.confirmations import confirm_url
 from recommendations.admin.filters import (
     ArchivedFilter,
     DivergentFilter,
+    OwnerFilter,
     RoundFilter,
     StaleFilter,
     todays_cutoff,
@@ -65,7 +67,17 @@ class TimelineInline(admin.TabularInline):
     template = "admin/recommendations/recommendation/timeline.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ProgressUpdate]:
-        return super().get_queryset(request).select_related("author", "recommendation")
+        # Each entry says whether its reader may correct or withdraw it (the page links it).
+        # The secretariat's rights need no date: the open round is looked up for officials only.
+        secretariat = permissions.is_secretariat(request.user)
+        since = None if secretariat else permissions.amendable_since(timezone.now())
+        amendable = permissions.amendable_condition(request.user, since=since)
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("author", "recommendation")
+            .annotate(amendable=ExpressionWrapper(amendable, output_field=models.BooleanField()))
+        )
 
     def has_add_permission(self, request: HttpRequest, obj: Recommendation | None = None) -> bool:
         return False
@@ -113,10 +125,17 @@ class RecommendationAdmin(HistoryAdmin):
     change_list_template = "admin/recommendations/recommendation/change_list.html"
     # Narrow enough for a laptop next to the filters: the text is cut to two lines (a click
     # shows all of it) and the three statuses share one column.
-    list_display = ["reference", "short_text", "lead_owner", "statuses", "flags", "last_update"]
+    list_display = [
+        "reference",
+        "short_text",
+        "lead_owner_name",
+        "statuses",
+        "flags",
+        "last_update",
+    ]
     list_filter = [
         "topic",
-        "lead_owner",
+        ("lead_owner", OwnerFilter),
         "status",
         "eu_response",
         "japan_response",
@@ -273,8 +292,12 @@ class RecommendationAdmin(HistoryAdmin):
             obj.text,
             format_html("<strong>{}</strong> ", obj.title) if obj.title else "",
             obj.text,
-            obj.topic,
+            obj.topic.localised_name,
         )
+
+    @admin.display(description=_("lead owner"), ordering="lead_owner")
+    def lead_owner_name(self, obj: Recommendation) -> str:
+        return obj.lead_owner.localised_name
 
     @admin.display(description=_("status: overall, EU, Japan"), ordering="status")
     def statuses(self, obj: Recommendation) -> str:
@@ -292,6 +315,15 @@ class RecommendationAdmin(HistoryAdmin):
     def last_update(self, obj: Recommendation) -> datetime.date | None:
         # Annotated by the changelist's queryset (with_last_activity).
         return obj.last_update  # type: ignore[attr-defined]
+
+    def response_post_save_change(
+        self, request: HttpRequest, obj: Recommendation
+    ) -> HttpResponseRedirect:
+        """Back where the official came from: the list as they had filtered it, or else their
+        own items on the home page; the secretariat goes back to the list, as Django does."""
+        if "_changelist_filters" in request.GET or permissions.owner_of(request.user) is None:
+            return super().response_post_save_change(request, obj)
+        return HttpResponseRedirect(reverse("admin:index") + "#own-items")
 
     def save_model(
         self,

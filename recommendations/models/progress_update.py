@@ -18,14 +18,22 @@ from recommendations.rules.choices import Status, UpdateKind, Visibility
 
 
 class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
+    def current(self) -> Self:
+        """Updates not withdrawn by their author: what every reader reads (the admin's timeline
+        and history keep the withdrawn ones too)."""
+        return self.filter(withdrawn_at__isnull=True)
+
     def public(self) -> Self:
-        return self.filter(visibility=Visibility.PUBLIC)
+        return self.current().filter(visibility=Visibility.PUBLIC)
 
     def of_outer_recommendation(self) -> Self:
-        """These updates of the outer query's recommendation, newest first: the correlated
-        subquery behind every "latest update" (served by the update_recommendation_date index)."""
-        return self.filter(recommendation=models.OuterRef("pk")).order_by(
-            "-date", "-created_at", "-pk"
+        """These updates of the outer query's recommendation, newest first, withdrawn ones left
+        out: the correlated subquery behind every "latest update" (served by the
+        update_recommendation_date index)."""
+        return (
+            self.current()
+            .filter(recommendation=models.OuterRef("pk"))
+            .order_by("-date", "-created_at", "-pk")
         )
 
     def for_public_timeline(self) -> Self:
@@ -88,6 +96,10 @@ class ProgressUpdate(models.Model):
         _("visibility"), max_length=10, choices=Visibility, default=Visibility.PUBLIC
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Set by services.own_updates: the author (or the secretariat) corrected the words or link,
+    # or withdrew the update; what it said before stays in its history.
+    corrected_at = models.DateTimeField(_("corrected"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = ProgressUpdateQuerySet.as_manager()

@@ -346,7 +346,7 @@ def _linked(through: type[Model], target: str, ids: list[int]) -> dict[int, list
 def _update_sets(options: ReportOptions) -> tuple[QuerySet, QuerySet]:
     """The updates the report reads, uncorrelated: those up to its as-of date (the latest is
     among them) and those that set a status after its "since" date (they explain a change)."""
-    updates = ProgressUpdate.objects.all()
+    updates = ProgressUpdate.objects.current()
     if not options.internal:
         updates = updates.public()
     latest = updates.filter(date__lte=options.as_of)

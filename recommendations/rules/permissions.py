@@ -12,17 +12,22 @@ all ask these functions, so a rule changed here changes everywhere.
   the Japan side, and only on the items they may change. The overall status follows from the
   two sides; only the secretariat sets it by hand, with a reason (bilateral.resolve). So an
   official's "status" — in the admin, the bulk action or the import — is their own side's.
+- The author of a progress update may correct or withdraw it while the reporting round it was
+  written in is open, or for two weeks when no round is (`can_amend`); the secretariat may at any
+  time. What it said before stays in its history.
 - Everyone else reads the public pages only.
 """
 
+import datetime
 from dataclasses import dataclass
 from typing import cast
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from recommendations.models import Official, Owner, Recommendation
+from recommendations.models import Official, Owner, ProgressUpdate, Recommendation, ReportingRound
 from recommendations.models.recommendation import RecommendationQuerySet
 from recommendations.rules.choices import SIDE_FIELDS, Side, answer_fields
 
@@ -57,6 +62,9 @@ TRANSLATION_FIELDS = frozenset(
 OFFICIAL_EDITABLE_FIELDS = frozenset({"target_council", "notes"}) | TRANSLATION_FIELDS
 # What a status change may set: a side, or the overall status against the sides' (an override).
 OVERALL = "overall"
+
+# How long an author may correct or withdraw their update when no reporting round is open.
+AMEND_WINDOW = datetime.timedelta(weeks=2)
 
 # The acting user as the rules see it: `request.user` (signed in or not), or a service's author,
 # None when no one acts (a command run by the system).
@@ -202,3 +210,34 @@ def editable_fields(user: Actor) -> frozenset[str] | None:
     # Their own side's status, and beside it that side's formal response and stalled reason.
     side = role.owner.side
     return OFFICIAL_EDITABLE_FIELDS | {SIDE_FIELDS[side], *answer_fields(side)}
+
+
+def amendable_since(now: datetime.datetime) -> datetime.datetime:
+    """The moment from which an official's own updates may still be corrected or withdrawn: the
+    opening of the round under way, or two weeks back when none is open."""
+    reporting_round = ReportingRound.objects.current()
+    return reporting_round.opened_at if reporting_round else now - AMEND_WINDOW
+
+
+def can_amend(user: Actor, update: ProgressUpdate, *, since: datetime.datetime) -> bool:
+    """Whether this user may correct or withdraw this update: the secretariat always, its author
+    while they may still change its recommendation and it was written since `since`
+    (amendable_since). A withdrawn update is done with, for everyone."""
+    if update.withdrawn_at is not None:
+        return False
+    if is_secretariat(user):
+        return True
+    if user is None or not user.is_authenticated or update.author_id != user.pk:
+        return False
+    return update.created_at >= since and can_change(user, update.recommendation)
+
+
+def amendable_condition(user: Actor, *, since: datetime.datetime | None) -> Q:
+    """can_amend as a condition on updates, for a timeline that offers the links (the change
+    of the recommendation itself is asked of can_change on its page); `since` is needed for
+    officials only."""
+    if is_secretariat(user):
+        return Q(withdrawn_at__isnull=True)
+    if since is None or user is None or not user.is_authenticated or owner_of(user) is None:
+        return Q(pk__in=[])
+    return Q(withdrawn_at__isnull=True, author_id=user.pk, created_at__gte=since)

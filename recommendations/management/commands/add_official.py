@@ -1,6 +1,5 @@
 """Onboards an official: one command gives them an account that can change their owner's items."""
 
-import os
 from typing import Any
 
 from django.conf import settings
@@ -31,8 +30,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--base-url",
-            default=os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:8000"),
-            help="Address of the tracker, for the link (default: $TRACKER_BASE_URL or local).",
+            default=None,
+            help="Address of the tracker, for the link (default: the SITE_URL setting, which "
+            "the links in mails start with too).",
         )
 
     def handle(
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         email: str,
         owner: str | None,
         new_link: bool,
-        base_url: str,
+        base_url: str | None,
         **options: Any,
     ) -> None:
         if new_link:
@@ -64,7 +64,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Created {user.username}, official of {owner_row.code}.")
             )
-        link = base_url.rstrip("/") + reverse(
+        link = (base_url or settings.SITE_URL).rstrip("/") + reverse(
             "password_reset_confirm",
             args=[
                 urlsafe_base64_encode(force_bytes(user.pk)),
