@@ -11,7 +11,7 @@ from django.utils import timezone
 from mailer.models import Message
 
 from recommendations.models import Edition, ProgressUpdate, Recommendation, ReportingRound
-from recommendations.rules.choices import Side, TranslationStatus, UpdateKind
+from recommendations.rules.choices import Side, Status, TranslationStatus, UpdateKind
 from recommendations.services.rounds import confirm_unchanged, open_round
 from tests import factories
 
@@ -28,10 +28,14 @@ def world():
     jp = factories.OwnerFactory(code="METI", name="METI", side=Side.JAPAN)
     official = factories.OfficialFactory(owner=eu, user__username="anna")
     jp_official = factories.OfficialFactory(owner=jp, user__username="hana")
+    # Assessed on both sides, so that each side can be confirmed unchanged.
+    assessed = {"eu_status": Status.PLANNED, "japan_status": Status.PLANNED}
     items = [
-        factories.RecommendationFactory(reference="AI-1", lead_owner=eu),
-        factories.RecommendationFactory(reference="AI-2", lead_owner=eu, co_owners=[jp]),
-        factories.RecommendationFactory(reference="AI-3", lead_owner=jp),
+        factories.RecommendationFactory(reference="AI-1", lead_owner=eu, **assessed),
+        factories.RecommendationFactory(
+            reference="AI-2", lead_owner=eu, co_owners=[jp], **assessed
+        ),
+        factories.RecommendationFactory(reference="AI-3", lead_owner=jp, **assessed),
     ]
     return {"council": council, "eu": eu, "official": official, "jp": jp_official, "items": items}
 
