@@ -106,7 +106,7 @@ def test_the_bars_have_a_legend_and_outstanding_is_not_drawn_as_a_green_meter(ad
     assert "Outstanding" in legend
     cnect = page.split('<tr data-owner="CNECT">')[1].split("</tr>")[0]
     assert 'aria-label="1 reported with an update, 0 confirmed unchanged, 2 outstanding"' in cnect
-    assert 'class="round-swatch outstanding" style="width: 66.7%"' in cnect
+    assert '<rect class="round-segment outstanding" x="33.3%" y="0" width="66.7%"' in cnect
 
 
 def test_an_owner_with_no_active_official_is_flagged_before_the_round_opens(admin_client, world):

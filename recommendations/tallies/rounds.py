@@ -43,17 +43,20 @@ class OwnerProgress:
         return f"{100 * count / self.due:.1f}%" if self.due else "0%"
 
     @property
-    def bars(self) -> list[tuple[str, int, str]]:
-        """(what, count, width) for the page's stacked bar, in the legend's order."""
-        return [
-            (what, count, self.percent(count))
-            for what, count in (
-                ("updated", self.updated),
-                ("confirmed", self.confirmed),
-                ("outstanding", self.outstanding),
-            )
-            if count
-        ]
+    def bars(self) -> list[tuple[str, int, str, str]]:
+        """(what, count, x, width) for the page's stacked bar, in the legend's order: each
+        segment starts where the one before it ends."""
+        segments = []
+        start = 0
+        for what, count in (
+            ("updated", self.updated),
+            ("confirmed", self.confirmed),
+            ("outstanding", self.outstanding),
+        ):
+            if count:
+                segments.append((what, count, self.percent(start), self.percent(count)))
+            start += count
+        return segments
 
 
 @dataclass
