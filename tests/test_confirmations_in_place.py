@@ -170,3 +170,14 @@ def test_the_button_keeps_what_the_official_typed_and_confirms_nothing(world, cl
     assert world["quant"].updates.filter(text="The call opened on Monday.").exists()
     assert not ProgressUpdate.objects.filter(kind=UpdateKind.CONFIRMATION).exists()
     assert "nothing was confirmed as unchanged" in response.content.decode()
+
+
+def test_the_admin_timeline_shows_the_confirmation_as_a_small_mark(world, client):
+    confirmed(world)
+    client.force_login(world["official"].user)
+
+    page = client.get(change_url(world["quant"])).content.decode()
+
+    mark = page.split('class="timeline-entry timeline-mark"')[1].split("</li>")[0]
+    assert "EU side: no change since the last report" in mark
+    assert TESTBED not in mark
