@@ -4,8 +4,13 @@ A status change or a confirmation is stored as data on the progress update (its 
 new statuses, the overall status); the sentence is written when the update is read, so a Japanese
 reader never meets an English sentence the tracker wrote for an English-speaking official."""
 
+import datetime
+import re
 from collections.abc import Mapping
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -52,3 +57,32 @@ def describe(kind: str, sides: Mapping[str, str] | None, status: str = "") -> st
     elif status:
         sentences.append(_("Status changed to “%(status)s”.") % {"status": _status_label(status)})
     return _joined(sentences)
+
+
+def confirmed_unchanged(day: datetime.date) -> str:
+    """The mark beside an item's latest update once an official confirmed it unchanged:
+    "Confirmed unchanged on 3 March 2027", the date as the active language writes it."""
+    return _("Confirmed unchanged on %(date)s") % {"date": date_format(day, "DATE_FORMAT")}
+
+
+def with_confirmed_mark(text: str, confirmed_on: datetime.date | None) -> str:
+    """`text` (an item's latest update as a report shows it) with the confirmed-unchanged mark
+    on a line of its own after it, when there is one."""
+    if confirmed_on is None:
+        return text
+    return "\n".join(part for part in (text, confirmed_unchanged(confirmed_on)) if part)
+
+
+def without_confirmed_mark(text: str) -> str:
+    """`text` read back from an export, less the confirmed-unchanged mark a report put after
+    it (in any of the site's languages): what the update itself says."""
+    lines = text.rstrip().splitlines()
+    if lines:
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                mark = _("Confirmed unchanged on %(date)s")
+            # The date sits where the language puts it (first in Japanese).
+            pattern = ".+".join(re.escape(part) for part in mark.split("%(date)s"))
+            if re.fullmatch(pattern, lines[-1].strip()):
+                return "\n".join(lines[:-1]).rstrip()
+    return text

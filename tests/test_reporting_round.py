@@ -36,8 +36,17 @@ def world():
     eu_official = factories.OfficialFactory(owner=eu, user__username="anna")
     jp_official = factories.OfficialFactory(owner=jp, user__username="hana", language="ja")
     eu_only = factories.RecommendationFactory(reference="AI-1", lead_owner=eu)
-    jp_only = factories.RecommendationFactory(reference="AI-2", lead_owner=jp)
-    both = factories.RecommendationFactory(reference="AI-3", lead_owner=eu, co_owners=[jp])
+    # Assessed already, so that their sides can be confirmed unchanged.
+    jp_only = factories.RecommendationFactory(
+        reference="AI-2", lead_owner=jp, japan_status=Status.PLANNED
+    )
+    both = factories.RecommendationFactory(
+        reference="AI-3",
+        lead_owner=eu,
+        co_owners=[jp],
+        eu_status=Status.PLANNED,
+        japan_status=Status.PLANNED,
+    )
     # Archived items are out of scope.
     factories.RecommendationFactory(reference="AI-4", lead_owner=eu, archived_at=timezone.now())
     return {

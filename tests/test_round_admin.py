@@ -11,7 +11,7 @@ from django.utils import timezone
 from mailer.models import Message
 
 from recommendations.models import Edition, ProgressUpdate, Recommendation, ReportingRound
-from recommendations.rules.choices import Side, TranslationStatus, UpdateKind
+from recommendations.rules.choices import Side, Status, TranslationStatus, UpdateKind
 from recommendations.services.rounds import confirm_unchanged, open_round
 from tests import factories
 
@@ -28,10 +28,14 @@ def world():
     jp = factories.OwnerFactory(code="METI", name="METI", side=Side.JAPAN)
     official = factories.OfficialFactory(owner=eu, user__username="anna")
     jp_official = factories.OfficialFactory(owner=jp, user__username="hana")
+    # Assessed on both sides, so that each side can be confirmed unchanged.
+    assessed = {"eu_status": Status.PLANNED, "japan_status": Status.PLANNED}
     items = [
-        factories.RecommendationFactory(reference="AI-1", lead_owner=eu),
-        factories.RecommendationFactory(reference="AI-2", lead_owner=eu, co_owners=[jp]),
-        factories.RecommendationFactory(reference="AI-3", lead_owner=jp),
+        factories.RecommendationFactory(reference="AI-1", lead_owner=eu, **assessed),
+        factories.RecommendationFactory(
+            reference="AI-2", lead_owner=eu, co_owners=[jp], **assessed
+        ),
+        factories.RecommendationFactory(reference="AI-3", lead_owner=jp, **assessed),
     ]
     return {"council": council, "eu": eu, "official": official, "jp": jp_official, "items": items}
 
@@ -80,12 +84,14 @@ def test_the_round_page_shows_each_owner_and_the_outstanding_items(admin_client,
 
     page = admin_client.get(reporting_round.get_absolute_url()).content.decode()
 
-    assert "1 of 3 items reported." in page
+    assert "1 of 3 items has a report from at least one side due; 1 from every side due." in (
+        " ".join(page.split())
+    )
     assert '<tr data-owner="CNECT">' in page and '<tr data-owner="METI">' in page
     # METI: two due (AI-2, AI-3), one reported and confirmed, one outstanding.
     meti = page.split('<tr data-owner="METI">')[1].split("</tr>")[0]
     assert '<td class="due">2</td>' in meti
-    assert 'max="2" value="1">1</meter> 1' in meti.split('class="confirmed"')[1]
+    assert '<td class="confirmed">1</td>' in meti and '<td class="outstanding">1</td>' in meti
     csv_response = admin_client.get(
         f"/admin/recommendations/reportinground/{reporting_round.pk}/outstanding.csv"
     )
@@ -104,9 +110,11 @@ def test_the_round_page_runs_the_same_queries_whatever_the_items(
     for _ in range(extra):
         factories.RecommendationFactory(lead_owner=world["eu"], co_owners=[world["jp"].owner])
     admin_client.get(reporting_round.get_absolute_url())
-    # session, user; the round; items with their flags, co-owner links, owners; the current
-    # edition; the mails waiting in the outbox
-    with django_assert_num_queries(8):
+    # session, user; the round; items with their flags, co-owner links, owners, the owners
+    # with an official to call (to flag those nobody was called for); the current edition;
+    # the mails waiting in the outbox; the round's mails and the outbox's log of them (their
+    # states)
+    with django_assert_num_queries(11):
         response = admin_client.get(reporting_round.get_absolute_url())
     assert response.status_code == 200
     content = response.content.decode()
@@ -181,7 +189,10 @@ def test_the_dashboard_says_how_many_items_are_reported_without_names(client, wo
     opened(world)
     page = client.get("/").content.decode()
     deadline = f"{DEADLINE.day} {DEADLINE:%B %Y}"
-    assert f"Reporting for Council no. 3, deadline {deadline}: 0 of 3 items reported." in page
+    assert (
+        f"Reporting for Council no. 3, deadline {deadline}: 0 of 3 items have a report from at "
+        "least one side due; 0 from every side due."
+    ) in " ".join(page.split())
     assert "DG Connect" not in page.split('class="round-line"')[1].split("</p>")[0]
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from recommendations.models import ReportingRound, Side
+from recommendations.rules.choices import Status
 from recommendations.services.rounds import open_round
 from tests import factories
 
@@ -19,9 +20,11 @@ def reporting(transactional_db):
     eu = factories.OwnerFactory(code="CNECT", name="DG Connect", side=Side.EU)
     jp = factories.OwnerFactory(code="METI", name="METI", side=Side.JAPAN)
     official = factories.OfficialFactory(owner=eu, user__username="anna")
-    factories.RecommendationFactory(reference="AI-1", lead_owner=eu)
-    factories.RecommendationFactory(reference="AI-2", lead_owner=eu, co_owners=[jp])
-    factories.RecommendationFactory(reference="AI-3", lead_owner=jp)
+    # Assessed, so that each side can be confirmed unchanged.
+    assessed = {"eu_status": Status.PLANNED, "japan_status": Status.PLANNED}
+    factories.RecommendationFactory(reference="AI-1", lead_owner=eu, **assessed)
+    factories.RecommendationFactory(reference="AI-2", lead_owner=eu, co_owners=[jp], **assessed)
+    factories.RecommendationFactory(reference="AI-3", lead_owner=jp, **assessed)
     reporting_round = open_round(
         council=council, deadline=today + datetime.timedelta(days=14), author=None
     )
@@ -57,7 +60,9 @@ def test_the_secretariat_follows_the_round_and_closes_it_after_confirming(open_a
     with page.expect_navigation():
         page.locator("#round-panel").get_by_role("link", name="Follow the round").click()
 
-    assert "0 of 3 items reported." in page.locator(".round-summary").inner_text()
+    summary = page.locator(".round-summary").inner_text()
+    assert "0 of 3 items have a report from at least one side due;" in summary
+    assert "0 from every side due." in summary
     meti = page.locator('#round-owners tr[data-owner="METI"]')
     assert meti.locator("td.due").inner_text() == "2"
     assert page.locator("#round-outstanding tbody th").all_inner_texts() == ["AI-1", "AI-2", "AI-3"]

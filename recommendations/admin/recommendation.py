@@ -28,7 +28,7 @@ from recommendations.admin.actions import (
     export_selected_xlsx,
     restore_action,
 )
-from recommendations.admin.confirmations import confirm_url
+from recommendations.admin.confirmations import CONFIRM_BUTTON, confirm_or_save, confirm_url
 from recommendations.admin.filters import (
     ArchivedFilter,
     DivergentFilter,
@@ -242,6 +242,25 @@ class RecommendationAdmin(HistoryAdmin):
             context["read_only_reason"] = permissions.why_read_only(request.user, obj)
             context["confirm_url"] = confirm_url(request.user, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        def save() -> HttpResponse:
+            return super(RecommendationAdmin, self).changeform_view(
+                request, object_id, form_url, extra_context
+            )
+
+        if request.method == "POST" and object_id is not None and CONFIRM_BUTTON in request.POST:
+            # Read without the save's lock: the confirmation locks the row itself.
+            obj = super().get_object(request, object_id)
+            if obj is not None and self.has_change_permission(request, obj):
+                return confirm_or_save(self, request, obj, save)
+        return save()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return permissions.is_secretariat(request.user)

@@ -1,29 +1,40 @@
 """The reporting rounds in the admin: the secretariat opens a round, follows it on its page (per
-owner and side: due, reported, confirmed unchanged, outstanding; the outstanding items and a CSV
-of them, the mails waiting in the outbox with a "Send now"), and closes it or publishes the
-Council's report from there, each after a confirmation."""
+owner and side: due, reported, confirmed unchanged, outstanding; the owners nobody could be
+called for; the outstanding items and a CSV of them; every mail of the round with its state, a
+"Send now" for the outbox, "Send the reminders now" and the call sent again to one official or
+one owner), and closes it or publishes the Council's report from there, each after a
+confirmation."""
 
 import csv
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from recommendations.admin.confirmations import report_confirmations
-from recommendations.models import Edition, Recommendation, ReportingRound
+from recommendations.models import (
+    Council,
+    Edition,
+    Official,
+    Owner,
+    Recommendation,
+    ReportingRound,
+)
 from recommendations.rules import permissions
 from recommendations.rules.cells import neutralise
-from recommendations.services import outbox
+from recommendations.services import outbox, round_mail
 from recommendations.services.editions import publish_edition
 from recommendations.services.rounds import check_may_open, close_round, open_round
-from recommendations.tallies.rounds import round_progress
+from recommendations.tallies.rounds import owners_without_officials, round_progress
 
 
 def seen_edition(request: HttpRequest) -> int | None:
@@ -38,6 +49,14 @@ class OpenRoundForm(forms.ModelForm):
         model = ReportingRound
         fields = ["council", "deadline", "message"]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the Councils a round can be opened for (check_may_open): those still to come.
+        council = cast(forms.ModelChoiceField, self.fields["council"])
+        council.queryset = Council.objects.filter(
+            Q(date__isnull=True) | Q(date__gte=timezone.localdate())
+        ).order_by("number")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -101,6 +120,16 @@ class ReportingRoundAdmin(admin.ModelAdmin):
                 name="recommendations_reportinground_publish",
             ),
             path(
+                "<int:pk>/remind/",
+                view(self.remind_view),
+                name="recommendations_reportinground_remind",
+            ),
+            path(
+                "<int:pk>/resend/",
+                view(self.resend_view),
+                name="recommendations_reportinground_resend",
+            ),
+            path(
                 "<int:pk>/send-mail/",
                 view(self.send_mail_view),
                 name="recommendations_reportinground_send_mail",
@@ -139,6 +168,13 @@ class ReportingRoundAdmin(admin.ModelAdmin):
         )
         return HttpResponseRedirect(obj.get_absolute_url())
 
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # Said before the round opens: these owners' items would be asked of nobody.
+        extra_context = {"uncalled": owners_without_officials(), **(extra_context or {})}
+        return super().add_view(request, form_url, extra_context)
+
     def change_view(
         self,
         request: HttpRequest,
@@ -175,6 +211,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
             edition=Edition.objects.current_of(reporting_round.council),
             overdue=reporting_round.is_open and reporting_round.deadline < timezone.localdate(),
             waiting_mails=outbox.waiting(),
+            mail_lines=round_mail.mail_lines(reporting_round),
         )
         return TemplateResponse(request, "admin/recommendations/round/progress.html", context)
 
@@ -231,6 +268,71 @@ class ReportingRoundAdmin(admin.ModelAdmin):
         level = messages.WARNING if delivery.waiting else messages.SUCCESS
         self.message_user(request, counts, level)
         return HttpResponseRedirect(reporting_round.get_absolute_url())
+
+    def remind_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """ "Send the reminders now": asks first (who is behind), then queues a reminder to
+        every official with items outstanding and sends them once the request commits."""
+        reporting_round = self._round(request, pk)
+        if request.method == "POST" and reporting_round.is_open:
+            queued = round_mail.queue_reminders_now(reporting_round, today=timezone.localdate())
+            outbox.deliver_after_commit()
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d reminder queued; the round's list of mails says when it went.",
+                    "%(count)d reminders queued; the round's list of mails says when they went.",
+                    queued,
+                )
+                % {"count": queued},
+                messages.SUCCESS if queued else messages.WARNING,
+            )
+            return HttpResponseRedirect(reporting_round.get_absolute_url())
+        behind = [entry for entry in round_progress(reporting_round).owners if entry.outstanding]
+        return TemplateResponse(
+            request,
+            "admin/recommendations/round/mail_confirm.html",
+            self._context(request, reporting_round, action="remind", behind=behind),
+        )
+
+    def resend_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The call for updates again, to one official (`official`) or one owner (`owner`):
+        asks first, then queues it and sends it once the request commits."""
+        reporting_round = self._round(request, pk)
+        data = request.POST if request.method == "POST" else request.GET
+        official = owner = None
+        if data.get("official", "").isdigit():
+            official = get_object_or_404(
+                Official.objects.select_related("user", "owner"), pk=data["official"]
+            )
+        elif data.get("owner", "").isdigit():
+            owner = get_object_or_404(Owner, pk=data["owner"])
+        else:
+            return HttpResponseRedirect(reporting_round.get_absolute_url())
+        if request.method == "POST" and reporting_round.is_open:
+            queued = round_mail.resend_call(
+                reporting_round, today=timezone.localdate(), official=official, owner=owner
+            )
+            outbox.deliver_after_commit()
+            if queued:
+                text = ngettext(
+                    "The call was sent again: %(count)d mail queued.",
+                    "The call was sent again: %(count)d mails queued.",
+                    queued,
+                ) % {"count": queued}
+            else:
+                text = _(
+                    "Nothing was sent: no active official with an e-mail address, or no item "
+                    "due from this owner."
+                )
+            self.message_user(request, text, messages.SUCCESS if queued else messages.WARNING)
+            return HttpResponseRedirect(reporting_round.get_absolute_url())
+        return TemplateResponse(
+            request,
+            "admin/recommendations/round/mail_confirm.html",
+            self._context(
+                request, reporting_round, action="resend", official=official, owner=owner
+            ),
+        )
 
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         reporting_round = self._round(request, pk)

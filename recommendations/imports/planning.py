@@ -72,7 +72,8 @@ ColumnNaming = Callable[[str], str]
 def with_latest_updates(queryset: QuerySet, *, today: datetime.date) -> QuerySet:
     """Annotate each item's latest update of each visibility up to today, with what either
     export shows of it in its latest_update columns (reporting.query)."""
-    updates = ProgressUpdate.objects.of_outer_recommendation().filter(date__lte=today)
+    # As the exports: a confirmation of no change is never an item's latest update.
+    updates = ProgressUpdate.objects.of_outer_recommendation().substantive().filter(date__lte=today)
     annotations = {}
     for visibility in Visibility.values:
         latest = updates.filter(visibility=visibility)

@@ -34,6 +34,7 @@ from recommendations.rules.choices import (
     Status,
     Visibility,
 )
+from recommendations.timeline import without_confirmed_mark
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_ROWS = 2000
@@ -327,11 +328,12 @@ def text(value: object) -> str:
 
 def update_text(value: object) -> str:
     """The update text, less the apostrophe the export puts before =, +, - or @ (and the like)
-    so that no spreadsheet runs the cell as a formula."""
+    so that no spreadsheet runs the cell as a formula, and less the "Confirmed unchanged on …"
+    the export writes after it (the confirmation is recorded already, not part of the words)."""
     written = text(value)
     if len(written) > 1 and written[0] == "'" and written[1:].startswith(FORMULA_TRIGGERS):
         written = written[1:]
-    return written.strip()
+    return without_confirmed_mark(written.strip())
 
 
 def same_text(one: str, other: str) -> bool:

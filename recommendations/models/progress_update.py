@@ -26,6 +26,33 @@ class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
     def public(self) -> Self:
         return self.current().filter(visibility=Visibility.PUBLIC)
 
+    def substantive(self) -> Self:
+        """Updates that say something happened: a confirmation of no change is a mark beside
+        the latest of these, never the latest update itself."""
+        return self.exclude(kind=UpdateKind.CONFIRMATION)
+
+    def confirmations(self) -> Self:
+        return self.filter(kind=UpdateKind.CONFIRMATION)
+
+    def with_confirmed_on(self) -> Self:
+        """Annotate `confirmed_on`: the day the update's item was last confirmed unchanged, in
+        public, after the update was recorded (None when it was not)."""
+        later = (
+            ProgressUpdate.objects.public()
+            .confirmations()
+            .filter(
+                recommendation=models.OuterRef("recommendation"),
+                created_at__gt=models.OuterRef("created_at"),
+            )
+            .order_by("-date", "-created_at")
+        )
+        return self.annotate(confirmed_on=models.Subquery(later.values("date")[:1]))
+
+    def for_public_news(self) -> Self:
+        """The public timeline without its confirmations, each update with the day it was
+        confirmed unchanged since: the dashboard's latest updates and the feeds."""
+        return self.for_public_timeline().substantive().with_confirmed_on()
+
     def of_outer_recommendation(self) -> Self:
         """These updates of the outer query's recommendation, newest first, withdrawn ones left
         out: the correlated subquery behind every "latest update" (served by the

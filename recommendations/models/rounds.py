@@ -7,7 +7,8 @@ recorded, once, so a reminder is never sent twice. A published edition keeps its
 digests and the rows' statuses as data, so it never changes and later editions compare with it
 without recomputing anything."""
 
-from typing import Any, Self
+from dataclasses import dataclass
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -80,15 +81,18 @@ class ReportingRound(models.Model):
     def is_open(self) -> bool:
         return self.closed_at is None
 
-    def _reported(self, side: str, **filters: Any) -> Exists:
-        """Exists: an official of one of the item's owners on `side` recorded an update (of
-        any kind: a status set, a note, a confirmation) since the round opened."""
+    def _reported(self, side: str, *, kinds: list[str] | None = None) -> Exists:
+        """Exists: an official of one of the item's owners on `side` recorded an update of one
+        of `kinds` (by default any: a status set, a note, a confirmation) since the round
+        opened."""
         updates = ProgressUpdate.objects.filter(
             recommendation=OuterRef("pk"),
             created_at__gte=self.opened_at,
             author__official__owner__side=side,
-            **filters,
-        ).filter(
+        )
+        if kinds is not None:
+            updates = updates.filter(kind__in=kinds)
+        updates = updates.filter(
             Q(author__official__owner=OuterRef("lead_owner"))
             | Q(author__official__owner__co_owned_recommendations=OuterRef("pk"))
         )
@@ -96,7 +100,8 @@ class ReportingRound(models.Model):
 
     def items(self, base: RecommendationQuerySet | None = None) -> RecommendationQuerySet:
         """The items in scope (every item not archived), each annotated per side with `eu_due`,
-        `eu_reported`, `eu_confirmed` (and `jp_…`): one query whatever their number."""
+        `eu_reported` (anything recorded), `eu_updated` (a status set or a note: more than a
+        confirmation), `eu_confirmed` (and `jp_…`): one query whatever their number."""
         queryset = (base if base is not None else Recommendation.objects.all()).public()
         annotations = {}
         for side, prefix in ROUND_SIDES.items():
@@ -105,7 +110,12 @@ class ReportingRound(models.Model):
             )
             annotations[f"{prefix}_due"] = Q(lead_owner__side=side) | Exists(co_owned)
             annotations[f"{prefix}_reported"] = self._reported(side)
-            annotations[f"{prefix}_confirmed"] = self._reported(side, kind=UpdateKind.CONFIRMATION)
+            annotations[f"{prefix}_updated"] = self._reported(
+                side, kinds=[UpdateKind.NOTE, UpdateKind.CHANGE]
+            )
+            annotations[f"{prefix}_confirmed"] = self._reported(
+                side, kinds=[UpdateKind.CONFIRMATION]
+            )
         return queryset.annotate(
             **{
                 name: models.ExpressionWrapper(value, output_field=models.BooleanField())
@@ -129,16 +139,34 @@ class ReportingRound(models.Model):
         prefix = ROUND_SIDES[Side(owner.side)]
         return self.owner_items(owner).filter(**{f"{prefix}_reported": False})
 
-    def reported_count(self) -> tuple[int, int]:
-        """(items every due side of which is reported, items in scope), counted in SQL."""
-        items = self.items()
-        complete = Q()
+    def report_counts(self) -> "ReportCounts":
+        """How many items in scope have a report from every side due, and from at least one,
+        counted in SQL in one query."""
+        complete, partly = Q(), Q()
         for prefix in ROUND_SIDES.values():
             complete &= Q(**{f"{prefix}_due": False}) | Q(**{f"{prefix}_reported": True})
-        counts = items.aggregate(
-            total=models.Count("pk"), reported=models.Count("pk", filter=complete)
+            partly |= Q(**{f"{prefix}_due": True, f"{prefix}_reported": True})
+        counts = self.items().aggregate(
+            total=models.Count("pk"),
+            complete=models.Count("pk", filter=complete),
+            partly=models.Count("pk", filter=partly),
         )
-        return counts["reported"], counts["total"]
+        return ReportCounts(**counts)
+
+    def reported_count(self) -> tuple[int, int]:
+        """(items every due side of which is reported, items in scope), counted in SQL."""
+        counts = self.report_counts()
+        return counts.complete, counts.total
+
+
+@dataclass(frozen=True)
+class ReportCounts:
+    """Where a round stands in two figures that say what they count: items with a report from
+    every side due (`complete`), and from at least one side due (`partly`), of `total`."""
+
+    total: int
+    complete: int
+    partly: int
 
 
 class RoundMail(models.Model):
@@ -175,6 +203,9 @@ class RoundMail(models.Model):
         verbose_name=_("owner"),
     )
     recipients = models.TextField(_("recipients"))
+    # The Message-IDs of the mails queued, one a line: the outbox's log says by them whether
+    # each went, and when (services/round_mail.py, mail_states).
+    message_ids = models.TextField(_("message IDs"), blank=True, default="")
     sent_on = models.DateField(_("sent on"))
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 

@@ -36,7 +36,7 @@ from recommendations.rules.choices import (
     Visibility,
     answer_fields,
 )
-from recommendations.timeline import describe
+from recommendations.timeline import describe, with_confirmed_mark
 
 # Rows fetched per round trip when a file is streamed: enough to keep the query count low, few
 # enough that 10 000 recommendations never sit in memory at once.
@@ -72,11 +72,15 @@ def report_queryset(options: ReportOptions, base: QuerySet | None = None) -> Que
     updates = ProgressUpdate.objects.of_outer_recommendation()
     if not options.internal:
         updates = updates.public()
-    latest = updates.filter(date__lte=options.as_of)
+    # A confirmation of no change is said beside the latest update, never in its place.
+    latest = updates.substantive().filter(date__lte=options.as_of)
 
     annotations: dict[str, Any] = {
         "latest_update_text": Subquery(latest.values("text")[:1]),
         "latest_update_date": Subquery(latest.values("date")[:1]),
+        "latest_confirmed_on": Subquery(
+            updates.confirmations().filter(date__lte=options.as_of).values("date")[:1]
+        ),
     }
     if options.internal:
         annotations["latest_update_visibility"] = Subquery(latest.values("visibility")[:1])
@@ -122,6 +126,7 @@ class ReportAnnotations(TypedDict):
     latest_update_text: str | None
     latest_update_date: datetime.date | None
     latest_update_visibility: str | None
+    latest_confirmed_on: datetime.date | None
     stale: bool
 
 
@@ -164,6 +169,8 @@ class ReportRow(LocalisedText):
     text_ja_source: str = ""
     # The latest update is the tracker's sentence: its official wrote no words of their own.
     latest_is_generated: bool = False
+    # The day an official last confirmed the item unchanged, since its latest update.
+    confirmed_on: datetime.date | None = None
     # No activity in the run-up to the report's Council (RecommendationQuerySet.with_stale).
     stale: bool = False
     # Each side's formal response and why it is stalled, as they stand now.
@@ -291,6 +298,10 @@ def _row(
     sentences: dict[str, dict[int, str]],
 ) -> ReportRow:
     pk = values["pk"]
+    confirmed_on = values["latest_confirmed_on"]
+    if confirmed_on is not None and values["latest_update_date"] is not None:
+        # A confirmation older than the latest update confirmed what that update replaced.
+        confirmed_on = confirmed_on if confirmed_on >= values["latest_update_date"] else None
     return ReportRow(
         reference=values["reference"],
         topic=topics[values["topic_id"]],
@@ -302,7 +313,11 @@ def _row(
         co_owners=co_owners.get(pk, []),
         status=values["as_of_status"],
         status_date=values["as_of_status_date"],
-        latest_update=values["latest_update_text"] or sentences["latest"].get(pk, ""),
+        # Every format shows the mark after the update's words (the import reads it back off).
+        latest_update=with_confirmed_mark(
+            values["latest_update_text"] or sentences["latest"].get(pk, ""), confirmed_on
+        ),
+        confirmed_on=confirmed_on,
         latest_is_generated=not values["latest_update_text"]
         and values["latest_update_date"] is not None,
         latest_update_date=values["latest_update_date"],
@@ -346,7 +361,7 @@ def _linked(through: type[Model], target: str, ids: list[int]) -> dict[int, list
 def _update_sets(options: ReportOptions) -> tuple[QuerySet, QuerySet]:
     """The updates the report reads, uncorrelated: those up to its as-of date (the latest is
     among them) and those that set a status after its "since" date (they explain a change)."""
-    updates = ProgressUpdate.objects.current()
+    updates = ProgressUpdate.objects.current().substantive()
     if not options.internal:
         updates = updates.public()
     latest = updates.filter(date__lte=options.as_of)

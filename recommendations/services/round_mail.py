@@ -1,5 +1,6 @@
 """The reporting round's mails: the call for updates, the reminders before the deadline, the
-overdue notices after it and the secretariat's summary.
+overdue notices after it and the secretariat's summary; the reminders sent at once and the call
+sent again from the round's page; and every mail of the round with its state in the outbox.
 
 Each mail is recorded (RoundMail) under a key unique in its round and queued in the outbox in
 the same transaction: a second run, even one running at the same moment, finds the key taken and
@@ -9,17 +10,21 @@ committed, and a mail the server does not take waits there for the next delivery
 import datetime
 import zoneinfo
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
+from django.core.mail.utils import DNS_NAME
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_noop
+from mailer.models import RESULT_SUCCESS, MessageLog
 
 from recommendations.models import Official, Owner, ReportingRound, RoundMail
 from recommendations.rules.permissions import SECRETARIAT_GROUP
@@ -76,7 +81,13 @@ def _render(kind: str, letter: Letter) -> EmailMultiAlternatives:
         subject = render_to_string(f"recommendations/mail/{kind}_subject.txt", context)
         text = render_to_string(f"recommendations/mail/{kind}.txt", context)
         html = render_to_string(f"recommendations/mail/{kind}.html", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[letter.to])
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        to=[letter.to],
+        # Named here so the round's list of mails can find each one in the outbox's log.
+        headers={"Message-ID": make_msgid(domain=DNS_NAME)},
+    )
     message.attach_alternative(html, "text/html")
     return message
 
@@ -104,6 +115,7 @@ def queue_once(
                 official=official,
                 owner=owner,
                 recipients=", ".join(letter.to for letter in letters),
+                message_ids="\n".join(message.extra_headers["Message-ID"] for message in messages),
                 sent_on=today,
             )
             outbox.queue(messages)
@@ -168,6 +180,71 @@ def due_reminder_point(deadline: datetime.date, today: datetime.date) -> int | N
         return None
     reached = [days for days in settings.REMINDER_DAYS if days >= days_left]
     return min(reached) if reached else None
+
+
+def queue_reminders_now(reporting_round: ReportingRound, *, today: datetime.date) -> int:
+    """The round page's "Send the reminders now": a reminder to every official whose owner
+    still has items outstanding, whatever the reminder points say; the number queued. Each
+    press is a mail of its own (keyed by the moment), the points' reminders still go."""
+    if not reporting_round.is_open:
+        return 0
+    base = _round_context(reporting_round, today)
+    moment = timezone.now().isoformat()
+    queued = 0
+    for owner in Owner.objects.order_by("side", "code"):
+        outstanding = list(reporting_round.owner_outstanding(owner).select_related("topic"))
+        if not outstanding:
+            continue
+        context = {**base, "owner": owner, "items": outstanding}
+        for official in _officials(owner):
+            queued += queue_once(
+                reporting_round,
+                kind=Kind.REMINDER,
+                key=f"reminder:now:{moment}:official:{official.pk}",
+                letters=[_letter(official, context)],
+                today=today,
+                official=official,
+                owner=owner,
+            )
+    return queued
+
+
+def resend_call(
+    reporting_round: ReportingRound,
+    *,
+    today: datetime.date,
+    official: Official | None = None,
+    owner: Owner | None = None,
+) -> int:
+    """The call for updates again, to one official or to every active official of one owner
+    (one added since the round opened, a mail lost on the way); the number queued."""
+    if (official is None) == (owner is None):
+        raise ValueError("Resend the call to one official or to one owner.")
+    owner = owner or cast(Official, official).owner
+    items = list(reporting_round.owner_items(owner).select_related("topic"))
+    officials = _officials(owner)
+    if official is not None:
+        officials = officials.filter(pk=official.pk)
+    context = {**_round_context(reporting_round, today), "owner": owner, "items": items}
+    moment = timezone.now().isoformat()
+    queued = 0
+    for each in officials if items else []:
+        queued += queue_once(
+            reporting_round,
+            kind=Kind.CALL,
+            key=f"call:again:{moment}:official:{each.pk}",
+            letters=[_letter(each, context)],
+            today=today,
+            official=each,
+            owner=owner,
+        )
+    return queued
+
+
+def summary_recipients() -> list[str]:
+    """The addresses the after-deadline summary goes to: every active secretariat account
+    (a superuser or a member of the secretariat group) with an e-mail address."""
+    return _secretariat_addresses()
 
 
 def _secretariat_addresses() -> list[str]:
@@ -236,3 +313,45 @@ def queue_reminders(reporting_round: ReportingRound, *, today: datetime.date) ->
             reporting_round, kind=Kind.SUMMARY, key="summary", letters=letters, today=today
         )
     return queued
+
+
+@dataclass(frozen=True)
+class MailLine:
+    """One mail of the round as the outbox's log tells it: "sent" (with when), "failed" (kept
+    and tried again by the next delivery, with why) or "waiting" (queued, not tried yet)."""
+
+    mail: RoundMail
+    state: str
+    when: datetime.datetime | None = None
+    error: str = ""
+
+
+def mail_lines(reporting_round: ReportingRound) -> list[MailLine]:
+    """Every mail the round queued, oldest first, each with its state: two queries whatever
+    their number (the round's mails, the outbox's log of them)."""
+    mails = list(
+        reporting_round.mails.select_related("official__user", "owner").order_by("sent_at", "pk")
+    )
+    ids = {message_id for mail in mails for message_id in mail.message_ids.split()}
+    logs: dict[str, list[tuple[str, datetime.datetime, str]]] = {}
+    for message_id, result, when, reason in (
+        MessageLog.objects.filter(message_id__in=ids)
+        .order_by("when_attempted", "pk")
+        .values_list("message_id", "result", "when_attempted", "log_message")
+    ):
+        logs.setdefault(message_id, []).append((result, when, reason))
+    lines = []
+    for mail in mails:
+        # Each message's last attempt: a mail that failed once and went since is sent.
+        ids_of = mail.message_ids.split()
+        tried = [logs[message_id][-1] for message_id in ids_of if message_id in logs]
+        sent = [when for result, when, _reason in tried if result == RESULT_SUCCESS]
+        failed = [(when, reason) for result, when, reason in tried if result != RESULT_SUCCESS]
+        if failed:
+            when, reason = failed[-1]
+            lines.append(MailLine(mail, "failed", when, reason))
+        elif ids_of and len(sent) == len(ids_of):
+            lines.append(MailLine(mail, "sent", max(sent)))
+        else:
+            lines.append(MailLine(mail, "waiting"))
+    return lines

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from recommendations.models import Council, ProgressUpdate, Recommendation, ReportingRound
 from recommendations.rules import permissions
-from recommendations.rules.choices import SIDE_FIELDS, UpdateKind, Visibility
+from recommendations.rules.choices import SIDE_FIELDS, Status, UpdateKind, Visibility
 from recommendations.services import outbox, round_mail
 
 
@@ -115,7 +115,8 @@ def confirm_unchanged(
 ) -> list[ProgressUpdate]:
     """Record "No change since the last report" for the official's side of each item, all or
     none: a dated, signed confirmation on its timeline. An item whose side was already
-    confirmed in this round records nothing the second time."""
+    confirmed in this round records nothing the second time; a side not yet assessed has no
+    status to confirm and is refused (the official sets its status instead)."""
     reporting_round = ReportingRound.objects.current()
     if reporting_round is None:
         raise ValidationError(_("No reporting round is open: there is nothing to confirm for."))
@@ -129,6 +130,20 @@ def confirm_unchanged(
             .order_by("pk")
         )
         sides = {item.pk: _check_may_confirm(author, item) for item in items}
+        unassessed = [
+            item.reference
+            for item in items
+            if getattr(item, SIDE_FIELDS[sides[item.pk]]) == Status.NOT_ASSESSED
+        ]
+        if unassessed:
+            # "No change" from "not yet assessed" would publish that nothing was ever assessed.
+            raise ValidationError(
+                _(
+                    "%(references)s: your side is not yet assessed, so there is no status to "
+                    "confirm unchanged. Set your side's status on the item instead."
+                )
+                % {"references": ", ".join(unassessed)}
+            )
         confirmed = set(
             ProgressUpdate.objects.filter(
                 recommendation__in=[item.pk for item in items],

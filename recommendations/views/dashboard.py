@@ -146,7 +146,7 @@ def home(request: HttpRequest) -> HttpResponse:
             ordering="-last_update",
         )
 
-    latest_updates = ProgressUpdate.objects.for_public_timeline()[:LATEST_UPDATES]
+    latest_updates = ProgressUpdate.objects.for_public_news()[:LATEST_UPDATES]
     organisations = Organisation.objects.order_by("acronym")
     return render(
         request,

@@ -1,4 +1,5 @@
-"""Atom feeds of public progress updates: everything, per topic and per organisation.
+"""Atom feeds of public progress updates: everything, per topic and per organisation. A
+confirmation of no change is no entry of its own: it is said beside the update it confirms.
 
 Stakeholders follow what they asked for without visiting the site; only public updates of
 public recommendations ever enter a feed."""
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from recommendations.models import Organisation, ProgressUpdate, Topic
 from recommendations.models.progress_update import ProgressUpdateQuerySet
+from recommendations.timeline import confirmed_unchanged
 
 FEED_SIZE = 50
 
@@ -43,7 +45,7 @@ class LatestUpdatesFeed(Feed, Generic[Subject]):
         return reverse("recommendations:home")
 
     def updates(self, obj: Subject) -> ProgressUpdateQuerySet:
-        return ProgressUpdate.objects.for_public_timeline()
+        return ProgressUpdate.objects.for_public_news()
 
     def items(self, obj: Subject) -> ProgressUpdateQuerySet:
         return self.updates(obj)[:FEED_SIZE]
@@ -61,6 +63,9 @@ class LatestUpdatesFeed(Feed, Generic[Subject]):
         # Atom marks the summary as HTML, so feed readers would render markup typed into an
         # update: escape it first, then keep the author's line breaks.
         html = linebreaksbr(update.message, autoescape=True)
+        confirmed_on = getattr(update, "confirmed_on", None)
+        if confirmed_on is not None:
+            html += format_html("<br><small>{}</small>", confirmed_unchanged(confirmed_on))
         if update.evidence_url:
             html += format_html('<br><a href="{}">{}</a>', update.evidence_url, _("Evidence"))
         return html
@@ -95,7 +100,7 @@ class TopicFeed(LatestUpdatesFeed[Topic]):
         return reverse("recommendations:topic", args=[topic.code])
 
     def updates(self, topic: Topic) -> ProgressUpdateQuerySet:
-        return ProgressUpdate.objects.for_public_timeline().filter(recommendation__topic=topic)
+        return ProgressUpdate.objects.for_public_news().filter(recommendation__topic=topic)
 
 
 class OrganisationFeed(LatestUpdatesFeed[Organisation]):
@@ -111,6 +116,6 @@ class OrganisationFeed(LatestUpdatesFeed[Organisation]):
         return reverse("recommendations:organisation", args=[organisation.slug])
 
     def updates(self, organisation: Organisation) -> ProgressUpdateQuerySet:
-        return ProgressUpdate.objects.for_public_timeline().filter(
+        return ProgressUpdate.objects.for_public_news().filter(
             recommendation__organisations=organisation
         )

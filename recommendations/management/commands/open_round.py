@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from recommendations.models import Council
 from recommendations.services import outbox
 from recommendations.services.rounds import open_round
+from recommendations.tallies.rounds import owners_without_officials
 
 
 def council_by_number(number: int) -> Council:
@@ -67,3 +68,12 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(self.style.SUCCESS(f"{opening}; every mail sent."))
+        uncalled = owners_without_officials()
+        if uncalled:
+            names = ", ".join(f"{owner.name} ({due} item(s))" for owner, due in uncalled)
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Nobody was called for {names}: no active official with an e-mail "
+                    "address. Add one (add_official), then resend the call from the round's page."
+                )
+            )
