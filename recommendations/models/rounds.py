@@ -384,7 +384,7 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return _("Publication of Council no. %(council)s, %(when)s") % {
             "council": self.council.number,
-            "when": self.requested_at.strftime("%Y-%m-%d %H:%M"),
+            "when": timezone.localtime(self.requested_at).strftime("%Y-%m-%d %H:%M"),
         }
 
     def get_absolute_url(self) -> str:
