@@ -34,7 +34,9 @@ run: $(INSTALLED)
 	$(DEV_ENV) $(PY) manage.py load_report
 	$(DEV_ENV) $(PY) manage.py create_local_admin
 	@echo "Tracker: http://127.0.0.1:$(RUN_PORT)/   admin: http://127.0.0.1:$(RUN_PORT)/admin/"
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(RUN_PORT)
+	@# The background worker (publishing editions) runs beside the server and stops with it.
+	$(DEV_ENV) $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+		$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(RUN_PORT)
 
 system-packages:
 	@missing="$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)"; \

@@ -30,13 +30,16 @@ def published():
     council = factories.CouncilFactory(number=3, date=TODAY + datetime.timedelta(days=30))
     topic = factories.TopicFactory(code="AI", name="Artificial Intelligence", name_ja="人工知能")
     owner = factories.OwnerFactory(code="METI", name="METI", name_ja="経済産業省", side=Side.JAPAN)
-    factories.RecommendationFactory(
+    item = factories.RecommendationFactory(
         reference="AI-1",
         topic=topic,
         lead_owner=owner,
         text="Share threat information.",
         text_ja="脅威情報を共有する。",
     )
+    # With an update, the item has a row of its own in the PDF, its text and owner in it (the
+    # items with none are listed by reference).
+    factories.ProgressUpdateFactory(recommendation=item, text="Talks began.")
     open_round(council=council, deadline=TODAY, author=None)
     call_command("publish_report", "--council", "3")
     return council

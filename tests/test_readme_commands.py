@@ -55,6 +55,7 @@ ROUND = [
     f"{PY} publish_report --council 3",
 ]
 CREATE_SUPERUSER = f"{PY} createsuperuser"
+WORKER = f"{PY} db_worker"
 MAKE_RUN = "make run"
 TRY_SERVE = (
     "SECRET_KEY=local-trial ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false "
@@ -69,6 +70,7 @@ TESTED = {
     *TRANSLATIONS,
     *ROUND,
     CREATE_SUPERUSER,
+    WORKER,
     MAKE_RUN,
     TRY_SERVE,
     MAKE_BENCHMARK,
@@ -167,13 +169,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(command: str, cwd: Path, port: int):
+def serving(command: str, cwd: Path, port: int, **extra):
     """Start a server command in its own process group and end the whole group afterwards."""
     process = subprocess.Popen(  # noqa: S602 -- the README's own commands
         command,
         shell=True,
         cwd=cwd,
-        env=environment(PORT=str(port)),
+        env=environment(PORT=str(port), **extra),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -255,6 +257,27 @@ def test_the_readme_round_commands_call_officials_and_publish_as_printed(tmp_pat
     assert "mail(s) sent" in outputs[1]
     assert "Published Council no. 3 report, edition 1 (10 files)" in outputs[2]
     assert (copy / "media" / "reports" / "council-3" / "edition-1" / "report.pdf").is_file()
+
+
+def test_the_readme_worker_command_publishes_the_edition_the_admin_asked_for(tmp_path):
+    copy = migrated(tmp_path, report=True)
+    queue = {"TASKS_BACKEND": "database"}
+    shell(f"{PY} open_round --council 3 --deadline \"$(date -d '+4 weeks' +%F)\"", copy)
+    ask = (
+        "from recommendations.models import Council; "
+        "from recommendations.services.editions import request_publication; "
+        "request_publication(council=Council.objects.get(number=3), author=None)"
+    )
+    shell(f'{PY} shell -c "{ask}"', copy, **queue)
+    pdf = copy / "media" / "reports" / "council-3" / "edition-1" / "report.pdf"
+    assert not pdf.exists()
+
+    with serving(WORKER, copy, free_port(), **queue) as process:
+        deadline = time.monotonic() + 300
+        while not pdf.is_file() and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(1)
+
+    assert pdf.is_file(), "the worker published nothing"
 
 
 def test_the_readme_translation_commands_work_as_printed(tmp_path):

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from recommendations.models import Council, Side, Status
+from recommendations.models import Council, Recommendation, Side, Status
 from recommendations.reporting import pdf_export
 from recommendations.reporting.docx_export import write_docx
 from recommendations.reporting.options import ReportOptions
@@ -193,6 +193,9 @@ def test_pdf_gives_agreeing_sides_one_line_and_diverging_sides_one_each(two_topi
     set_statuses(
         recommendation=two_topics, sides={Side.EU: Status.COMPLETED}, author=None, on=MAY_1
     )
+    # An item with an update has a row of its own (the PDF lists the others by reference).
+    cyber = Recommendation.objects.get(reference="CYBER-1")
+    factories.ProgressUpdateFactory(recommendation=cyber, date=MAY_1, text="Talks began.")
 
     text = " ".join(pdf_text(pdf_reader(ReportOptions(as_of=JUNE_1))).split())
 
@@ -216,6 +219,10 @@ def test_pdf_lists_each_change_on_a_line_with_its_date_in_a_column(two_topics):
 
 def test_japanese_pdf_from_the_command_speaks_japanese(two_topics, tmp_path):
     output = tmp_path / "report.pdf"
+    # An item with an update has a row of its own, with its text (the PDF lists the others by
+    # reference).
+    cyber = Recommendation.objects.get(reference="CYBER-1")
+    factories.ProgressUpdateFactory(recommendation=cyber, date=MAY_1, text="Talks began.")
 
     call_command(
         "export_report", "--format", "pdf", "--language", "ja", "--as-of", "2024-06-01",

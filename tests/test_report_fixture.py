@@ -326,7 +326,13 @@ def test_the_seventy_items_print_in_at_most_twelve_pages_with_a_bookmark_per_top
     titles = [entry.title for entry in reader.outline]
     assert titles == ["Summary", *Topic.objects.order_by("position").values_list("name", flat=True)]
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert all(f"\n{reference} " in text for reference in ("GEN-1", "CYBER-1e", "SKILL-1"))
+    # Items with no update yet are listed by reference, a topic's in one line: every one is there.
+    missing = [
+        reference
+        for reference in Recommendation.objects.values_list("reference", flat=True)
+        if not re.search(rf"(?<![\w-]){re.escape(reference)}(?![\w-])", text)
+    ]
+    assert missing == []
 
 
 # Searching the report's items, as a stakeholder does --------------------------------------------

@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "recommendations",
     # The outbox's queue: every mail is written there first and sent after commit.
     "mailer",
+    # Background tasks (publishing an edition): Django's tasks framework, backported to 5.2,
+    # with its queue in the tracker's own database, run by `manage.py db_worker`.
+    "django_tasks",
+    "django_tasks_db",
     # Sign-in: the password step, the second factor (TOTP, security keys) and single sign-on
     # through OpenID Connect (recommendations/sign_in/).
     "allauth",
@@ -275,6 +279,20 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT)},
     }
+# Where background tasks run: "database" (the default) stores them for `manage.py db_worker`,
+# which `make run` starts beside the server; "immediate" runs each one inside the request that
+# asks for it, as the tests do outside the worker's own tests.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or "database"
+if _TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_TASKS_BACKEND], "QUEUES": ["default"]}}
+
 STORAGES = {
     "default": DEFAULT_STORAGE,
     "staticfiles": {

@@ -6,9 +6,18 @@ from recommendations.admin import (
     alerts,
     official,
     progress_update,
+    publications,
     recommendation,
     reference,
     rounds,
 )
 
-__all__ = ["alerts", "official", "progress_update", "recommendation", "reference", "rounds"]
+__all__ = [
+    "alerts",
+    "official",
+    "progress_update",
+    "publications",
+    "recommendation",
+    "reference",
+    "rounds",
+]

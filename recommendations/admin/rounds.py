@@ -26,13 +26,15 @@ from recommendations.models import (
     Edition,
     Official,
     Owner,
+    Publication,
     Recommendation,
     ReportingRound,
 )
+from recommendations.reporting.preview import edition_preview
 from recommendations.rules import permissions
 from recommendations.rules.cells import neutralise
 from recommendations.services import outbox, round_mail
-from recommendations.services.editions import publish_edition
+from recommendations.services.editions import request_publication
 from recommendations.services.rounds import check_may_open, close_round, open_round
 from recommendations.tallies.rounds import owners_without_officials, round_progress
 
@@ -336,12 +338,13 @@ class ReportingRoundAdmin(admin.ModelAdmin):
 
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         reporting_round = self._round(request, pk)
-        published = Edition.objects.current_of(reporting_round.council)
+        council = reporting_round.council
+        published = Edition.objects.current_of(council)
         errors: list[str] = []
         if request.method == "POST":
             try:
-                edition = publish_edition(
-                    council=reporting_round.council,
+                publication = request_publication(
+                    council=council,
                     author=permissions.signed_in_user(request),
                     reason=request.POST.get("reason", ""),
                     on_top_of=seen_edition(request),
@@ -349,12 +352,18 @@ class ReportingRoundAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 errors = error.messages
             else:
-                self.message_user(
-                    request,
-                    _("Published: %(edition)s.") % {"edition": edition},
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(reporting_round.get_absolute_url())
+                if publication.step == Publication.Step.DONE:
+                    # Carried out at once (no worker in between): said as before.
+                    self.message_user(
+                        request,
+                        _("Published: %(edition)s.") % {"edition": publication.edition},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reporting_round.get_absolute_url())
+                if publication.step == Publication.Step.FAILED:
+                    errors = [publication.error]
+                else:
+                    return HttpResponseRedirect(publication.get_absolute_url())
         return TemplateResponse(
             request,
             "admin/recommendations/round/confirm.html",
@@ -364,6 +373,10 @@ class ReportingRoundAdmin(admin.ModelAdmin):
                 action="publish",
                 published=published,
                 errors=errors,
+                preview=edition_preview(council=council, today=timezone.localdate()),
+                outstanding_owners=[
+                    owner for owner in round_progress(reporting_round).owners if owner.outstanding
+                ],
                 # Their Japanese was made from an English text changed since: the Japanese
                 # edition would carry it, flagged, unless officials check it first.
                 out_of_date=Recommendation.objects.public()

@@ -11,7 +11,13 @@ from recommendations.models.official import Official
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
-from recommendations.models.rounds import Edition, EditionFile, ReportingRound, RoundMail
+from recommendations.models.rounds import (
+    Edition,
+    EditionFile,
+    Publication,
+    ReportingRound,
+    RoundMail,
+)
 from recommendations.models.two_factor import RecoveryCode
 from recommendations.rules.choices import Side, Status, Visibility
 
@@ -23,6 +29,7 @@ __all__ = [
     "Organisation",
     "Owner",
     "ProgressUpdate",
+    "Publication",
     "RecoveryCode",
     "Recommendation",
     "ReportingRound",

@@ -7,6 +7,7 @@ recorded, once, so a reminder is never sent twice. A published edition keeps its
 digests and the rows' statuses as data, so it never changes and later editions compare with it
 without recomputing anything."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Self
 
@@ -14,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.models.official import Official
@@ -225,6 +228,34 @@ class RoundMail(models.Model):
         return f"{self.round} {self.key}"
 
 
+@dataclass(frozen=True)
+class EditionLabel:
+    """What a published edition says it is: its number, its publication day and, for a
+    correction, the edition it corrects and why."""
+
+    number: int
+    published_on: datetime.date
+    corrects: int | None = None
+    reason: str = ""
+
+    @property
+    def title(self) -> str:
+        """ "Edition 2 (corrected)", in the active language."""
+        if self.corrects:
+            return gettext("Edition %(number)s (corrected)") % {"number": self.number}
+        return gettext("Edition %(number)s") % {"number": self.number}
+
+    @property
+    def correction(self) -> str:
+        """ "Corrected edition of edition 1: reason", or nothing for a first edition."""
+        if not self.corrects:
+            return ""
+        return gettext("Corrected edition of edition %(number)s: %(reason)s") % {
+            "number": self.corrects,
+            "reason": self.reason,
+        }
+
+
 class EditionQuerySet(models.QuerySet["Edition"]):
     def current_of(self, council: Council) -> "Edition | None":
         return self.filter(council=council).order_by("-number").first()
@@ -283,6 +314,15 @@ class Edition(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("recommendations:edition", args=[self.council.number, self.number])
 
+    @property
+    def label(self) -> EditionLabel:
+        return EditionLabel(
+            number=self.number,
+            published_on=timezone.localdate(self.published_at),
+            corrects=self.number - 1 if self.number > 1 else None,
+            reason=self.reason,
+        )
+
     def statuses(self) -> dict[str, str]:
         """Each item's overall status as published, by reference."""
         return {row["reference"]: row["status"] for row in self.snapshot.get("rows", [])}
@@ -324,3 +364,62 @@ class EditionFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition} {self.name} ({self.language})"
+
+
+class Publication(models.Model):
+    """A request to publish a Council's report, carried out in the background: where it stands,
+    the edition it made or why it failed, so the secretariat can follow it and try again."""
+
+    class Step(models.TextChoices):
+        QUEUED = "queued", _("waiting for the worker")
+        RENDERING = "rendering", _("rendering the files")
+        STORING = "storing", _("storing the files")
+        DONE = "done", _("published")
+        FAILED = "failed", _("failed")
+
+    council = models.ForeignKey(
+        Council, on_delete=models.PROTECT, related_name="publications", verbose_name=_("Council")
+    )
+    reason = models.TextField(_("what was corrected"), blank=True)
+    # The edition the publisher saw (0 for none): a correction is never published over a newer one.
+    on_top_of = models.PositiveSmallIntegerField(_("edition seen"), default=0)
+    requested_at = models.DateTimeField(_("requested"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    step = models.CharField(_("step"), max_length=20, choices=Step, default=Step.QUEUED)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = models.TextField(_("why it failed"), blank=True)
+    edition = models.OneToOneField(
+        Edition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publication",
+        verbose_name=_("edition"),
+    )
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+
+    def __str__(self) -> str:
+        return _("Publication of Council no. %(council)s, %(when)s") % {
+            "council": self.council.number,
+            "when": timezone.localtime(self.requested_at).strftime("%Y-%m-%d %H:%M"),
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:recommendations_publication_change", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.step in (self.Step.DONE, self.Step.FAILED)

@@ -12,13 +12,16 @@ from recommendations.reporting.report import Report
 STYLESHEETS = ["recommendations/tracker.css", "recommendations/report.css"]
 
 
-def render_document(report: Report, *, rows_only: bool = False, in_parts: bool = False) -> str:
+def render_document(
+    report: Report, *, rows_only: bool = False, in_parts: bool = False, fold_quiet: bool = False
+) -> str:
     """The report as a standalone HTML document, for print and PDF; `rows_only` leaves out the
     title page, summary and changes (a later part of a PDF printed in parts), `in_parts` says
-    the rows are printed in other parts, out of reach of a link."""
+    the rows are printed in other parts, out of reach of a link; `fold_quiet` lists a topic's
+    items with no update in one line under its table instead of a row each (the PDF)."""
     return render_to_string(
         "recommendations/report_document.html",
-        {"report": report, "rows_only": rows_only, "in_parts": in_parts},
+        {"report": report, "rows_only": rows_only, "in_parts": in_parts, "fold_quiet": fold_quiet},
     )
 
 

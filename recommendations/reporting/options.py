@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import Council
+from recommendations.models.rounds import EditionLabel
 
 DATE_FORMAT = "%Y-%m-%d"
 
@@ -22,6 +23,8 @@ class ReportOptions:
     council: Council | None = None
     # Internal reports carry internal updates and notes: officials only.
     internal: bool = False
+    # A published edition's number, day and correction, on its cover and running heads.
+    edition: EditionLabel | None = None
 
     @property
     def query(self) -> dict[str, str]:

@@ -64,6 +64,8 @@ def _margin_css(report: Report, *, numbered: bool = True, cover: bool = True) ->
     mark = _css_string(internal_mark()) if report.options.internal else "none"
     council = report.options.council
     head = _("As of %(date)s") % {"date": local_date(report.options.as_of)}
+    if report.options.edition is not None:
+        head = f"{report.options.edition.title} · {head}"
     if council is not None:
         head = f"{council} · {head}"
     numbers = _page_numbers_css() if numbered else "none"
@@ -158,7 +160,7 @@ def write_pdf(
         def print_part(sections: list[TopicSection]) -> None:
             part = Report(options=options, generated_at=report.generated_at, sections=sections)
             path = Path(folder) / f"part-{len(parts):05d}.pdf"
-            html = render_document(part, rows_only=True)
+            html = render_document(part, rows_only=True, fold_quiet=True)
             path.write_bytes(print_pdf(html, part_sheets, **tagging()))
             parts.append(path)
 
@@ -179,7 +181,9 @@ def write_pdf(
         if not parts:
             report.sections = sections
             whole = [*stylesheets, CSS(string=_margin_css(report))]
-            pdf = print_pdf(render_document(report), whole, pdf_variant=PDF_VARIANT)
+            pdf = print_pdf(
+                render_document(report, fold_quiet=True), whole, pdf_variant=PDF_VARIANT
+            )
             if isinstance(target, str | Path):
                 Path(target).write_bytes(pdf)
             else:

@@ -240,6 +240,15 @@ class ReportRow(LocalisedText):
         ]
 
     @property
+    def sides_apart(self) -> str:
+        """The sides' statuses in one phrase ("EU: Completed, Japan: In progress") where they
+        are not both the overall status, else nothing: what the PDF's line of items with no
+        update adds to a reference."""
+        if self.eu_status == self.japan_status == self.status:
+            return ""
+        return ", ".join(f"{who}: {label}" for who, _status, label in self.side_lines)
+
+    @property
     def status_label(self) -> str:
         return str(Status(self.status).label)
 

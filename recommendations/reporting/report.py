@@ -153,6 +153,16 @@ class TopicSection:
     # A topic the PDF goes on with in its next part, under the heading again.
     continued: bool = False
 
+    @property
+    def updated(self) -> list[ReportRow]:
+        """The rows with an update to show."""
+        return [row for row in self.rows if row.latest_update]
+
+    @property
+    def quiet(self) -> list[ReportRow]:
+        """The rows with no update yet, which the PDF lists in one line under the table."""
+        return [row for row in self.rows if not row.latest_update]
+
 
 @dataclass
 class Report:

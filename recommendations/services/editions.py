@@ -5,7 +5,8 @@ reason; the earlier one stays."""
 
 import datetime
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -14,10 +15,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
-from recommendations.models import Council, Edition, EditionFile, ReportingRound
+from recommendations.models import Council, Edition, EditionFile, Publication, ReportingRound
+from recommendations.models.rounds import EditionLabel
 from recommendations.reporting.formats import FORMATS, render
-from recommendations.reporting.options import ReportOptions, default_since
+from recommendations.reporting.options import ReportOptions
+from recommendations.reporting.preview import published_options
 from recommendations.reporting.query import report_rows
 from recommendations.rules.choices import Side
 
@@ -119,24 +123,10 @@ def store_file(record: EditionFile, content: bytes) -> str:
     return stored
 
 
-def publish_edition(
-    *,
-    council: Council,
-    author: User | None,
-    reason: str = "",
-    on_top_of: int | None = None,
-    today: datetime.date | None = None,
-) -> Edition:
-    """Publish the report for `council`, closing its open round. Refused when the Council has
-    had no round, when it is already published and no reason for a correction is given, or when
-    its current edition is no longer `on_top_of`, the number its publisher saw (0 for none).
-
-    All or nothing: the files are rendered first, then written under their final names in the
-    transaction that records them, and deleted again if that transaction does not commit."""
-    today = today or timezone.localdate()
-    reason = reason.strip()
-    rounds = ReportingRound.objects.filter(council=council)
-    if not rounds.exists():
+def check_may_publish(*, council: Council, reason: str, on_top_of: int | None) -> int:
+    """Refuse a publication `publish_edition` would refuse before it renders anything, and
+    return the edition number it is to follow (0 for none)."""
+    if not ReportingRound.objects.filter(council=council).exists():
         raise ValidationError(
             {
                 "council": _(
@@ -148,14 +138,44 @@ def publish_edition(
         )
     latest = Edition.objects.current_of(council)
     seen = on_top_of if on_top_of is not None else (latest.number if latest else 0)
-    check_current(council=council, current=latest, seen=seen, reason=reason)
-    options = ReportOptions(
-        as_of=today, since=default_since(today, council), council=council, internal=False
+    check_current(council=council, current=latest, seen=seen, reason=reason.strip())
+    return seen
+
+
+def publish_edition(
+    *,
+    council: Council,
+    author: User | None,
+    reason: str = "",
+    on_top_of: int | None = None,
+    today: datetime.date | None = None,
+    progress: Callable[[Publication.Step], None] | None = None,
+) -> Edition:
+    """Publish the report for `council`, closing its open round. Refused when the Council has
+    had no round, when it is already published and no reason for a correction is given, or when
+    its current edition is no longer `on_top_of`, the number its publisher saw (0 for none).
+    `progress` is told each step as it begins.
+
+    All or nothing: the files are rendered first, then written under their final names in the
+    transaction that records them, and deleted again if that transaction does not commit."""
+    today = today or timezone.localdate()
+    reason = reason.strip()
+    rounds = ReportingRound.objects.filter(council=council)
+    seen = check_may_publish(council=council, reason=reason, on_top_of=on_top_of)
+    if progress:
+        progress(Publication.Step.RENDERING)
+    options = replace(
+        published_options(council=council, today=today),
+        edition=EditionLabel(
+            number=seen + 1, published_on=today, corrects=seen or None, reason=reason
+        ),
     )
     # Rendered before the transaction: on SQLite a transaction holds the one write lock, and
     # every save would wait for the PDF to be laid out.
     rendered_files = render_files(options)
     published = snapshot(options)
+    if progress:
+        progress(Publication.Step.STORING)
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -197,3 +217,97 @@ def publish_edition(
             storage.delete(name)
         raise
     return edition
+
+
+def request_publication(
+    *, council: Council, author: User | None, reason: str = "", on_top_of: int | None = None
+) -> Publication:
+    """Ask for the report of `council` to be published in the background, refusing at once what
+    `publish_edition` would refuse before rendering, or a publication of the Council still under
+    way. Returns the request, to be followed to its edition or its error."""
+    reason = reason.strip()
+    with transaction.atomic():
+        Council.objects.select_for_update().get(pk=council.pk)
+        seen = check_may_publish(council=council, reason=reason, on_top_of=on_top_of)
+        under_way = (
+            Publication.objects.filter(council=council)
+            .exclude(step__in=[Publication.Step.DONE, Publication.Step.FAILED])
+            .first()
+        )
+        if under_way is not None:
+            raise ValidationError(
+                _(
+                    "Council no. %(number)s is being published already (asked for at %(when)s): "
+                    "wait for that edition, then read it before publishing a correction."
+                )
+                % {
+                    "number": council.number,
+                    "when": timezone.localtime(under_way.requested_at).strftime("%H:%M"),
+                }
+            )
+        publication = Publication.objects.create(
+            council=council,
+            reason=reason,
+            on_top_of=seen,
+            requested_at=timezone.now(),
+            requested_by=author,
+        )
+    return enqueue(publication)
+
+
+def retry_publication(*, publication: Publication) -> Publication:
+    """Ask again for a failed publication, with the same reason and the same edition seen, so a
+    correction is still not published over an edition published since."""
+    if publication.step != Publication.Step.FAILED:
+        raise ValidationError(_("Only a failed publication can be tried again."))
+    return request_publication(
+        council=publication.council,
+        author=publication.requested_by,
+        reason=publication.reason,
+        on_top_of=publication.on_top_of,
+    )
+
+
+def enqueue(publication: Publication) -> Publication:
+    """Hand `publication` to the worker (or, with the immediate backend, carry it out now)."""
+    result = publish_in_background.enqueue(publication.pk)
+    Publication.objects.filter(pk=publication.pk).update(task_id=str(result.id))
+    publication.refresh_from_db()
+    return publication
+
+
+@task()
+def publish_in_background(publication_id: int) -> int | None:
+    """Carry out a publication, recording each step, and the edition made or why it failed.
+    Returns the edition's id."""
+    publication = Publication.objects.select_related("council", "requested_by").get(
+        pk=publication_id
+    )
+    if publication.is_finished:
+        # A task run twice (a worker killed after its commit) publishes once.
+        return publication.edition_id
+
+    def record(step: Publication.Step, **fields: object) -> None:
+        Publication.objects.filter(pk=publication_id).update(step=step, **fields)
+
+    record(Publication.Step.RENDERING, started_at=timezone.now())
+    try:
+        edition = publish_edition(
+            council=publication.council,
+            author=publication.requested_by,
+            reason=publication.reason,
+            on_top_of=publication.on_top_of,
+            progress=record,
+        )
+    except ValidationError as error:
+        record(Publication.Step.FAILED, finished_at=timezone.now(), error=" ".join(error.messages))
+        return None
+    except Exception as error:
+        record(
+            Publication.Step.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(error).__name__}: {error}",
+        )
+        raise
+    record(Publication.Step.DONE, finished_at=timezone.now(), edition=edition)
+    return edition.pk

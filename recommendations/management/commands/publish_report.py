@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from recommendations.management.commands.open_round import council_by_number, errors_of
 from recommendations.services.editions import publish_edition
@@ -26,7 +27,11 @@ class Command(BaseCommand):
                 council=council_by_number(council), author=None, reason=reason
             )
         except ValidationError as error:
-            raise CommandError(errors_of(error)) from error
+            message = errors_of(error)
+            if not reason.strip() and "reason" in getattr(error, "error_dict", {}):
+                # The service speaks to the admin's form; here the reason is an option.
+                message += " " + _('Give the correction with --reason "…".')
+            raise CommandError(message) from error
         self.stdout.write(
             self.style.SUCCESS(f"Published {edition} ({edition.files.count()} files):")
         )

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tools.benchmark.measure import measure_all, summary, table, throwaway_database
 from tools.benchmark.pages import PAGES
 from tools.benchmark.pdf import export_floors
+from tools.benchmark.publication import publication_time
 
 
 class Command(BaseCommand):
@@ -48,6 +49,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Also time the report's PDF and XLSX against bare WeasyPrint and openpyxl "
             "over the same rows (70, 1000 and 5000 items; minutes).",
+        )
+        parser.add_argument(
+            "--publication",
+            action="store_true",
+            help="Also time a publication of the 70 items' report through the admin and the "
+            "background worker: the request's return and the edition's readiness.",
         )
 
     def handle(
@@ -94,3 +101,9 @@ class Command(BaseCommand):
                     updates_per_item=updates_per_item, seed=seed, repeat=3, write=self.stdout.write
                 )
             self.stdout.write("\n".join(floors))
+        if options["publication"]:
+            with throwaway_database():
+                figure = publication_time(
+                    size=70, updates_per_item=updates_per_item, seed=seed, write=self.stdout.write
+                )
+            self.stdout.write("\n".join(figure))
