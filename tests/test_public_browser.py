@@ -91,7 +91,7 @@ def test_every_public_page_fits_the_screen_without_sideways_scrolling(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{prefix}{path} scrolls sideways by {overflow}px at {width}px"
-        box = page.locator(".language-switcher button").bounding_box()
+        box = page.locator(".language-switcher a").bounding_box()
         switch_positions.add((round(box["x"]), round(box["y"])))
     assert len(switch_positions) == 1, switch_positions
     assert page.console_errors == []
