@@ -16,7 +16,7 @@ urlpatterns = [
     path("recommendations/<str:reference>/", cached_page(pages.detail), name="detail"),
     path(
         "recommendations/<str:reference>/feed/",
-        cached_page(feeds.RecommendationFeed()),
+        feeds.readable_in_browsers(cached_page(feeds.RecommendationFeed())),
         name="recommendation_feed",
     ),
     path("report/", cached_page(downloads.report), name="report"),
@@ -28,12 +28,16 @@ urlpatterns = [
     path("organisations/<slug:slug>/", cached_page(pages.organisation), name="organisation"),
     path(
         "organisations/<slug:slug>/feed/",
-        cached_page(feeds.OrganisationFeed()),
+        feeds.readable_in_browsers(cached_page(feeds.OrganisationFeed())),
         name="organisation_feed",
     ),
     path("topics/<str:code>/", cached_page(pages.topic), name="topic"),
-    path("topics/<str:code>/feed/", cached_page(feeds.TopicFeed()), name="topic_feed"),
-    path("feed/", cached_page(feeds.LatestUpdatesFeed()), name="feed"),
+    path(
+        "topics/<str:code>/feed/",
+        feeds.readable_in_browsers(cached_page(feeds.TopicFeed())),
+        name="topic_feed",
+    ),
+    path("feed/", feeds.readable_in_browsers(cached_page(feeds.LatestUpdatesFeed())), name="feed"),
     path("feed.xsl", feeds.stylesheet, name="feed_stylesheet"),
     # E-mail alerts: forms and signed links, never cached (recommendations/views/alerts.py).
     path("alerts/subscribe/", alerts.subscribe, name="alerts_subscribe"),

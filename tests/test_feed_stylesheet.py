@@ -112,3 +112,15 @@ def test_the_stylesheet_may_be_kept_by_a_shared_cache(item):
 
     assert "public" in response["Cache-Control"]
     assert not response.cookies
+
+
+def test_a_browser_is_sent_the_feed_as_xml_and_a_feed_reader_as_atom(item):
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    reader = Client().get("/feed/", headers={"accept": "application/atom+xml"})
+    browser = Client().get("/feed/", headers={"accept": browser_accept})
+
+    # Chromium shows application/atom+xml as plain text, never applying the stylesheet.
+    assert reader["Content-Type"].startswith("application/atom+xml")
+    assert browser["Content-Type"].startswith("application/xml")
+    assert browser.content == reader.content
+    assert "Accept" in browser["Vary"] and "Accept" in reader["Vary"]

@@ -8,6 +8,8 @@ rather than raw XML."""
 
 import datetime
 import typing
+from collections.abc import Callable
+from functools import wraps
 from typing import Generic, TypeVar
 
 from django.contrib.syndication.views import Feed
@@ -16,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -46,6 +49,23 @@ class StyledAtomFeed(Atom1Feed):
         self.add_root_elements(handler)
         self.write_items(handler)
         handler.endElement("feed")
+
+
+def readable_in_browsers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Chromium shows a feed served as application/atom+xml as plain text and never applies its
+    stylesheet: a browser, which asks for HTML first, is sent the same feed as application/xml.
+    Feed readers ask for Atom and get it as before. Outside the page cache, which keeps one
+    rendering for both."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and "text/html" in request.headers.get("Accept", ""):
+            response["Content-Type"] = "application/xml; charset=utf-8"
+        patch_vary_headers(response, ["Accept"])
+        return response
+
+    return wrapper
 
 
 @cache_control(public=True, max_age=MAX_AGE_SECONDS)

@@ -9,6 +9,7 @@
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title><xsl:value-of select="atom:title"/></title>
+        <link rel="icon" href="data:,"/>
         <link rel="stylesheet" href="{% static 'recommendations/tracker.css' %}"/>
       </head>
       <body>
