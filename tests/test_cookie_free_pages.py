@@ -134,3 +134,8 @@ def test_the_sign_in_page_keeps_its_csrf_token():
 
     assert "csrfmiddlewaretoken" in page.content.decode()
     assert "csrftoken" in page.cookies
+
+
+def test_no_form_posts_a_language_choice_for_the_public_pages_any_more():
+    # The links replace Django's set_language view, which set a cookie and needed a token.
+    assert Client().post("/i18n/setlang/", {"language": "ja", "next": "/"}).status_code == 404
