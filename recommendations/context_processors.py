@@ -5,10 +5,10 @@ from django.utils.translation import get_language, get_language_info
 
 
 def language_switcher(request: HttpRequest) -> dict[str, list[dict[str, str]]]:
-    """The current page in each other language, for the switcher's `next` field.
+    """The current page in each other language, query string kept: the switcher's links (a
+    link rather than a form, so a public page carries no CSRF token and stays cacheable).
 
-    Worked out here, while the page's own language is active: Django's set_language view runs
-    unprefixed, in English, and cannot resolve a /ja/… address to translate it back."""
+    Worked out here, while the page's own language is active, so a /ja/… address resolves."""
     current = get_language()
     path = request.get_full_path()
     return {

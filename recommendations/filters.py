@@ -135,6 +135,12 @@ class RecommendationFilter(django_filters.FilterSet):
             "japan_response",
         ]
 
+    def active_count(self) -> int:
+        """How many filters the reader has set (the sort order is not one): on a phone the
+        filters stay folded until one is."""
+        data = self.data or {}
+        return sum(1 for name in self.filters if name != "ordering" and data.get(name))
+
     def search(
         self, queryset: RecommendationQuerySet, name: str, value: str
     ) -> RecommendationQuerySet:

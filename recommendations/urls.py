@@ -14,6 +14,11 @@ urlpatterns = [
     path("recommendations/export.csv", downloads.export_csv, name="export_csv"),
     path("recommendations/export.xlsx", downloads.export_xlsx, name="export_xlsx"),
     path("recommendations/<str:reference>/", cached_page(pages.detail), name="detail"),
+    path(
+        "recommendations/<str:reference>/feed/",
+        feeds.readable_in_browsers(cached_page(feeds.RecommendationFeed())),
+        name="recommendation_feed",
+    ),
     path("report/", cached_page(downloads.report), name="report"),
     path("report.pdf", downloads.report_pdf, name="report_pdf"),
     path("report.xlsx", downloads.report_xlsx, name="report_xlsx"),
@@ -23,12 +28,17 @@ urlpatterns = [
     path("organisations/<slug:slug>/", cached_page(pages.organisation), name="organisation"),
     path(
         "organisations/<slug:slug>/feed/",
-        cached_page(feeds.OrganisationFeed()),
+        feeds.readable_in_browsers(cached_page(feeds.OrganisationFeed())),
         name="organisation_feed",
     ),
     path("topics/<str:code>/", cached_page(pages.topic), name="topic"),
-    path("topics/<str:code>/feed/", cached_page(feeds.TopicFeed()), name="topic_feed"),
-    path("feed/", cached_page(feeds.LatestUpdatesFeed()), name="feed"),
+    path(
+        "topics/<str:code>/feed/",
+        feeds.readable_in_browsers(cached_page(feeds.TopicFeed())),
+        name="topic_feed",
+    ),
+    path("feed/", feeds.readable_in_browsers(cached_page(feeds.LatestUpdatesFeed())), name="feed"),
+    path("feed.xsl", feeds.stylesheet, name="feed_stylesheet"),
     # E-mail alerts: forms and signed links, never cached (recommendations/views/alerts.py).
     path("alerts/subscribe/", alerts.subscribe, name="alerts_subscribe"),
     path("alerts/confirm/<str:token>/", alerts.confirm, name="alerts_confirm"),

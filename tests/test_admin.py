@@ -409,14 +409,16 @@ def test_archiving_asks_for_confirmation_then_hides_the_item_from_public_pages(a
     assert f'name="_selected_action" value="{recommendation.pk}"' in page
     assert set(Recommendation.objects.public()) == {recommendation, other}
 
-    applied = admin_client.post(CHANGELIST, {**selection, "apply": "1"})
+    applied = admin_client.post(
+        CHANGELIST, {**selection, "apply": "1", "reason": "Printed twice by mistake."}
+    )
 
     assert applied.status_code == 302
     assert list(Recommendation.objects.public()) == [other]
     recommendation.refresh_from_db()
     assert recommendation.archived_at is not None
     reader = Client()
-    assert reader.get(recommendation.get_absolute_url()).status_code == 404
+    assert reader.get(recommendation.get_absolute_url()).status_code == 410
     listed = reader.get(reverse("recommendations:list")).content.decode()
     assert recommendation.reference not in listed
     assert other.reference in listed

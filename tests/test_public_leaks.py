@@ -90,6 +90,10 @@ def test_archived_recommendations_leave_every_public_page_and_feed(client, plant
         assert "ARCHIVED-TEXT-6502" not in content, address
         assert "ARCHIVED-UPDATE-6510" not in content, address
         assert archived.reference not in content, address
-    assert client.get(archived_page).status_code == 404
+    # Its own address says it was archived (410), and nothing of what it said.
+    gone = client.get(archived_page)
+    assert gone.status_code == 410
+    assert "ARCHIVED-TEXT-6502" not in gone.content.decode()
+    assert "ARCHIVED-UPDATE-6510" not in gone.content.decode()
     cache.clear()  # a fresh rendering of the dashboard, to read what it counted
     assert client.get(reverse("recommendations:home")).context["total"] == 1

@@ -1,6 +1,7 @@
 """The filtered list: filters in the URL, sorting, pages, and bad values told, never a crash."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -203,3 +204,35 @@ def test_items_never_updated_say_so_instead_of_showing_the_reports_date(client):
     assert content.count("No update yet") == 1
     assert "1 January 2025" in content
     assert "17 April 2024</time>" not in content
+
+
+FOLD = re.compile(r"<details class=\"filters-fold\"( open)?>\s*<summary>(.*?)</summary>", re.DOTALL)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query, opened, summary",
+    [
+        ({}, False, "Filter"),
+        ({"ordering": "status"}, False, "Filter"),
+        ({"page": "1"}, False, "Filter"),
+        ({"status": "planned"}, True, 'Filter <span class="filters-active">(1 set)</span>'),
+        (
+            {"status": "planned", "topic": "AI", "ordering": "status"},
+            True,
+            'Filter <span class="filters-active">(2 set)</span>',
+        ),
+        (
+            {"updated_since": "not a date"},
+            True,
+            'Filter <span class="filters-active">(1 set)</span>',
+        ),
+    ],
+)
+def test_the_filters_fold_behind_one_control_open_while_any_is_set(client, query, opened, summary):
+    factories.RecommendationFactory(topic=factories.TopicFactory(code="AI"))
+
+    found = FOLD.search(client.get(LIST, query).content.decode())
+
+    assert bool(found.group(1)) is opened
+    assert found.group(2) == summary

@@ -42,10 +42,9 @@ urlpatterns = [
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     # Any other address under /api/ (no end anchor: even a path with a line break in it).
     re_path(r"^api/", not_found),
-    # The language switchers post here; they must answer whatever the current language.
-    # The admin's header switch: remembered on the official's entry too.
+    # The admin's header switch posts here, whatever the current language; it is remembered on
+    # the official's entry too. The public pages switch by links to their twin (/ja/…).
     path("i18n/language/", choose_language, name="choose_language"),
-    path("i18n/", include("django.conf.urls.i18n")),
     # Public pages: English at /…, Japanese at /ja/….
     *i18n_patterns(path("", include("recommendations.urls")), prefix_default_language=False),
 ]

@@ -108,13 +108,18 @@ def _archive_step(
     *,
     archive: bool,
 ) -> TemplateResponse | None:
-    """Both archive actions: a confirmation page first, then the change with its history."""
-    if "apply" not in request.POST:
+    """Both archive actions: a confirmation page first (archiving asks for the public reason
+    each item's address will give), then the change with its history."""
+    reason = request.POST.get("reason", "").strip()
+    applied = "apply" in request.POST
+    if not applied or (archive and not reason):
         context = {
             **modeladmin.admin_site.each_context(request),
             "title": _("Archive recommendations") if archive else _("Restore recommendations"),
             "opts": modeladmin.model._meta,
             "archive": archive,
+            "reason": reason,
+            "reason_missing": applied,
             "recommendations": queryset.select_related("topic"),
             "action_name": request.POST.get("action"),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
@@ -122,8 +127,11 @@ def _archive_step(
         return TemplateResponse(
             request, "admin/recommendations/recommendation/archive.html", context
         )
-    change = archiving.archive if archive else archiving.restore
-    changed = change(recommendations=queryset, author=permissions.signed_in_user(request))
+    author = permissions.signed_in_user(request)
+    if archive:
+        changed = archiving.archive(recommendations=queryset, author=author, reason=reason)
+    else:
+        changed = archiving.restore(recommendations=queryset, author=author)
     message = (
         ngettext(
             "%(count)d recommendation archived: it no longer appears on public pages.",

@@ -392,6 +392,8 @@ class Recommendation(TranslationFields, AnswerFields, models.Model):
     # Recommendations are archived, never deleted: the report printed them, and their history
     # must survive. Archived items leave every public page.
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
+    # Said on the item's address once it is archived (it answers 410 Gone with it).
+    archived_reason = models.TextField(_("public reason for archiving"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1,4 +1,5 @@
-"""Archiving: recommendations are hidden from the public pages, never deleted."""
+"""Archiving: recommendations are hidden from the public pages, never deleted. The item's own
+address says it was archived, when, and the public reason given."""
 
 import datetime
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ def _set_archived(
     recommendations: Iterable[Recommendation],
     author: User | None,
     archived_at: datetime.datetime | None,
+    public_reason: str,
     reason: str,
 ) -> list[Recommendation]:
     changed = []
@@ -26,21 +28,28 @@ def _set_archived(
                 continue
             next_version(recommendation)
             recommendation.archived_at = archived_at
+            recommendation.archived_reason = public_reason
             recommendation._history_user = author
             recommendation._change_reason = reason
-            recommendation.save(update_fields=["archived_at", "version", "updated_at"])
+            recommendation.save(
+                update_fields=["archived_at", "archived_reason", "version", "updated_at"]
+            )
             changed.append(recommendation)
     return changed
 
 
 def archive(
-    *, recommendations: Iterable[Recommendation], author: User | None
+    *, recommendations: Iterable[Recommendation], author: User | None, reason: str = ""
 ) -> list[Recommendation]:
-    """Hide recommendations from every public page, keeping them and their history."""
+    """Hide recommendations from every public page, keeping them and their history; `reason`
+    is the public one, shown at each item's address."""
+    public_reason = reason.strip()
     return _set_archived(
         recommendations=recommendations,
         author=author,
         archived_at=timezone.now(),
+        public_reason=public_reason,
+        # The public reason is in the history as the field's own change.
         reason=_("Archived"),
     )
 
@@ -49,5 +58,9 @@ def restore(
     *, recommendations: Iterable[Recommendation], author: User | None
 ) -> list[Recommendation]:
     return _set_archived(
-        recommendations=recommendations, author=author, archived_at=None, reason=_("Restored")
+        recommendations=recommendations,
+        author=author,
+        archived_at=None,
+        public_reason="",
+        reason=_("Restored"),
     )

@@ -9,19 +9,22 @@ per-process cache as with a shared one (CACHE_BACKEND, e.g. Redis).
 What is never cached: anything an official sees (their pages may differ, and must not reach the
 public), answers other than 200, and pages whose rendering used the CSP nonce (the policy holds
 no nonce today; a page that starts using one is then simply rendered on each request rather than
-served with a stale nonce). The CSRF token of the language switcher is personal: it is stored as
-a placeholder and each visitor's own token is put back when the page is served.
+served with a stale nonce).
+
+A public page is the same for every visitor: it carries no CSRF token (the language switcher is
+a pair of links, the alert forms have pages of their own) and sets no cookie, so it is answered
+with `Cache-Control: public` and a shared cache or CDN may keep it for a few minutes. `Vary:
+Cookie` (the session middleware's) keeps a signed-in official's request from being answered with
+it.
 """
 
 import datetime
 import hashlib
-import re
 from collections.abc import Callable
 from functools import wraps
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -31,8 +34,9 @@ from recommendations.data_version import data_version
 
 # Entries are never stale (their key changes with the data); the timeout only frees memory.
 TIMEOUT_SECONDS = 60 * 60
-CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
-CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
+# How long a browser or a shared cache may serve a page without asking: a change made by the
+# secretariat reaches every reader within five minutes, and a crowd costs one rendering.
+MAX_AGE_SECONDS = 5 * 60
 
 
 def _first_seen(version: str) -> datetime.datetime:
@@ -58,17 +62,12 @@ def _rendered(
 ) -> HttpResponse:
     stored = cache.get(key)
     if stored is not None:
-        # Stored cut where the tokens go: one join puts the visitor's own in, however long
-        # the page (the report's runs to megabytes).
-        parts, content_type = stored
-        token = get_token(request).encode() if len(parts) > 1 else b""
-        return HttpResponse(token.join(parts), content_type=content_type)
+        content, content_type = stored
+        return HttpResponse(content, content_type=content_type)
     response = view(request, *args, **kwargs)
     uses_nonce = isinstance(getattr(request, "_csp_nonce", None), str)
     if response.status_code == 200 and not response.streaming and not uses_nonce:
-        content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-        parts = content.split(CSRF_PLACEHOLDER)
-        cache.set(key, (parts, response["Content-Type"]), TIMEOUT_SECONDS)
+        cache.set(key, (response.content, response["Content-Type"]), TIMEOUT_SECONDS)
     return response
 
 
@@ -96,9 +95,7 @@ def cached_page(view: View) -> View:
                 return response
         response["ETag"] = etag
         response["Last-Modified"] = http_date(last_modified.timestamp())
-        # Browsers may keep the page but must ask each time (a change shows on the next
-        # request); the CSRF token in it is the visitor's own, so no shared cache may keep it.
-        patch_cache_control(response, no_cache=True, private=True)
+        patch_cache_control(response, public=True, max_age=MAX_AGE_SECONDS)
         return response
 
     return wrapper

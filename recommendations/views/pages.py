@@ -36,11 +36,24 @@ def _not_found(request: HttpRequest, what: str) -> HttpResponse:
     return render(request, "recommendations/not_found.html", {"what": what}, status=404)
 
 
+def _archived_or_not_found(request: HttpRequest, reference: str) -> HttpResponse:
+    """An archived item's address says it is gone on purpose (410), when and why; it shows
+    nothing else of the item."""
+    archived = (
+        Recommendation.objects.filter(reference=reference, archived_at__isnull=False)
+        .only("reference", "archived_at", "archived_reason")
+        .first()
+    )
+    if archived is None:
+        return _not_found(request, _("No recommendation has the reference “%s”.") % reference)
+    return render(request, "recommendations/archived.html", {"archived": archived}, status=410)
+
+
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         recommendation = Recommendation.objects.for_detail().get(reference=reference)
     except Recommendation.DoesNotExist:
-        return _not_found(request, _("No recommendation has the reference “%s”.") % reference)
+        return _archived_or_not_found(request, reference)
     # A side not yet assessed is where a reader most needs the legend: it opens by itself.
     not_assessed = Status.NOT_ASSESSED in (recommendation.eu_status, recommendation.japan_status)
     return render(
