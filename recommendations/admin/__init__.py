@@ -9,6 +9,15 @@ from recommendations.admin import (
     recommendation,
     reference,
     rounds,
+    stakeholder_views,
 )
 
-__all__ = ["alerts", "official", "progress_update", "recommendation", "reference", "rounds"]
+__all__ = [
+    "alerts",
+    "official",
+    "progress_update",
+    "recommendation",
+    "reference",
+    "rounds",
+    "stakeholder_views",
+]

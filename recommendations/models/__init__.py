@@ -12,6 +12,11 @@ from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
 from recommendations.models.rounds import Edition, EditionFile, ReportingRound, RoundMail
+from recommendations.models.stakeholder_views import (
+    OrganisationContact,
+    SignInLink,
+    StakeholderView,
+)
 from recommendations.models.two_factor import RecoveryCode
 from recommendations.rules.choices import Side, Status, Visibility
 
@@ -21,12 +26,15 @@ __all__ = [
     "EditionFile",
     "Official",
     "Organisation",
+    "OrganisationContact",
     "Owner",
     "ProgressUpdate",
     "RecoveryCode",
     "Recommendation",
     "ReportingRound",
     "RoundMail",
+    "SignInLink",
+    "StakeholderView",
     "Subscription",
     "Side",
     "Status",
