@@ -69,7 +69,9 @@ def world(db):
     jbce = factories.OrganisationFactory(acronym="JBCE", slug="jbce")
     other = factories.OrganisationFactory(acronym="DE", slug="digitaleurope")
     owner = factories.OwnerFactory(code="CNECT", side=Side.EU)
-    ours = factories.RecommendationFactory(reference="CYBER-2", organisations=[jbce], lead_owner=owner)
+    ours = factories.RecommendationFactory(
+        reference="CYBER-2", organisations=[jbce], lead_owner=owner
+    )
     second = factories.RecommendationFactory(reference="CYBER-3", organisations=[jbce])
     theirs = factories.RecommendationFactory(reference="AI-1", organisations=[other])
     contact = OrganisationContact.objects.create(organisation=jbce, email=CONTACT, language="en")
@@ -268,9 +270,9 @@ def test_a_view_is_public_only_once_approved_and_mailed_to_the_officials_once(
             "organisation": "jbce",
             "answer": "partly",
             "comment": "Half of what we asked",
-            "approved_at": public.get("/api/recommendations/CYBER-2/").json()[
-                "stakeholder_views"
-            ][0]["approved_at"],
+            "approved_at": public.get("/api/recommendations/CYBER-2/").json()["stakeholder_views"][
+                0
+            ]["approved_at"],
         }
     ]
     [mail] = server.to("official@cnect.example.org")

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.models import Owner, Topic
+from recommendations.models import Owner, StakeholderView, Topic
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import WHOLE_CHUNK_SIZE, ReportRow, report_rows, stale_before
 from recommendations.rules.choices import Response, StalledReason, Status
@@ -48,6 +48,8 @@ class Summary:
     # Each lead owner's items by each side's response; stalled sides by their reason.
     responses: dict[tuple[str, str], Counter] = field(default_factory=dict)
     stalled: dict[str, list[tuple[ReportRow, str, str]]] = field(default_factory=dict)
+    # The organisations' approved views, by answer.
+    stakeholder: Counter = field(default_factory=Counter)
 
     def add(self, row: ReportRow) -> None:
         """Count a row in, the stale ones too (RecommendationQuerySet.with_stale)."""
@@ -61,6 +63,8 @@ class Summary:
         owner = owner_name(row.lead_owner)
         for label, response in ((_("EU"), row.eu_response), (_("Japan"), row.japan_response)):
             self.responses.setdefault((owner, str(label)), Counter())[response] += 1
+        for _who, answer in row.stakeholder_views:
+            self.stakeholder[answer] += 1
         for stalled_side, reason, detail in row.stalled_reasons:
             self.stalled.setdefault(reason, []).append((row, stalled_side, detail))
 
@@ -96,6 +100,15 @@ class Summary:
             (owner, side, [counts[response] for response in Response])
             for (owner, side), counts in sorted(self.responses.items())
         ]
+
+    @property
+    def stakeholder_table(self) -> list[tuple[str, int]]:
+        """(answer's label, count) of the organisations' approved views, every answer."""
+        return [(str(answer.label), self.stakeholder[answer]) for answer in StakeholderView.Answer]
+
+    @property
+    def stakeholder_total(self) -> int:
+        return sum(self.stakeholder.values())
 
     @property
     def response_labels(self) -> list[str]:
