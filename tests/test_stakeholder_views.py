@@ -259,8 +259,8 @@ def test_a_view_is_public_only_once_approved_and_mailed_to_the_officials_once(
     assert stakeholder_views.approve(view_id=view.pk, by=secretariat_user)
     assert not stakeholder_views.approve(view_id=view.pk, by=secretariat_user)
 
-    item_page = public.get("/recommendations/CYBER-2/").content.decode()
-    assert "JBCE&#x27;s view: answers its recommendation" in item_page
+    item_page = text_of(public.get("/recommendations/CYBER-2/"))
+    assert "JBCE's view: answers its recommendation" in item_page
     assert "Partly" in item_page and "Half of what we asked" in item_page
     organisation_page = public.get("/organisations/jbce/").content.decode()
     assert "Its view of what has been done" in organisation_page
