@@ -77,7 +77,7 @@ class ModerationForm(forms.ModelForm):
         label=_("Reason for rejection"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Mailed to the contact, in their language's mail."),
+        help_text=_("Mailed to the contact who gave the view."),
     )
 
     class Meta:
@@ -125,7 +125,14 @@ class StakeholderViewAdmin(SecretariatOnly, SimpleHistoryAdmin):
         return False
 
     def get_fields(self, request: HttpRequest, obj: StakeholderView | None = None) -> list[str]:
-        fields = list(self.readonly_fields)
+        """What the contact gave; the last rejection's reason and what is public where there are
+        any; the decision while the view awaits one."""
+        fields = ["recommendation", "organisation", "answer", "comment", "contact_email"]
+        fields += ["updated_at", "state"]
+        if obj is not None and obj.rejection_reason:
+            fields.append("rejection_reason")
+        if obj is not None and obj.approved_at:
+            fields += ["public_answer", "public_comment", "approved_at"]
         if obj is not None and obj.state == StakeholderView.State.PENDING:
             fields += ["decision", "reason"]
         return fields
