@@ -1,6 +1,7 @@
 """A recommending organisation's contact, on a phone (390 px) in Japanese, asks for a sign-in
 link, follows it, and gives the organisation's view of one of its items; the secretariat
-approves it in the admin, and it appears on the item's page beside the owners' status. Driven in
+approves it in the admin, and it appears on the item's page beside the owners' status and in
+the report's column. Driven in
 Chromium, under the site's Content Security Policy."""
 
 import os
@@ -88,6 +89,9 @@ def test_a_contact_gives_a_view_on_a_phone_in_japanese_and_it_appears_once_appro
     wide.goto("/ja/recommendations/CYBER-2/")
     wide.get_by_text("一部応えている").wait_for()
     shot(wide, "item-with-view-ja-1280.png")
+    wide.goto("/ja/report/")
+    assert "JBCE: 一部応えている" in wide.locator("#item-CYBER-2").inner_text()
+    shot(wide, "report-with-view-ja-1280.png")
     assert phone.console_errors == wide.console_errors == []
     phone.context.close()
     wide.context.close()
