@@ -175,6 +175,9 @@ class Report:
     summary: Summary = field(default_factory=Summary)
     changes: list[ReportRow] = field(default_factory=list)
     added: int = 0
+    # Whether the items' tables have a "Stakeholder view" column: None to decide from the rows
+    # counted (a PDF printed in parts, whose parts count none, decides once for all of them).
+    stakeholder_column: bool | None = None
 
     title = TITLE
     author = AUTHOR
@@ -213,6 +216,15 @@ class Report:
             # Japanese sets its full-width brackets against the text, with no space.
             line += note if note.startswith("（") else " " + note
         return line
+
+    @property
+    def shows_stakeholder_views(self) -> bool:
+        """The items' tables give the organisations' views once any item has an approved one:
+        until then an empty column would only narrow the text beside it."""
+        if self.stakeholder_column is not None:
+            return self.stakeholder_column
+        # Counted as the rows were added: the template asks once per row.
+        return self.summary.stakeholder_total > 0
 
     @property
     def rows(self) -> Iterable[ReportRow]:
