@@ -384,3 +384,13 @@ def test_the_report_shows_each_approved_view_and_counts_them(server, world, secr
     assert "Stakeholder view" in report
     assert "JBCE: Fully" in report
     assert "Stakeholder views" in report
+
+
+def test_the_report_has_no_stakeholder_column_before_a_view_is_approved(server, world):
+    client = signed_in(server)
+    give(client, answer="fully", comment="Awaiting the secretariat")
+
+    report = Client().get("/report/").content.decode()
+
+    assert "Stakeholder view" not in report
+    assert "Awaiting the secretariat" not in report
