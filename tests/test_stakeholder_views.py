@@ -394,3 +394,14 @@ def test_the_report_has_no_stakeholder_column_before_a_view_is_approved(server, 
 
     assert "Stakeholder view" not in report
     assert "Awaiting the secretariat" not in report
+
+
+def test_the_secretariat_cannot_record_an_address_twice_in_another_case(world, admin_client):
+    response = admin_client.post(
+        "/admin/recommendations/organisationcontact/add/",
+        {"organisation": world["jbce"].pk, "email": "Contact@JBCE.example.org", "language": "en"},
+    )
+
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert OrganisationContact.objects.count() == 1

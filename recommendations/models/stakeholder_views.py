@@ -47,6 +47,10 @@ class OrganisationContact(models.Model):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
+    def clean(self) -> None:
+        # Before the uniqueness check: "Contact@…" is the address "contact@…" already has.
+        self.email = self.email.strip().lower()
+
 
 class SignInLink(models.Model):
     """A sign-in link sent to a contact: only the token's SHA-256 is kept, so the table read by
