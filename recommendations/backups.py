@@ -32,12 +32,13 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import ForeignKey, ManyToManyField, Model
 from django.test.utils import override_settings
 
-from recommendations.models import EditionFile, Subscription
+from recommendations.models import EditionFile, SignInLink, Subscription
 
 NOT_BACKED_UP_APPS = {"contenttypes", "sessions"}
 # E-mail alerts are kept only with their subscribers' consent: a backup would bring back, on
 # restore, addresses unsubscribed since. A restore leaves the current subscriptions as they are.
-NOT_BACKED_UP_MODELS = {Permission, Subscription}
+# A sign-in link lives 30 minutes and works once: a restored one would be of no use to anyone.
+NOT_BACKED_UP_MODELS = {Permission, Subscription, SignInLink}
 NAMED_BY_NATURAL_KEY = {ContentType, Permission}
 # Rows that migrations create (the role groups): a freshly migrated database holds them and still
 # counts as empty; the restore replaces them with the backup's own.

@@ -29,6 +29,7 @@ from recommendations.models import (
     ProgressUpdate,
     Recommendation,
     ReportingRound,
+    StakeholderView,
     Topic,
 )
 from recommendations.rules.choices import Visibility
@@ -101,6 +102,8 @@ def _version_sql() -> str:
         # Published editions never change once stored; a round is opened, then closed (the
         # dashboard says how far it has come), and there are only ever a few of them.
         _newest(Edition, "id"),
+        # An organisation's view is public once approved; every change of it is a history row.
+        _newest(StakeholderView.history.model, "history_id"),
         *(_rows(model) for model in (Topic, Organisation, Owner, Council, ReportingRound)),
     ]
     return " UNION ALL ".join(parts)
@@ -122,7 +125,7 @@ def newest_public_change() -> datetime.datetime | None:
     """When the public data last changed: the latest recorded change of any recommendation
     (archiving included) or of a public update.
 
-    Internal updates are left out, so their timing does not show. Four small aggregates, however
+    Internal updates are left out, so their timing does not show. Five small aggregates, however
     many rows there are.
     """
     candidates = [
@@ -133,6 +136,7 @@ def newest_public_change() -> datetime.datetime | None:
         ProgressUpdate.history.filter(visibility=Visibility.PUBLIC).aggregate(
             newest=Max("history_date")
         )["newest"],
+        StakeholderView.objects.aggregate(newest=Max("approved_at"))["newest"],
     ]
     known = [moment for moment in candidates if moment is not None]
     return max(known) if known else None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recommendations.views import alerts, dashboard, downloads, editions, feeds, pages
+from recommendations.views import alerts, contacts, dashboard, downloads, editions, feeds, pages
 from recommendations.views.caching import cached_page
 
 app_name = "recommendations"
@@ -44,6 +44,13 @@ urlpatterns = [
     path("alerts/confirm/<str:token>/", alerts.confirm, name="alerts_confirm"),
     path("alerts/unsubscribe/<str:token>/", alerts.unsubscribe, name="alerts_unsubscribe"),
     path("alerts/manage/<str:token>/", alerts.manage, name="alerts_manage"),
+    # The recommending organisations' own view: a mailed sign-in link, never cached
+    # (recommendations/views/contacts.py).
+    path("contacts/", contacts.home, name="contacts_home"),
+    path("contacts/sign-in/", contacts.sign_in, name="contacts_sign_in"),
+    path("contacts/sign-in/<str:token>/", contacts.sign_in_link, name="contacts_link"),
+    path("contacts/sign-out/", contacts.sign_out, name="contacts_sign_out"),
+    path("contacts/<str:reference>/", contacts.give_view, name="contacts_view"),
     path("reports/", editions.reports, name="reports"),
     path("reports/<int:council>/", editions.edition, name="edition_current"),
     path("reports/<int:council>/<int:number>/", editions.edition, name="edition"),

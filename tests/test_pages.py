@@ -249,8 +249,9 @@ def test_recommendation_page_runs_the_same_queries_whatever_the_updates(
         updates, parent=recommendation, topic=recommendation.topic
     )
 
-    # data version, recommendation with joins, organisations, co-owners, children, public updates
-    with django_assert_num_queries(6):
+    # data version, recommendation with joins, organisations, co-owners, children, public
+    # updates, the organisations' approved views
+    with django_assert_num_queries(7):
         response = client.get(recommendation.get_absolute_url())
     assert response.status_code == 200
     content = response.content.decode()

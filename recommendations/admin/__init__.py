@@ -10,6 +10,7 @@ from recommendations.admin import (
     recommendation,
     reference,
     rounds,
+    stakeholder_views,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "recommendation",
     "reference",
     "rounds",
+    "stakeholder_views",
 ]

@@ -7,6 +7,7 @@ from rest_framework.reverse import reverse
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.models.stakeholder_views import StakeholderView
 from recommendations.rules.bilateral import awaited_side, is_divergent
 from recommendations.rules.choices import Response, Status, TranslationStatus
 
@@ -53,6 +54,25 @@ class CouncilSerializer(serializers.ModelSerializer):
     class Meta:
         model = Council
         fields = ["number", "url", "place", "date"]
+
+
+class StakeholderViewSerializer(serializers.ModelSerializer):
+    organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    answer = serializers.ChoiceField(
+        choices=StakeholderView.Answer.choices,
+        source="public_answer",
+        read_only=True,
+        help_text="Whether, in the recommending organisation's view, what has been done answers "
+        "its recommendation.",
+    )
+    comment = serializers.CharField(source="public_comment", read_only=True)
+    approved_at = serializers.DateTimeField(read_only=True)
+
+    class Meta:
+        model = StakeholderView
+        fields = ["organisation", "answer", "comment", "approved_at"]
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -143,6 +163,14 @@ class RecommendationSerializer(serializers.ModelSerializer):
         '("eu" or "jp"); null when both have reported or neither has.'
     )
 
+    stakeholder_views = StakeholderViewSerializer(
+        source="approved_views",
+        many=True,
+        read_only=True,
+        help_text="The recommending organisations' own views of what has been done, as approved "
+        "by the secretariat.",
+    )
+
     class Meta:
         model = Recommendation
         fields = [
@@ -178,6 +206,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "japan_response",
             "japan_response_rationale",
             "japan_response_date",
+            "stakeholder_views",
         ]
 
     def get_html_url(self, recommendation: Recommendation) -> str:

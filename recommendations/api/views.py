@@ -33,6 +33,7 @@ from recommendations.models.recommendation import (
     RecommendationQuerySet,
 )
 from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.models.stakeholder_views import approved_views
 
 
 class Pagination(PageNumberPagination):
@@ -75,9 +76,13 @@ class RecommendationViewSet(ReadOnlyViewSet):
         queryset = super().filter_queryset(queryset)
         as_of = self._as_of()
         if as_of is None:
-            return queryset.annotate(**{f"as_of_{field}": F(field) for field in AS_OF_FIELDS})
-        # Statuses as they stood, items not yet added left out, the report's own rule.
-        return cast(RecommendationQuerySet, queryset).as_of(as_of).with_api_relations()
+            queryset = queryset.annotate(**{f"as_of_{field}": F(field) for field in AS_OF_FIELDS})
+        else:
+            # Statuses as they stood, items not yet added left out, the report's own rule.
+            queryset = cast(RecommendationQuerySet, queryset).as_of(as_of).with_api_relations()
+        # The organisations' approved views as they stand now, added after the relations that
+        # replace earlier prefetches.
+        return queryset.prefetch_related(approved_views())
 
     def _as_of(self) -> datetime.date | None:
         if "as_of" not in self.request.query_params:

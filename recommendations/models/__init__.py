@@ -18,6 +18,11 @@ from recommendations.models.rounds import (
     ReportingRound,
     RoundMail,
 )
+from recommendations.models.stakeholder_views import (
+    OrganisationContact,
+    SignInLink,
+    StakeholderView,
+)
 from recommendations.models.two_factor import RecoveryCode
 from recommendations.rules.choices import Side, Status, Visibility
 
@@ -27,6 +32,7 @@ __all__ = [
     "EditionFile",
     "Official",
     "Organisation",
+    "OrganisationContact",
     "Owner",
     "ProgressUpdate",
     "Publication",
@@ -34,6 +40,8 @@ __all__ = [
     "Recommendation",
     "ReportingRound",
     "RoundMail",
+    "SignInLink",
+    "StakeholderView",
     "Subscription",
     "Side",
     "Status",

@@ -49,8 +49,10 @@ ANSWER_COLUMNS = [
     "japan_stalled_reason",
     "japan_stalled_detail",
 ]
-INTERNAL_CSV_COLUMNS = ["classification", *CSV_COLUMNS, "notes", *ANSWER_COLUMNS]
-CSV_COLUMNS = [*CSV_COLUMNS, *ANSWER_COLUMNS]
+# The recommending organisations' approved views, last of all.
+VIEW_COLUMNS = ["stakeholder_views"]
+INTERNAL_CSV_COLUMNS = ["classification", *CSV_COLUMNS, "notes", *ANSWER_COLUMNS, *VIEW_COLUMNS]
+CSV_COLUMNS = [*CSV_COLUMNS, *ANSWER_COLUMNS, *VIEW_COLUMNS]
 # Each column's heading outside English: the XLSX edition's own words where it has the column
 # (imports/reading.py reads them back as these columns), so both files speak alike.
 CSV_HEADINGS = {
@@ -79,6 +81,7 @@ CSV_HEADINGS = {
     "eu_stalled_detail": gettext_noop("EU side stalled: details"),
     "japan_stalled_reason": gettext_noop("Japan side stalled because"),
     "japan_stalled_detail": gettext_noop("Japan side stalled: details"),
+    "stakeholder_views": gettext_noop("Stakeholder view"),
 }
 LIST_SEPARATOR = "; "
 # Lines sent to the client at once: memory stays that of one block, whatever the rows.
@@ -160,6 +163,7 @@ def csv_record(row: ReportRow, *, internal: bool, words: _Words | None = None) -
         row.eu_stalled_detail,
         words.answers.get(row.japan_stalled_reason, row.japan_stalled_reason),
         row.japan_stalled_detail,
+        row.stakeholder_view_text,
     ]
     if internal:
         record = ["INTERNAL", *record, row.notes, *answers]

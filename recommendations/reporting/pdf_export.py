@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from recommendations.models import StakeholderView
 from recommendations.reporting.files import internal_mark
 from recommendations.reporting.html_export import STYLESHEETS, render_document
 from recommendations.reporting.options import ReportOptions
@@ -157,8 +158,18 @@ def write_pdf(
             within = report.summary.total <= PDF_TAGGED_ROWS
             return {"pdf_variant": PDF_VARIANT} if within else {}
 
+        # Every part has the stakeholder view's column, or none: decided once, at the first part.
+        column: list[bool] = []
+
         def print_part(sections: list[TopicSection]) -> None:
-            part = Report(options=options, generated_at=report.generated_at, sections=sections)
+            if not column:
+                column.append(StakeholderView.objects.approved().exists())
+            part = Report(
+                options=options,
+                generated_at=report.generated_at,
+                sections=sections,
+                stakeholder_column=column[0],
+            )
             path = Path(folder) / f"part-{len(parts):05d}.pdf"
             html = render_document(part, rows_only=True, fold_quiet=True)
             path.write_bytes(print_pdf(html, part_sheets, **tagging()))

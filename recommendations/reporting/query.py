@@ -3,7 +3,7 @@
 import datetime
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypedDict, cast
 
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
 from recommendations.models.recommendation import RecommendationQuerySet, recorded_before
+from recommendations.models.stakeholder_views import StakeholderView
 from recommendations.models.translation import LocalisedText
 from recommendations.reporting.options import ReportOptions
 from recommendations.rules.bilateral import is_divergent, stale_cutoff
@@ -184,6 +185,22 @@ class ReportRow(LocalisedText):
     japan_response_date: datetime.date | None = None
     japan_stalled_reason: str = ""
     japan_stalled_detail: str = ""
+    # The recommending organisations' approved views, (acronym, answer) by acronym, as they
+    # stand now.
+    stakeholder_views: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def stakeholder_view_lines(self) -> list[tuple[str, str, str]]:
+        """(organisation, answer, label) of each approved view: the "Stakeholder view" column."""
+        return [
+            (acronym, answer, str(StakeholderView.Answer(answer).label))
+            for acronym, answer in self.stakeholder_views
+        ]
+
+    @property
+    def stakeholder_view_text(self) -> str:
+        """The approved views as one cell: "JBCE: Fully; DE: Partly"."""
+        return "; ".join(f"{who}: {label}" for who, _answer, label in self.stakeholder_view_lines)
 
     @property
     def eu_status_label(self) -> str:
@@ -305,6 +322,7 @@ def _row(
     organisations: dict[int, list[str]],
     co_owners: dict[int, list[Owner]],
     sentences: dict[str, dict[int, str]],
+    views: dict[int, list[tuple[str, str]]],
 ) -> ReportRow:
     pk = values["pk"]
     confirmed_on = values["latest_confirmed_on"]
@@ -342,7 +360,8 @@ def _row(
         text_ja_status=values["text_ja_status"],
         text_ja_source=values["text_ja_source"],
         stale=values["stale"],
-        **{field: values[field] for side in SIDE_FIELDS for field in answer_fields(side)},
+        stakeholder_views=views.get(pk, []),
+        **{name: values[name] for side in SIDE_FIELDS for name in answer_fields(side)},
     )
 
 
@@ -396,6 +415,36 @@ def _sentences(updates: QuerySet, ids: list[int]) -> dict[int, str]:
     return sentences
 
 
+def _organisations_and_views(
+    ids: list[int],
+) -> tuple[dict[int, list[int]], dict[int, list[tuple[int, str]]]]:
+    """The organisations linked to each of these recommendations and the approved view of each
+    that gave one, (organisation id, answer): one query, the organisations' own, joined with
+    their views (an organisation gives views only of the items it made)."""
+    quote = connection.ops.quote_name
+    through = Recommendation.organisations.through._meta
+    source = quote(cast(ForeignKey, through.get_field("recommendation")).column)
+    target = quote(cast(ForeignKey, through.get_field("organisation")).column)
+    views = quote(StakeholderView._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(ids))
+    linked: dict[int, list[int]] = defaultdict(list)
+    approved: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT link.{source}, link.{target}, given.public_answer "  # noqa: S608 -- names from the models, values as parameters
+            f"FROM {quote(through.db_table)} link LEFT JOIN {views} given "
+            f"ON given.recommendation_id = link.{source} "
+            f"AND given.organisation_id = link.{target} AND given.public_answer <> '' "
+            f"WHERE link.{source} IN ({placeholders})",
+            ids,
+        )
+        for recommendation_id, organisation_id, answer in cursor.fetchall():
+            linked[recommendation_id].append(organisation_id)
+            if answer:
+                approved[recommendation_id].append((organisation_id, answer))
+    return linked, approved
+
+
 def _by_name(owner: Owner) -> str:
     return owner.name
 
@@ -423,11 +472,14 @@ def report_rows(
     acronyms = dict(Organisation.objects.values_list("pk", "acronym"))
     while chunk := list(islice(values, chunk_size)):
         ids = [row["pk"] for row in chunk]
+        linked_organisations, approved = _organisations_and_views(ids)
         organisations = {
             pk: sorted(acronyms[org] for org in linked)
-            for pk, linked in _linked(
-                Recommendation.organisations.through, "organisation", ids
-            ).items()
+            for pk, linked in linked_organisations.items()
+        }
+        views = {
+            pk: sorted((acronyms[org], answer) for org, answer in given)
+            for pk, given in approved.items()
         }
         co_owners = {
             pk: sorted((owners[owner] for owner in linked), key=_by_name)
@@ -452,4 +504,5 @@ def report_rows(
                 organisations=organisations,
                 co_owners=co_owners,
                 sentences=sentences,
+                views=views,
             )

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.models import Owner, Topic
+from recommendations.models import Owner, StakeholderView, Topic
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import WHOLE_CHUNK_SIZE, ReportRow, report_rows, stale_before
 from recommendations.rules.choices import Response, StalledReason, Status
@@ -48,6 +48,8 @@ class Summary:
     # Each lead owner's items by each side's response; stalled sides by their reason.
     responses: dict[tuple[str, str], Counter] = field(default_factory=dict)
     stalled: dict[str, list[tuple[ReportRow, str, str]]] = field(default_factory=dict)
+    # The organisations' approved views, by answer.
+    stakeholder: Counter = field(default_factory=Counter)
 
     def add(self, row: ReportRow) -> None:
         """Count a row in, the stale ones too (RecommendationQuerySet.with_stale)."""
@@ -61,6 +63,8 @@ class Summary:
         owner = owner_name(row.lead_owner)
         for label, response in ((_("EU"), row.eu_response), (_("Japan"), row.japan_response)):
             self.responses.setdefault((owner, str(label)), Counter())[response] += 1
+        for _who, answer in row.stakeholder_views:
+            self.stakeholder[answer] += 1
         for stalled_side, reason, detail in row.stalled_reasons:
             self.stalled.setdefault(reason, []).append((row, stalled_side, detail))
 
@@ -96,6 +100,15 @@ class Summary:
             (owner, side, [counts[response] for response in Response])
             for (owner, side), counts in sorted(self.responses.items())
         ]
+
+    @property
+    def stakeholder_table(self) -> list[tuple[str, int]]:
+        """(answer's label, count) of the organisations' approved views, every answer."""
+        return [(str(answer.label), self.stakeholder[answer]) for answer in StakeholderView.Answer]
+
+    @property
+    def stakeholder_total(self) -> int:
+        return sum(self.stakeholder.values())
 
     @property
     def response_labels(self) -> list[str]:
@@ -172,6 +185,9 @@ class Report:
     summary: Summary = field(default_factory=Summary)
     changes: list[ReportRow] = field(default_factory=list)
     added: int = 0
+    # Whether the items' tables have a "Stakeholder view" column: None to decide from the rows
+    # counted (a PDF printed in parts, whose parts count none, decides once for all of them).
+    stakeholder_column: bool | None = None
 
     title = TITLE
     author = AUTHOR
@@ -210,6 +226,15 @@ class Report:
             # Japanese sets its full-width brackets against the text, with no space.
             line += note if note.startswith("（") else " " + note
         return line
+
+    @property
+    def shows_stakeholder_views(self) -> bool:
+        """The items' tables give the organisations' views once any item has an approved one:
+        until then an empty column would only narrow the text beside it."""
+        if self.stakeholder_column is not None:
+            return self.stakeholder_column
+        # Counted as the rows were added: the template asks once per row.
+        return self.summary.stakeholder_total > 0
 
     @property
     def rows(self) -> Iterable[ReportRow]:

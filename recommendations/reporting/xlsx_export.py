@@ -143,6 +143,7 @@ def _xlsx_columns(internal: bool) -> list[tuple[str, int, bool]]:
         (_("EU side stalled: details"), 30, True),
         (_("Japan side stalled because"), 18, False),
         (_("Japan side stalled: details"), 30, True),
+        (_("Stakeholder view"), 20, True),
     ]
     return columns
 
@@ -192,6 +193,7 @@ def _xlsx_values(row: ReportRow, words: _Words, internal: bool) -> list:
         row.eu_stalled_detail,
         answers[row.japan_stalled_reason],
         row.japan_stalled_detail,
+        row.stakeholder_view_text,
     ]
     return values
 
@@ -279,6 +281,12 @@ def _summary(sheet: _Sheet, report: Report) -> None:
     sheet.heading([_("Lead owner"), _("Side"), *(response.label for response in Response)])
     for name, side, counts in counted.response_table:
         sheet.append([name, side, *counts])
+    sheet.append()
+    sheet.heading([_("Stakeholder views")])
+    sheet.heading([label for label, _count in counted.stakeholder_table] + [_("Total")])
+    sheet.append(
+        [count for _label, count in counted.stakeholder_table] + [counted.stakeholder_total]
+    )
     sheet.append()
 
 

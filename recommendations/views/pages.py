@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Organisation, Recommendation, Topic
 from recommendations.models.recommendation import RecommendationQuerySet
+from recommendations.models.stakeholder_views import StakeholderView, approved_views
 from recommendations.rules.choices import Status
 from recommendations.views.bars import Bar, bar, status_legend
 
@@ -51,7 +52,11 @@ def _archived_or_not_found(request: HttpRequest, reference: str) -> HttpResponse
 
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     try:
-        recommendation = Recommendation.objects.for_detail().get(reference=reference)
+        recommendation = (
+            Recommendation.objects.for_detail()
+            .prefetch_related(approved_views())
+            .get(reference=reference)
+        )
     except Recommendation.DoesNotExist:
         return _archived_or_not_found(request, reference)
     # A side not yet assessed is where a reader most needs the legend: it opens by itself.
@@ -122,10 +127,17 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     topics = Topic.objects.filter(
         recommendations__in=Recommendation.objects.public().filter(organisations=organisation)
     ).distinct()
+    # Its own approved views, beside each item's overall status: one query.
+    views = (
+        StakeholderView.objects.for_public()
+        .filter(organisation=organisation, recommendation__in=Recommendation.objects.public())
+        .select_related("recommendation")
+        .order_by("recommendation__topic__position", "recommendation__sequence")
+    )
     return _group_page(
         request,
         "recommendations/organisation.html",
-        {"organisation": organisation, "topics": topics},
+        {"organisation": organisation, "topics": topics, "views": views},
         where={"organisations": organisation},
         selection={"organisation": organisation.slug},
     )
