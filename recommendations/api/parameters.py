@@ -108,9 +108,9 @@ PAGE_SIZE = Parameter(
 AS_OF = Parameter(
     "as_of",
     "date",
-    "Statuses as they stood at the end of this day (YYYY-MM-DD), read from the recorded "
-    "history; a day still to come gives today's. Items added after that day are left out. The "
-    "other filters select by present values, as on the list page.",
+    "Statuses and each side's response as they stood at the end of this day (YYYY-MM-DD), read "
+    "from the recorded history; a day still to come gives today's. Items added after that day "
+    "are left out. The other filters select by present values, as on the list page.",
 )
 
 

@@ -105,21 +105,31 @@ class RecommendationSerializer(serializers.ModelSerializer):
         source="as_of_japan_status_date", read_only=True, allow_null=True
     )
 
-    # Each government's formal response as it stands now (not as of `as_of`).
+    # Each government's formal response as it stood on `as_of`, like the statuses.
     eu_response = serializers.ChoiceField(
         choices=Response.choices,
+        source="as_of_eu_response",
         read_only=True,
         help_text="The EU's formal response to the recommendation, apart from its status.",
     )
-    eu_response_rationale = serializers.CharField(read_only=True)
-    eu_response_date = serializers.DateField(read_only=True, allow_null=True)
+    eu_response_rationale = serializers.CharField(
+        source="as_of_eu_response_rationale", read_only=True
+    )
+    eu_response_date = serializers.DateField(
+        source="as_of_eu_response_date", read_only=True, allow_null=True
+    )
     japan_response = serializers.ChoiceField(
         choices=Response.choices,
+        source="as_of_japan_response",
         read_only=True,
         help_text="Japan's formal response to the recommendation, apart from its status.",
     )
-    japan_response_rationale = serializers.CharField(read_only=True)
-    japan_response_date = serializers.DateField(read_only=True, allow_null=True)
+    japan_response_rationale = serializers.CharField(
+        source="as_of_japan_response_rationale", read_only=True
+    )
+    japan_response_date = serializers.DateField(
+        source="as_of_japan_response_date", read_only=True, allow_null=True
+    )
 
     text_ja_status = serializers.ChoiceField(
         choices=TranslationStatus.choices,
