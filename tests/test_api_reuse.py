@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from recommendations.models import Recommendation
+from recommendations.models import Recommendation, Side, Status
 from recommendations.rules.choices import Response
 from recommendations.services.statuses import set_statuses
 from tests import factories
@@ -56,3 +56,110 @@ def test_as_of_gives_each_sides_response_as_it_stood_that_day(client, answered):
     assert now["japan_response"] == Response.NOTED
     assert now["japan_response_rationale"] == "Kept under review."
     assert now["eu_response"] == Response.NO_RESPONSE
+
+
+# Several codes, any case ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def items(db):
+    """AI-1 in progress by METI, AI-2 planned by DG Connect and made by JBCE, SEMI-1 completed
+    by DG Connect and made by Keidanren and JBCE."""
+    ai = factories.TopicFactory(code="AI", position=1)
+    semi = factories.TopicFactory(code="SEMI", position=2)
+    meti = factories.OwnerFactory(code="METI", side=Side.JAPAN)
+    connect = factories.OwnerFactory(code="CNECT", side=Side.EU)
+    jbce = factories.OrganisationFactory(slug="jbce", acronym="JBCE")
+    keidanren = factories.OrganisationFactory(slug="keidanren", acronym="Keidanren")
+    factories.RecommendationFactory(
+        topic=ai, number="1", lead_owner=meti, status=Status.IN_PROGRESS
+    )
+    factories.RecommendationFactory(
+        topic=ai, number="2", lead_owner=connect, status=Status.PLANNED, organisations=[jbce]
+    )
+    factories.RecommendationFactory(
+        topic=semi,
+        number="1",
+        lead_owner=connect,
+        status=Status.COMPLETED,
+        organisations=[keidanren, jbce],
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status=in_progress,planned", ["AI-1", "AI-2"]),
+        ("status=in_progress&status=planned", ["AI-1", "AI-2"]),
+        ("status=IN_PROGRESS", ["AI-1"]),
+        ("topic=ai", ["AI-1", "AI-2"]),
+        ("topic=ai,Semi", ["AI-1", "AI-2", "SEMI-1"]),
+        ("owner=meti", ["AI-1"]),
+        ("owner=METI&owner=cnect", ["AI-1", "AI-2", "SEMI-1"]),
+        ("organisation=JBCE", ["AI-2", "SEMI-1"]),
+        # Made by both: listed once.
+        ("organisation=jbce,KEIDANREN", ["AI-2", "SEMI-1"]),
+        ("side=JP", ["AI-1"]),
+        ("side=eu,jp", ["AI-1", "AI-2", "SEMI-1"]),
+        ("status=planned,completed&topic=SEMI", ["SEMI-1"]),
+    ],
+)
+def test_several_codes_in_one_parameter_or_repeated_mean_any_of_in_any_case(
+    client, items, query, expected
+):
+    assert references(client.get(f"/api/recommendations/?{query}")) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "message"),
+    [
+        (
+            "status=in_progress,finished",
+            "status",
+            "“finished” is not one of the codes: completed, dropped, in_progress, not_assessed, "
+            "ongoing, planned, stalled.",
+        ),
+        ("topic=ai,robots", "topic", "“robots” is not one of the codes: AI, SEMI."),
+        ("organisation=acme", "organisation", "“acme” is not one of the codes: jbce, keidanren."),
+        ("side=eu,", "side", "Separate the codes by single commas, with none left empty."),
+        ("owner=METI,%20CNECT", "owner", "Write the codes without spaces around them."),
+    ],
+)
+def test_an_unknown_code_is_a_400_that_names_the_valid_ones(client, items, query, name, message):
+    response = client.get(f"/api/recommendations/?{query}")
+
+    assert response.status_code == 400
+    assert response.json() == {name: [message]}
+
+
+def test_parameters_that_take_one_value_still_refuse_a_second(client, items):
+    response = client.get("/api/recommendations/?ordering=status&ordering=reference")
+
+    assert response.status_code == 400
+    assert response.json() == {"ordering": ["Give this parameter once."]}
+
+
+def test_the_list_page_takes_the_same_several_codes_in_any_case(client, items):
+    page = client.get("/recommendations/?status=in_progress,planned&topic=ai")
+    repeated = client.get("/recommendations/?organisation=JBCE&organisation=keidanren")
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "AI-1" in content and "AI-2" in content and "SEMI-1" not in content
+    assert repeated.status_code == 200
+    assert "AI-2" in repeated.content.decode() and "SEMI-1" in repeated.content.decode()
+    assert "AI-1" not in repeated.content.decode()
+
+
+def test_the_list_page_names_the_valid_codes_of_an_unknown_one(client, items):
+    response = client.get("/recommendations/?topic=robots")
+
+    assert response.status_code == 400
+    assert "“robots” is not one of the codes: AI, SEMI." in response.content.decode()
+
+
+def test_the_list_page_in_japanese_names_the_valid_codes_in_japanese(client, items):
+    response = client.get("/ja/recommendations/?topic=robots")
+
+    assert response.status_code == 400
+    assert "「robots」はコードではありません。使えるコード: AI, SEMI" in response.content.decode()
