@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from recommendations.models import Recommendation, Side, Status
-from recommendations.rules.choices import Response
+from recommendations.rules.choices import Response, UpdateKind
 from recommendations.services.statuses import set_statuses
 from tests import factories
 from tests.helpers import on
@@ -163,3 +163,76 @@ def test_the_list_page_in_japanese_names_the_valid_codes_in_japanese(client, ite
 
     assert response.status_code == 400
     assert "「robots」はコードではありません。使えるコード: AI, SEMI" in response.content.decode()
+
+
+# CORS, and the terms of reuse ------------------------------------------------------------------
+
+
+def test_the_api_may_be_read_from_any_origin_without_credentials(client, items):
+    origin = {"Origin": "https://notebook.example.org"}
+    read = client.get("/api/recommendations/?topic=ai", headers=origin)
+    preflight = client.options(
+        "/api/recommendations/",
+        headers={**origin, "Access-Control-Request-Method": "GET"},
+    )
+
+    assert read["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in read["Access-Control-Expose-Headers"]
+    assert "Access-Control-Allow-Credentials" not in read
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in preflight["Access-Control-Allow-Methods"]
+    assert "If-None-Match" in preflight["Access-Control-Allow-Headers"]
+    assert "Access-Control-Allow-Credentials" not in preflight
+
+
+def test_pages_the_admin_and_writes_are_not_offered_to_other_origins(client, items):
+    origin = {"Origin": "https://notebook.example.org"}
+    write = client.options(
+        "/api/recommendations/", headers={**origin, "Access-Control-Request-Method": "POST"}
+    )
+
+    assert "Access-Control-Allow-Origin" not in client.get("/recommendations/", headers=origin)
+    assert "Access-Control-Allow-Origin" not in client.get("/admin/login/", headers=origin)
+    assert "Access-Control-Allow-Origin" not in write
+    assert "Access-Control-Allow-Origin" not in client.post("/api/recommendations/", headers=origin)
+
+
+def test_the_schema_gives_the_datas_licence_and_a_contact(client, items):
+    schema = client.get("/api/schema/?format=json", headers={"accept": "application/json"})
+
+    info = schema.json()["info"]
+    assert info["license"] == {
+        "name": "Creative Commons Attribution 4.0 (CC BY 4.0)",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    }
+    assert info["contact"]["name"] == "Secretariat of the EU–Japan Digital Partnership"
+    assert "@" in info["contact"]["email"]
+
+
+# Updates say what they moved, as data ----------------------------------------------------------
+
+
+def test_updates_carry_their_kind_and_the_sides_they_moved_with_each_sides_status(client, db):
+    item = factories.RecommendationFactory(reference="AI-1")
+    set_statuses(recommendation=item, sides={Side.JAPAN: Status.PLANNED}, author=None)
+    factories.ProgressUpdateFactory(
+        recommendation=item,
+        kind=UpdateKind.CONFIRMATION,
+        sides={"eu": Status.NOT_ASSESSED},
+        text="",
+        date=datetime.date(2020, 1, 1),
+    )
+    factories.ProgressUpdateFactory(
+        recommendation=item, text="Working group met.", date=datetime.date(2019, 1, 1)
+    )
+
+    change, confirmation, note = client.get("/api/updates/?recommendation=AI-1").json()["results"]
+
+    # The Japan side alone moved, the overall status with it.
+    assert change["kind"] == "change"
+    assert change["sides"] == [{"side": "jp", "status": "planned"}]
+    assert confirmation["kind"] == "confirmation"
+    assert confirmation["sides"] == [{"side": "eu", "status": "not_assessed"}]
+    assert note["kind"] == "note"
+    assert note["sides"] == []

@@ -1,6 +1,7 @@
 """What the API shows of each resource: every field named one by one, so nothing internal is
 ever added by accident."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
@@ -8,7 +9,7 @@ from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
 from recommendations.rules.bilateral import awaited_side, is_divergent
-from recommendations.rules.choices import Response, Status, TranslationStatus
+from recommendations.rules.choices import SIDE_FIELDS, Response, Side, Status, TranslationStatus
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -213,6 +214,11 @@ class RecommendationSerializer(serializers.ModelSerializer):
         return [child.reference for child in recommendation.public_children]  # type: ignore[attr-defined]
 
 
+class SideStatusSerializer(serializers.Serializer):
+    side = serializers.ChoiceField(choices=Side.choices, help_text='"eu" or "jp".')
+    status = serializers.ChoiceField(choices=Status.choices, help_text="That side's status.")
+
+
 class ProgressUpdateSerializer(serializers.ModelSerializer):
     recommendation: serializers.SlugRelatedField[Recommendation] = serializers.SlugRelatedField(
         slug_field="reference", read_only=True
@@ -221,7 +227,12 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
     event_text = serializers.CharField(
         read_only=True,
         help_text="What the tracker recorded (statuses moved, a confirmation), in words in the "
-        "request's language; empty for a plain note. `text` holds the official's own words.",
+        "request's language; empty for a plain note. `text` holds the official's own words. "
+        "`kind` and `sides` say the same as data.",
+    )
+    sides = serializers.SerializerMethodField(
+        help_text="The sides a status change moved, or a confirmation confirmed, each with its "
+        "status (EU first); empty for a note."
     )
 
     class Meta:
@@ -234,9 +245,28 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             "kind",
             "text",
             "event_text",
+            "sides",
             "status",
             "evidence_url",
             "created_at",
+        ]
+        extra_kwargs = {
+            "kind": {
+                "help_text": "What the update is: an official's note, a status change, or a "
+                "confirmation of no change since the last report."
+            },
+            "status": {
+                "help_text": "The overall status this update set; empty when it did not move "
+                "(a side may have moved alone: see `sides`)."
+            },
+        }
+
+    @extend_schema_field(SideStatusSerializer(many=True))
+    def get_sides(self, update: ProgressUpdate) -> list[dict[str, str]]:
+        return [
+            {"side": str(side), "status": update.sides[side]}
+            for side in SIDE_FIELDS
+            if side in (update.sides or {})
         ]
 
     def get_recommendation_url(self, update: ProgressUpdate) -> str:
