@@ -4,10 +4,13 @@ updates that say what they moved, CORS for browsers, the licence in the schema, 
 response as of a day."""
 
 import datetime
+import hashlib
 
 import pytest
+from django.core.files.base import ContentFile
 
 from recommendations.models import Recommendation, Side, Status
+from recommendations.models.rounds import Edition, EditionFile
 from recommendations.rules.choices import Response, UpdateKind
 from recommendations.services.statuses import set_statuses
 from tests import factories
@@ -236,3 +239,70 @@ def test_updates_carry_their_kind_and_the_sides_they_moved_with_each_sides_statu
     assert confirmation["sides"] == [{"side": "eu", "status": "not_assessed"}]
     assert note["kind"] == "note"
     assert note["sides"] == []
+
+
+# Published editions -----------------------------------------------------------------------------
+
+
+def publish(council, number: int, files: dict[tuple[str, str], bytes], reason: str = ""):
+    """An edition of `council` stored with `files` ((language, name) → bytes), as publishing
+    stores them."""
+    edition = Edition.objects.create(
+        council=council,
+        number=number,
+        reason=reason,
+        as_of=datetime.date(2025, 5, 1),
+        published_at=on(datetime.date(2025, 5, 2)),
+    )
+    for (language, name), content in files.items():
+        EditionFile.objects.create(
+            edition=edition,
+            name=name,
+            language=language,
+            file=ContentFile(content, name=name),
+            content_type="text/csv",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+    return edition
+
+
+def test_editions_list_the_published_files_with_languages_digests_and_download_addresses(
+    client, db, media
+):
+    council = factories.CouncilFactory(number=2)
+    publish(council, 1, {("en", "report.csv"): b"reference\r\nAI-1\r\n"})
+    publish(
+        council,
+        2,
+        {("en", "report.csv"): b"reference\r\nAI-2\r\n", ("ja", "report.csv"): "参照".encode()},
+        reason="AI-2 was missing.",
+    )
+
+    data = client.get("/api/editions/").json()
+
+    assert [(e["council"], e["number"]) for e in data["results"]] == [(2, 2), (2, 1)]
+    corrected = data["results"][0]
+    assert corrected["reason"] == "AI-2 was missing."
+    assert corrected["html_url"] == "http://testserver/reports/2/2/"
+    english, japanese = corrected["files"]
+    assert (english["language"], japanese["language"]) == ("en", "ja")
+    assert japanese["sha256"] == hashlib.sha256("参照".encode()).hexdigest()
+    assert japanese["size"] == len("参照".encode())
+    assert japanese["download_url"] == "http://testserver/ja/reports/2/2/report.csv"
+    # The address serves the very bytes whose digest is given.
+    for listed in corrected["files"]:
+        download = client.get(listed["download_url"])
+        assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == listed["sha256"]
+
+
+def test_editions_are_read_in_a_fixed_number_of_queries(
+    client, db, media, django_assert_num_queries
+):
+    for number in (1, 2, 3):
+        council = factories.CouncilFactory(number=number)
+        publish(council, 1, {("en", "a.csv"): b"a", ("ja", "a.csv"): b"b"})
+
+    with django_assert_num_queries(3):  # count, editions with their Councils, their files
+        response = client.get("/api/editions/")
+    assert len(response.json()["results"]) == 3

@@ -1,6 +1,8 @@
 """What the API shows of each resource: every field named one by one, so nothing internal is
 ever added by accident."""
 
+from django.conf import settings
+from django.utils import translation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -8,6 +10,7 @@ from rest_framework.reverse import reverse
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.models.rounds import Edition, EditionFile
 from recommendations.rules.bilateral import awaited_side, is_divergent
 from recommendations.rules.choices import SIDE_FIELDS, Response, Side, Status, TranslationStatus
 
@@ -275,3 +278,48 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             args=[update.recommendation.reference],
             request=self.context["request"],
         )
+
+
+class EditionFileSerializer(serializers.ModelSerializer):
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, read_only=True, help_text="The file's language."
+    )
+    download_url = serializers.SerializerMethodField(
+        help_text="The file as published, byte for byte: its SHA-256 is `sha256`."
+    )
+
+    class Meta:
+        model = EditionFile
+        fields = ["name", "language", "content_type", "size", "sha256", "download_url"]
+        extra_kwargs = {"sha256": {"help_text": "SHA-256 of the file, in hexadecimal."}}
+
+    def get_download_url(self, stored: EditionFile) -> str:
+        edition = stored.edition
+        # Each language's files are served under that language's pages (/ja/… for Japanese).
+        with translation.override(stored.language):
+            path = reverse(
+                "recommendations:edition_file",
+                args=[edition.council.number, edition.number, stored.name],
+            )
+        return self.context["request"].build_absolute_uri(path)
+
+
+class EditionSerializer(serializers.ModelSerializer):
+    council: serializers.SlugRelatedField[Council] = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, help_text="The Council's number."
+    )
+    html_url = serializers.SerializerMethodField(help_text="The edition's public page.")
+    files = EditionFileSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Edition
+        # No publisher: an edition speaks for the secretariat, and users' names stay private.
+        fields = ["council", "number", "as_of", "published_at", "reason", "html_url", "files"]
+        extra_kwargs = {
+            "number": {"help_text": "1 for the first edition; each correction adds one."},
+            "reason": {"help_text": "What a corrected edition corrected; empty for the first."},
+            "as_of": {"help_text": "The day whose statuses the edition reports."},
+        }
+
+    def get_html_url(self, edition: Edition) -> str:
+        return self.context["request"].build_absolute_uri(edition.get_absolute_url())

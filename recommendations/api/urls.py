@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from recommendations.api.views import (
     CouncilViewSet,
+    EditionViewSet,
     OrganisationViewSet,
     OwnerViewSet,
     ProgressUpdateViewSet,
@@ -23,6 +24,7 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("owners", OwnerViewSet, basename="owner")
 router.register("councils", CouncilViewSet, basename="council")
 router.register("updates", ProgressUpdateViewSet, basename="update")
+router.register("editions", EditionViewSet, basename="edition")
 
 app_name = "api"
 urlpatterns = router.urls

@@ -4,7 +4,7 @@ under /api/, and the Swagger UI page."""
 import datetime
 from typing import Any, cast
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -19,6 +19,7 @@ from recommendations.api.parameters import AS_OF, DeclaredParametersMixin, as_of
 from recommendations.api.schema import BAD_PARAMETERS, NOT_FOUND, DeclaredParametersSchema
 from recommendations.api.serializers import (
     CouncilSerializer,
+    EditionSerializer,
     OrganisationSerializer,
     OwnerSerializer,
     ProgressUpdateSerializer,
@@ -33,6 +34,7 @@ from recommendations.models.recommendation import (
     RecommendationQuerySet,
 )
 from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.models.rounds import Edition, EditionFile
 
 
 class Pagination(PageNumberPagination):
@@ -122,6 +124,32 @@ class ProgressUpdateViewSet(DeclaredParametersMixin, ConditionalGetMixin, viewse
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published editions of the Council report",
+        description="Every published edition, the newest Council first and its corrections "
+        "before the first edition, each with its files in English and Japanese as published: "
+        "their size, SHA-256 and download address. Editions are never rewritten; a correction "
+        "is a further edition.",
+        responses={200: EditionSerializer, 400: BAD_PARAMETERS, 404: NOT_FOUND},
+    ),
+)
+class EditionViewSet(DeclaredParametersMixin, ConditionalGetMixin, viewsets.GenericViewSet):
+    schema = DeclaredParametersSchema()
+    serializer_class = EditionSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self) -> QuerySet[Edition]:
+        # Each file's edition is the one prefetched from: no query per file for its address.
+        return Edition.objects.select_related("council").prefetch_related(
+            Prefetch("files", queryset=EditionFile.objects.order_by("language", "name"))
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
