@@ -3,8 +3,10 @@ script. Several codes in one filter, codes in any case, the list as CSV, the pub
 updates that say what they moved, CORS for browsers, the licence in the schema, and each side's
 response as of a day."""
 
+import csv
 import datetime
 import hashlib
+import io
 
 import pytest
 from django.core.files.base import ContentFile
@@ -306,3 +308,54 @@ def test_editions_are_read_in_a_fixed_number_of_queries(
     with django_assert_num_queries(3):  # count, editions with their Councils, their files
         response = client.get("/api/editions/")
     assert len(response.json()["results"]) == 3
+
+
+# The list as CSV, and formats -------------------------------------------------------------------
+
+
+def test_the_list_comes_as_csv_with_the_same_filters(client, items):
+    response = client.get("/api/recommendations.csv?topic=ai&status=in_progress,planned")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["reference"] for row in rows] == ["AI-1", "AI-2"]
+    assert rows[1]["organisations"] == "jbce"
+    assert rows[1]["status"] == "planned"
+    assert rows[1]["divergent"] == "false"
+    assert rows[0]["html_url"] == "http://testserver/recommendations/AI-1/"
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_stay_text(client, db):
+    factories.RecommendationFactory(reference="AI-1", text='=HYPERLINK("http://evil")')
+
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/api/recommendations.csv").content.decode("utf-8-sig"))
+        )
+    )
+
+    assert rows[0]["text"] == '\'=HYPERLINK("http://evil")'
+
+
+def test_a_refused_csv_parameter_is_said_in_json(client, items):
+    response = client.get("/api/recommendations.csv?topic=robots")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"topic": ["“robots” is not one of the codes: AI, SEMI."]}
+
+
+@pytest.mark.parametrize("address", ["/api/recommendations/", "/api/topics/", "/api/updates/"])
+def test_an_unknown_format_is_a_400_that_names_it(client, items, address):
+    response = client.get(f"{address}?format=csv")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "format": [
+            "“csv” is not a format of this address, which answers in JSON; the recommendations "
+            "come as CSV from /api/recommendations.csv."
+        ]
+    }

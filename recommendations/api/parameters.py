@@ -18,9 +18,11 @@ from typing import Any
 import django_filters
 from django.db import DatabaseError
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -225,6 +227,23 @@ class DeclaredParametersMixin(APIView):
 
     # Parameters beyond pagination and filters, by action: {"list": [AS_OF], ...}.
     query_parameters: dict[str, list[Parameter]] = {}
+
+    def perform_content_negotiation(
+        self, request: Request, force: bool = False
+    ) -> tuple[BaseRenderer, str]:
+        """An unknown `format` is the caller's error, said as a 400 that names it, not a 404."""
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            asked = request.query_params.get("format", "")
+            raise ValidationError(
+                {
+                    "format": [
+                        f"“{asked}” is not a format of this address, which answers in JSON; "
+                        "the recommendations come as CSV from /api/recommendations.csv."
+                    ]
+                }
+            ) from None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

@@ -1,5 +1,6 @@
 """The API's addresses under /api/, in the "api" namespace (`api:recommendation-detail`, …)."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from recommendations.api.views import (
@@ -8,6 +9,7 @@ from recommendations.api.views import (
     OrganisationViewSet,
     OwnerViewSet,
     ProgressUpdateViewSet,
+    RecommendationCsvViewSet,
     RecommendationViewSet,
     TopicViewSet,
 )
@@ -27,4 +29,13 @@ router.register("updates", ProgressUpdateViewSet, basename="update")
 router.register("editions", EditionViewSet, basename="edition")
 
 app_name = "api"
-urlpatterns = router.urls
+urlpatterns = [
+    # The list as one CSV file, with the list's filters: the format is the address's.
+    path(
+        "recommendations.csv",
+        RecommendationCsvViewSet.as_view({"get": "list"}),
+        {"format": "csv"},
+        name="recommendation-csv",
+    ),
+    *router.urls,
+]

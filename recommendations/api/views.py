@@ -7,15 +7,18 @@ from typing import Any, cast
 from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from recommendations.api.conditional import ConditionalGetMixin
 from recommendations.api.parameters import AS_OF, DeclaredParametersMixin, as_of_date
+from recommendations.api.renderers import CsvRenderer
 from recommendations.api.schema import BAD_PARAMETERS, NOT_FOUND, DeclaredParametersSchema
 from recommendations.api.serializers import (
     CouncilSerializer,
@@ -85,6 +88,38 @@ class RecommendationViewSet(ReadOnlyViewSet):
         if "as_of" not in self.request.query_params:
             return None
         return as_of_date(self.request.query_params["as_of"])
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Recommendations as CSV",
+        description="The same recommendations, filters and `as_of` as the JSON list, all in "
+        "one file: one row per recommendation, the JSON fields as columns, lists joined by "
+        '"; ". Text a spreadsheet would run as a formula starts with an apostrophe. A refused '
+        "parameter is answered in JSON.",
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                response=OpenApiTypes.STR, description="UTF-8 with a byte order mark."
+            ),
+            (400, "application/json"): BAD_PARAMETERS,
+        },
+    ),
+)
+class RecommendationCsvViewSet(RecommendationViewSet):
+    renderer_classes = [CsvRenderer]
+    # The whole selection in one file: a spreadsheet has no next page.
+    pagination_class = None  # type: ignore[assignment]
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        # The links in the file lead to the JSON resources, not to a ".csv" of each.
+        return {**super().get_serializer_context(), "format": None}
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        # A refusal is said in JSON, as everywhere in the API: a CSV has no place for it.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
 
 
 class UpdateFilter(filters.FilterSet):
