@@ -359,3 +359,10 @@ def test_an_unknown_format_is_a_400_that_names_it(client, items, address):
             "come as CSV from /api/recommendations.csv."
         ]
     }
+
+
+def test_the_csv_addresss_options_are_described_in_json(client, items):
+    response = client.options("/api/recommendations.csv")
+
+    assert response.status_code == 200
+    assert "text/csv" in response.json()["renders"]

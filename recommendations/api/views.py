@@ -114,12 +114,15 @@ class RecommendationCsvViewSet(RecommendationViewSet):
         # The links in the file lead to the JSON resources, not to a ".csv" of each.
         return {**super().get_serializer_context(), "format": None}
 
-    def handle_exception(self, exc: Exception) -> Response:
-        response = super().handle_exception(exc)
-        # A refusal is said in JSON, as everywhere in the API: a CSV has no place for it.
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return response
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        if not isinstance(getattr(response, "data", None), list):
+            # A refusal, or the OPTIONS description, is said in JSON as everywhere in the API:
+            # a CSV has no place for it.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class UpdateFilter(filters.FilterSet):
