@@ -93,6 +93,7 @@ class RecommendationViewSet(ReadOnlyViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Recommendations as CSV",
+        tags=["recommendations"],
         description="The same recommendations, filters and `as_of` as the JSON list, all in "
         "one file: one row per recommendation, the JSON fields as columns, lists joined by "
         '"; ". Text a spreadsheet would run as a formula starts with an apostrophe. A refused '
