@@ -74,8 +74,15 @@ class Parameter:
     def openapi(self) -> OpenApiParameter:
         if not self.multiple:
             return OpenApiParameter(self.name, type=self.schema(), description=self.description)
+        label = self.description.strip()
+        if label and not label.endswith((".", "?", "!", ")")):
+            label += "."
+        try:
+            codes = f" Codes: {', '.join(sorted(self.codes()))}." if self.codes else ""
+        except DatabaseError:
+            codes = ""  # a schema written before `migrate`, as in schema()
         description = (
-            f"{self.description} Any of several codes, in any case: separated by commas "
+            f"{label}{codes} Any of several codes, in any case: separated by commas "
             f"(`{self.name}=a,b`) or the parameter repeated (`{self.name}=a&{self.name}=b`)."
         ).strip()
         return OpenApiParameter(
