@@ -2,10 +2,23 @@
 `RecommendationFilter`, so "export what you see" is the same queryset as the page."""
 
 import datetime
+from typing import Any
 
 import django_filters
+import django_filters.fields
 from django import forms
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Left, StrIndex
 from django.utils.translation import gettext_lazy as _
 
@@ -25,15 +38,95 @@ ORDERING_CHOICES = [
 OWNER_SIDES = [(Side.EU.value, Side.EU.label), (Side.JAPAN.value, Side.JAPAN.label)]
 
 
+def requested_codes(values: list[str] | str | None) -> list[str]:
+    """The codes a query asks for: each value of a repeated parameter, each split at its commas,
+    blanks (the form's "all" option) left out."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    return [code.strip() for value in values for code in str(value).split(",") if code.strip()]
+
+
+def unknown_codes_error(unknown: list[str], codes: list[str]) -> ValidationError:
+    """The error for codes nobody has, naming the ones there are."""
+    return ValidationError(
+        _("“%(unknown)s” is not one of the codes: %(codes)s."),
+        code="invalid_choice",
+        params={"unknown": ", ".join(unknown), "codes": ", ".join(sorted(codes))},
+    )
+
+
+class CodesSelect(forms.Select):
+    """One choice on the page, yet every value the query gives: `status=planned&status=done`
+    and `status=planned,done` alike."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        return requested_codes(values)
+
+
+class AnyOfChoicesField(django_filters.fields.ChoiceField):
+    """Any of a vocabulary's codes, written in any case, each given as its own code."""
+
+    widget = CodesSelect
+
+    def clean(self, value: list[str] | str | None) -> list[str]:
+        codes = requested_codes(value)
+        known = {str(code).lower(): str(code) for code, _label in self.choices if code != ""}
+        unknown = [code for code in codes if code.lower() not in known]
+        if unknown:
+            raise unknown_codes_error(unknown, list(known.values()))
+        return list(dict.fromkeys(known[code.lower()] for code in codes))
+
+
 class LocalisedNameChoiceField(forms.ModelChoiceField):
+    """Any of a model's rows, each by its code or slug in any case, named in the page's
+    language."""
+
+    widget = CodesSelect
+
     def label_from_instance(self, obj: Topic | Organisation | Owner) -> str:
         # Read at render time, so the choices follow the page's language.
         return obj.localised_name
 
+    def clean(self, value: list[str] | str | None) -> list[Model]:
+        codes = requested_codes(value)
+        if not codes:
+            return []
+        key = self.to_field_name or "pk"
+        assert self.queryset is not None  # every filter of ours names its rows
+        # The reference tables hold tens of rows: read in one query, matched in any case.
+        rows = {str(getattr(row, key)).lower(): row for row in self.queryset}
+        unknown = [code for code in codes if code.lower() not in rows]
+        if unknown:
+            raise unknown_codes_error(unknown, [str(getattr(row, key)) for row in rows.values()])
+        return list({rows[code.lower()].pk: rows[code.lower()] for code in codes}.values())
 
-class LocalisedChoiceFilter(django_filters.ModelChoiceFilter):
-    """One of a model's rows, chosen by its code or slug (`to_field_name`) and named in the
-    page's language: topics and owners alike."""
+
+class AnyOfFilter(django_filters.Filter):
+    """Items matching any of the chosen codes. Through a many-to-many (the organisations) the
+    match is a subquery, so an item made by two chosen organisations is listed once."""
+
+    def filter(self, qs: QuerySet[Any], value: list[Any]) -> QuerySet[Any]:
+        if not value:
+            return qs
+        condition = Q(**{f"{self.field_name}__in": value})
+        relation = qs.model._meta.get_field(self.field_name.split("__")[0])
+        if relation.many_to_many or relation.one_to_many:
+            return qs.filter(pk__in=qs.model._default_manager.filter(condition).values("pk"))
+        return qs.filter(condition)
+
+
+class AnyOfChoiceFilter(AnyOfFilter, django_filters.ChoiceFilter):
+    """Any of a vocabulary's codes: `status=in_progress,planned`, or the parameter repeated."""
+
+    field_class = AnyOfChoicesField
+
+
+class LocalisedChoiceFilter(AnyOfFilter, django_filters.ModelChoiceFilter):
+    """Any of a model's rows, chosen by their codes or slugs (`to_field_name`) in any case and
+    named in the page's language: topics, owners and organisations alike."""
 
     field_class = LocalisedNameChoiceField
 
@@ -51,7 +144,7 @@ class RecommendationFilter(django_filters.FilterSet):
         to_field_name="code",
         empty_label=_("All topics"),
     )
-    status = django_filters.ChoiceFilter(
+    status = AnyOfChoiceFilter(
         label=_("Status"), choices=Status.choices, empty_label=_("All statuses")
     )
     owner = LocalisedChoiceFilter(
@@ -61,13 +154,13 @@ class RecommendationFilter(django_filters.FilterSet):
         to_field_name="code",
         empty_label=_("All owners"),
     )
-    side = django_filters.ChoiceFilter(
+    side = AnyOfChoiceFilter(
         label=_("Side of the lead owner"),
         choices=OWNER_SIDES,
         field_name="lead_owner__side",
         empty_label=_("Both sides"),
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = LocalisedChoiceFilter(
         label=_("Made by"),
         field_name="organisations",
         queryset=Organisation.objects.all(),
@@ -99,16 +192,16 @@ class RecommendationFilter(django_filters.FilterSet):
         help_text=_("Status set or public update on or after this date (YYYY-MM-DD)."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    response = django_filters.ChoiceFilter(
+    response = AnyOfChoiceFilter(
         label=_("Response of either side"),
         choices=Response.choices,
         method="filter_response",
         empty_label=_("Any response"),
     )
-    eu_response = django_filters.ChoiceFilter(
+    eu_response = AnyOfChoiceFilter(
         label=_("EU response"), choices=Response.choices, empty_label=_("Any response")
     )
-    japan_response = django_filters.ChoiceFilter(
+    japan_response = AnyOfChoiceFilter(
         label=_("Japan response"), choices=Response.choices, empty_label=_("Any response")
     )
     ordering = django_filters.ChoiceFilter(
@@ -173,9 +266,9 @@ class RecommendationFilter(django_filters.FilterSet):
         return queryset
 
     def filter_response(
-        self, queryset: RecommendationQuerySet, name: str, value: str
+        self, queryset: RecommendationQuerySet, name: str, value: list[str]
     ) -> RecommendationQuerySet:
-        return queryset.filter(Q(eu_response=value) | Q(japan_response=value))
+        return queryset.filter(Q(eu_response__in=value) | Q(japan_response__in=value))
 
     def filter_divergent(
         self, queryset: RecommendationQuerySet, name: str, value: str

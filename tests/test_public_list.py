@@ -126,9 +126,9 @@ def test_list_is_paginated_and_keeps_the_filters_in_page_links(client):
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"status": "bogus"}, "Select a valid choice. bogus is not one of the available choices."),
+        ({"status": "bogus"}, "“bogus” is not one of the codes: completed, dropped, in_progress,"),
         ({"updated_since": "notadate"}, "Enter a valid date."),
-        ({"topic": "NOPE"}, "Select a valid choice."),
+        ({"topic": "NOPE"}, "“NOPE” is not one of the codes:"),
         ({"ordering": "text"}, "Select a valid choice."),
     ],
 )

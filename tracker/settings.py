@@ -110,6 +110,8 @@ if env_bool("BENCHMARK", False):
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The API's reads from any origin, without credentials; nothing else of the site.
+    "recommendations.api.cors.ApiCorsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Static files are answered before sessions or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -413,6 +415,19 @@ SPECTACULAR_SETTINGS = {
         "Modified when nothing changed."
     ),
     "VERSION": "1",
+    # Whoever reuses the data needs to know on which terms and whom to ask.
+    "LICENSE": {
+        "name": os.environ.get("API_LICENCE_NAME", "Creative Commons Attribution 4.0 (CC BY 4.0)"),
+        "url": os.environ.get("API_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+    },
+    "CONTACT": {
+        "name": os.environ.get(
+            "API_CONTACT_NAME", "Secretariat of the EU–Japan Digital Partnership"
+        ),
+        "email": os.environ.get(
+            "API_CONTACT_EMAIL", os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
+        ),
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",
     "SWAGGER_UI_DIST": "SIDECAR",

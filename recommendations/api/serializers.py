@@ -1,15 +1,19 @@
 """What the API shows of each resource: every field named one by one, so nothing internal is
 ever added by accident."""
 
+from django.conf import settings
+from django.utils import translation
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.models.rounds import Edition, EditionFile
 from recommendations.models.stakeholder_views import StakeholderView
 from recommendations.rules.bilateral import awaited_side, is_divergent
-from recommendations.rules.choices import Response, Status, TranslationStatus
+from recommendations.rules.choices import SIDE_FIELDS, Response, Side, Status, TranslationStatus
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -125,21 +129,31 @@ class RecommendationSerializer(serializers.ModelSerializer):
         source="as_of_japan_status_date", read_only=True, allow_null=True
     )
 
-    # Each government's formal response as it stands now (not as of `as_of`).
+    # Each government's formal response as it stood on `as_of`, like the statuses.
     eu_response = serializers.ChoiceField(
         choices=Response.choices,
+        source="as_of_eu_response",
         read_only=True,
         help_text="The EU's formal response to the recommendation, apart from its status.",
     )
-    eu_response_rationale = serializers.CharField(read_only=True)
-    eu_response_date = serializers.DateField(read_only=True, allow_null=True)
+    eu_response_rationale = serializers.CharField(
+        source="as_of_eu_response_rationale", read_only=True
+    )
+    eu_response_date = serializers.DateField(
+        source="as_of_eu_response_date", read_only=True, allow_null=True
+    )
     japan_response = serializers.ChoiceField(
         choices=Response.choices,
+        source="as_of_japan_response",
         read_only=True,
         help_text="Japan's formal response to the recommendation, apart from its status.",
     )
-    japan_response_rationale = serializers.CharField(read_only=True)
-    japan_response_date = serializers.DateField(read_only=True, allow_null=True)
+    japan_response_rationale = serializers.CharField(
+        source="as_of_japan_response_rationale", read_only=True
+    )
+    japan_response_date = serializers.DateField(
+        source="as_of_japan_response_date", read_only=True, allow_null=True
+    )
 
     text_ja_status = serializers.ChoiceField(
         choices=TranslationStatus.choices,
@@ -232,6 +246,11 @@ class RecommendationSerializer(serializers.ModelSerializer):
         return [child.reference for child in recommendation.public_children]  # type: ignore[attr-defined]
 
 
+class SideStatusSerializer(serializers.Serializer):
+    side = serializers.ChoiceField(choices=Side.choices, help_text='"eu" or "jp".')
+    status = serializers.ChoiceField(choices=Status.choices, help_text="That side's status.")
+
+
 class ProgressUpdateSerializer(serializers.ModelSerializer):
     recommendation: serializers.SlugRelatedField[Recommendation] = serializers.SlugRelatedField(
         slug_field="reference", read_only=True
@@ -240,7 +259,12 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
     event_text = serializers.CharField(
         read_only=True,
         help_text="What the tracker recorded (statuses moved, a confirmation), in words in the "
-        "request's language; empty for a plain note. `text` holds the official's own words.",
+        "request's language; empty for a plain note. `text` holds the official's own words. "
+        "`kind` and `sides` say the same as data.",
+    )
+    sides = serializers.SerializerMethodField(
+        help_text="The sides a status change moved, or a confirmation confirmed, each with its "
+        "status (EU first); empty for a note."
     )
 
     class Meta:
@@ -253,9 +277,28 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             "kind",
             "text",
             "event_text",
+            "sides",
             "status",
             "evidence_url",
             "created_at",
+        ]
+        extra_kwargs = {
+            "kind": {
+                "help_text": "What the update is: an official's note, a status change, or a "
+                "confirmation of no change since the last report."
+            },
+            "status": {
+                "help_text": "The overall status this update set; empty when it did not move "
+                "(a side may have moved alone: see `sides`)."
+            },
+        }
+
+    @extend_schema_field(SideStatusSerializer(many=True))
+    def get_sides(self, update: ProgressUpdate) -> list[dict[str, str]]:
+        return [
+            {"side": str(side), "status": update.sides[side]}
+            for side in SIDE_FIELDS
+            if side in (update.sides or {})
         ]
 
     def get_recommendation_url(self, update: ProgressUpdate) -> str:
@@ -264,3 +307,48 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             args=[update.recommendation.reference],
             request=self.context["request"],
         )
+
+
+class EditionFileSerializer(serializers.ModelSerializer):
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, read_only=True, help_text="The file's language."
+    )
+    download_url = serializers.SerializerMethodField(
+        help_text="The file as published, byte for byte: its SHA-256 is `sha256`."
+    )
+
+    class Meta:
+        model = EditionFile
+        fields = ["name", "language", "content_type", "size", "sha256", "download_url"]
+        extra_kwargs = {"sha256": {"help_text": "SHA-256 of the file, in hexadecimal."}}
+
+    def get_download_url(self, stored: EditionFile) -> str:
+        edition = stored.edition
+        # Each language's files are served under that language's pages (/ja/… for Japanese).
+        with translation.override(stored.language):
+            path = reverse(
+                "recommendations:edition_file",
+                args=[edition.council.number, edition.number, stored.name],
+            )
+        return self.context["request"].build_absolute_uri(path)
+
+
+class EditionSerializer(serializers.ModelSerializer):
+    council: serializers.SlugRelatedField[Council] = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, help_text="The Council's number."
+    )
+    html_url = serializers.SerializerMethodField(help_text="The edition's public page.")
+    files = EditionFileSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Edition
+        # No publisher: an edition speaks for the secretariat, and users' names stay private.
+        fields = ["council", "number", "as_of", "published_at", "reason", "html_url", "files"]
+        extra_kwargs = {
+            "number": {"help_text": "1 for the first edition; each correction adds one."},
+            "reason": {"help_text": "What a corrected edition corrected; empty for the first."},
+            "as_of": {"help_text": "The day whose statuses the edition reports."},
+        }
+
+    def get_html_url(self, edition: Edition) -> str:
+        return self.context["request"].build_absolute_uri(edition.get_absolute_url())

@@ -4,21 +4,25 @@ under /api/, and the Swagger UI page."""
 import datetime
 from typing import Any, cast
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from recommendations.api.conditional import ConditionalGetMixin
 from recommendations.api.parameters import AS_OF, DeclaredParametersMixin, as_of_date
+from recommendations.api.renderers import CsvRenderer
 from recommendations.api.schema import BAD_PARAMETERS, NOT_FOUND, DeclaredParametersSchema
 from recommendations.api.serializers import (
     CouncilSerializer,
+    EditionSerializer,
     OrganisationSerializer,
     OwnerSerializer,
     ProgressUpdateSerializer,
@@ -33,6 +37,7 @@ from recommendations.models.recommendation import (
     RecommendationQuerySet,
 )
 from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.models.rounds import Edition, EditionFile
 from recommendations.models.stakeholder_views import approved_views
 
 
@@ -90,6 +95,42 @@ class RecommendationViewSet(ReadOnlyViewSet):
         return as_of_date(self.request.query_params["as_of"])
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="Recommendations as CSV",
+        tags=["recommendations"],
+        description="The same recommendations, filters and `as_of` as the JSON list, all in "
+        "one file: one row per recommendation, the JSON fields as columns, lists joined by "
+        '"; ". Text a spreadsheet would run as a formula starts with an apostrophe. A refused '
+        "parameter is answered in JSON.",
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                response=OpenApiTypes.STR, description="UTF-8 with a byte order mark."
+            ),
+            (400, "application/json"): BAD_PARAMETERS,
+        },
+    ),
+)
+class RecommendationCsvViewSet(RecommendationViewSet):
+    renderer_classes = [CsvRenderer]
+    # The whole selection in one file: a spreadsheet has no next page.
+    pagination_class = None  # type: ignore[assignment]
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        # The links in the file lead to the JSON resources, not to a ".csv" of each.
+        return {**super().get_serializer_context(), "format": None}
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        if not isinstance(getattr(response, "data", None), list):
+            # A refusal, or the OPTIONS description, is said in JSON as everywhere in the API:
+            # a CSV has no place for it.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
 class UpdateFilter(filters.FilterSet):
     recommendation = filters.CharFilter(
         field_name="recommendation__reference",
@@ -127,6 +168,32 @@ class ProgressUpdateViewSet(DeclaredParametersMixin, ConditionalGetMixin, viewse
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published editions of the Council report",
+        description="Every published edition, the newest Council first and its corrections "
+        "before the first edition, each with its files in English and Japanese as published: "
+        "their size, SHA-256 and download address. Editions are never rewritten; a correction "
+        "is a further edition.",
+        responses={200: EditionSerializer, 400: BAD_PARAMETERS, 404: NOT_FOUND},
+    ),
+)
+class EditionViewSet(DeclaredParametersMixin, ConditionalGetMixin, viewsets.GenericViewSet):
+    schema = DeclaredParametersSchema()
+    serializer_class = EditionSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self) -> QuerySet[Edition]:
+        # Each file's edition is the one prefetched from: no query per file for its address.
+        return Edition.objects.select_related("council").prefetch_related(
+            Prefetch("files", queryset=EditionFile.objects.order_by("language", "name"))
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

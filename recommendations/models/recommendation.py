@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-# The fields that say where an item stood: its statuses with their dates and the override's
-# reason. `RecommendationQuerySet.as_of` reads each back from the history as `as_of_<field>`.
+# The fields that say where an item stood: its statuses with their dates, the override's reason
+# and each side's formal response. `RecommendationQuerySet.as_of` reads each back from the
+# history as `as_of_<field>`.
 AS_OF_FIELDS = (
     "status",
     "status_date",
@@ -41,6 +42,12 @@ AS_OF_FIELDS = (
     "japan_status",
     "japan_status_date",
     "status_override_reason",
+    "eu_response",
+    "eu_response_rationale",
+    "eu_response_date",
+    "japan_response",
+    "japan_response_rationale",
+    "japan_response_date",
 )
 
 
