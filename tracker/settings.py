@@ -422,6 +422,14 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # An item with no update in this many weeks before the next Council is flagged to its owners.
 STALE_AFTER_WEEKS = env_int("STALE_AFTER_WEEKS", 8)
 
+# The report's files are rendered once per data version and kept in the cache
+# (recommendations/reporting/renderings.py). Renderings a client may ask for a minute of the
+# PDF, Word and XLSX files not rendered yet (a file already rendered is served whatever the
+# rate), and how many of them each process renders at once, so its other threads keep serving
+# pages while they do.
+REPORT_RENDERS_PER_MINUTE = env_int("REPORT_RENDERS_PER_MINUTE", 6)
+REPORT_RENDER_SLOTS = env_int("REPORT_RENDER_SLOTS", 1)
+
 # E-mail: the reporting round's calls, reminders and overdue notices, and every other mail Django
 # sends, go through the outbox (recommendations/services/outbox.py): queued in the transaction
 # that causes them, sent after it commits, kept and retried when the server does not take them.
