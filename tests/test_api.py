@@ -564,16 +564,17 @@ def build(count: int) -> None:
 @pytest.mark.parametrize(
     ("address", "queries"),
     [
-        # last change (4 aggregates), count, page, organisations, co-owners, children
-        ("/api/recommendations/", 9),
+        # data version, last change (4 aggregates), count, page, organisations, co-owners,
+        # children
+        ("/api/recommendations/", 10),
         # the same, and the organisation the filter names (the as-of state is in subqueries)
-        ("/api/recommendations/?as_of={today}&organisation=bulk-a", 10),
-        # last change (4), the item, organisations, co-owners, children
-        ("/api/recommendations/BULK-1/", 8),
-        # last change (4), count, page
-        ("/api/updates/", 6),
-        # count, page
-        ("/api/owners/", 2),
+        ("/api/recommendations/?as_of={today}&organisation=bulk-a", 11),
+        # data version, last change (4), the item, organisations, co-owners, children
+        ("/api/recommendations/BULK-1/", 9),
+        # data version, last change (4), count, page
+        ("/api/updates/", 7),
+        # data version, count, page
+        ("/api/owners/", 3),
     ],
 )
 def test_api_runs_a_fixed_number_of_queries(
@@ -611,3 +612,15 @@ def test_head_request_gets_the_same_validators_without_a_body(client, tracker):
         client.head("/api/recommendations/", headers={"If-None-Match": get["ETag"]}).status_code
         == 304
     )
+
+
+def test_poll_with_the_etag_gets_304_before_the_rows_are_read(
+    client, tracker, django_assert_num_queries
+):
+    first = client.get("/api/recommendations/")
+
+    # data version, last change (4 aggregates): no count, no page, no linked rows
+    with django_assert_num_queries(5):
+        again = client.get("/api/recommendations/", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
