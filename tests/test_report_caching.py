@@ -2,35 +2,48 @@
 for a reader who has the file, a new rendering once the data changes, a throttle on renderings
 asked for in bulk, and the internal file never served to the public."""
 
-import logging
 import threading
+from dataclasses import replace
 
 import pytest
 from django.core.cache import cache
 from django.db import connections
 from django.urls import reverse
 
+from recommendations.reporting import formats
 from recommendations.rules.choices import Side, Status, Visibility
 from recommendations.services.statuses import set_statuses
 from tests import factories
 from tests.helpers import Client
 
-RENDERINGS = "recommendations.reporting.renderings"
-
 
 @pytest.fixture
-def renders(caplog):
-    """The renderings made so far, as the log line each one writes."""
-    caplog.set_level(logging.INFO, logger=RENDERINGS)
+def renders(monkeypatch):
+    """How many files the registry's writers have written so far: each writer is the real one,
+    counted on its way in."""
+    written: list[str] = []
+    for code, entry in list(formats.FORMATS.items()):
 
-    def count() -> int:
-        return sum(
-            1
-            for record in caplog.records
-            if record.name == RENDERINGS and record.getMessage().startswith("report_rendered")
-        )
+        def counted(*args, _write=entry.write, _code=code):
+            written.append(_code)
+            return _write(*args)
 
-    return count
+        monkeypatch.setitem(formats.FORMATS, code, replace(entry, write=counted))
+    return lambda: len(written)
+
+
+def held_while_rendering(monkeypatch, code: str) -> tuple[threading.Event, threading.Event]:
+    """Make the writer of `code` say when it starts and wait, before writing, until released."""
+    started, release = threading.Event(), threading.Event()
+    entry = formats.FORMATS[code]
+
+    def held(*args):
+        started.set()
+        release.wait(timeout=120)
+        return entry.write(*args)
+
+    monkeypatch.setitem(formats.FORMATS, code, replace(entry, write=held))
+    return started, release
 
 
 @pytest.fixture
@@ -131,13 +144,33 @@ def test_a_client_asking_for_many_new_renderings_is_told_when_to_come_back(
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 61
     assert "try again in a minute" in refused.content.decode()
-    # A file already rendered is served whatever the rate, and so is a cheap format.
+    # A file already rendered is still served, and so is a cheap format.
     assert client.get(url, {"as_of": "2026-01-01"}).status_code == 200
     assert (
         client.get(reverse("recommendations:report_csv"), {"as_of": "2026-01-03"}).status_code
         == 200
     )
     assert renders() == 3
+
+
+def test_a_client_downloading_one_file_over_and_over_is_told_when_to_come_back(
+    client, tracked, settings, renders
+):
+    settings.REPORT_DOWNLOADS_PER_MINUTE = 3
+    url = reverse("recommendations:report_pdf")
+    first = client.get(url)
+    assert first.status_code == 200
+    for _ in range(2):
+        assert client.get(url).status_code == 200
+
+    refused = client.get(url)
+
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 61
+    # A reader who has the file is still told it is current, and other formats are counted apart.
+    assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    assert client.get(reverse("recommendations:report_docx")).status_code == 200
+    assert renders() == 2
 
 
 def test_the_throttle_speaks_japanese_on_japanese_pages(client, tracked, settings):
@@ -167,4 +200,44 @@ def test_the_internal_file_is_never_served_to_the_public(tracked, renders):
     assert client.get(url, {"internal": "1"}).status_code == 403
     # An official asking for the public file is given the public one, kept for everyone.
     assert "INTERNAL-UPDATE" not in body(official.get(url)).decode("utf-8-sig")
+    assert renders() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_who_comes_while_the_new_file_renders_gets_the_earlier_one_marked(
+    tracked, renders, monkeypatch
+):
+    url = reverse("recommendations:report_xlsx")
+    earlier = Client().get(url)
+    set_statuses(
+        recommendation=tracked,
+        sides={Side.EU: Status.COMPLETED, Side.JAPAN: Status.COMPLETED},
+        author=factories.SuperuserFactory(),
+    )
+    started, release = held_while_rendering(monkeypatch, "xlsx")
+    answers: list = []
+
+    def first_reader() -> None:
+        try:
+            answers.append(Client().get(url))
+        finally:
+            connections.close_all()
+
+    rendering = threading.Thread(target=first_reader)
+    rendering.start()
+    try:
+        assert started.wait(timeout=120)
+        meanwhile = Client().get(url)
+    finally:
+        release.set()
+        rendering.join(timeout=120)
+
+    assert meanwhile.status_code == 200
+    assert body(meanwhile) == body(earlier)
+    assert meanwhile["ETag"] == earlier["ETag"]
+    assert "earlier rendering" in meanwhile["X-Report-Note"]
+    assert "no-store" in meanwhile["Cache-Control"]
+    (current,) = answers
+    assert current.status_code == 200 and current["ETag"] != earlier["ETag"]
+    assert "X-Report-Note" not in current
     assert renders() == 2

@@ -423,10 +423,11 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 STALE_AFTER_WEEKS = env_int("STALE_AFTER_WEEKS", 8)
 
 # The report's files are rendered once per data version and kept in the cache
-# (recommendations/reporting/renderings.py). Renderings a client may ask for a minute of the
-# PDF, Word and XLSX files not rendered yet (a file already rendered is served whatever the
-# rate), and how many of them each process renders at once, so its other threads keep serving
-# pages while they do.
+# (recommendations/reporting/renderings.py). The PDF, Word and XLSX files a client may download
+# a minute (each format counted apart), the renderings of files not prepared yet it may ask for
+# a minute, and how many renderings each process runs at once, so its other threads keep
+# serving pages while they do.
+REPORT_DOWNLOADS_PER_MINUTE = env_int("REPORT_DOWNLOADS_PER_MINUTE", 20)
 REPORT_RENDERS_PER_MINUTE = env_int("REPORT_RENDERS_PER_MINUTE", 6)
 REPORT_RENDER_SLOTS = env_int("REPORT_RENDER_SLOTS", 1)
 

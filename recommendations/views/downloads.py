@@ -85,27 +85,36 @@ def report(request: HttpRequest) -> HttpResponse:
     )
 
 
-# The formats whose rendering costs seconds of a worker: a client asks for so many renderings
-# of them a minute (REPORT_RENDERS_PER_MINUTE); a file already rendered is served at any rate.
+# The formats whose rendering costs seconds of a worker. A client may download so many of each
+# a minute (REPORT_DOWNLOADS_PER_MINUTE), and ask for so many renderings of files not prepared
+# yet (REPORT_RENDERS_PER_MINUTE); a 304 is never counted.
 EXPENSIVE = frozenset({"pdf", "docx", "xlsx"})
 THROTTLE_WINDOW_SECONDS = 60
 
 
-def _throttled(request: HttpRequest) -> int | None:
-    """Count one rendering asked for by this request's client; the seconds until it may ask
-    again once it has asked for more than its share this minute, else None."""
+def _throttled(request: HttpRequest, counted: str, limit: int) -> int | None:
+    """Count one more `counted` for this request's client in its minute, which starts with its
+    first; the seconds until it may come back once it is past `limit`, else None."""
+    key = f"report-{counted}:{client_address(request) or 'unknown'}"
     now = time.time()
-    window = int(now // THROTTLE_WINDOW_SECONDS)
-    key = f"report-renders:{client_address(request) or 'unknown'}:{window}"
+    cache.add(f"{key}:since", now, THROTTLE_WINDOW_SECONDS)
     cache.add(key, 0, THROTTLE_WINDOW_SECONDS)
     try:
         count = cache.incr(key)
     except ValueError:
-        # The count expired between add and incr: the window has just turned.
+        # The count expired between add and incr: its minute has just ended.
         return None
-    if count <= settings.REPORT_RENDERS_PER_MINUTE:
+    if count <= limit:
         return None
-    return int((window + 1) * THROTTLE_WINDOW_SECONDS - now) + 1
+    since = cache.get(f"{key}:since", now)
+    return max(int(since + THROTTLE_WINDOW_SECONDS - now) + 1, 1)
+
+
+def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    message = _(
+        "You have asked for many report files in a short time: please try again in a minute."
+    )
+    return _refused(request, status=429, message=message, retry_after=retry_after)
 
 
 def _last_modified(version: str) -> int | None:
@@ -143,15 +152,15 @@ def _report_file(
         request, etag=key.etag, last_modified=last_modified
     )
     if answer is None:
+        expensive = code in EXPENSIVE
+        limit = settings.REPORT_DOWNLOADS_PER_MINUTE
+        if expensive and (retry_after := _throttled(request, f"downloads-{code}", limit)):
+            return _too_many(request, retry_after)
         found = renderings.stored(key)
         if found is None:
-            retry_after = _throttled(request) if code in EXPENSIVE else None
-            if retry_after is not None:
-                message = _(
-                    "You have asked for many report files in a short time: please try again in "
-                    "a minute. Files already prepared can be downloaded at any time."
-                )
-                return _refused(request, status=429, message=message, retry_after=retry_after)
+            limit = settings.REPORT_RENDERS_PER_MINUTE
+            if expensive and (retry_after := _throttled(request, "renders", limit)):
+                return _too_many(request, retry_after)
             try:
                 found = renderings.rendering(key, lambda: make(options), code=code)
             except renderings.Busy:
