@@ -624,3 +624,17 @@ def test_poll_with_the_etag_gets_304_before_the_rows_are_read(
         again = client.get("/api/recommendations/", headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 304
     assert again["ETag"] == first["ETag"]
+
+
+def test_the_same_read_of_unchanged_data_is_answered_without_its_queryset(
+    client, tracker, django_assert_num_queries
+):
+    first = client.get("/api/recommendations/")
+
+    # data version, last change (4 aggregates): the body kept under its ETag
+    with django_assert_num_queries(5):
+        again = client.get("/api/recommendations/")
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == first["Content-Type"]
