@@ -12,7 +12,7 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 from rest_framework.views import APIView
 
-from recommendations.data_version import data_version, newest_public_change
+from recommendations.data_version import data_version, newest_public_change_of
 
 # A body kept under its ETag is never stale (the ETag moves with the data); the timeout only
 # frees memory.
@@ -36,16 +36,17 @@ class ConditionalGetMixin(APIView):
     has_timestamps = False
 
     def _validators(self, request: HttpRequest) -> tuple[str, int | None]:
+        version = data_version()
         asked = "\n".join(
             (
-                data_version(),
+                version,
                 request.build_absolute_uri(),
                 request.headers.get("Accept", ""),
                 get_language() or "",
             )
         )
         etag = f'"{hashlib.sha256(asked.encode()).hexdigest()}"'
-        newest = newest_public_change() if self.has_timestamps else None
+        newest = newest_public_change_of(version) if self.has_timestamps else None
         return etag, int(newest.timestamp()) if newest is not None else None
 
     @staticmethod

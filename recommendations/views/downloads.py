@@ -20,7 +20,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
-from recommendations.data_version import data_version, newest_public_change
+from recommendations.data_version import data_version, newest_public_change_of
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Recommendation
 from recommendations.models.recommendation import RecommendationQuerySet
@@ -117,20 +117,6 @@ def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     return _refused(request, status=429, message=message, retry_after=retry_after)
 
 
-def _last_modified(version: str) -> int | None:
-    """When the public data last changed, as a timestamp: read once per data version."""
-
-    def newest() -> int | None:
-        moment = newest_public_change()
-        return int(moment.timestamp()) if moment is not None else None
-
-    # Kept as a list so that "no change recorded" is kept too, not read again.
-    kept: list[int | None] = cache.get_or_set(
-        f"report-files-newest:{version}", lambda: [newest()], renderings.TIMEOUT_SECONDS
-    ) or [newest()]
-    return kept[0]
-
-
 def _refused(request: HttpRequest, *, status: int, message: str, retry_after: int) -> HttpResponse:
     response = _report_error(request, [message], status=status)
     response["Retry-After"] = str(retry_after)
@@ -147,7 +133,8 @@ def _report_file(
     version = data_version()
     key = renderings.key_for(code, options, version=version)
     # The public may know when the public data changed; an internal file says no date.
-    last_modified = None if options.internal else _last_modified(version)
+    newest = None if options.internal else newest_public_change_of(version)
+    last_modified = int(newest.timestamp()) if newest is not None else None
     answer: HttpResponse | FileResponse | None = get_conditional_response(
         request, etag=key.etag, last_modified=last_modified
     )
@@ -177,6 +164,8 @@ def _report_file(
             filename=filename(options, code),
             content_type=FORMATS[code].content_type,
         )
+        # Held in memory already: handed to the server whole, not in 4 KiB blocks.
+        answer.block_size = max(len(found.content), 1)
         if found.earlier:
             # The file as it stood before the latest change, while that change's is rendered.
             answer["ETag"] = found.etag
