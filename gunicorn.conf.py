@@ -15,6 +15,9 @@ from tracker import logs
 # Loopback unless told otherwise: a reverse proxy (TLS) stands in front in production.
 bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# Threads per worker: a report file renders in one (REPORT_RENDER_SLOTS at a time) while the
+# others go on serving pages and /healthz.
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 wsgi_app = "tracker.wsgi:application"
 

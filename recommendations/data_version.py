@@ -8,7 +8,8 @@ each worker, each process and each server reads the same version, so a change ma
 them shows on the next request through any other, with a per-process cache as with a shared one.
 
 `newest_public_change()` is the moment the public data last changed, for the API's
-Last-Modified: a date the public may read, so internal updates are left out of it.
+Last-Modified: a date the public may read, so internal updates are left out of it;
+`newest_public_change_of(version)` reads it once per data version.
 """
 
 import datetime
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Max, Model
 from django.utils import timezone
@@ -140,3 +142,14 @@ def newest_public_change() -> datetime.datetime | None:
     ]
     known = [moment for moment in candidates if moment is not None]
     return max(known) if known else None
+
+
+def newest_public_change_of(version: str) -> datetime.datetime | None:
+    """`newest_public_change()` for the data in `version` (from `data_version()`), read once per
+    version: every change it could report is a new history row or update, which moves the
+    version too."""
+    # Kept in a list, so that "nothing recorded yet" is kept as well.
+    kept: list[datetime.datetime | None] | None = cache.get_or_set(
+        f"newest-public-change:{version}", lambda: [newest_public_change()], 60 * 60
+    )
+    return kept[0] if kept else newest_public_change()

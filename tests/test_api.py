@@ -570,17 +570,18 @@ def build(count: int) -> None:
 @pytest.mark.parametrize(
     ("address", "queries"),
     [
-        # last change (5 aggregates), count, page, organisations, co-owners, children,
-        # approved stakeholder views
-        ("/api/recommendations/", 11),
+        # data version, last change (5 aggregates), count, page, organisations, co-owners,
+        # children, approved stakeholder views
+        ("/api/recommendations/", 12),
         # the same, and the organisation the filter names (the as-of state is in subqueries)
-        ("/api/recommendations/?as_of={today}&organisation=bulk-a", 12),
-        # last change (5), the item, organisations, co-owners, children, stakeholder views
-        ("/api/recommendations/BULK-1/", 10),
-        # last change (5), count, page
-        ("/api/updates/", 7),
-        # count, page
-        ("/api/owners/", 2),
+        ("/api/recommendations/?as_of={today}&organisation=bulk-a", 13),
+        # data version, last change (5), the item, organisations, co-owners, children,
+        # stakeholder views
+        ("/api/recommendations/BULK-1/", 11),
+        # data version, last change (5), count, page
+        ("/api/updates/", 8),
+        # data version, count, page
+        ("/api/owners/", 3),
     ],
 )
 def test_api_runs_a_fixed_number_of_queries(
@@ -618,3 +619,29 @@ def test_head_request_gets_the_same_validators_without_a_body(client, tracker):
         client.head("/api/recommendations/", headers={"If-None-Match": get["ETag"]}).status_code
         == 304
     )
+
+
+def test_poll_with_the_etag_gets_304_before_the_rows_are_read(
+    client, tracker, django_assert_num_queries
+):
+    first = client.get("/api/recommendations/")
+
+    # data version (the last change is kept with it): no count, no page, no linked rows
+    with django_assert_num_queries(1):
+        again = client.get("/api/recommendations/", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+
+
+def test_the_same_read_of_unchanged_data_is_answered_without_its_queryset(
+    client, tracker, django_assert_num_queries
+):
+    first = client.get("/api/recommendations/")
+
+    # data version (the last change and the body are kept with it)
+    with django_assert_num_queries(1):
+        again = client.get("/api/recommendations/")
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == first["Content-Type"]

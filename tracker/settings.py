@@ -455,6 +455,15 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # An item with no update in this many weeks before the next Council is flagged to its owners.
 STALE_AFTER_WEEKS = env_int("STALE_AFTER_WEEKS", 8)
 
+# The report's files are rendered once per data version and kept in the cache
+# (recommendations/reporting/renderings.py). The PDF, Word and XLSX files a client may download
+# a minute (each format counted apart), the renderings of files not prepared yet it may ask for
+# a minute, and how many renderings each process runs at once, so its other threads keep
+# serving pages while they do.
+REPORT_DOWNLOADS_PER_MINUTE = env_int("REPORT_DOWNLOADS_PER_MINUTE", 20)
+REPORT_RENDERS_PER_MINUTE = env_int("REPORT_RENDERS_PER_MINUTE", 6)
+REPORT_RENDER_SLOTS = env_int("REPORT_RENDER_SLOTS", 1)
+
 # E-mail: the reporting round's calls, reminders and overdue notices, and every other mail Django
 # sends, go through the outbox (recommendations/services/outbox.py): queued in the transaction
 # that causes them, sent after it commits, kept and retried when the server does not take them.

@@ -11,5 +11,6 @@ One module per part: the options a report is asked for (options.py), its query a
 (query.py), the report they add up to (report.py), and one module per format (csv_export.py,
 xlsx_export.py, docx_export.py, html_export.py, and pdf_export.py, which prints through
 pdf_print.py and joins a long PDF's tagged parts with pdf_join.py), with what the files share in
-files.py and the registry of formats (code, label, content type, extension, writer) in formats.py.
+files.py, the registry of formats (code, label, content type, extension, writer) in formats.py
+and each file's rendering kept per data version in renderings.py.
 """

@@ -1,24 +1,25 @@
 """The report's formats, one registry: for each format code its label, content type, file
-extension and the callable that writes the report in it. The `export_report` command, the report's
-downloads and the published editions all look a format up here, so a new format is one entry."""
+extension and the callable that writes a built report in it. The `export_report` command, the
+report's downloads and the published editions all look a format up here, so a new format is one
+entry.
+
+Every writer takes the report already built (`report.build_report`): its rows are read from the
+database once per language and as-of, and every format is written from them (`render_each`)."""
 
 import io
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO
 
 from django.db.models import QuerySet
-from django.http import FileResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.reporting import csv_export, docx_export, html_export, pdf_export, xlsx_export
 from recommendations.reporting.options import ReportOptions
-from recommendations.reporting.query import report_rows
-from recommendations.reporting.report import build_report
+from recommendations.reporting.report import Report, build_report
 
-Writer = Callable[[ReportOptions, IO[bytes], QuerySet | None], object]
+Writer = Callable[[Report, IO[bytes]], object]
 
 
 @dataclass(frozen=True)
@@ -27,19 +28,19 @@ class ReportFormat:
     label: str | Promise
     content_type: str
     extension: str
-    # Writes the report (narrowed to `base` when given) into a binary file.
+    # Writes a built report into a binary file.
     write: Writer
 
 
-def _write_csv(options: ReportOptions, target: IO[bytes], base: QuerySet | None = None) -> None:
+def _write_csv(report: Report, target: IO[bytes]) -> None:
     # utf-8 with its byte order mark comes from the writer; the lines end as csv writes them.
     text = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
-    csv_export.write_csv(report_rows(options, base), text, internal=options.internal)
+    csv_export.write_csv(report.rows, text, internal=report.options.internal)
     text.detach()
 
 
-def _write_html(options: ReportOptions, target: IO[bytes], base: QuerySet | None = None) -> None:
-    target.write(html_export.render_standalone_html(build_report(options, base)).encode("utf-8"))
+def _write_html(report: Report, target: IO[bytes]) -> None:
+    target.write(html_export.render_standalone_html(report).encode("utf-8"))
 
 
 FORMATS: dict[str, ReportFormat] = {
@@ -47,32 +48,38 @@ FORMATS: dict[str, ReportFormat] = {
     for entry in (
         ReportFormat("csv", _("CSV"), "text/csv; charset=utf-8", "csv", _write_csv),
         ReportFormat(
-            "xlsx", _("Excel (XLSX)"), xlsx_export.XLSX_CONTENT_TYPE, "xlsx", xlsx_export.write_xlsx
+            "xlsx",
+            _("Excel (XLSX)"),
+            xlsx_export.XLSX_CONTENT_TYPE,
+            "xlsx",
+            xlsx_export.write_report_xlsx,
         ),
-        ReportFormat("pdf", _("PDF"), "application/pdf", "pdf", pdf_export.write_pdf),
+        ReportFormat("pdf", _("PDF"), "application/pdf", "pdf", pdf_export.print_report),
         ReportFormat("html", _("HTML page"), "text/html; charset=utf-8", "html", _write_html),
         ReportFormat(
-            "docx", _("Word (DOCX)"), docx_export.DOCX_CONTENT_TYPE, "docx", docx_export.write_docx
+            "docx", _("Word (DOCX)"), docx_export.DOCX_CONTENT_TYPE, "docx", docx_export.render_docx
         ),
     )
 }
 
 
-def render(code: str, options: ReportOptions, base: QuerySet | None = None) -> bytes:
-    """The report in format `code`, as the bytes of its file."""
+def write(code: str, report: Report, target: IO[bytes]) -> None:
+    """Write the built `report` in format `code` into a binary file."""
+    FORMATS[code].write(report, target)
+
+
+def render(
+    code: str, options: ReportOptions, base: QuerySet | None = None, *, report: Report | None = None
+) -> bytes:
+    """The report in format `code`, as the bytes of its file; from `report` when it is built
+    already, else built here."""
     target = io.BytesIO()
-    FORMATS[code].write(options, target, base)
+    write(code, report if report is not None else build_report(options, base), target)
     return target.getvalue()
 
 
-def file_response(code: str, options: ReportOptions, *, name: str) -> FileResponse:
-    """The report in format `code` as a download named `name`. Written to an anonymous temporary
-    file and streamed from disk: the file is never held in memory whole, and disappears when the
-    response closes it."""
-    report_format = FORMATS[code]
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    report_format.write(options, target, None)
-    target.seek(0)
-    return FileResponse(
-        target, as_attachment=True, filename=name, content_type=report_format.content_type
-    )
+def render_each(codes: Iterable[str], options: ReportOptions) -> dict[str, bytes]:
+    """The report in each format of `codes`, its rows built once for them all, in the active
+    language."""
+    report = build_report(options)
+    return {code: render(code, options, report=report) for code in codes}

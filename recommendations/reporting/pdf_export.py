@@ -4,6 +4,8 @@ joined file's page numbers and metadata."""
 import io
 import re
 import tempfile
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -17,7 +19,7 @@ from recommendations.reporting.files import internal_mark
 from recommendations.reporting.html_export import STYLESHEETS, render_document
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.pdf_print import print_pdf, stylesheet
-from recommendations.reporting.query import report_rows
+from recommendations.reporting.query import ReportRow, report_rows
 from recommendations.reporting.report import AUTHOR, Report, TopicSection, local_date
 
 if TYPE_CHECKING:
@@ -130,13 +132,34 @@ def _describe(writer: "PdfWriter", report: Report) -> None:
 def write_pdf(
     options: ReportOptions, target: str | Path | IO[bytes], base: QuerySet | None = None
 ) -> Report:
-    """Write the report as PDF to `target` (a path or a binary file); returns the Report with
-    its summary and changes.
+    """Write the report as PDF to `target` (a path or a binary file) as its rows stream from the
+    database; returns the Report with its summary and changes."""
+    report = Report(options=options, generated_at=timezone.localtime())
+    _print(report, report_rows(options, base), target, counting=True)
+    return report
+
+
+def print_report(report: Report, target: str | Path | IO[bytes]) -> None:
+    """Write a report already built (`build_report`) as PDF to `target`: the rows and counts it
+    holds are printed as they are, not read again."""
+    # The front is printed from a copy without the rows, as it is when the rows stream.
+    front = replace(report, sections=[])
+    _print(front, list(report.rows), target, counting=False)
+
+
+def _print(
+    report: Report,
+    rows: Iterable[ReportRow],
+    target: str | Path | IO[bytes],
+    *,
+    counting: bool,
+) -> None:
+    """Print `rows` under `report`'s front; `counting` adds each row to its summary on the way.
 
     A report of up to PDF_CHUNK_ROWS rows is printed whole, tagged. A longer one is printed
-    PDF_CHUNK_ROWS rows at a time as they stream from the database, the title page, summary and
-    changes last (they need every row counted), and the parts joined with the front first, so
-    memory stays bounded however many recommendations there are; tagged as one document up to
+    PDF_CHUNK_ROWS rows at a time as they pass, the title page, summary and changes last (they
+    need every row counted), and the parts joined with the front first, so WeasyPrint's memory
+    stays bounded however many recommendations there are; tagged as one document up to
     PDF_TAGGED_ROWS rows.
     """
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
@@ -146,7 +169,7 @@ def write_pdf(
     # Imported here too: it loads pypdf, which only a PDF printed in parts needs.
     from recommendations.reporting.pdf_join import join_tagged
 
-    report = Report(options=options, generated_at=timezone.localtime())
+    options = report.options
     stylesheets = [stylesheet(path) for path in STYLESHEETS]
     with tempfile.TemporaryDirectory() as folder:
         parts: list[Path] = []
@@ -178,8 +201,9 @@ def write_pdf(
         sections: list[TopicSection] = []
         printed_topic = None  # the topic the last part ended in, to go on with "(continued)"
         count = 0
-        for row in report_rows(options, base):
-            report.add(row, keep=False)
+        for row in rows:
+            if counting:
+                report.add(row, keep=False)
             if not sections or sections[-1].topic.pk != row.topic.pk:
                 continued = not sections and printed_topic == row.topic.pk
                 sections.append(TopicSection(topic=row.topic, continued=continued))
@@ -199,7 +223,7 @@ def write_pdf(
                 Path(target).write_bytes(pdf)
             else:
                 target.write(pdf)
-            return report
+            return
 
         if sections:
             print_part(sections)
@@ -215,4 +239,3 @@ def write_pdf(
         _number_pages(writer, report)
         _describe(writer, report)
         writer.write(target)
-    return report

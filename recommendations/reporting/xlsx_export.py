@@ -231,7 +231,9 @@ def _status_validation(sheet: Worksheet, count: int, headings: list[str]) -> Non
     )
 
 
-def _recommendations(sheet: _Sheet, rows: Iterable[ReportRow], report: Report) -> None:
+def _recommendations(
+    sheet: _Sheet, rows: Iterable[ReportRow], report: Report, *, counting: bool
+) -> None:
     internal = report.options.internal
     formats = sheet.formats
     columns = _xlsx_columns(internal)
@@ -250,7 +252,8 @@ def _recommendations(sheet: _Sheet, rows: Iterable[ReportRow], report: Report) -
     worksheet = sheet.sheet
     words = _Words()
     for row in rows:
-        report.add(row, keep=False)
+        if counting:
+            report.add(row, keep=False)
         values = _xlsx_values(row, words, internal)
         _write(worksheet, sheet.row, 0, values[0], formats.indented if row.is_sub_item else None)
         for column in range(1, len(values)):
@@ -320,18 +323,32 @@ def write_xlsx(
     """Write the report workbook to `target` (a path or a binary file); returns the Report
     with its summary and changes (its rows were streamed to the file, not kept)."""
     report = Report(options=options, generated_at=timezone.localtime())
+    _workbook(report, report_rows(options, base, **row_options), target, counting=True)
+    return report
+
+
+def write_report_xlsx(report: Report, target: str | IO[bytes]) -> None:
+    """Write a report already built (`build_report`) as the workbook: its rows and counts as
+    they are, not read again."""
+    _workbook(report, report.rows, target, counting=False)
+
+
+def _workbook(
+    report: Report, rows: Iterable[ReportRow], target: str | IO[bytes], *, counting: bool
+) -> None:
+    """The workbook of `rows` under `report`'s title; `counting` adds each row to its summary."""
+    options = report.options
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "remove_timezone": True})
     formats = _Formats(workbook)
     # The sheets in reading order; the summary is written last, once every row is counted.
     summary = _Sheet(workbook, formats, _("Summary"), options.internal)
     recommendations = _Sheet(workbook, formats, _("Recommendations"), options.internal)
     changes = _Sheet(workbook, formats, _("Changes"), options.internal) if options.since else None
-    _recommendations(recommendations, report_rows(options, base, **row_options), report)
+    _recommendations(recommendations, rows, report, counting=counting)
     _summary(summary, report)
     if changes is not None:
         _changes(changes, report)
     workbook.close()
-    return report
 
 
 def _title_lines(report: Report) -> list[str]:

@@ -19,8 +19,8 @@ from django_tasks import task
 
 from recommendations.models import Council, Edition, EditionFile, Publication, ReportingRound
 from recommendations.models.rounds import EditionLabel
-from recommendations.reporting.formats import FORMATS, render
-from recommendations.reporting.options import ReportOptions
+from recommendations.reporting.formats import FORMATS, render, render_each
+from recommendations.reporting.options import ReportOptions, default_since
 from recommendations.reporting.preview import published_options
 from recommendations.reporting.query import report_rows
 from recommendations.rules.choices import Side
@@ -40,15 +40,13 @@ class RenderedFile:
 def render_language(options: ReportOptions, language: str) -> list[RenderedFile]:
     """The public report in every format in `language`, each as the bytes to store."""
     with translation.override(language):
-        return [
-            RenderedFile(
-                f"report.{FORMATS[code].extension}",
-                FORMATS[code].content_type,
-                render(code, options),
-                language,
-            )
-            for code in PUBLISHED_FORMATS
-        ]
+        contents = render_each(PUBLISHED_FORMATS, options)
+    return [
+        RenderedFile(
+            f"report.{FORMATS[code].extension}", FORMATS[code].content_type, content, language
+        )
+        for code, content in contents.items()
+    ]
 
 
 def render_files(options: ReportOptions) -> list[RenderedFile]:

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from recommendations.reporting.formats import FORMATS
+from recommendations.reporting.formats import FORMATS, write
 from recommendations.reporting.options import ReportForm, ReportOptions, error_messages
+from recommendations.reporting.report import build_report
 
 
 class Command(BaseCommand):
@@ -72,4 +73,4 @@ class Command(BaseCommand):
 
     def write(self, format: str, options: ReportOptions, output: str) -> None:
         with open(output, "wb") as target:
-            FORMATS[format].write(options, target, None)
+            write(format, build_report(options), target)

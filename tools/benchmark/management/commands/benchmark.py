@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tools.benchmark.load import measure_load
 from tools.benchmark.measure import measure_all, summary, table, throwaway_database
 from tools.benchmark.pages import PAGES
 from tools.benchmark.pdf import export_floors
@@ -57,6 +58,14 @@ class Command(BaseCommand):
             "background worker: the request's return and the edition's readiness.",
         )
 
+        parser.add_argument(
+            "--load",
+            action="store_true",
+            help="Only the report's downloads under load, through gunicorn at 70 items: a PDF "
+            "served again, a flood of 20 connections, requests a second, a first rendering "
+            "(about two minutes).",
+        )
+
     def handle(
         self,
         *args: Any,
@@ -80,6 +89,13 @@ class Command(BaseCommand):
             raise CommandError(f"--pages {','.join(words)}: no page name contains these words.")
         if settings.DEBUG:
             self.stderr.write("DEBUG is on: numbers will be slower than production's.")
+        if options["load"]:
+            with throwaway_database():
+                lines = measure_load(
+                    updates_per_item=updates_per_item, seed=seed, write=self.stdout.write
+                )
+            self.stdout.write("\n".join(lines))
+            return
 
         with throwaway_database() as name:
             self.stdout.write(f"Throw-away database: {name}")
