@@ -145,8 +145,8 @@ def test_organisation_and_topic_pages_run_the_same_queries_whatever_the_rows(
     with django_assert_num_queries(8):
         by_organisation = client.get(organisation.get_absolute_url())
     # data version; topic; status counts; the page's count; its recommendations; their
-    # organisations; their approved stakeholder views
-    with django_assert_num_queries(7):
+    # organisations
+    with django_assert_num_queries(6):
         by_topic = client.get(topic.get_absolute_url())
     # the data version; the organisations with their counts by status, in one query
     with django_assert_num_queries(2):
@@ -168,8 +168,8 @@ def test_topic_and_organisation_pages_show_25_items_a_page_with_the_rest_on_page
     topic, organisation, items = one_topic_by_one_organisation(rows)
 
     # topic or organisation; (an organisation's topics); status counts; the page's count; its
-    # recommendations; their organisations; their approved stakeholder views
-    for url, queries in [(topic.get_absolute_url(), 6), (organisation.get_absolute_url(), 7)]:
+    # recommendations; their organisations; (the organisation's approved views)
+    for url, queries in [(topic.get_absolute_url(), 5), (organisation.get_absolute_url(), 7)]:
         first = client.get(url).content.decode()
         # the data version, then what the page itself reads — the same on page two as on
         # page one

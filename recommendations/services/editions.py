@@ -19,8 +19,8 @@ from django_tasks import task
 
 from recommendations.models import Council, Edition, EditionFile, Publication, ReportingRound
 from recommendations.models.rounds import EditionLabel
-from recommendations.reporting.formats import FORMATS, render, render_each
-from recommendations.reporting.options import ReportOptions, default_since
+from recommendations.reporting.formats import FORMATS, render_each
+from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.preview import published_options
 from recommendations.reporting.query import report_rows
 from recommendations.rules.choices import Side
