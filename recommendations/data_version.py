@@ -24,6 +24,7 @@ from django.utils import timezone
 from recommendations.models import (
     Council,
     Edition,
+    NextStep,
     Organisation,
     Owner,
     ProgressUpdate,
@@ -96,6 +97,8 @@ def _version_sql() -> str:
         _newest(ProgressUpdate, "id"),
         _newest(history, "history_id"),
         _newest(ProgressUpdate.history.model, "history_id"),
+        # Every step's add, completion or slip is a history row of its own.
+        _newest(NextStep.history.model, "history_id"),
         *(_newest(link, "id") for link in links),
         *(_newest(model, "m2m_history_id") for model in _link_histories()),
         # Published editions never change once stored; a round is opened, then closed (the
@@ -122,7 +125,7 @@ def newest_public_change() -> datetime.datetime | None:
     """When the public data last changed: the latest recorded change of any recommendation
     (archiving included) or of a public update.
 
-    Internal updates are left out, so their timing does not show. Four small aggregates, however
+    Internal updates are left out, so their timing does not show. Five small aggregates, however
     many rows there are.
     """
     candidates = [
@@ -133,6 +136,9 @@ def newest_public_change() -> datetime.datetime | None:
         ProgressUpdate.history.filter(visibility=Visibility.PUBLIC).aggregate(
             newest=Max("history_date")
         )["newest"],
+        NextStep.history.filter(visibility=Visibility.PUBLIC).aggregate(newest=Max("history_date"))[
+            "newest"
+        ],
     ]
     known = [moment for moment in candidates if moment is not None]
     return max(known) if known else None

@@ -12,6 +12,7 @@ from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
 from recommendations.models.rounds import Edition, EditionFile, ReportingRound, RoundMail
+from recommendations.models.steps import NextStep
 from recommendations.models.two_factor import RecoveryCode
 from recommendations.rules.choices import Side, Status, Visibility
 
@@ -19,6 +20,7 @@ __all__ = [
     "Council",
     "Edition",
     "EditionFile",
+    "NextStep",
     "Official",
     "Organisation",
     "Owner",

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from recommendations.models.answers import AnswerFields
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.models.steps import WithSteps
 from recommendations.models.translation import TranslationFields
 from recommendations.rules.bilateral import (
     awaited_side,
@@ -110,7 +111,7 @@ def own_stale_first(owner: Owner, cutoff: datetime.date) -> models.Case:
     )
 
 
-class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+class RecommendationQuerySet(WithSteps["Recommendation"]):
     def public(self) -> Self:
         """What stakeholders and the public may see; every public read starts here."""
         return self.filter(archived_at__isnull=True)

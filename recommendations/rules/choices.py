@@ -111,3 +111,10 @@ def answer_fields(side: str) -> tuple[str, ...]:
         stalled,
         stalled.replace("_reason", "_detail"),
     )
+
+
+class StepState(models.TextChoices):
+    # A dated action a side commits to. A slipped step keeps its first date beside the new one.
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+    SLIPPED = "slipped", _("Slipped")
