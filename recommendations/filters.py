@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Left, StrIndex
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
@@ -111,6 +112,17 @@ class RecommendationFilter(django_filters.FilterSet):
     japan_response = django_filters.ChoiceFilter(
         label=_("Japan response"), choices=Response.choices, empty_label=_("Any response")
     )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"),
+        method="filter_overdue",
+        help_text=_("A public next step is past its target date and not done."),
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Next step due by"),
+        method="filter_due_before",
+        help_text=_("A public next step not done is due on or before this date (YYYY-MM-DD)."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     ordering = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=ORDERING_CHOICES,
@@ -133,6 +145,8 @@ class RecommendationFilter(django_filters.FilterSet):
             "response",
             "eu_response",
             "japan_response",
+            "overdue",
+            "due_before",
         ]
 
     def search(
@@ -170,6 +184,18 @@ class RecommendationFilter(django_filters.FilterSet):
         self, queryset: RecommendationQuerySet, name: str, value: str
     ) -> RecommendationQuerySet:
         return queryset.filter(Q(eu_response=value) | Q(japan_response=value))
+
+    def filter_overdue(
+        self, queryset: RecommendationQuerySet, name: str, value: bool | None
+    ) -> RecommendationQuerySet:
+        if value is None:
+            return queryset
+        return queryset.overdue(timezone.localdate(), value)
+
+    def filter_due_before(
+        self, queryset: RecommendationQuerySet, name: str, value: datetime.date
+    ) -> RecommendationQuerySet:
+        return queryset.due_before(value)
 
     def filter_divergent(
         self, queryset: RecommendationQuerySet, name: str, value: str

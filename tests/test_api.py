@@ -558,20 +558,25 @@ def build(count: int) -> None:
         factories.ProgressUpdateFactory(
             recommendation=recommendation, visibility=Visibility.INTERNAL
         )
+        factories.NextStepFactory(recommendation=recommendation, side=Side.EU)
+        factories.NextStepFactory(
+            recommendation=recommendation, side=Side.JAPAN, target_date=datetime.date(2025, 1, 1)
+        )
 
 
 @pytest.mark.parametrize("count", [3, 30])
 @pytest.mark.parametrize(
     ("address", "queries"),
     [
-        # last change (4 aggregates), count, page, organisations, co-owners, children
-        ("/api/recommendations/", 9),
+        # last change (5 aggregates), count, page, organisations, co-owners, children, next
+        # steps (whether one is overdue is in the page's query)
+        ("/api/recommendations/", 11),
         # the same, and the organisation the filter names (the as-of state is in subqueries)
-        ("/api/recommendations/?as_of={today}&organisation=bulk-a", 10),
-        # last change (4), the item, organisations, co-owners, children
-        ("/api/recommendations/BULK-1/", 8),
-        # last change (4), count, page
-        ("/api/updates/", 6),
+        ("/api/recommendations/?as_of={today}&organisation=bulk-a", 12),
+        # last change (5), the item, organisations, co-owners, children, next steps
+        ("/api/recommendations/BULK-1/", 10),
+        # last change (5), count, page
+        ("/api/updates/", 7),
         # count, page
         ("/api/owners/", 2),
     ],

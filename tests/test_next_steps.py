@@ -241,3 +241,110 @@ def test_a_change_that_changes_nothing_records_nothing():
     update_step(step=step, author=official.user, changes={"text": step.text, "target_date": TARGET})
 
     assert step.history.count() == history
+
+
+# The change form ---------------------------------------------------------------------------
+
+
+def step_rows(data, index, **fields):
+    """The change form's data with the step row `index` filled in."""
+    prefix = f"next_steps-{index}-"
+    return {prefix + name: value for name, value in fields.items()}
+
+
+@pytest.mark.django_db
+def test_an_official_adds_a_step_in_the_change_form_for_their_own_side(client):
+    from tests.helpers import open_change_form, post_change_form
+
+    official = eu_official()
+    item = factories.RecommendationFactory(lead_owner=official.owner)
+    client.force_login(official.user)
+
+    data = open_change_form(client, item)
+    assert data["next_steps-0-side"] == [Side.EU]
+    response = post_change_form(
+        client,
+        item,
+        **step_rows(data, 0, text="Joint call for quantum testbeds", target_date="2027-06-30"),
+    )
+
+    assert response.status_code == 302
+    step = item.next_steps.get()
+    assert (step.side, step.target_date) == (Side.EU, TARGET)
+    assert step.history.get().history_user == official.user
+
+
+@pytest.mark.django_db
+def test_an_official_sees_only_their_own_sides_steps_in_the_change_form(client):
+    from tests.helpers import change_url
+
+    official = eu_official()
+    item = factories.RecommendationFactory(lead_owner=official.owner)
+    factories.NextStepFactory(recommendation=item, side=Side.EU, text="Our call")
+    factories.NextStepFactory(recommendation=item, side=Side.JAPAN, text="Their guideline")
+    client.force_login(official.user)
+
+    page = client.get(change_url(item))
+
+    assert "Our call" in page.content.decode()
+    assert "Their guideline" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_official_cannot_post_a_step_for_the_other_side(client):
+    from tests.helpers import open_change_form, post_change_form
+
+    official = eu_official()
+    item = factories.RecommendationFactory(lead_owner=official.owner)
+    client.force_login(official.user)
+    data = open_change_form(client, item)
+
+    response = post_change_form(
+        client,
+        item,
+        **step_rows(data, 0, side=Side.JAPAN, text="Not ours", target_date="2027-06-30"),
+    )
+
+    assert response.status_code == 200
+    assert not NextStep.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_slip_without_a_reason_in_the_change_form_is_shown_beside_the_step(client):
+    from tests.helpers import open_change_form, post_change_form
+
+    official = eu_official()
+    step = factories.NextStepFactory(recommendation__lead_owner=official.owner)
+    item = step.recommendation
+    client.force_login(official.user)
+    data = open_change_form(client, item)
+
+    response = post_change_form(client, item, **step_rows(data, 0, target_date="2027-12-31"))
+
+    assert response.status_code == 200
+    assert "Say why the step slipped to 31 December 2027." in response.content.decode()
+    step.refresh_from_db()
+    assert step.target_date == TARGET
+
+
+@pytest.mark.django_db
+def test_a_slip_in_the_change_form_is_one_history_row_with_the_first_date_kept(client):
+    from tests.helpers import open_change_form, post_change_form
+
+    official = eu_official()
+    step = factories.NextStepFactory(recommendation__lead_owner=official.owner)
+    item = step.recommendation
+    history = step.history.count()
+    client.force_login(official.user)
+    data = open_change_form(client, item)
+
+    response = post_change_form(
+        client,
+        item,
+        **step_rows(data, 0, target_date="2027-12-31", slip_reason="Budget moved a year."),
+    )
+
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert (step.state, step.first_target_date) == (StepState.SLIPPED, TARGET)
+    assert step.history.count() == history + 1

@@ -633,6 +633,7 @@ def test_an_officials_change_form_runs_the_same_number_of_queries_whatever_the_u
     official = factories.OfficialFactory()
     recommendation = factories.RecommendationFactory(lead_owner=official.owner)
     timeline = factories.ProgressUpdateFactory.create_batch(updates, recommendation=recommendation)
+    steps = factories.NextStepFactory.create_batch(updates, recommendation=recommendation)
     client.force_login(official.user)
     # Django keeps content types for the life of the process, as a server does after its first
     # request: whether an earlier test looked this one up must not change the count.
@@ -640,16 +641,18 @@ def test_an_officials_change_form_runs_the_same_number_of_queries_whatever_the_u
 
     # session; user; secretariat group check; the official with their owner; next Council (for
     # the staleness the admin's queryset orders by); the recommendation; user permissions;
-    # group permissions; its timeline of updates; its organisations; its co-owners; Council
-    # choices for the target Council, the one choice field an official edits; the open
-    # reporting round (for the "No change since the last report" button)
-    with django_assert_num_queries(13):
+    # group permissions; its own side's next steps; its timeline of updates; its
+    # organisations; its co-owners; Council choices for the target Council, the one choice
+    # field an official edits; the open reporting round (for the "No change since the last
+    # report" button)
+    with django_assert_num_queries(14):
         response = client.get(change_url(recommendation))
     assert response.status_code == 200
     assert response.context["has_change_permission"]
     content = response.content.decode()
     assert recommendation.reference in content
     assert all(update.text in content for update in timeline)
+    assert all(step.text in content for step in steps)
 
 
 @pytest.mark.django_db

@@ -7,8 +7,9 @@ from rest_framework.reverse import reverse
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.models.steps import NextStep
 from recommendations.rules.bilateral import awaited_side, is_divergent
-from recommendations.rules.choices import Response, Status, TranslationStatus
+from recommendations.rules.choices import Response, Side, Status, StepState, TranslationStatus
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -53,6 +54,35 @@ class CouncilSerializer(serializers.ModelSerializer):
     class Meta:
         model = Council
         fields = ["number", "url", "place", "date"]
+
+
+class NextStepSerializer(serializers.ModelSerializer):
+    side = serializers.ChoiceField(
+        choices=[(Side.EU.value, "EU"), (Side.JAPAN.value, "Japan")], read_only=True
+    )
+    state = serializers.ChoiceField(
+        choices=StepState.choices,
+        read_only=True,
+        help_text="Planned, done (see `done_on`) or slipped (see `first_target_date`).",
+    )
+    first_target_date = serializers.DateField(
+        read_only=True, help_text="The date first promised, kept when the step slips."
+    )
+    done_on = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = NextStep
+        fields = [
+            "side",
+            "text",
+            "text_ja",
+            "target_date",
+            "first_target_date",
+            "state",
+            "done_on",
+            "evidence_url",
+            "slip_reason",
+        ]
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -143,6 +173,17 @@ class RecommendationSerializer(serializers.ModelSerializer):
         '("eu" or "jp"); null when both have reported or neither has.'
     )
 
+    next_steps = NextStepSerializer(
+        source="public_steps",
+        many=True,
+        read_only=True,
+        help_text="Each side's public next steps with their target dates.",
+    )
+    overdue = serializers.BooleanField(
+        read_only=True,
+        help_text="A public next step is past its target date and not done.",
+    )
+
     class Meta:
         model = Recommendation
         fields = [
@@ -178,6 +219,8 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "japan_response",
             "japan_response_rationale",
             "japan_response_date",
+            "next_steps",
+            "overdue",
         ]
 
     def get_html_url(self, recommendation: Recommendation) -> str:

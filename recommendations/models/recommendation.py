@@ -263,10 +263,11 @@ class RecommendationQuerySet(WithSteps["Recommendation"]):
                     to_attr="public_children",
                 ),
             )
+            .with_public_steps()
         )
 
     def for_api(self) -> Self:
-        return self.public().with_api_relations()
+        return self.public().with_api_relations().with_overdue(timezone.localdate())
 
     def translation_out_of_date(self) -> Self:
         """Items whose Japanese was made from an English text that has changed since."""

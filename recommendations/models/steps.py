@@ -147,8 +147,12 @@ class WithSteps(models.QuerySet[_M]):
         steps only unless `internal`), in the same query as the rows."""
         return self.annotate(overdue=overdue_exists(today, internal=internal))
 
-    def overdue(self, today: datetime.date, *, internal: bool = False) -> Self:
-        return self.filter(overdue_exists(today, internal=internal))
+    def overdue(
+        self, today: datetime.date, overdue: bool = True, *, internal: bool = False
+    ) -> Self:
+        """Items with an overdue step, or with none when `overdue` is False."""
+        condition = overdue_exists(today, internal=internal)
+        return self.filter(condition) if overdue else self.exclude(condition)
 
     def due_before(self, day: datetime.date, *, internal: bool = False) -> Self:
         """Items with an open step due on or before `day`."""

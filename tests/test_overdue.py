@@ -1,0 +1,135 @@
+"""Due and overdue: a step past its target date and not done is overdue, and so is the item that
+has one. One definition, read by the list's filters and the API; internal steps never leave the
+admin."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from recommendations.models import NextStep, Recommendation
+from recommendations.rules.choices import Side, StepState, Visibility
+from tests import factories
+
+LIST = reverse("recommendations:list")
+TODAY = timezone.localdate()
+PAST = TODAY - datetime.timedelta(days=10)
+SOON = TODAY + datetime.timedelta(days=20)
+LATER = TODAY + datetime.timedelta(days=200)
+
+
+def step(item, target, **fields):
+    return factories.NextStepFactory(recommendation=item, target_date=target, **fields)
+
+
+@pytest.mark.django_db
+def test_a_step_past_its_target_and_not_done_is_overdue_and_a_done_one_is_not():
+    item = factories.RecommendationFactory()
+    late = step(item, PAST)
+    step(item, PAST, state=StepState.DONE, done_on=PAST)
+    step(item, SOON)
+
+    assert list(NextStep.objects.overdue(TODAY)) == [late]
+    assert late.is_overdue(TODAY)
+    assert NextStep.objects.on_time(TODAY).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_slipped_step_is_overdue_by_its_new_date_not_its_first():
+    item = factories.RecommendationFactory()
+    step(item, SOON, first_target_date=PAST, state=StepState.SLIPPED, slip_reason="Budget")
+
+    assert not NextStep.objects.overdue(TODAY).exists()
+    assert not Recommendation.objects.overdue(TODAY).exists()
+
+
+@pytest.mark.django_db
+def test_the_list_filters_overdue_items(client):
+    late = factories.RecommendationFactory(number="1")
+    step(late, PAST)
+    on_time = factories.RecommendationFactory(number="2")
+    step(on_time, SOON)
+
+    overdue = client.get(LIST, {"overdue": "true"})
+    not_overdue = client.get(LIST, {"overdue": "false"})
+
+    assert [item.pk for item in overdue.context["page"]] == [late.pk]
+    assert late.pk not in [item.pk for item in not_overdue.context["page"]]
+    assert on_time.pk in [item.pk for item in not_overdue.context["page"]]
+
+
+@pytest.mark.django_db
+def test_the_list_filters_items_with_a_step_due_before_a_day(client):
+    soon = factories.RecommendationFactory(number="1")
+    step(soon, SOON)
+    later = factories.RecommendationFactory(number="2")
+    step(later, LATER)
+    done = factories.RecommendationFactory(number="3")
+    step(done, SOON, state=StepState.DONE, done_on=TODAY)
+
+    response = client.get(LIST, {"due_before": (SOON + datetime.timedelta(1)).isoformat()})
+
+    assert [item.pk for item in response.context["page"]] == [soon.pk]
+
+
+@pytest.mark.django_db
+def test_an_internal_overdue_step_does_not_make_the_public_item_overdue(client):
+    item = factories.RecommendationFactory()
+    step(item, PAST, visibility=Visibility.INTERNAL, text="Internal deadline")
+
+    listed = client.get(LIST, {"overdue": "true"})
+    data = client.get(f"/api/recommendations/{item.reference}/").json()
+
+    assert list(listed.context["page"]) == []
+    assert data["overdue"] is False
+    assert data["next_steps"] == []
+    assert "Internal deadline" not in str(data)
+
+
+@pytest.mark.django_db
+def test_the_api_gives_each_public_step_with_its_dates_and_state_and_whether_the_item_is_overdue(
+    client,
+):
+    item = factories.RecommendationFactory()
+    step(item, PAST, side=Side.JAPAN, text="Guidelines")
+    step(
+        item,
+        LATER,
+        first_target_date=SOON,
+        state=StepState.SLIPPED,
+        slip_reason="Budget",
+        text="Call",
+    )
+
+    data = client.get(f"/api/recommendations/{item.reference}/").json()
+
+    assert data["overdue"] is True
+    assert [s["text"] for s in data["next_steps"]] == ["Call", "Guidelines"]
+    call = data["next_steps"][0]
+    assert call["target_date"] == LATER.isoformat()
+    assert call["first_target_date"] == SOON.isoformat()
+    assert call["state"] == "slipped"
+    assert call["done_on"] is None
+    listed = client.get("/api/recommendations/", {"overdue": "true"}).json()
+    assert [row["reference"] for row in listed["results"]] == [item.reference]
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_each_owners_steps_on_time_and_overdue(client):
+    cnect = factories.OwnerFactory(code="CNECT", name="DG Connect", side=Side.EU)
+    meti = factories.OwnerFactory(code="METI", name="METI", side=Side.JAPAN)
+    item = factories.RecommendationFactory(lead_owner=cnect, co_owners=[meti])
+    step(item, PAST, side=Side.EU)
+    step(item, SOON, side=Side.EU)
+    step(item, SOON, side=Side.JAPAN)
+    step(item, PAST, side=Side.JAPAN, state=StepState.DONE, done_on=PAST)
+    step(item, PAST, side=Side.JAPAN, visibility=Visibility.INTERNAL)
+
+    content = client.get("/").content.decode()
+
+    assert "<strong>DG Connect</strong>: 1 next step on time," in content
+    assert "?owner=CNECT&amp;overdue=true" in content
+    assert ">1 overdue</a>" in content
+    assert "<strong>METI</strong>: 2 next steps on time,\n" in content
+    assert "0 overdue</li>" in content
