@@ -133,3 +133,35 @@ def test_the_dashboard_counts_each_owners_steps_on_time_and_overdue(client):
     assert ">1 overdue</a>" in content
     assert "<strong>METI</strong>: 2 next steps on time,\n" in content
     assert "0 overdue</li>" in content
+
+
+@pytest.mark.django_db
+def test_the_report_opens_with_overdue_steps_and_those_due_before_the_council():
+    from recommendations.reporting.options import ReportOptions
+    from recommendations.reporting.report import build_report
+
+    council = factories.CouncilFactory(date=TODAY + datetime.timedelta(days=30))
+    owner = factories.OwnerFactory(code="CNECT", name="DG Connect", side=Side.EU)
+    item = factories.RecommendationFactory(lead_owner=owner)
+    step(item, PAST, text="Late call")
+    step(
+        item,
+        SOON,
+        text="Guidelines due",
+        first_target_date=TODAY,
+        state=StepState.SLIPPED,
+        slip_reason="x",
+    )
+    step(item, LATER, text="Far away")
+    step(item, PAST, text="Internal one", visibility=Visibility.INTERNAL)
+
+    report = build_report(ReportOptions(as_of=TODAY, council=council))
+
+    assert [(s.text, s.overdue) for s in report.due_steps] == [
+        ("Late call", True),
+        ("Guidelines due", False),
+    ]
+    assert report.due_steps[1].has_slipped
+    assert report.step_table == [("DG Connect", 2, 1)]
+    internal = build_report(ReportOptions(as_of=TODAY, council=council, internal=True))
+    assert [s.text for s in internal.due_steps] == ["Late call", "Internal one", "Guidelines due"]

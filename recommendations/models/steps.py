@@ -36,6 +36,24 @@ class NextStepQuerySet(models.QuerySet["NextStep"]):
         """Open steps whose target date falls on or before `day` (overdue ones included)."""
         return self.open().filter(target_date__lte=day)
 
+    def counts_by_owner(self, today: datetime.date) -> dict[int, dict[str, int]]:
+        """These steps on time and overdue per owner id: the steps of an owner's own side on
+        the items it leads or co-owns, counted in SQL (one query per way of owning)."""
+        late = Q(pk__in=NextStep.objects.overdue(today).values("pk"))
+        result: dict[int, dict[str, int]] = {}
+        for owner in ("recommendation__lead_owner", "recommendation__co_owners"):
+            rows = (
+                self.filter(side=models.F(f"{owner}__side"))
+                .order_by()
+                .values(owner)
+                .annotate(overdue=models.Count("pk", filter=late), total=models.Count("pk"))
+            )
+            for row in rows:
+                counted = result.setdefault(row[owner], {"on_time": 0, "overdue": 0})
+                counted["overdue"] += row["overdue"]
+                counted["on_time"] += row["total"] - row["overdue"]
+        return result
+
     def overdue_first(self, today: datetime.date) -> Self:
         """Overdue steps first, then by target date."""
         return self.annotate(

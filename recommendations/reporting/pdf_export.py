@@ -175,6 +175,7 @@ def write_pdf(
             if count == PDF_CHUNK_ROWS:
                 print_part(sections)
                 printed_topic, sections, count = row.topic.pk, [], 0
+        report.read_steps(base)
 
         if not parts:
             report.sections = sections

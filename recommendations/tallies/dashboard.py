@@ -10,7 +10,7 @@ import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from recommendations.data_version import data_version
@@ -20,26 +20,6 @@ from recommendations.rules.choices import Response, Side
 
 # Entries are never stale (the key changes with the data); the timeout only frees memory.
 TIMEOUT_SECONDS = 60 * 60
-
-
-def steps_by_owner(today: datetime.date) -> dict[int, dict[str, int]]:
-    """Each owner's public next steps, on time and overdue: the steps of their own side on the
-    items they lead or co-own, counted in SQL (two queries, one per way of owning)."""
-    late = Q(pk__in=NextStep.objects.overdue(today).values("pk"))
-    result: dict[int, dict[str, int]] = {}
-    for owner in ("recommendation__lead_owner", "recommendation__co_owners"):
-        rows = (
-            NextStep.objects.public()
-            .filter(side=F(f"{owner}__side"))
-            .order_by()
-            .values(owner)
-            .annotate(overdue=Count("pk", filter=late), total=Count("pk"))
-        )
-        for row in rows:
-            counted = result.setdefault(row[owner], {"on_time": 0, "overdue": 0})
-            counted["overdue"] += row["overdue"]
-            counted["on_time"] += row["total"] - row["overdue"]
-    return result
 
 
 def _count(changed_since: datetime.date | None) -> dict[str, Any]:
@@ -64,7 +44,7 @@ def _count(changed_since: datetime.date | None) -> dict[str, Any]:
         "by_status": by_status,
         "by_topic": list(public.count_by_status("topic_id")),
         "by_owner": list(public.count_by_status("lead_owner_id")),
-        "steps_by_owner": steps_by_owner(timezone.localdate()),
+        "steps_by_owner": NextStep.objects.public().counts_by_owner(timezone.localdate()),
         "changed_since": (
             public.filter(status_date__gt=changed_since).count() if changed_since else None
         ),
