@@ -1,10 +1,11 @@
 """The next steps walked through in Debian's Chromium, in English and Japanese, on a laptop and a
 phone: an official records two steps in the change form and one of them slips; the secretariat
 sees the overdue one on the dashboard and at the top of the PDF report. Screenshots of each page
-are kept in /tmp/shots-steps/."""
+are kept for a reader to look at."""
 
 import datetime
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,10 @@ from pypdf import PdfReader
 from recommendations.models import NextStep, Recommendation
 from recommendations.rules.choices import Side, StepState
 from tests import factories
-from tests.helpers import change_url
+from tests.helpers import ARTIFACTS, change_url
 
-SHOTS = Path("/tmp/shots-steps")
+# The screenshots to look at, in the test artifacts unless NEXT_STEPS_SHOTS names a folder.
+SHOTS = Path(os.environ.get("NEXT_STEPS_SHOTS") or ARTIFACTS / "next-steps")
 TODAY = timezone.localdate()
 LATE = TODAY - datetime.timedelta(days=7)
 PLANNED = TODAY + datetime.timedelta(days=14)
