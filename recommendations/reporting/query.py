@@ -22,7 +22,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
+from recommendations.models import (
+    NextStep,
+    Organisation,
+    Owner,
+    ProgressUpdate,
+    Recommendation,
+    Topic,
+)
 from recommendations.models.recommendation import RecommendationQuerySet, recorded_before
 from recommendations.models.translation import LocalisedText
 from recommendations.reporting.options import ReportOptions
@@ -30,8 +37,10 @@ from recommendations.rules.bilateral import is_divergent, stale_cutoff
 from recommendations.rules.choices import (
     SIDE_FIELDS,
     Response,
+    Side,
     StalledReason,
     Status,
+    StepState,
     TranslationStatus,
     Visibility,
     answer_fields,
@@ -177,6 +186,15 @@ class ReportRow(LocalisedText):
     japan_response_date: datetime.date | None = None
     japan_stalled_reason: str = ""
     japan_stalled_detail: str = ""
+    # Each side's next step the files carry: its first one not done, else its last one done.
+    eu_next_step: str = ""
+    eu_next_step_target: datetime.date | None = None
+    eu_next_step_state: str = ""
+    eu_next_step_slip_reason: str = ""
+    japan_next_step: str = ""
+    japan_next_step_target: datetime.date | None = None
+    japan_next_step_state: str = ""
+    japan_next_step_slip_reason: str = ""
 
     @property
     def eu_status_label(self) -> str:
@@ -289,6 +307,7 @@ def _row(
     organisations: dict[int, list[str]],
     co_owners: dict[int, list[Owner]],
     sentences: dict[str, dict[int, str]],
+    steps: dict[int, dict[str, Any]],
 ) -> ReportRow:
     pk = values["pk"]
     return ReportRow(
@@ -319,7 +338,37 @@ def _row(
         text_ja_source=values["text_ja_source"],
         stale=values["stale"],
         **{field: values[field] for side in SIDE_FIELDS for field in answer_fields(side)},
+        **steps.get(pk, {}),
     )
+
+
+_STEP_PREFIXES: dict[str, str] = {Side.EU: "eu_next_step", Side.JAPAN: "japan_next_step"}
+
+
+def _steps(options: ReportOptions, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each item's next step per side as the files carry it (the first not done, else the last
+    done), as ReportRow's fields: one query a chunk."""
+    steps = NextStep.objects.filter(recommendation_id__in=ids)
+    if not options.internal:
+        steps = steps.filter(visibility=Visibility.PUBLIC)
+    done_last = Case(When(state=StepState.DONE, then=Value(1)), default=Value(0))
+    found: dict[int, dict[str, Any]] = defaultdict(dict)
+    for pk, side, text, target, state, reason in (
+        steps.annotate(done_last=done_last)
+        .order_by("recommendation_id", "side", "done_last", "target_date", "pk")
+        .values_list("recommendation_id", "side", "text", "target_date", "state", "slip_reason")
+    ):
+        prefix = _STEP_PREFIXES[side]
+        # Open steps come first: the first one stays; among done ones, the last.
+        if found[pk].get(f"{prefix}_state") not in (None, StepState.DONE):
+            continue
+        found[pk] |= {
+            prefix: text,
+            f"{prefix}_target": target,
+            f"{prefix}_state": state,
+            f"{prefix}_slip_reason": reason,
+        }
+    return found
 
 
 def _linked(through: type[Model], target: str, ids: list[int]) -> dict[int, list[int]]:
@@ -419,6 +468,7 @@ def report_rows(
                 [r["pk"] for r in chunk if r.get("change_date") and not r.get("change_text")],
             ),
         }
+        next_steps = _steps(options, ids)
         for row in chunk:
             yield _row(
                 row,
@@ -428,4 +478,5 @@ def report_rows(
                 organisations=organisations,
                 co_owners=co_owners,
                 sentences=sentences,
+                steps=next_steps,
             )

@@ -27,10 +27,12 @@ def values_of(step: NextStep) -> dict[str, object]:
     return {field: getattr(step, field) for field in STEP_FIELDS}
 
 
-def _check_side(*, author: User, recommendation: Recommendation, side: str) -> None:
+def _check_side(*, author: User | None, recommendation: Recommendation, side: str) -> None:
+    """Refuse a side that is not the EU's or Japan's, or one `author` may not set; no author is
+    the tracker itself (the secretariat's command line), which answers to nobody."""
     if side not in (Side.EU, Side.JAPAN):
         raise ValidationError({"side": _("A next step is the EU's or Japan's.")})
-    if not permissions.can_set_side(author, recommendation, side):
+    if author is not None and not permissions.can_set_side(author, recommendation, side):
         raise PermissionDenied(
             _("You may not change the %(side)s next steps of %(reference)s.")
             % {"side": Side(side).label, "reference": recommendation.reference}
@@ -44,7 +46,7 @@ def add_step(
     side: str,
     text: str,
     target_date: datetime.date,
-    author: User,
+    author: User | None,
     text_ja: str = "",
     visibility: str = Visibility.PUBLIC,
 ) -> NextStep:
@@ -77,7 +79,7 @@ def add_step(
 
 
 @transaction.atomic
-def update_step(*, step: NextStep, author: User, changes: Mapping[str, object]) -> NextStep:
+def update_step(*, step: NextStep, author: User | None, changes: Mapping[str, object]) -> NextStep:
     """Apply `changes` (fields of STEP_FIELDS) to `step` as one write, read under lock: a moved
     target date is a slip (its first date kept, a reason asked for), a done state needs its day.
     A change that changes nothing writes nothing."""
@@ -114,7 +116,7 @@ def update_step(*, step: NextStep, author: User, changes: Mapping[str, object]) 
 
 
 def complete_step(
-    *, step: NextStep, author: User, done_on: datetime.date, evidence_url: str = ""
+    *, step: NextStep, author: User | None, done_on: datetime.date, evidence_url: str = ""
 ) -> NextStep:
     """Mark `step` done on `done_on`, with the link to what shows it."""
     changes = {"state": StepState.DONE, "done_on": done_on}
@@ -125,7 +127,9 @@ def complete_step(
     )
 
 
-def slip_step(*, step: NextStep, author: User, target_date: datetime.date, reason: str) -> NextStep:
+def slip_step(
+    *, step: NextStep, author: User | None, target_date: datetime.date, reason: str
+) -> NextStep:
     """Move `step` to the later `target_date`, saying why; its first date stays recorded."""
     return update_step(
         step=step,
