@@ -4,7 +4,7 @@ and the API read. The rules a step's dates and reasons follow are in rules/steps
 through services/steps.py."""
 
 import datetime
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -36,20 +36,29 @@ class NextStepQuerySet(models.QuerySet["NextStep"]):
         """Open steps whose target date falls on or before `day` (overdue ones included)."""
         return self.open().filter(target_date__lte=day)
 
-    def counts_by_owner(self, today: datetime.date) -> dict[int, dict[str, int]]:
-        """These steps on time and overdue per owner id: the steps of an owner's own side on
-        the items it leads or co-owns, counted in SQL (one query per way of owning)."""
+    def counts_by_owner(self, today: datetime.date) -> dict[int, dict[str, Any]]:
+        """These steps on time and overdue per owner id, with the owner's names: the steps of
+        an owner's own side on the items it leads or co-owns, counted in SQL (one query per way
+        of owning)."""
         late = Q(pk__in=NextStep.objects.overdue(today).values("pk"))
-        result: dict[int, dict[str, int]] = {}
+        result: dict[int, dict[str, Any]] = {}
         for owner in ("recommendation__lead_owner", "recommendation__co_owners"):
             rows = (
                 self.filter(side=models.F(f"{owner}__side"))
                 .order_by()
-                .values(owner)
+                .values(owner, f"{owner}__name", f"{owner}__name_ja")
                 .annotate(overdue=models.Count("pk", filter=late), total=models.Count("pk"))
             )
             for row in rows:
-                counted = result.setdefault(row[owner], {"on_time": 0, "overdue": 0})
+                counted = result.setdefault(
+                    row[owner],
+                    {
+                        "on_time": 0,
+                        "overdue": 0,
+                        "name": row[f"{owner}__name"],
+                        "name_ja": row[f"{owner}__name_ja"],
+                    },
+                )
                 counted["overdue"] += row["overdue"]
                 counted["on_time"] += row["total"] - row["overdue"]
         return result

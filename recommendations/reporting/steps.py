@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from recommendations.models import NextStep, Owner, Recommendation
+from recommendations.models import NextStep, Recommendation
 from recommendations.models.reference import localised_name
 from recommendations.models.steps import NextStepQuerySet
 from recommendations.reporting.options import ReportOptions
@@ -79,8 +79,7 @@ def steps_by_owner(
 ) -> list[tuple[str, int, int]]:
     """(owner, steps on time, steps overdue) a line, owners by name: the summary's table."""
     counts = _steps(options, base).counts_by_owner(options.as_of)
-    owners = Owner.objects.in_bulk(list(counts))
     return sorted(
-        (owners[pk].localised_name, tally["on_time"], tally["overdue"])
-        for pk, tally in counts.items()
+        (localised_name(tally["name"], tally["name_ja"]), tally["on_time"], tally["overdue"])
+        for tally in counts.values()
     )
