@@ -165,3 +165,41 @@ def test_the_report_opens_with_overdue_steps_and_those_due_before_the_council():
     assert report.step_table == [("DG Connect", 2, 1)]
     internal = build_report(ReportOptions(as_of=TODAY, council=council, internal=True))
     assert [s.text for s in internal.due_steps] == ["Late call", "Internal one", "Guidelines due"]
+
+
+def word_texts(options) -> list[str]:
+    import io
+
+    from docx import Document
+
+    from recommendations.reporting.docx_export import write_docx
+
+    target = io.BytesIO()
+    write_docx(options, target)
+    document = Document(io.BytesIO(target.getvalue()))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return [paragraph.text for paragraph in document.paragraphs] + cells
+
+
+@pytest.mark.django_db
+def test_the_word_edition_opens_with_the_overdue_steps_and_gives_each_sides_response():
+    from recommendations.reporting.options import ReportOptions
+    from recommendations.rules.choices import Response
+
+    council = factories.CouncilFactory(date=TODAY + datetime.timedelta(days=30))
+    item = factories.RecommendationFactory(
+        eu_response=Response.NOT_ACCEPTED,
+        eu_response_rationale="Covered by the Data Act.",
+        eu_response_date=datetime.date(2026, 3, 2),
+    )
+    step(item, PAST, text="Late call")
+
+    texts = word_texts(ReportOptions(as_of=TODAY, council=council))
+
+    assert "Overdue, and due before the Council" in texts
+    assert "Late call" in texts
+    assert "Overdue" in texts
+    status_cell = next(text for text in texts if "EU response:" in text)
+    assert "EU response: Not accepted (2 March 2026): Covered by the Data Act." in status_cell
+    assert "Japan response: No response yet" in status_cell
+    assert "Formal responses by lead owner and side" in texts
