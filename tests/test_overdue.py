@@ -203,3 +203,25 @@ def test_the_word_edition_opens_with_the_overdue_steps_and_gives_each_sides_resp
     assert "EU response: Not accepted (2 March 2026): Covered by the Data Act." in status_cell
     assert "Japan response: No response yet" in status_cell
     assert "Formal responses by lead owner and side" in texts
+
+
+@pytest.mark.django_db
+def test_the_officials_admin_home_lists_their_sides_open_steps_overdue_first(client):
+    official = factories.OfficialFactory(
+        owner=factories.OwnerFactory(code="CNECT", name="DG Connect", side=Side.EU)
+    )
+    item = factories.RecommendationFactory(lead_owner=official.owner)
+    step(item, SOON, text="Guidelines due soon")
+    step(item, PAST, text="Late call", visibility=Visibility.INTERNAL)
+    step(item, PAST, text="Done already", state=StepState.DONE, done_on=PAST)
+    step(item, PAST, side=Side.JAPAN, text="Japan's step")
+    step(factories.RecommendationFactory(), PAST, text="Someone else's")
+    client.force_login(official.user)
+
+    content = client.get("/admin/").content.decode()
+
+    assert "Your EU next steps" in content
+    assert "1 step is past its target date: it comes first." in content
+    assert content.index("Late call") < content.index("Guidelines due soon")
+    for absent in ("Done already", "Japan's step", "Someone else's"):
+        assert absent not in content

@@ -1,6 +1,6 @@
-"""The admin's home page. An official's starts with their own items, those with no recent update
-first, each with their side's status: the first click after logging in is the right one. The
-secretariat's is Django's own."""
+"""The admin's home page. An official's starts with their side's open next steps, overdue ones
+first, then their own items, those with no recent update first, each with their side's status:
+the first click after logging in is the right one. The secretariat's is Django's own."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from recommendations.models import Council, Owner, Recommendation, ReportingRound
+from recommendations.models import Council, NextStep, Owner, Recommendation, ReportingRound
 from recommendations.models.rounds import ROUND_SIDES
 from recommendations.rules import permissions
 from recommendations.rules.bilateral import stale_cutoff
@@ -57,6 +57,42 @@ def own_items(owner: Owner, today: date) -> tuple[list[OwnItem], date]:
     return items, cutoff
 
 
+@dataclass(frozen=True)
+class OwnStep:
+    reference: str
+    text: str
+    target_date: date
+    overdue: bool
+    url: str
+
+
+def own_steps(owner: Owner, today: date) -> list[OwnStep]:
+    """The open next steps of `owner`'s side on the current items it leads or co-owns, internal
+    ones included, overdue first, then by target date: one query."""
+    steps = (
+        NextStep.objects.open()
+        .filter(
+            side=owner.side,
+            recommendation__in=Recommendation.objects.owned_by(owner).public().values("pk"),
+        )
+        .select_related("recommendation")
+        .overdue_first(today)
+    )
+    return [
+        OwnStep(
+            reference=step.recommendation.reference,
+            text=step.text,
+            target_date=step.target_date,
+            overdue=step.is_overdue(today),
+            url=reverse(
+                "admin:recommendations_recommendation_change", args=[step.recommendation_id]
+            )
+            + "#next_steps-group",
+        )
+        for step in steps
+    ]
+
+
 def round_context(request: HttpRequest) -> dict[str, Any]:
     """The open reporting round on the admin home: for an official, their owner's items due and
     reported (one query) and a link to the outstanding ones; for the secretariat, its page."""
@@ -89,8 +125,12 @@ def own_items_context(request: HttpRequest) -> dict[str, Any]:
     owner = permissions.owner_of(request.user)
     if owner is None:
         return round_context(request)
-    items, cutoff = own_items(owner, timezone.localdate())
+    today = timezone.localdate()
+    items, cutoff = own_items(owner, today)
+    steps = own_steps(owner, today)
     return {
+        "own_steps": steps,
+        "own_overdue_count": sum(step.overdue for step in steps),
         **round_context(request),
         "own_owner": owner,
         "own_side": Side(owner.side).label,

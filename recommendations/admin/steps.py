@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -108,7 +109,11 @@ class NextStepInline(admin.StackedInline):
     can_delete = False
     # The step is shown on the item's page; no link of its own.
     view_on_site = False
-    formfield_overrides = URL_FIELDS
+    # Two lines a text: a step is a sentence, and the form lists several.
+    formfield_overrides = {
+        **URL_FIELDS,
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})},
+    }
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[NextStep]:
         steps = super().get_queryset(request)
