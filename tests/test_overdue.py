@@ -225,3 +225,37 @@ def test_the_officials_admin_home_lists_their_sides_open_steps_overdue_first(cli
     assert content.index("Late call") < content.index("Guidelines due soon")
     for absent in ("Done already", "Japan's step", "Someone else's"):
         assert absent not in content
+
+
+@pytest.mark.django_db
+def test_the_rounds_call_lists_each_officials_due_and_overdue_steps(settings):
+    from django.core import mail
+    from django.test import TestCase
+
+    from recommendations.services.rounds import open_round
+
+    settings.MAILER_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    council = factories.CouncilFactory(number=3, date=TODAY + datetime.timedelta(days=60))
+    eu = factories.OwnerFactory(code="CNECT", name="DG Connect", side=Side.EU)
+    jp = factories.OwnerFactory(code="METI", name="METI", side=Side.JAPAN)
+    factories.OfficialFactory(owner=eu, user__username="anna")
+    factories.OfficialFactory(owner=jp, user__username="hana", language="ja")
+    item = factories.RecommendationFactory(reference="AI-1", lead_owner=eu, co_owners=[jp])
+    step(item, PAST, text="Late call")
+    step(item, SOON, text="Guidelines")
+    step(item, TODAY + datetime.timedelta(days=300), text="After the Council")
+    step(item, PAST, side=Side.JAPAN, text="日本のステップ")
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        open_round(
+            council=council, deadline=TODAY + datetime.timedelta(days=20), author=None, today=TODAY
+        )
+
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    anna = by_recipient["anna@example.org"].body
+    assert "Your next steps overdue, or due before the Council:" in anna
+    assert anna.index("AI-1: Late call — overdue since") < anna.index("AI-1: Guidelines — due")
+    assert "After the Council" not in anna and "日本のステップ" not in anna
+    hana = by_recipient["hana@example.org"].body
+    assert "日本のステップ" in hana and "期限超過" in hana
+    assert "Late call" not in hana
