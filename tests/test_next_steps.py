@@ -348,3 +348,59 @@ def test_a_slip_in_the_change_form_is_one_history_row_with_the_first_date_kept(c
     step.refresh_from_db()
     assert (step.state, step.first_target_date) == (StepState.SLIPPED, TARGET)
     assert step.history.count() == history + 1
+
+
+# The step that would unblock a stalled side -----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_stalled_side_names_its_unblocking_step_and_the_report_says_it():
+    from recommendations.reporting.options import ReportOptions
+    from recommendations.reporting.report import build_report
+    from recommendations.rules.choices import StalledReason, Status
+    from recommendations.services.statuses import set_statuses
+
+    official = eu_official()
+    step = factories.NextStepFactory(
+        recommendation__lead_owner=official.owner, text="Adopt the budget line"
+    )
+    item = step.recommendation
+
+    set_statuses(
+        recommendation=item,
+        author=official.user,
+        sides={Side.EU: Status.STALLED},
+        answers={"eu_stalled_reason": StalledReason.BUDGET, "eu_stalled_step": step},
+    )
+
+    item.refresh_from_db()
+    assert item.eu_stalled_step == step
+    report = build_report(ReportOptions(as_of=timezone.localdate()))
+    ((reason, entries),) = report.summary.stalled_sections
+    assert reason == "Budget"
+    assert entries[0][2] == "unblocked by: Adopt the budget line"
+
+    set_statuses(recommendation=item, author=official.user, sides={Side.EU: Status.IN_PROGRESS})
+    item.refresh_from_db()
+    assert item.eu_stalled_step is None
+
+
+@pytest.mark.django_db
+def test_a_stalled_side_may_not_point_at_the_other_sides_step():
+    from recommendations.rules.choices import StalledReason, Status
+    from recommendations.services.statuses import set_statuses
+
+    item = factories.RecommendationFactory()
+    theirs = factories.NextStepFactory(recommendation=item, side=Side.JAPAN)
+
+    with pytest.raises(ValidationError) as refused:
+        set_statuses(
+            recommendation=item,
+            author=None,
+            sides={Side.EU: Status.STALLED},
+            answers={"eu_stalled_reason": StalledReason.BUDGET, "eu_stalled_step": theirs},
+        )
+
+    assert "one of its own next steps" in refused.value.message_dict["eu_stalled_step"][0]
+    item.refresh_from_db()
+    assert item.eu_stalled_step is None

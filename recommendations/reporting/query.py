@@ -23,7 +23,6 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from recommendations.models import (
-    NextStep,
     Organisation,
     Owner,
     ProgressUpdate,
@@ -33,14 +32,13 @@ from recommendations.models import (
 from recommendations.models.recommendation import RecommendationQuerySet, recorded_before
 from recommendations.models.translation import LocalisedText
 from recommendations.reporting.options import ReportOptions
+from recommendations.reporting.steps import chunk_steps
 from recommendations.rules.bilateral import is_divergent, stale_cutoff
 from recommendations.rules.choices import (
     SIDE_FIELDS,
     Response,
-    Side,
     StalledReason,
     Status,
-    StepState,
     TranslationStatus,
     Visibility,
     answer_fields,
@@ -144,6 +142,13 @@ def in_report_order(queryset: QuerySet) -> QuerySet:
     )
 
 
+def _unblocking(detail: str, step: str) -> str:
+    if not step:
+        return detail
+    unblock = _("unblocked by: %(step)s") % {"step": step}
+    return f"{detail}; {unblock}" if detail else unblock
+
+
 # Slots and no freezing: a report builds a row per recommendation, and a frozen dataclass would set
 # each of its twenty fields through object.__setattr__; nothing changes a row anyway.
 @dataclass(slots=True)
@@ -186,6 +191,11 @@ class ReportRow(LocalisedText):
     japan_response_date: datetime.date | None = None
     japan_stalled_reason: str = ""
     japan_stalled_detail: str = ""
+    # The next step that would unblock a stalled side: its key, and its text for the report.
+    eu_stalled_step: int | None = None
+    japan_stalled_step: int | None = None
+    eu_stalled_step_text: str = ""
+    japan_stalled_step_text: str = ""
     # Each side's next step the files carry: its first one not done, else its last one done.
     eu_next_step: str = ""
     eu_next_step_target: datetime.date | None = None
@@ -229,12 +239,23 @@ class ReportRow(LocalisedText):
 
     @property
     def stalled_reasons(self) -> list[tuple[str, str, str]]:
-        """(side, reason, detail) of each side stalled with a reason."""
+        """(side, reason, detail) of each side stalled with a reason; the detail ends with the
+        step that would unblock it, where one is named."""
         return [
-            (str(label), reason, detail)
-            for label, reason, detail in (
-                (_("EU"), self.eu_stalled_reason, self.eu_stalled_detail),
-                (_("Japan"), self.japan_stalled_reason, self.japan_stalled_detail),
+            (str(label), reason, _unblocking(detail, step))
+            for label, reason, detail, step in (
+                (
+                    _("EU"),
+                    self.eu_stalled_reason,
+                    self.eu_stalled_detail,
+                    self.eu_stalled_step_text,
+                ),
+                (
+                    _("Japan"),
+                    self.japan_stalled_reason,
+                    self.japan_stalled_detail,
+                    self.japan_stalled_step_text,
+                ),
             )
             if reason in StalledReason.values
         ]
@@ -293,6 +314,8 @@ _FIELDS = (
     "text_ja_source",
     "notes",
     *(field for side in SIDE_FIELDS for field in answer_fields(side)),
+    "eu_stalled_step__text",
+    "japan_stalled_step__text",
     *ReportAnnotations.__annotations__,
 )
 _SINCE_FIELDS = ("since_status", "change_text", "change_date")
@@ -338,37 +361,10 @@ def _row(
         text_ja_source=values["text_ja_source"],
         stale=values["stale"],
         **{field: values[field] for side in SIDE_FIELDS for field in answer_fields(side)},
+        eu_stalled_step_text=values["eu_stalled_step__text"] or "",
+        japan_stalled_step_text=values["japan_stalled_step__text"] or "",
         **steps.get(pk, {}),
     )
-
-
-_STEP_PREFIXES: dict[str, str] = {Side.EU: "eu_next_step", Side.JAPAN: "japan_next_step"}
-
-
-def _steps(options: ReportOptions, ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Each item's next step per side as the files carry it (the first not done, else the last
-    done), as ReportRow's fields: one query a chunk."""
-    steps = NextStep.objects.filter(recommendation_id__in=ids)
-    if not options.internal:
-        steps = steps.filter(visibility=Visibility.PUBLIC)
-    done_last = Case(When(state=StepState.DONE, then=Value(1)), default=Value(0))
-    found: dict[int, dict[str, Any]] = defaultdict(dict)
-    for pk, side, text, target, state, reason in (
-        steps.annotate(done_last=done_last)
-        .order_by("recommendation_id", "side", "done_last", "target_date", "pk")
-        .values_list("recommendation_id", "side", "text", "target_date", "state", "slip_reason")
-    ):
-        prefix = _STEP_PREFIXES[side]
-        # Open steps come first: the first one stays; among done ones, the last.
-        if found[pk].get(f"{prefix}_state") not in (None, StepState.DONE):
-            continue
-        found[pk] |= {
-            prefix: text,
-            f"{prefix}_target": target,
-            f"{prefix}_state": state,
-            f"{prefix}_slip_reason": reason,
-        }
-    return found
 
 
 def _linked(through: type[Model], target: str, ids: list[int]) -> dict[int, list[int]]:
@@ -468,7 +464,7 @@ def report_rows(
                 [r["pk"] for r in chunk if r.get("change_date") and not r.get("change_text")],
             ),
         }
-        next_steps = _steps(options, ids)
+        next_steps = chunk_steps(options, ids)
         for row in chunk:
             yield _row(
                 row,

@@ -1,18 +1,20 @@
 """The report's next steps: what opens it, "Overdue, and due before the Council" (each open step
-past its target on the as-of date, or due by the Council's date), and each owner's steps on time
-and overdue. Steps are read as they stand now, like the responses; an edition keeps them as they
-were when it was published."""
+past its target on the as-of date, or due by the Council's date), each owner's steps on time and
+overdue, and each item's next step per side as the files carry them. Steps are read as they stand
+now, like the responses; an edition keeps them as they were when it was published."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 
 from recommendations.models import NextStep, Recommendation
 from recommendations.models.reference import localised_name
 from recommendations.models.steps import NextStepQuerySet
 from recommendations.reporting.options import ReportOptions
-from recommendations.rules.choices import Side
+from recommendations.rules.choices import Side, StepState, Visibility
 
 
 @dataclass(frozen=True)
@@ -83,3 +85,32 @@ def steps_by_owner(
         (localised_name(tally["name"], tally["name_ja"]), tally["on_time"], tally["overdue"])
         for tally in counts.values()
     )
+
+
+_STEP_PREFIXES: dict[str, str] = {Side.EU: "eu_next_step", Side.JAPAN: "japan_next_step"}
+
+
+def chunk_steps(options: ReportOptions, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each item's next step per side as the files carry it (the first not done, else the last
+    done), as ReportRow's fields: one query a chunk."""
+    steps = NextStep.objects.filter(recommendation_id__in=ids)
+    if not options.internal:
+        steps = steps.filter(visibility=Visibility.PUBLIC)
+    done_last = Case(When(state=StepState.DONE, then=Value(1)), default=Value(0))
+    found: dict[int, dict[str, Any]] = defaultdict(dict)
+    for pk, side, text, target, state, reason in (
+        steps.annotate(done_last=done_last)
+        .order_by("recommendation_id", "side", "done_last", "target_date", "pk")
+        .values_list("recommendation_id", "side", "text", "target_date", "state", "slip_reason")
+    ):
+        prefix = _STEP_PREFIXES[side]
+        # Open steps come first: the first one stays; among done ones, the last.
+        if found[pk].get(f"{prefix}_state") not in (None, StepState.DONE):
+            continue
+        found[pk] |= {
+            prefix: text,
+            f"{prefix}_target": target,
+            f"{prefix}_state": state,
+            f"{prefix}_slip_reason": reason,
+        }
+    return found
