@@ -761,7 +761,8 @@ RULES = {
         False,
         "jp",
         ["jp"],
-        # Their side's status, and beside it that side's response and stalled reason.
+        # Their side's status, and beside it that side's response, stalled reason and the step
+        # that would unblock it.
         {
             "target_council",
             "notes",
@@ -771,6 +772,7 @@ RULES = {
             "japan_response_date",
             "japan_stalled_reason",
             "japan_stalled_detail",
+            "japan_stalled_step",
             *permissions.TRANSLATION_FIELDS,
         },
     ),
@@ -782,7 +784,8 @@ RULES = {
         False,
         "eu",
         ["eu"],
-        # Their side's status, and beside it that side's response and stalled reason.
+        # Their side's status, and beside it that side's response, stalled reason and the step
+        # that would unblock it.
         {
             "target_council",
             "notes",
@@ -792,6 +795,7 @@ RULES = {
             "eu_response_date",
             "eu_stalled_reason",
             "eu_stalled_detail",
+            "eu_stalled_step",
             *permissions.TRANSLATION_FIELDS,
         },
     ),
