@@ -26,6 +26,7 @@ from django.utils import timezone
 from recommendations.models import (
     Council,
     Edition,
+    NextStep,
     Organisation,
     Owner,
     ProgressUpdate,
@@ -99,6 +100,8 @@ def _version_sql() -> str:
         _newest(ProgressUpdate, "id"),
         _newest(history, "history_id"),
         _newest(ProgressUpdate.history.model, "history_id"),
+        # Every step's add, completion or slip is a history row of its own.
+        _newest(NextStep.history.model, "history_id"),
         *(_newest(link, "id") for link in links),
         *(_newest(model, "m2m_history_id") for model in _link_histories()),
         # Published editions never change once stored; a round is opened, then closed (the
@@ -139,6 +142,9 @@ def newest_public_change() -> datetime.datetime | None:
             newest=Max("history_date")
         )["newest"],
         StakeholderView.objects.aggregate(newest=Max("approved_at"))["newest"],
+        NextStep.history.filter(visibility=Visibility.PUBLIC).aggregate(newest=Max("history_date"))[
+            "newest"
+        ],
     ]
     known = [moment for moment in candidates if moment is not None]
     return max(known) if known else None

@@ -20,6 +20,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Left, StrIndex
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
@@ -204,6 +205,17 @@ class RecommendationFilter(django_filters.FilterSet):
     japan_response = AnyOfChoiceFilter(
         label=_("Japan response"), choices=Response.choices, empty_label=_("Any response")
     )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"),
+        method="filter_overdue",
+        help_text=_("A public next step is past its target date and not done."),
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Next step due by"),
+        method="filter_due_before",
+        help_text=_("A public next step not done is due on or before this date (YYYY-MM-DD)."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     ordering = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=ORDERING_CHOICES,
@@ -226,6 +238,8 @@ class RecommendationFilter(django_filters.FilterSet):
             "response",
             "eu_response",
             "japan_response",
+            "overdue",
+            "due_before",
         ]
 
     def active_count(self) -> int:
@@ -269,6 +283,18 @@ class RecommendationFilter(django_filters.FilterSet):
         self, queryset: RecommendationQuerySet, name: str, value: list[str]
     ) -> RecommendationQuerySet:
         return queryset.filter(Q(eu_response__in=value) | Q(japan_response__in=value))
+
+    def filter_overdue(
+        self, queryset: RecommendationQuerySet, name: str, value: bool | None
+    ) -> RecommendationQuerySet:
+        if value is None:
+            return queryset
+        return queryset.overdue(timezone.localdate(), value)
+
+    def filter_due_before(
+        self, queryset: RecommendationQuerySet, name: str, value: datetime.date
+    ) -> RecommendationQuerySet:
+        return queryset.due_before(value)
 
     def filter_divergent(
         self, queryset: RecommendationQuerySet, name: str, value: str

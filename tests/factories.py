@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from recommendations.models import (
     Council,
+    NextStep,
     Organisation,
     Owner,
     ProgressUpdate,
@@ -124,3 +125,16 @@ class OfficialFactory(factory.django.DjangoModelFactory):
             from recommendations.services.officials import officials_group
 
             self.user.groups.add(officials_group())
+
+
+class NextStepFactory(factory.django.DjangoModelFactory):
+    """A planned step, written straight to the table: the service's rules are tested apart."""
+
+    class Meta:
+        model = NextStep
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    side = Side.EU
+    text = factory.Sequence(lambda n: f"Next step {n}")
+    target_date = datetime.date(2027, 6, 30)
+    first_target_date = factory.SelfAttribute("target_date")

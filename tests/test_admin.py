@@ -101,19 +101,21 @@ def test_change_form_runs_the_same_number_of_queries_whatever_the_updates(
 ):
     recommendation = factories.RecommendationFactory()
     timeline = factories.ProgressUpdateFactory.create_batch(updates, recommendation=recommendation)
+    steps = factories.NextStepFactory.create_batch(updates, recommendation=recommendation)
     # Django keeps content types for the life of the process, as a server does after its first
     # request: whether an earlier test looked this one up must not change the count.
     ContentType.objects.get_for_model(Recommendation)
 
     # session; user; the recommendation with its last activity; its organisations; its
-    # co-owners; its timeline of updates with their authors; topic, organisation, lead owner,
-    # co-owner and Council choices
-    with django_assert_num_queries(11):
+    # co-owners; its next steps; its timeline of updates with their authors; topic,
+    # organisation, lead owner, co-owner and Council choices
+    with django_assert_num_queries(12):
         response = admin_client.get(change_url(recommendation))
     assert response.status_code == 200
     content = response.content.decode()
     assert recommendation.reference in content
     assert all(update.text in content for update in timeline)
+    assert all(step.text in content for step in steps)
 
 
 @pytest.mark.django_db

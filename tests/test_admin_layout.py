@@ -82,17 +82,21 @@ def test_an_officials_home_runs_the_same_number_of_queries_whatever_their_items(
     meti_client, owners, django_assert_num_queries, items
 ):
     own = factories.RecommendationFactory.create_batch(items, lead_owner=owners["METI"])
+    for item in own:
+        factories.NextStepFactory(recommendation=item, side=owners["METI"].side)
 
     # Session, user, the secretariat-group check and the official's owner (the role), the
-    # Councils (the stale date), the items with their last activity, the user's and their
-    # groups' permissions (the list of models), the recent actions, the open reporting round.
-    with django_assert_num_queries(10):
+    # Councils (the stale date), the items with their last activity, their side's open next
+    # steps, the user's and their groups' permissions (the list of models), the recent
+    # actions, the open reporting round.
+    with django_assert_num_queries(11):
         response = meti_client.get(HOME)
 
     assert response.status_code == 200
     assert len(response.context["own_items"]) == items
     content = response.content.decode()
     assert all(item.reference in content for item in own)
+    assert len(response.context["own_steps"]) == items
 
 
 def test_the_secretariats_home_is_djangos_own(admin_client, owners):

@@ -564,22 +564,27 @@ def build(count: int) -> None:
         factories.ProgressUpdateFactory(
             recommendation=recommendation, visibility=Visibility.INTERNAL
         )
+        factories.NextStepFactory(recommendation=recommendation, side=Side.EU)
+        factories.NextStepFactory(
+            recommendation=recommendation, side=Side.JAPAN, target_date=datetime.date(2025, 1, 1)
+        )
 
 
 @pytest.mark.parametrize("count", [3, 30])
 @pytest.mark.parametrize(
     ("address", "queries"),
     [
-        # data version, last change (5 aggregates), count, page, organisations, co-owners,
-        # children, approved stakeholder views
-        ("/api/recommendations/", 12),
+        # data version, last change (6 aggregates), count, page, organisations, co-owners,
+        # children, approved stakeholder views, next steps (whether one is overdue is in the
+        # page's query)
+        ("/api/recommendations/", 14),
         # the same, and the organisation the filter names (the as-of state is in subqueries)
-        ("/api/recommendations/?as_of={today}&organisation=bulk-a", 13),
-        # data version, last change (5), the item, organisations, co-owners, children,
-        # stakeholder views
-        ("/api/recommendations/BULK-1/", 11),
-        # data version, last change (5), count, page
-        ("/api/updates/", 8),
+        ("/api/recommendations/?as_of={today}&organisation=bulk-a", 15),
+        # data version, last change (6), the item, organisations, co-owners, children,
+        # stakeholder views, next steps
+        ("/api/recommendations/BULK-1/", 13),
+        # data version, last change (6), count, page
+        ("/api/updates/", 9),
         # data version, count, page
         ("/api/owners/", 3),
     ],

@@ -169,9 +169,9 @@ def test_xlsx_recommendations_sheet_is_ready_to_filter_and_read(workshop):
     sheet = xlsx_book(ReportOptions(as_of=JUNE_1))["Recommendations"]
 
     assert sheet.freeze_panes == "B2"
-    # The thirteen columns of the report, then the sides' responses and stalled reasons, then
-    # the organisations' approved views.
-    assert sheet.auto_filter.ref == "A1:V4"
+    # The thirteen columns of the report, then the sides' responses and stalled reasons, the
+    # responses' dates and each side's next step, then the organisations' approved views.
+    assert sheet.auto_filter.ref == "A1:AF4"
     # 60 characters, plus the few points of padding the file format stores with a width.
     assert sheet.column_dimensions["C"].width == pytest.approx(60, abs=1)
     assert sheet["C2"].alignment.wrap_text
@@ -340,13 +340,14 @@ def test_csv_xlsx_docx_and_pdf_hold_the_same_references_and_statuses(workshop):
 @pytest.mark.parametrize("rows", [2, 25])
 def test_streamed_csv_runs_the_same_queries_whatever_the_rows(django_assert_num_queries, rows):
     for _ in range(rows):
-        factories.RecommendationFactory(
+        item = factories.RecommendationFactory(
             co_owners=[factories.OwnerFactory()], organisations=[factories.OrganisationFactory()]
         )
+        factories.NextStepFactory.create_batch(2, recommendation=item)
 
     # Topics, owners and organisations (a few dozen rows, read once), the recommendations, then
-    # for each chunk of them their organisation links and their co-owner links.
-    with django_assert_num_queries(6):
+    # for each chunk of them their organisation links, their co-owner links and their steps.
+    with django_assert_num_queries(7):
         text = csv_text(ReportOptions(as_of=datetime.date.today()))
 
     assert len(read_csv(text)) == rows

@@ -425,8 +425,9 @@ def test_the_preview_runs_the_same_number_of_queries_whatever_the_rows(
     lines = "".join(f"BULK-{number},planned,2024-06-01,x\n" for number in range(1, rows + 1))
 
     # session, user, the official's group check and owner, their model permissions (user and
-    # group, for the admin's menu), the file's recommendations, the ones they may change.
-    with django_assert_num_queries(8):
+    # group, for the admin's menu), the file's recommendations and their next steps, the ones
+    # they may change.
+    with django_assert_num_queries(9):
         response = client.post(
             IMPORT, {"file": csv_file("reference,status,status_date,latest_update\n" + lines)}
         )

@@ -633,6 +633,7 @@ def test_an_officials_change_form_runs_the_same_number_of_queries_whatever_the_u
     official = factories.OfficialFactory()
     recommendation = factories.RecommendationFactory(lead_owner=official.owner)
     timeline = factories.ProgressUpdateFactory.create_batch(updates, recommendation=recommendation)
+    steps = factories.NextStepFactory.create_batch(updates, recommendation=recommendation)
     client.force_login(official.user)
     # Django keeps content types for the life of the process, as a server does after its first
     # request: whether an earlier test looked this one up must not change the count.
@@ -640,10 +641,7 @@ def test_an_officials_change_form_runs_the_same_number_of_queries_whatever_the_u
 
     # session; user; secretariat group check; the official with their owner; next Council (for
     # the staleness the admin's queryset orders by); the recommendation; user permissions;
-    # group permissions; its timeline of updates; its organisations; its co-owners; Council
-    # choices for the target Council, the one choice field an official edits; the open
-    # reporting round (for the "No change since the last report" button); the open reporting
-    # round again (from when the official's own updates may still be corrected)
+
     with django_assert_num_queries(14):
         response = client.get(change_url(recommendation))
     assert response.status_code == 200
@@ -651,6 +649,7 @@ def test_an_officials_change_form_runs_the_same_number_of_queries_whatever_the_u
     content = response.content.decode()
     assert recommendation.reference in content
     assert all(update.text in content for update in timeline)
+    assert all(step.text in content for step in steps)
 
 
 @pytest.mark.django_db
@@ -759,7 +758,8 @@ RULES = {
         False,
         "jp",
         ["jp"],
-        # Their side's status, and beside it that side's response and stalled reason.
+        # Their side's status, and beside it that side's response, stalled reason and the step
+        # that would unblock it.
         {
             "target_council",
             "notes",
@@ -769,6 +769,7 @@ RULES = {
             "japan_response_date",
             "japan_stalled_reason",
             "japan_stalled_detail",
+            "japan_stalled_step",
             *permissions.TRANSLATION_FIELDS,
         },
     ),
@@ -780,7 +781,8 @@ RULES = {
         False,
         "eu",
         ["eu"],
-        # Their side's status, and beside it that side's response and stalled reason.
+        # Their side's status, and beside it that side's response, stalled reason and the step
+        # that would unblock it.
         {
             "target_council",
             "notes",
@@ -790,6 +792,7 @@ RULES = {
             "eu_response_date",
             "eu_stalled_reason",
             "eu_stalled_detail",
+            "eu_stalled_step",
             *permissions.TRANSLATION_FIELDS,
         },
     ),

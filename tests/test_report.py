@@ -224,10 +224,14 @@ def test_report_runs_the_same_queries_whatever_the_rows(django_assert_num_querie
             organisations=[factories.OrganisationFactory()],
         )
         factories.ProgressUpdateFactory.create_batch(3, recommendation=recommendation, date=day)
+        factories.NextStepFactory.create_batch(
+            2, recommendation=recommendation, side=recommendation.lead_owner.side
+        )
 
     # topics, owners and organisations (read once), recommendations with their as-of state and
-    # updates, their organisation links, their co-owner links
-    with django_assert_num_queries(6):
+    # updates, their organisation links, their co-owner links, their next steps; the steps
+    # overdue or due, the steps by lead owner and by co-owner (with the owners' names)
+    with django_assert_num_queries(10):
         report = build_report(ReportOptions(as_of=MAY_1, since=day))
 
     assert report.summary.total == rows

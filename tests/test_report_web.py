@@ -358,7 +358,7 @@ def test_report_page_runs_the_same_queries_whatever_the_rows(
     ("name", "queries"),
     [
         # next Council and last Council (the report's defaults), the data version and the
-        # public data's last change (5 aggregates with the stakeholder views', read once per version) for the file's
+        # public data's last change (6 aggregates, read once per version) for the file's
         # validators, topics, owners and organisations (read once), recommendations with their
         # as-of state, their organisation links, their co-owner links
         ("report_csv", 14),

@@ -11,8 +11,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from recommendations.models import NextStep
 from recommendations.rules import permissions
-from recommendations.rules.answers import answer_errors, detail_field
+from recommendations.rules.answers import answer_errors, detail_field, step_field
 from recommendations.rules.bilateral import OverrideNeedsReason, resolve
 from recommendations.rules.choices import (
     SIDE_FIELDS,
@@ -204,6 +205,14 @@ class RecommendationAdminForm(forms.ModelForm):
         self.conflicts: list[FieldConflict] = []
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+        # A stalled side points at one of its own next steps on this item, if at all.
+        for side in SIDE_FIELDS:
+            field = self.fields.get(step_field(side))
+            if isinstance(field, forms.ModelChoiceField):
+                steps = NextStep.objects.filter(side=side)
+                field.queryset = (
+                    steps.filter(recommendation=self.instance) if self.instance.pk else steps.none()
+                )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

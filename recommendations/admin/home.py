@@ -1,6 +1,6 @@
-"""The admin's home page. An official's starts with their own items, those with no recent update
-first, each with their side's status: the first click after logging in is the right one. The
-secretariat's is Django's own."""
+"""The admin's home page. An official's starts with their side's open next steps, overdue ones
+first, then their own items, those with no recent update first, each with their side's status:
+the first click after logging in is the right one. The secretariat's is Django's own."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from recommendations.models import (
     Council,
+    NextStep,
     Owner,
     ProgressUpdate,
     Recommendation,
@@ -70,13 +71,49 @@ def own_items(
             leads=row.lead_owner_id == owner.pk,
             # Annotated by with_last_activity, which the plugin does not see through Self.
             last_activity=row.last_activity,  # type: ignore[attr-defined]
-            touched=row.touched,
+            touched=row.touched,  # type: ignore[attr-defined]
             stale=row.stale,  # type: ignore[attr-defined]
             url=reverse("admin:recommendations_recommendation_change", args=[row.pk]),
         )
         for row in rows
     ]
     return items, cutoff
+
+
+@dataclass(frozen=True)
+class OwnStep:
+    reference: str
+    text: str
+    target_date: date
+    overdue: bool
+    url: str
+
+
+def own_steps(owner: Owner, today: date) -> list[OwnStep]:
+    """The open next steps of `owner`'s side on the current items it leads or co-owns, internal
+    ones included, overdue first, then by target date: one query."""
+    steps = (
+        NextStep.objects.open()
+        .filter(
+            side=owner.side,
+            recommendation__in=Recommendation.objects.owned_by(owner).public().values("pk"),
+        )
+        .select_related("recommendation")
+        .overdue_first(today)
+    )
+    return [
+        OwnStep(
+            reference=step.recommendation.reference,
+            text=step.text,
+            target_date=step.target_date,
+            overdue=step.is_overdue(today),
+            url=reverse(
+                "admin:recommendations_recommendation_change", args=[step.recommendation_id]
+            )
+            + "#next_steps-group",
+        )
+        for step in steps
+    ]
 
 
 def round_context(request: HttpRequest) -> dict[str, Any]:
@@ -114,7 +151,10 @@ def own_items_context(request: HttpRequest) -> dict[str, Any]:
     today = timezone.localdate()
     next_council = Council.objects.next_date(today)
     items, cutoff = own_items(owner, today, cutoff=stale_cutoff(next_council, today))
+    steps = own_steps(owner, today)
     return {
+        "own_steps": steps,
+        "own_overdue_count": sum(step.overdue for step in steps),
         **round_context(request),
         "own_owner": owner,
         "own_side": Side(owner.side).label,

@@ -40,6 +40,7 @@ from recommendations.admin.filters import (
 from recommendations.admin.forms import URL_FIELDS, RecommendationAdminForm
 from recommendations.admin.history import HistoryAdmin
 from recommendations.admin.import_view import import_updates_view
+from recommendations.admin.steps import NextStepInline
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.models.recommendation import RecommendationQuerySet, own_stale_first
 from recommendations.rules import permissions
@@ -160,7 +161,7 @@ class RecommendationAdmin(HistoryAdmin):
         export_selected_xlsx,
         export_selected_csv,
     ]
-    inlines = [TimelineInline, NewUpdateInline]
+    inlines = [NextStepInline, TimelineInline, NewUpdateInline]
     history_list_display = [
         "status",
         "eu_status",

@@ -12,8 +12,16 @@ from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
 from recommendations.models.rounds import Edition, EditionFile
 from recommendations.models.stakeholder_views import StakeholderView
+from recommendations.models.steps import NextStep
 from recommendations.rules.bilateral import awaited_side, is_divergent
-from recommendations.rules.choices import SIDE_FIELDS, Response, Side, Status, TranslationStatus
+from recommendations.rules.choices import (
+    SIDE_FIELDS,
+    Response,
+    Side,
+    Status,
+    StepState,
+    TranslationStatus,
+)
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -77,6 +85,35 @@ class StakeholderViewSerializer(serializers.ModelSerializer):
     class Meta:
         model = StakeholderView
         fields = ["organisation", "answer", "comment", "approved_at"]
+
+
+class NextStepSerializer(serializers.ModelSerializer):
+    side = serializers.ChoiceField(
+        choices=[(Side.EU.value, "EU"), (Side.JAPAN.value, "Japan")], read_only=True
+    )
+    state = serializers.ChoiceField(
+        choices=StepState.choices,
+        read_only=True,
+        help_text="Planned, done (see `done_on`) or slipped (see `first_target_date`).",
+    )
+    first_target_date = serializers.DateField(
+        read_only=True, help_text="The date first promised, kept when the step slips."
+    )
+    done_on = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = NextStep
+        fields = [
+            "side",
+            "text",
+            "text_ja",
+            "target_date",
+            "first_target_date",
+            "state",
+            "done_on",
+            "evidence_url",
+            "slip_reason",
+        ]
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -184,6 +221,16 @@ class RecommendationSerializer(serializers.ModelSerializer):
         help_text="The recommending organisations' own views of what has been done, as approved "
         "by the secretariat.",
     )
+    next_steps = NextStepSerializer(
+        source="public_steps",
+        many=True,
+        read_only=True,
+        help_text="Each side's public next steps with their target dates.",
+    )
+    overdue = serializers.BooleanField(
+        read_only=True,
+        help_text="A public next step is past its target date and not done.",
+    )
 
     class Meta:
         model = Recommendation
@@ -221,6 +268,8 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "japan_response_rationale",
             "japan_response_date",
             "stakeholder_views",
+            "next_steps",
+            "overdue",
         ]
 
     def get_html_url(self, recommendation: Recommendation) -> str:

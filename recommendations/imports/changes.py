@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from recommendations.imports.steps import StepChange
 from recommendations.imports.workbook import shown
 from recommendations.models import Recommendation
 from recommendations.rules.bilateral import Outcome
@@ -66,6 +67,8 @@ class PlannedChange:
     visibility: str
     # The responses and stalled reasons the row sets, field name to value.
     answers: dict[str, str] = field(default_factory=dict)
+    # The next steps the row adds or changes.
+    steps: list[StepChange] = field(default_factory=list)
 
     @property
     def reference(self) -> str:
@@ -140,6 +143,7 @@ class PlannedChange:
                 )
         if set(self.answers) - set(RESPONSE_FIELDS.values()):
             parts.append(_("responses or stalled reasons recorded"))
+        parts += [step.description for step in self.steps]
         if self.text:
             parts.append(
                 _("new internal progress update")

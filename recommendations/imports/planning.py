@@ -48,6 +48,8 @@ from recommendations.imports.reading import (
     same_text,
     text,
 )
+from recommendations.imports.steps import columns as step_columns
+from recommendations.imports.steps import steps_asked, write_steps
 from recommendations.imports.workbook import shown
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.rules import permissions
@@ -281,12 +283,15 @@ def _judge(
         problem = _("You may not change %(reference)s: your organisation does not own it.") % {
             "reference": item.reference
         }
-    if not edits:
+    steps = steps_asked(asked=row.steps, item=item, own_side=own_side, today=today, error=error)
+    if not edits and not steps:
         return LeftAlone(
             row=row.number, reference=item.reference, why=why_not or LeftAlone.UNCHANGED
         )
     if why_not:
         _refuse_edits(edits=edits, problem=problem, error=error, name=name)
+        if steps:
+            error(step_columns(steps[0].side)["text"], problem)
         return None
 
     edited = {edit.column for edit in edits}
@@ -308,7 +313,7 @@ def _judge(
     answers = answers_asked(
         row=row, item=item, own_side=own_side, outcome=outcome, edited=edited, error=error
     )
-    if outcome == now and not new_text and not answers:
+    if outcome == now and not new_text and not answers and not steps:
         _refuse_dates(edits=edits, error=error)
         return LeftAlone(row=row.number, reference=item.reference, why=LeftAlone.UNCHANGED)
 
@@ -333,6 +338,7 @@ def _judge(
         text=new_text,
         visibility=row.visibility,
         answers=answers,
+        steps=steps,
     )
 
 
@@ -354,7 +360,7 @@ def plan(
     references = {text(cells.get("reference")) for _number, cells in rows}
     found = with_latest_updates(
         Recommendation.objects.filter(reference__in=references), today=today
-    )
+    ).prefetch_related("next_steps")
     if lock:
         # No ordering join, so only these rows are locked, always in the same order.
         found = found.select_for_update().order_by("pk")
@@ -465,7 +471,10 @@ def apply(
 
 
 def _write(change: PlannedChange, *, author: User | None) -> ProgressUpdate | None:
-    """Record one planned change: its statuses and update, or the update alone."""
+    """Record one planned change: its next steps, its statuses and update, or the update alone."""
+    write_steps(change.steps, recommendation=change.recommendation, author=author)
+    if not change.moves and not change.answers and not change.text:
+        return None
     if not change.moves and not change.answers:
         # Only an update: set_statuses would also bring an overall status that disagrees
         # with the sides back in line, which this row did not ask for.

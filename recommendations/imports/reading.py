@@ -23,6 +23,8 @@ from django.utils.translation import gettext_noop
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from recommendations.imports import workbook
+from recommendations.imports.steps import HEADINGS as STEP_HEADINGS
+from recommendations.imports.steps import StepCells, read_steps
 from recommendations.imports.workbook import shown
 from recommendations.rules.cells import FORMULA_TRIGGERS
 from recommendations.rules.choices import (
@@ -58,6 +60,7 @@ XLSX_HEADINGS = {
     gettext_noop("EU side stalled: details"): "eu_stalled_detail",
     gettext_noop("Japan side stalled because"): "japan_stalled_reason",
     gettext_noop("Japan side stalled: details"): "japan_stalled_detail",
+    **STEP_HEADINGS,
 }
 # The text cells of each side's answers: an empty cell says the text is empty.
 ANSWER_TEXT_COLUMNS = (
@@ -388,6 +391,8 @@ class Row:
     visibility: str
     # Each side's response, rationale, stalled reason and detail the file has a column for.
     answers: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Each side's next step the row names.
+    steps: list[StepCells] = dataclasses.field(default_factory=list)
 
 
 def read_row(*, number: int, cells: dict, error: Callable[[str, str], None]) -> Row:
@@ -458,4 +463,5 @@ def read_row(*, number: int, cells: dict, error: Callable[[str, str], None]) -> 
         text=update_text(cells.get("latest_update")),
         visibility=visibility,
         answers=answers(),
+        steps=read_steps(cells, text=text, date_of=date_of, error=error),
     )

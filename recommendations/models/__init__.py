@@ -23,6 +23,7 @@ from recommendations.models.stakeholder_views import (
     SignInLink,
     StakeholderView,
 )
+from recommendations.models.steps import NextStep
 from recommendations.models.two_factor import RecoveryCode
 from recommendations.rules.choices import Side, Status, Visibility
 
@@ -30,6 +31,7 @@ __all__ = [
     "Council",
     "Edition",
     "EditionFile",
+    "NextStep",
     "Official",
     "Organisation",
     "OrganisationContact",

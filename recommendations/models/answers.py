@@ -29,6 +29,23 @@ class AnswerFields(models.Model):
         _("Japan side stalled because"), max_length=20, choices=StalledReason, blank=True
     )
     japan_stalled_detail = models.TextField(_("Japan side stalled: details"), blank=True)
+    # The side's own next step that would unblock it, if one is recorded.
+    eu_stalled_step = models.ForeignKey(
+        "recommendations.NextStep",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("EU side: the step that would unblock it"),
+    )
+    japan_stalled_step = models.ForeignKey(
+        "recommendations.NextStep",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Japan side: the step that would unblock it"),
+    )
 
     class Meta:
         abstract = True

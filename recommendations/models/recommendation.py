@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from recommendations.models.answers import AnswerFields
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.reference import Council, Organisation, Owner, Topic
+from recommendations.models.steps import WithSteps
 from recommendations.models.translation import TranslationFields
 from recommendations.rules.bilateral import (
     awaited_side,
@@ -117,7 +118,7 @@ def own_stale_first(owner: Owner, cutoff: datetime.date) -> models.Case:
     )
 
 
-class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+class RecommendationQuerySet(WithSteps["Recommendation"]):
     def public(self) -> Self:
         """What stakeholders and the public may see; every public read starts here."""
         return self.filter(archived_at__isnull=True)
@@ -269,10 +270,11 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
                     to_attr="public_children",
                 ),
             )
+            .with_public_steps()
         )
 
     def for_api(self) -> Self:
-        return self.public().with_api_relations()
+        return self.public().with_api_relations().with_overdue(timezone.localdate())
 
     def translation_out_of_date(self) -> Self:
         """Items whose Japanese was made from an English text that has changed since."""

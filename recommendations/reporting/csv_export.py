@@ -3,6 +3,7 @@ names and statuses are codes; in Japanese they are the words the XLSX edition us
 status labels, topic and owner names), which the import reads in either language."""
 
 import csv
+import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -17,7 +18,13 @@ from django.utils.translation import gettext as _
 from recommendations.models import Owner, Topic
 from recommendations.reporting.query import ReportRow
 from recommendations.rules.cells import FORMULA_TRIGGERS
-from recommendations.rules.choices import Response, StalledReason, Status, TranslationStatus
+from recommendations.rules.choices import (
+    Response,
+    StalledReason,
+    Status,
+    StepState,
+    TranslationStatus,
+)
 
 CSV_COLUMNS = [
     "reference",
@@ -48,6 +55,17 @@ ANSWER_COLUMNS = [
     "eu_stalled_detail",
     "japan_stalled_reason",
     "japan_stalled_detail",
+]
+# Each response's date and each side's next step, after the answers, for the same reason. The
+# step's columns are read back by the import (imports/steps.py).
+ANSWER_COLUMNS += [
+    "eu_response_date",
+    "japan_response_date",
+    *(
+        f"{side}_next_step{suffix}"
+        for side in ("eu", "japan")
+        for suffix in ("", "_target", "_state", "_slip_reason")
+    ),
 ]
 # The recommending organisations' approved views, last of all.
 VIEW_COLUMNS = ["stakeholder_views"]
@@ -81,6 +99,16 @@ CSV_HEADINGS = {
     "eu_stalled_detail": gettext_noop("EU side stalled: details"),
     "japan_stalled_reason": gettext_noop("Japan side stalled because"),
     "japan_stalled_detail": gettext_noop("Japan side stalled: details"),
+    "eu_response_date": gettext_noop("EU response date"),
+    "japan_response_date": gettext_noop("Japan response date"),
+    "eu_next_step": gettext_noop("EU next step"),
+    "eu_next_step_target": gettext_noop("EU next step target"),
+    "eu_next_step_state": gettext_noop("EU next step state"),
+    "eu_next_step_slip_reason": gettext_noop("EU next step slipped because"),
+    "japan_next_step": gettext_noop("Japan next step"),
+    "japan_next_step_target": gettext_noop("Japan next step target"),
+    "japan_next_step_state": gettext_noop("Japan next step state"),
+    "japan_next_step_slip_reason": gettext_noop("Japan next step slipped because"),
     "stakeholder_views": gettext_noop("Stakeholder view"),
 }
 LIST_SEPARATOR = "; "
@@ -99,6 +127,7 @@ class _Words:
     translations: dict[str, str]
     # Responses and stalled reasons, as statuses are: codes in English, labels otherwise.
     answers: dict[str, str] = field(default_factory=dict)
+    steps: dict[str, str] = field(default_factory=dict)
     names: dict[tuple[type, int], str] = field(default_factory=dict)
 
     @classmethod
@@ -116,6 +145,7 @@ class _Words:
                 a.value: str(a.label) if translated else a.value
                 for a in [*Response, *StalledReason]
             },
+            steps={s.value: str(s.label) if translated else s.value for s in StepState},
         )
 
     def name(self, thing: Topic | Owner) -> str:
@@ -133,6 +163,10 @@ class _Words:
 
     def headings(self, columns: list[str]) -> list[str]:
         return [_(CSV_HEADINGS[column]) for column in columns] if self.translated else columns
+
+
+def _day(day: datetime.date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def csv_record(row: ReportRow, *, internal: bool, words: _Words | None = None) -> list:
@@ -163,6 +197,16 @@ def csv_record(row: ReportRow, *, internal: bool, words: _Words | None = None) -
         row.eu_stalled_detail,
         words.answers.get(row.japan_stalled_reason, row.japan_stalled_reason),
         row.japan_stalled_detail,
+        _day(row.eu_response_date),
+        _day(row.japan_response_date),
+        row.eu_next_step,
+        _day(row.eu_next_step_target),
+        words.steps.get(row.eu_next_step_state, row.eu_next_step_state),
+        row.eu_next_step_slip_reason,
+        row.japan_next_step,
+        _day(row.japan_next_step_target),
+        words.steps.get(row.japan_next_step_state, row.japan_next_step_state),
+        row.japan_next_step_slip_reason,
         row.stakeholder_view_text,
     ]
     if internal:

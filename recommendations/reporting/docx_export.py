@@ -7,7 +7,7 @@ from typing import IO
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
@@ -64,6 +64,20 @@ def _status_cell(row: ReportRow) -> str:
     lines += [f"{who}: {label}" for who, _status, label in row.side_lines]
     if row.is_divergent:
         lines.append(_("Sides diverge"))
+    # Each side's formal response, with its date and the rationale where there is one.
+    for label, response, day, rationale in (
+        (_("EU response"), row.eu_response_label, row.eu_response_date, row.eu_response_rationale),
+        (
+            _("Japan response"),
+            row.japan_response_label,
+            row.japan_response_date,
+            row.japan_response_rationale,
+        ),
+    ):
+        line = f"{label}: {response}"
+        if day:
+            line += f" ({local_date(day)})"
+        lines.append(f"{line}: {rationale}" if rationale else line)
     return "\n".join(lines)
 
 
@@ -168,6 +182,31 @@ def render_docx(report: Report, target: str | IO[bytes]) -> None:
     )
     for figure in figures:
         document.add_paragraph(figure, style="List Bullet")
+    document.add_heading(_("Overdue, and due before the Council"), level=2)
+    if report.due_steps:
+        _table(
+            document,
+            [_("Reference"), _("Side"), _("Next step"), _("Target date"), _("State")],
+            [
+                [
+                    step.reference,
+                    step.side,
+                    step.text,
+                    local_date(step.target_date)
+                    + (
+                        "\n" + _("first %(first)s") % {"first": local_date(step.first_target_date)}
+                        if step.has_slipped
+                        else ""
+                    ),
+                    _("Overdue") if step.overdue else pgettext("next step", "Due"),
+                ]
+                for step in report.due_steps
+            ],
+        )
+    else:
+        document.add_paragraph(
+            _("No next step is overdue or due by %(due)s.") % {"due": local_date(report.due_by)}
+        )
     document.add_heading(_("Recommendations by status, overall and per side"), level=2)
     _table(
         document,
@@ -183,6 +222,19 @@ def render_docx(report: Report, target: str | IO[bytes]) -> None:
         [_("Topic"), *(status.label for status in Status), _("Total")],
         _count_rows(summary.topic_table, report),
     )
+    document.add_heading(_("Formal responses by lead owner and side"), level=2)
+    _table(
+        document,
+        [_("Lead owner"), _("Side"), *summary.response_labels],
+        [[owner, side, *counts] for owner, side, counts in summary.response_table],
+    )
+    if report.step_table:
+        document.add_heading(_("Next steps by owner"), level=2)
+        _table(
+            document,
+            [_("Owner"), _("On time"), _("Overdue")],
+            [list(line) for line in report.step_table],
+        )
 
     if options.since:
         document.add_heading(

@@ -135,6 +135,7 @@ def write_pdf(
     """Write the report as PDF to `target` (a path or a binary file) as its rows stream from the
     database; returns the Report with its summary and changes."""
     report = Report(options=options, generated_at=timezone.localtime())
+    report.read_steps(base)
     _print(report, report_rows(options, base), target, counting=True)
     return report
 
@@ -212,7 +213,6 @@ def _print(
             if count == PDF_CHUNK_ROWS:
                 print_part(sections)
                 printed_topic, sections, count = row.topic.pk, [], 0
-
         if not parts:
             report.sections = sections
             whole = [*stylesheets, CSS(string=_margin_css(report))]

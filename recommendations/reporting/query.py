@@ -22,11 +22,18 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from recommendations.models import Organisation, Owner, ProgressUpdate, Recommendation, Topic
+from recommendations.models import (
+    Organisation,
+    Owner,
+    ProgressUpdate,
+    Recommendation,
+    Topic,
+)
 from recommendations.models.recommendation import RecommendationQuerySet, recorded_before
 from recommendations.models.stakeholder_views import StakeholderView
 from recommendations.models.translation import LocalisedText
 from recommendations.reporting.options import ReportOptions
+from recommendations.reporting.steps import chunk_steps
 from recommendations.rules.bilateral import is_divergent, stale_cutoff
 from recommendations.rules.choices import (
     SIDE_FIELDS,
@@ -141,6 +148,13 @@ def in_report_order(queryset: QuerySet) -> QuerySet:
     )
 
 
+def _unblocking(detail: str, step: str) -> str:
+    if not step:
+        return detail
+    unblock = _("unblocked by: %(step)s") % {"step": step}
+    return f"{detail}; {unblock}" if detail else unblock
+
+
 # Slots and no freezing: a report builds a row per recommendation, and a frozen dataclass would set
 # each of its twenty fields through object.__setattr__; nothing changes a row anyway.
 @dataclass(slots=True)
@@ -185,6 +199,20 @@ class ReportRow(LocalisedText):
     japan_response_date: datetime.date | None = None
     japan_stalled_reason: str = ""
     japan_stalled_detail: str = ""
+    # The next step that would unblock a stalled side: its key, and its text for the report.
+    eu_stalled_step: int | None = None
+    japan_stalled_step: int | None = None
+    eu_stalled_step_text: str = ""
+    japan_stalled_step_text: str = ""
+    # Each side's next step the files carry: its first one not done, else its last one done.
+    eu_next_step: str = ""
+    eu_next_step_target: datetime.date | None = None
+    eu_next_step_state: str = ""
+    eu_next_step_slip_reason: str = ""
+    japan_next_step: str = ""
+    japan_next_step_target: datetime.date | None = None
+    japan_next_step_state: str = ""
+    japan_next_step_slip_reason: str = ""
     # The recommending organisations' approved views, (acronym, answer) by acronym, as they
     # stand now.
     stakeholder_views: list[tuple[str, str]] = field(default_factory=list)
@@ -235,12 +263,23 @@ class ReportRow(LocalisedText):
 
     @property
     def stalled_reasons(self) -> list[tuple[str, str, str]]:
-        """(side, reason, detail) of each side stalled with a reason."""
+        """(side, reason, detail) of each side stalled with a reason; the detail ends with the
+        step that would unblock it, where one is named."""
         return [
-            (str(label), reason, detail)
-            for label, reason, detail in (
-                (_("EU"), self.eu_stalled_reason, self.eu_stalled_detail),
-                (_("Japan"), self.japan_stalled_reason, self.japan_stalled_detail),
+            (str(label), reason, _unblocking(detail, step))
+            for label, reason, detail, step in (
+                (
+                    _("EU"),
+                    self.eu_stalled_reason,
+                    self.eu_stalled_detail,
+                    self.eu_stalled_step_text,
+                ),
+                (
+                    _("Japan"),
+                    self.japan_stalled_reason,
+                    self.japan_stalled_detail,
+                    self.japan_stalled_step_text,
+                ),
             )
             if reason in StalledReason.values
         ]
@@ -308,6 +347,8 @@ _FIELDS = (
     "text_ja_source",
     "notes",
     *(field for side in SIDE_FIELDS for field in answer_fields(side)),
+    "eu_stalled_step__text",
+    "japan_stalled_step__text",
     *ReportAnnotations.__annotations__,
 )
 _SINCE_FIELDS = ("since_status", "change_text", "change_date")
@@ -323,6 +364,7 @@ def _row(
     co_owners: dict[int, list[Owner]],
     sentences: dict[str, dict[int, str]],
     views: dict[int, list[tuple[str, str]]],
+    steps: dict[int, dict[str, Any]],
 ) -> ReportRow:
     pk = values["pk"]
     confirmed_on = values["latest_confirmed_on"]
@@ -362,6 +404,9 @@ def _row(
         stale=values["stale"],
         stakeholder_views=views.get(pk, []),
         **{name: values[name] for side in SIDE_FIELDS for name in answer_fields(side)},
+        eu_stalled_step_text=values["eu_stalled_step__text"] or "",
+        japan_stalled_step_text=values["japan_stalled_step__text"] or "",
+        **steps.get(pk, {}),
     )
 
 
@@ -495,6 +540,7 @@ def report_rows(
                 [r["pk"] for r in chunk if r.get("change_date") and not r.get("change_text")],
             ),
         }
+        next_steps = chunk_steps(options, ids)
         for row in chunk:
             yield _row(
                 row,
@@ -505,4 +551,5 @@ def report_rows(
                 co_owners=co_owners,
                 sentences=sentences,
                 views=views,
+                steps=next_steps,
             )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from recommendations.models import Owner, StakeholderView, Topic
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import WHOLE_CHUNK_SIZE, ReportRow, report_rows, stale_before
+from recommendations.reporting.steps import DueStep, due_by, due_steps, steps_by_owner
 from recommendations.rules.choices import Response, StalledReason, Status
 
 TITLE = _("Status of the follow-up of the stakeholder workshop recommendations")
@@ -188,6 +189,9 @@ class Report:
     # Whether the items' tables have a "Stakeholder view" column: None to decide from the rows
     # counted (a PDF printed in parts, whose parts count none, decides once for all of them).
     stakeholder_column: bool | None = None
+    # What opens the report: steps overdue, or due before the Council; each owner's steps.
+    due_steps: list[DueStep] = field(default_factory=list)
+    step_table: list[tuple[str, int, int]] = field(default_factory=list)
 
     title = TITLE
     author = AUTHOR
@@ -237,9 +241,22 @@ class Report:
         return self.summary.stakeholder_total > 0
 
     @property
+    def due_by(self) -> datetime.date:
+        return due_by(self.options)
+
+    @property
+    def overdue_steps(self) -> int:
+        return sum(step.overdue for step in self.due_steps)
+
+    @property
     def rows(self) -> Iterable[ReportRow]:
         for section in self.sections:
             yield from section.rows
+
+    def read_steps(self, base: QuerySet | None = None) -> None:
+        """Read the next steps that open the report, of the items `base` narrows to."""
+        self.due_steps = due_steps(self.options, base)
+        self.step_table = steps_by_owner(self.options, base)
 
     def add(self, row: ReportRow, *, keep: bool = True) -> None:
         """Count a row in; `keep=False` when a writer streams the rows and needs only totals."""
@@ -260,4 +277,5 @@ def build_report(options: ReportOptions, base: QuerySet | None = None) -> Report
     report = Report(options=options, generated_at=timezone.localtime())
     for row in report_rows(options, base, chunk_size=WHOLE_CHUNK_SIZE):
         report.add(row)
+    report.read_steps(base)
     return report

@@ -28,7 +28,7 @@ from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import ReportRow, report_rows
 from recommendations.reporting.report import Report, local_date
 from recommendations.rules.cells import neutralise
-from recommendations.rules.choices import Response, StalledReason, Status
+from recommendations.rules.choices import Response, StalledReason, Status, StepState
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_DATE_FORMAT = "yyyy-mm-dd"
@@ -143,6 +143,16 @@ def _xlsx_columns(internal: bool) -> list[tuple[str, int, bool]]:
         (_("EU side stalled: details"), 30, True),
         (_("Japan side stalled because"), 18, False),
         (_("Japan side stalled: details"), 30, True),
+        (_("EU response date"), 12, False),
+        (_("Japan response date"), 12, False),
+        (_("EU next step"), 40, True),
+        (_("EU next step target"), 12, False),
+        (_("EU next step state"), 12, False),
+        (_("EU next step slipped because"), 30, True),
+        (_("Japan next step"), 40, True),
+        (_("Japan next step target"), 12, False),
+        (_("Japan next step state"), 12, False),
+        (_("Japan next step slipped because"), 30, True),
         (_("Stakeholder view"), 20, True),
     ]
     return columns
@@ -155,6 +165,7 @@ class _Words:
     def __init__(self) -> None:
         self.statuses = {status.value: str(status.label) for status in Status}
         self.answers = {"": "", **{a.value: str(a.label) for a in [*Response, *StalledReason]}}
+        self.steps = {"": "", **{state.value: str(state.label) for state in StepState}}
         self._names: dict[tuple[type, int], str] = {}
 
     def name(self, thing: Topic | Owner) -> str:
@@ -193,6 +204,16 @@ def _xlsx_values(row: ReportRow, words: _Words, internal: bool) -> list:
         row.eu_stalled_detail,
         answers[row.japan_stalled_reason],
         row.japan_stalled_detail,
+        row.eu_response_date,
+        row.japan_response_date,
+        row.eu_next_step,
+        row.eu_next_step_target,
+        words.steps[row.eu_next_step_state],
+        row.eu_next_step_slip_reason,
+        row.japan_next_step,
+        row.japan_next_step_target,
+        words.steps[row.japan_next_step_state],
+        row.japan_next_step_slip_reason,
         row.stakeholder_view_text,
     ]
     return values
@@ -238,7 +259,14 @@ def _recommendations(
     formats = sheet.formats
     columns = _xlsx_columns(internal)
     headings = [str(heading) for heading, _width, _wrap in columns]
-    date_columns = {_("Status since"), _("Update date")}
+    date_columns = {
+        _("Status since"),
+        _("Update date"),
+        _("EU response date"),
+        _("Japan response date"),
+        _("EU next step target"),
+        _("Japan next step target"),
+    }
     sheet.widths(
         [width for _heading, width, _wrap in columns],
         [

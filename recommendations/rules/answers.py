@@ -20,6 +20,11 @@ def detail_field(side: str) -> str:
     return STALLED_FIELDS[side].replace("_reason", "_detail")
 
 
+def step_field(side: str) -> str:
+    """The field naming the side's next step that would unblock it."""
+    return STALLED_FIELDS[side].replace("_reason", "_step")
+
+
 def answer_errors(item: object, *, changed: set[str], moved: set[str]) -> dict[str, str]:
     """What is wrong with each side's answers on `item`, by field: only for what `changed`
     (field names) or `moved` (sides whose status moved) touches, so an item stalled before
@@ -51,6 +56,14 @@ def answer_errors(item: object, *, changed: set[str], moved: set[str]) -> dict[s
             }
         elif reason == StalledReason.OTHER and not str(getattr(item, detail)).strip():
             errors[detail] = _("Describe what stalls the %(side)s side.") % {"side": label}
+        step = getattr(item, step_field(side))
+        if step is not None and (
+            step.recommendation_id != getattr(item, "pk", None) or step.side != side
+        ):
+            errors[step_field(side)] = _(
+                "The step that would unblock the %(side)s side must be one of its own next "
+                "steps on this recommendation."
+            ) % {"side": label}
     return errors
 
 
@@ -60,6 +73,7 @@ def cleared_stall(item: object) -> list[str]:
         field
         for side, status_field in SIDE_FIELDS.items()
         if getattr(item, status_field) != Status.STALLED
-        for field in (STALLED_FIELDS[side], detail_field(side))
-        if getattr(item, field)
+        for field in (STALLED_FIELDS[side], detail_field(side), step_field(side))
+        # The step by its key: no query to learn that there is one.
+        if getattr(item, f"{field}_id" if field == step_field(side) else field)
     ]

@@ -102,7 +102,7 @@ STALLED_FIELDS: dict[str, str] = {Side.EU: "eu_stalled_reason", Side.JAPAN: "jap
 
 def answer_fields(side: str) -> tuple[str, ...]:
     """The fields a side answers for beside its status: its response, the response's rationale
-    and date, its stalled reason and that reason's detail."""
+    and date, its stalled reason, that reason's detail and the step that would unblock it."""
     response, stalled = RESPONSE_FIELDS[side], STALLED_FIELDS[side]
     return (
         response,
@@ -110,4 +110,12 @@ def answer_fields(side: str) -> tuple[str, ...]:
         f"{response}_date",
         stalled,
         stalled.replace("_reason", "_detail"),
+        stalled.replace("_reason", "_step"),
     )
+
+
+class StepState(models.TextChoices):
+    # A dated action a side commits to. A slipped step keeps its first date beside the new one.
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+    SLIPPED = "slipped", _("Slipped")

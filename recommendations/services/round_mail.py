@@ -26,7 +26,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_noop
 from mailer.models import RESULT_SUCCESS, MessageLog
 
-from recommendations.models import Official, Owner, ReportingRound, RoundMail
+from recommendations.models import (
+    NextStep,
+    Official,
+    Owner,
+    Recommendation,
+    ReportingRound,
+    RoundMail,
+)
 from recommendations.rules.permissions import SECRETARIAT_GROUP
 from recommendations.services import outbox
 
@@ -141,6 +148,33 @@ def _round_context(reporting_round: ReportingRound, today: datetime.date) -> dic
     }
 
 
+def due_steps(
+    reporting_round: ReportingRound, owner: Owner, today: datetime.date
+) -> list[dict[str, object]]:
+    """`owner`'s side's open next steps on its current items, overdue or due by the round's
+    Council (its deadline when the Council is undated), overdue first: one query."""
+    council_date = reporting_round.council.date
+    due_by = max(council_date or reporting_round.deadline, today)
+    steps = (
+        NextStep.objects.filter(
+            side=owner.side,
+            recommendation__in=Recommendation.objects.owned_by(owner).public().values("pk"),
+        )
+        .due_before(due_by)
+        .select_related("recommendation")
+        .overdue_first(today)
+    )
+    return [
+        {
+            "reference": step.recommendation.reference,
+            "text": step.text,
+            "target_date": step.target_date,
+            "overdue": step.is_overdue(today),
+        }
+        for step in steps
+    ]
+
+
 def _letter(official: Official, context: dict) -> Letter:
     return Letter(
         to=official.user.email,
@@ -158,8 +192,9 @@ def queue_calls(reporting_round: ReportingRound, *, today: datetime.date) -> int
         items = list(reporting_round.owner_items(owner).select_related("topic"))
         if not items:
             continue
+        steps = due_steps(reporting_round, owner, today)
         for official in _officials(owner):
-            context = {**base, "owner": owner, "items": items}
+            context = {**base, "owner": owner, "items": items, "steps": steps}
             queued += queue_once(
                 reporting_round,
                 kind=Kind.CALL,
@@ -274,7 +309,12 @@ def queue_reminders(reporting_round: ReportingRound, *, today: datetime.date) ->
         if not outstanding:
             continue
         behind.append((owner, len(outstanding)))
-        context = {**base, "owner": owner, "items": outstanding}
+        context = {
+            **base,
+            "owner": owner,
+            "items": outstanding,
+            "steps": due_steps(reporting_round, owner, today),
+        }
         officials = list(_officials(owner))
         if point is not None:
             for official in officials:

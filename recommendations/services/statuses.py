@@ -96,7 +96,8 @@ def _settle_answers(
     if errors:
         raise ValidationError(errors)
     for field in cleared_stall(recommendation):
-        setattr(recommendation, field, "")
+        # The unblocking step is a link: cleared to none, the reason and detail to no text.
+        setattr(recommendation, field, None if field.endswith("_step") else "")
         changed.append(field)
     return list(dict.fromkeys(changed))
 

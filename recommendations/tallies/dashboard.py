@@ -11,9 +11,10 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from recommendations.data_version import data_version
-from recommendations.models import Recommendation
+from recommendations.models import NextStep, Recommendation
 from recommendations.rules.bilateral import awaiting_condition, divergent_condition
 from recommendations.rules.choices import Response, Side
 
@@ -43,6 +44,7 @@ def _count(changed_since: datetime.date | None) -> dict[str, Any]:
         "by_status": by_status,
         "by_topic": list(public.count_by_status("topic_id")),
         "by_owner": list(public.count_by_status("lead_owner_id")),
+        "steps_by_owner": NextStep.objects.public().counts_by_owner(timezone.localdate()),
         "changed_since": (
             public.filter(status_date__gt=changed_since).count() if changed_since else None
         ),

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from recommendations.models import Council, Organisation, Owner, ProgressUpdate, Topic
 from recommendations.models.reference import localised_name
@@ -98,10 +99,11 @@ def home(request: HttpRequest) -> HttpResponse:
         params=lambda r: {"topic": r["topic__code"]},
         url=lambda r: reverse("recommendations:topic", args=[r["topic__code"]]),
     )
+    owners = list(Owner.objects.order_by("side", "code"))
     owner_rows = _label_rows(
         counts["by_owner"],
         "lead_owner",
-        list(Owner.objects.order_by("side", "code")),
+        owners,
         ["code", "name", "name_ja", "side"],
     )
     owner_bars = _bars(
@@ -125,6 +127,22 @@ def home(request: HttpRequest) -> HttpResponse:
         label=lambda r: Side(r["lead_owner__side"]).label,
         params=lambda r: {"side": r["lead_owner__side"]},
     )
+
+    step_counts = counts["steps_by_owner"]
+    owner_steps = [
+        {
+            "owner": localised_name(owner.name, owner.name_ja),
+            "on_time": ngettext(
+                "%(count)s next step on time", "%(count)s next steps on time", tally["on_time"]
+            )
+            % {"count": tally["on_time"]},
+            "overdue": ngettext("%(count)s overdue", "%(count)s overdue", tally["overdue"])
+            % {"count": tally["overdue"]},
+            "overdue_url": list_url(owner=owner.code, overdue="true") if tally["overdue"] else None,
+        }
+        for owner in owners
+        if (tally := step_counts.get(owner.pk))
+    ]
 
     response_bars = [
         bar(
@@ -162,6 +180,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "owner_bars": owner_bars,
             "side_bars": side_bars,
             "response_bars": response_bars,
+            "owner_steps": owner_steps,
             "next_council": next_council,
             "last_council": last_council,
             "changed_since_last": changed_since_last,
