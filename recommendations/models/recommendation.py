@@ -38,17 +38,12 @@ if TYPE_CHECKING:
 AS_OF_FIELDS = (
     "status",
     "status_date",
-    "eu_status",
-    "eu_status_date",
-    "japan_status",
-    "japan_status_date",
     "status_override_reason",
-    "eu_response",
-    "eu_response_rationale",
-    "eu_response_date",
-    "japan_response",
-    "japan_response_rationale",
-    "japan_response_date",
+    *(
+        f"{side}_{name}"
+        for side in ("eu", "japan")
+        for name in ("status", "status_date", "response", "response_rationale", "response_date")
+    ),
 )
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from recommendations.models import Owner, Topic
-from recommendations.reporting.query import ReportRow
+from recommendations.reporting.rows import ReportRow
 from recommendations.rules.cells import FORMULA_TRIGGERS
 from recommendations.rules.choices import (
     Response,

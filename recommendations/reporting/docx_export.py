@@ -18,8 +18,8 @@ from docx.table import Table, _Row
 
 from recommendations.reporting.files import internal_mark
 from recommendations.reporting.options import ReportOptions
-from recommendations.reporting.query import ReportRow
 from recommendations.reporting.report import AUTHOR, Report, build_report, local_date, owner_name
+from recommendations.reporting.rows import ReportRow
 from recommendations.rules.choices import Status
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -19,8 +19,9 @@ from recommendations.reporting.files import internal_mark
 from recommendations.reporting.html_export import STYLESHEETS, render_document
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.pdf_print import print_pdf, stylesheet
-from recommendations.reporting.query import ReportRow, report_rows
+from recommendations.reporting.query import report_rows
 from recommendations.reporting.report import AUTHOR, Report, TopicSection, local_date
+from recommendations.reporting.rows import ReportRow
 
 if TYPE_CHECKING:
     # Only named in annotations: imported where a PDF is printed (see write_pdf).

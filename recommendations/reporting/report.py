@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import Owner, StakeholderView, Topic
 from recommendations.reporting.options import ReportOptions
-from recommendations.reporting.query import WHOLE_CHUNK_SIZE, ReportRow, report_rows, stale_before
+from recommendations.reporting.query import WHOLE_CHUNK_SIZE, report_rows, stale_before
+from recommendations.reporting.rows import ReportRow
 from recommendations.reporting.steps import DueStep, due_by, due_steps, steps_by_owner
 from recommendations.rules.choices import Response, StalledReason, Status
 

@@ -25,8 +25,9 @@ from xlsxwriter.worksheet import Worksheet
 from recommendations.models import Owner, Topic
 from recommendations.reporting.files import internal_mark
 from recommendations.reporting.options import ReportOptions
-from recommendations.reporting.query import ReportRow, report_rows
+from recommendations.reporting.query import report_rows
 from recommendations.reporting.report import Report, local_date
+from recommendations.reporting.rows import ReportRow
 from recommendations.rules.cells import neutralise
 from recommendations.rules.choices import Response, StalledReason, Status, StepState
 
