@@ -7,6 +7,7 @@ import re
 import pyotp
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from recommendations.models import Official
@@ -48,6 +49,22 @@ def english_labels(official, item, urls) -> set[str]:
     return found
 
 
+# The official's own sheet, headed as the Japanese report heads it: one change to preview.
+SHEET = "番号,状況,日本側\nAI-1,not_assessed,in_progress\n".encode()
+
+
+def english_preview_labels(official, item) -> set[str]:
+    """The labels of the import's preview of SHEET, with English chosen."""
+    Official.objects.filter(pk=official.pk).update(language="en")
+    client = Client()
+    client.force_login(official.user)
+    upload = SimpleUploadedFile("updates.csv", SHEET, content_type="text/csv")
+    preview = client.post(IMPORT_URL, {"file": upload})
+    Official.objects.filter(pk=official.pk).update(language="ja")
+    assert preview.status_code == 200 and "import-confirm" in preview.content.decode()
+    return labels(preview.content.decode(), item)
+
+
 def shown_labels(page) -> set[str]:
     texts = page.locator(LABELS).all_inner_texts()
     texts += page.locator("input[type=submit]").evaluate_all("inputs => inputs.map(i => i.value)")
@@ -61,7 +78,8 @@ def test_a_japanese_official_signs_in_and_reads_every_admin_page_in_japanese(
     official, item, app = world
     urls = ["/admin/", "/admin/recommendations/recommendation/", change_url(item), IMPORT_URL]
     english = english_labels(official, item, urls)
-    assert english
+    english_preview = english_preview_labels(official, item)
+    assert english and english_preview
 
     # A browser in Tokyo, as the official's own: the admin's times are theirs, with no note
     # about the server's.
@@ -101,4 +119,19 @@ def test_a_japanese_official_signs_in_and_reads_every_admin_page_in_japanese(
         assert page.locator("#content").is_visible(), url
         assert sorted(english & shown_labels(page)) == [], url
         assert page.locator(".timezonewarning").count() == 0, url
+
+    # The import's preview of their sheet: what it would change, in Japanese, before applying.
+    page.goto(IMPORT_URL)
+    page.set_input_files(
+        "#import-upload input[type=file]",
+        files=[{"name": "更新.csv", "mimeType": "text/csv", "buffer": SHEET}],
+    )
+    with page.expect_navigation():
+        page.locator("#import-upload input[type=submit]").click()
+    page.screenshot(path=tmp_path / f"{viewport}-import-preview.png", full_page=True)
+    assert page.locator("#import-confirm").is_visible()
+    # On a phone too the page fits its width: the preview's table scrolls in its own box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport]["width"]
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert sorted(english_preview & shown_labels(page)) == []
     page.context.close()
