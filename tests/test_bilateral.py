@@ -564,15 +564,15 @@ def test_pages_with_sides_run_the_same_queries_whatever_the_rows(
     assert listed.content.decode().count('<th scope="row"><a href=') == min(rows, 25)
     # the pages' data version; Councils; the counts' data version; counts by status (divergence
     # counted in the same query), by topic, by owner; topics; owners; latest updates;
-    # organisations; the open reporting round — no "changed since the last Council" count, as
-    # there is no last Council
-    with django_assert_num_queries(11):
+    # organisations; the open reporting round; the next steps counted by lead owner and by
+    # co-owner — no "changed since the last Council" count, as there is no last Council
+    with django_assert_num_queries(13):
         home = client.get(reverse("recommendations:home"))
     assert home.status_code == 200
     assert f"{rows} recommendations whose EU and Japan sides diverge" in home.content.decode()
     # data version; the item with its topic and lead owner; organisations; co-owners; sub-items;
-    # public updates
-    with django_assert_num_queries(6):
+    # public updates; the organisations' approved views
+    with django_assert_num_queries(7):
         detail = client.get(one.get_absolute_url())
     assert detail.status_code == 200
     assert f"<h1>{one.reference}" in detail.content.decode()

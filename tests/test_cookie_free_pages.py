@@ -99,7 +99,7 @@ def test_the_twin_page_opens_in_its_language_with_the_filters_kept(item):
 
     assert japanese.status_code == 200
     assert 'lang="ja"' in japanese.content.decode()
-    assert japanese.context["filter"].form["status"].value() == Status.PLANNED
+    assert japanese.context["filter"].form["status"].value() == [Status.PLANNED]
 
 
 def test_the_alerts_form_is_a_page_of_its_own_linked_from_the_followed_pages(item):

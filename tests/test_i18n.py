@@ -34,7 +34,7 @@ def po_entries():
             current["flags"] += line
         elif line.startswith("#"):
             continue
-        elif match := re.match(r'^(msgid|msgid_plural|msgstr(?:\[0\])?) (".*")$', line):
+        elif match := re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[0\])?) (".*")$', line):
             key = "msgstr" if match.group(1).startswith("msgstr") else match.group(1)
             current[key] = ast.literal_eval(match.group(2))
         else:
@@ -58,6 +58,9 @@ def test_compiled_catalogue_matches_the_translations():
     for entry in po_entries():
         if "msgid_plural" in entry:
             assert catalogue.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr"]
+        elif "msgctxt" in entry:
+            # A word with two meanings ("Due": a round's side due, a next step's date).
+            assert catalogue.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"]
         else:
             assert catalogue.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
 

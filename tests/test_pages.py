@@ -148,8 +148,9 @@ def test_dashboard_runs_the_same_queries_whatever_the_rows(client, django_assert
 
     # the pages' data version; the counts' data version; Councils; counts by status, by topic,
     # by owner; changes since the last Council (those four cached afterwards); topics; owners;
-    # latest updates; organisations; the open reporting round (none)
-    with django_assert_num_queries(12):
+    # latest updates; organisations; the open reporting round (none); the next steps counted
+    # by lead owner and by co-owner (cached with the counts)
+    with django_assert_num_queries(14):
         response = client.get(HOME)
     assert response.status_code == 200
     assert f"{rows} recommendations of the stakeholder workshop" in response.content.decode()

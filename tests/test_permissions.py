@@ -640,9 +640,10 @@ def test_an_officials_change_form_runs_the_same_number_of_queries_whatever_the_u
     ContentType.objects.get_for_model(Recommendation)
 
     # session; user; secretariat group check; the official with their owner; next Council (for
-    # the staleness the admin's queryset orders by); the recommendation; user permissions;
-
-    with django_assert_num_queries(14):
+    # the staleness the admin's queryset orders by); the recommendation; user and group
+    # permissions; the open round; the timeline's updates; the next steps; the open round again
+    # (until when an update may be corrected); Councils, owners and organisations to choose from
+    with django_assert_num_queries(15):
         response = client.get(change_url(recommendation))
     assert response.status_code == 200
     assert response.context["has_change_permission"]

@@ -265,7 +265,10 @@ def japanese_report(write) -> io.BytesIO:
 
 @pytest.mark.django_db
 def test_the_japanese_pdf_prints_the_japanese_text_as_provisional():
-    translated()
+    # With an update, so that it has a row of its own: the PDF folds items with none into a
+    # line of references per topic.
+    item = translated()
+    factories.ProgressUpdateFactory(recommendation=item, date=datetime.date(2024, 5, 1))
 
     pages = PdfReader(japanese_report(write_pdf)).pages
     letters = "".join("".join(page.extract_text() for page in pages).split())
