@@ -101,7 +101,7 @@ def test_dashboard_bar_segment_opens_the_matching_filtered_list(page, workshop):
 
 def test_reader_switches_to_japanese_and_keeps_the_page(page, workshop):
     page.goto("/recommendations/?status=planned")
-    page.get_by_role("button", name="日本語").click()
+    page.get_by_role("link", name="日本語").click()
 
     expect(page).to_have_url(re.compile(r"/ja/recommendations/\?status=planned$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("提言一覧")
@@ -110,7 +110,7 @@ def test_reader_switches_to_japanese_and_keeps_the_page(page, workshop):
     expect(page.get_by_role("heading", level=1)).to_have_text("ワークショップ提言の進捗状況")
     expect(page.get_by_role("heading", name="分野別の進捗")).to_be_visible()
 
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Where the workshop recommendations stand"
     )

@@ -235,7 +235,8 @@ def walk_through_the_admin(base_url, official, secretariat, recommendation, viol
             assert page.locator("#id_status").count() == 0
             page.select_option("#id_japan_status", "planned")
             page.click("input[name=_save]")
-            page.wait_for_url("**/recommendation/")
+            # Saved, the official is back at their own items on the admin's home.
+            page.wait_for_url(re.compile(r"/admin/(#own-items)?$"))
             assert "was changed successfully" in page.content()
             page.goto("/admin/recommendations/recommendation/import-updates/")
             assert page.locator("#import-upload").is_visible()
