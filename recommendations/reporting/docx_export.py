@@ -66,8 +66,8 @@ def _status_cell(row: ReportRow) -> str:
         lines.append(_("Sides diverge"))
     # Why a side is stalled, and the step that would unblock it, beside its status.
     for side, reason, detail in row.stalled_reasons:
-        label = StalledReason(reason).label
-        lines.append(f"{side} – {label}: {detail}" if detail else f"{side} – {label}")
+        why = str(StalledReason(reason).label)
+        lines.append(f"{side} – {why}: {detail}" if detail else f"{side} – {why}")
     # Each side's formal response, with its date and the rationale where there is one.
     for label, response, day, rationale in (
         (_("EU response"), row.eu_response_label, row.eu_response_date, row.eu_response_rationale),
