@@ -196,3 +196,35 @@ class WithSteps(models.QuerySet[_M]):
         return self.prefetch_related(
             models.Prefetch("next_steps", queryset=public, to_attr="public_steps")
         )
+
+
+def public_step_changes(
+    *, since: datetime.datetime, until: datetime.datetime
+) -> models.QuerySet[Any]:
+    """History rows, recorded after `since` and up to `until`, where a public step was done or
+    slipped (to a new date): one row per change, so a step slipped twice is told twice. A step
+    internal now, or of an archived item, is left out whatever it was then."""
+    history = NextStep.history.model
+    previous = history.objects.filter(
+        id=models.OuterRef("id"), history_id__lt=models.OuterRef("history_id")
+    ).order_by("-history_id")
+    return (
+        history.objects.filter(
+            history_date__gt=since,
+            history_date__lte=until,
+            state__in=[StepState.DONE, StepState.SLIPPED],
+            visibility=Visibility.PUBLIC,
+            id__in=NextStep.objects.public().values("pk"),
+        )
+        .annotate(
+            previous_state=models.Subquery(previous.values("state")[:1]),
+            previous_target=models.Subquery(previous.values("target_date")[:1]),
+        )
+        .filter(
+            Q(previous_state__isnull=True)
+            | ~Q(previous_state=models.F("state"))
+            | ~Q(previous_target=models.F("target_date"))
+        )
+        .select_related("recommendation")
+        .order_by("history_date", "history_id")
+    )

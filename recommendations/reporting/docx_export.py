@@ -20,7 +20,7 @@ from recommendations.reporting.files import internal_mark
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.report import AUTHOR, Report, build_report, local_date, owner_name
 from recommendations.reporting.rows import ReportRow
-from recommendations.rules.choices import Status
+from recommendations.rules.choices import StalledReason, Status
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -64,6 +64,10 @@ def _status_cell(row: ReportRow) -> str:
     lines += [f"{who}: {label}" for who, _status, label in row.side_lines]
     if row.is_divergent:
         lines.append(_("Sides diverge"))
+    # Why a side is stalled, and the step that would unblock it, beside its status.
+    for side, reason, detail in row.stalled_reasons:
+        why = str(StalledReason(reason).label)
+        lines.append(f"{side} – {why}: {detail}" if detail else f"{side} – {why}")
     # Each side's formal response, with its date and the rationale where there is one.
     for label, response, day, rationale in (
         (_("EU response"), row.eu_response_label, row.eu_response_date, row.eu_response_rationale),
@@ -94,6 +98,26 @@ def _text_cell(row: ReportRow) -> str:
     if row.organisations:
         text += f"\n{_('Made by')}: {', '.join(row.organisations)}"
     return text
+
+
+def _view_cell(row: ReportRow) -> str:
+    lines = [f"{who}: {label}" for who, _answer, label in row.stakeholder_view_lines]
+    return "\n".join(lines) or _("None yet")
+
+
+def _stalled_rows(report: Report) -> list[list[object]]:
+    """The HTML report's "Stalled, and why": per reason, each stalled side with its detail and
+    the step that would unblock it."""
+    return [
+        [
+            reason,
+            ", ".join(
+                f"{row.reference} ({side}: {detail})" if detail else f"{row.reference} ({side})"
+                for row, side, detail in entries
+            ),
+        ]
+        for reason, entries in report.summary.stalled_sections
+    ]
 
 
 def render_docx(report: Report, target: str | IO[bytes]) -> None:
@@ -228,6 +252,15 @@ def render_docx(report: Report, target: str | IO[bytes]) -> None:
         [_("Lead owner"), _("Side"), *summary.response_labels],
         [[owner, side, *counts] for owner, side, counts in summary.response_table],
     )
+    if summary.stakeholder_total:
+        document.add_heading(
+            _("Stakeholder views: does what has been done answer the recommendation?"), level=2
+        )
+        _table(
+            document,
+            [label for label, _count in summary.stakeholder_table] + [_("Total")],
+            [[count for _label, count in summary.stakeholder_table] + [summary.stakeholder_total]],
+        )
     if report.step_table:
         document.add_heading(_("Next steps by owner"), level=2)
         _table(
@@ -235,6 +268,9 @@ def render_docx(report: Report, target: str | IO[bytes]) -> None:
             [_("Owner"), _("On time"), _("Overdue")],
             [list(line) for line in report.step_table],
         )
+    if summary.stalled_sections:
+        document.add_heading(_("Stalled, and why"), level=2)
+        _table(document, [_("Why"), _("Recommendations")], _stalled_rows(report))
 
     if options.since:
         document.add_heading(
@@ -259,11 +295,13 @@ def render_docx(report: Report, target: str | IO[bytes]) -> None:
         else:
             document.add_paragraph(_("No status changed in this period."))
 
+    views = report.shows_stakeholder_views
+    headings = [_("Reference"), _("Recommendation"), _("Owners"), _("Status"), _("Latest update")]
     for topic_section in report.sections:
         document.add_heading(topic_section.topic.localised_name, level=1)
         _table(
             document,
-            [_("Reference"), _("Recommendation"), _("Owners"), _("Status"), _("Latest update")],
+            headings + ([_("Stakeholder view")] if views else []),
             [
                 [
                     row.reference,
@@ -277,6 +315,7 @@ def render_docx(report: Report, target: str | IO[bytes]) -> None:
                     _status_cell(row),
                     _update_cell(row)
                     + (f"\n{_('Internal note')}: {row.notes}" if row.notes else ""),
+                    *([_view_cell(row)] if views else []),
                 ]
                 for row in topic_section.rows
             ],

@@ -10,6 +10,7 @@ moves in the transaction that queues its alert."""
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -33,6 +34,7 @@ from recommendations.models import (
     Subscription,
     Topic,
 )
+from recommendations.models.steps import public_step_changes
 from recommendations.services import outbox
 
 Kind = Subscription.Kind
@@ -85,9 +87,11 @@ class Changes:
 
     updates: list[ProgressUpdate] = field(default_factory=list)
     editions: list[Edition] = field(default_factory=list)
+    # History rows of public next steps done or slipped (models.steps.public_step_changes).
+    steps: list[Any] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.updates or self.editions)
+        return bool(self.updates or self.editions or self.steps)
 
 
 def normalised_email(email: str) -> str:
@@ -309,36 +313,41 @@ def purge_unconfirmed(*, now: datetime.datetime) -> int:
 # What moved, and the alerts that say it.
 
 
-def _updates_followed(kind: str, key: str) -> models.QuerySet[ProgressUpdate]:
-    updates = ProgressUpdate.objects.for_public_timeline()
+def _of_followed(rows: models.QuerySet[Any], kind: str, key: str) -> models.QuerySet[Any]:
+    """Rows about recommendations (updates, next steps' history) of what `kind` and `key` name."""
     if kind == Kind.ITEM:
-        return updates.filter(recommendation__reference=key)
+        return rows.filter(recommendation__reference=key)
     if kind == Kind.TOPIC:
-        return updates.filter(recommendation__topic__code=key)
+        return rows.filter(recommendation__topic__code=key)
     if kind == Kind.ORGANISATION:
-        return updates.filter(recommendation__organisations__slug=key).distinct()
+        return rows.filter(recommendation__organisations__slug=key).distinct()
     if kind == Kind.OWNER:
-        return updates.filter(
+        return rows.filter(
             models.Q(recommendation__lead_owner__code=key)
             | models.Q(recommendation__co_owners__code=key)
         ).distinct()
-    return updates
+    return rows
 
 
 def changes_for(
     subscription: Subscription, *, since: datetime.datetime, until: datetime.datetime
 ) -> Changes:
-    """Public updates of what the subscription follows, and editions published (every
-    subscriber hears of a new edition), recorded after `since` and up to `until`."""
-    updates = _updates_followed(subscription.kind, subscription.key).filter(
+    """Public updates of what the subscription follows, its public next steps done or slipped,
+    and editions published (every subscriber hears of a new edition), recorded after `since`
+    and up to `until`."""
+    kind, key = subscription.kind, subscription.key
+    updates = _of_followed(ProgressUpdate.objects.for_public_timeline(), kind, key).filter(
         created_at__gt=since, created_at__lte=until
+    )
+    steps = _of_followed(public_step_changes(since=since, until=until), kind, key).filter(
+        recommendation__in=Recommendation.objects.public()
     )
     editions = (
         Edition.objects.filter(published_at__gt=since, published_at__lte=until)
         .select_related("council")
         .order_by("published_at", "pk")
     )
-    return Changes(updates=list(updates), editions=list(editions))
+    return Changes(updates=list(updates), editions=list(editions), steps=list(steps))
 
 
 def due(now: datetime.datetime) -> list[Subscription]:
@@ -438,11 +447,14 @@ def _alert(subscription: Subscription, changes: Changes) -> EmailMultiAlternativ
             {"edition": edition, "url": absolute(edition.get_absolute_url())}
             for edition in changes.editions
         ]
+        steps = [
+            {"step": step, "url": absolute(step.recommendation.get_absolute_url() + "#next-steps")}
+            for step in changes.steps
+        ]
     headers = {
         # RFC 2369 and RFC 8058: mail clients offer an unsubscribe button that posts here.
         "List-Unsubscribe": f"<{links['unsubscribe_url']}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    return _message(
-        "alert", subscription, {**links, "updates": updates, "editions": editions}, headers
-    )
+    context = {**links, "updates": updates, "editions": editions, "steps": steps}
+    return _message("alert", subscription, context, headers)
