@@ -47,6 +47,12 @@ def shot(page, name: str, width: int) -> None:
     page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
 
 
+def sideways(page) -> int:
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_round_goes_from_opening_to_a_corrected_edition(open_as, world, width):
     viewport = {"width": width, "height": 900}
@@ -95,6 +101,7 @@ def test_the_round_goes_from_opening_to_a_corrected_edition(open_as, world, widt
         secretariat.get_by_role("link", name="Publish a corrected edition").click()
     secretariat.fill("#id_reason", REASON)
     shot(secretariat, "4-correction-confirmation", width)
+    assert sideways(secretariat) <= 0, "the correction's confirmation scrolls sideways"
     with secretariat.expect_navigation():
         secretariat.get_by_role("button", name="Yes, publish").click()
     secretariat.wait_for_selector("text=Published:")
@@ -106,9 +113,6 @@ def test_the_round_goes_from_opening_to_a_corrected_edition(open_as, world, widt
     reader.goto(second.get_absolute_url())
     assert f"Corrected edition of edition 1: {REASON}" in reader.locator("main").inner_text()
     shot(reader, "5-corrected-edition", width)
-    overflow = reader.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"the edition page scrolls sideways by {overflow}px"
+    assert sideways(reader) <= 0, "the edition page scrolls sideways"
     for page in (secretariat, official, reader):
         assert page.console_errors == []
