@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -63,6 +63,21 @@ def confirmed_unchanged(day: datetime.date) -> str:
     """The mark beside an item's latest update once an official confirmed it unchanged:
     "Confirmed unchanged on 3 March 2027", the date as the active language writes it."""
     return _("Confirmed unchanged on %(date)s") % {"date": date_format(day, "DATE_FORMAT")}
+
+
+def corrected_mark(moment: datetime.datetime) -> str:
+    """The mark after an update its author corrected: "(corrected on 3 March 2027)", the day in
+    the site's time zone as the active language writes it."""
+    day = timezone.localdate(moment)
+    return _("(corrected on %(date)s)") % {"date": date_format(day, "DATE_FORMAT")}
+
+
+def with_corrected_mark(text: str, corrected_at: datetime.datetime | None) -> str:
+    """`text` (an update's words as a feed or report shows them) with the corrected mark after
+    it, when its author corrected it."""
+    if corrected_at is None:
+        return text
+    return " ".join(part for part in (text, corrected_mark(corrected_at)) if part)
 
 
 def with_confirmed_mark(text: str, confirmed_on: datetime.date | None) -> str:

@@ -330,8 +330,13 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             "status",
             "evidence_url",
             "created_at",
+            "corrected_at",
         ]
         extra_kwargs = {
+            "corrected_at": {
+                "help_text": "When its author last corrected the update's words or link; null "
+                "when it stands as first written."
+            },
             "kind": {
                 "help_text": "What the update is: an official's note, a status change, or a "
                 "confirmation of no change since the last report."

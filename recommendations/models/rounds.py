@@ -87,8 +87,8 @@ class ReportingRound(models.Model):
     def _reported(self, side: str, *, kinds: list[str] | None = None) -> Exists:
         """Exists: an official of one of the item's owners on `side` recorded an update of one
         of `kinds` (by default any: a status set, a note, a confirmation) since the round
-        opened."""
-        updates = ProgressUpdate.objects.filter(
+        opened. A withdrawn update was taken back: it reports nothing."""
+        updates = ProgressUpdate.objects.current().filter(
             recommendation=OuterRef("pk"),
             created_at__gte=self.opened_at,
             author__official__owner__side=side,

@@ -38,7 +38,7 @@ from recommendations.rules.choices import (
     Visibility,
     answer_fields,
 )
-from recommendations.timeline import describe, with_confirmed_mark
+from recommendations.timeline import describe, with_confirmed_mark, with_corrected_mark
 
 # Rows fetched per round trip when a file is streamed: enough to keep the query count low, few
 # enough that 10 000 recommendations never sit in memory at once.
@@ -80,6 +80,7 @@ def report_queryset(options: ReportOptions, base: QuerySet | None = None) -> Que
     annotations: dict[str, Any] = {
         "latest_update_text": Subquery(latest.values("text")[:1]),
         "latest_update_date": Subquery(latest.values("date")[:1]),
+        "latest_update_corrected_at": Subquery(latest.values("corrected_at")[:1]),
         "latest_confirmed_on": Subquery(
             updates.confirmations().filter(date__lte=options.as_of).values("date")[:1]
         ),
@@ -128,6 +129,7 @@ class ReportAnnotations(TypedDict):
     latest_update_text: str | None
     latest_update_date: datetime.date | None
     latest_update_visibility: str | None
+    latest_update_corrected_at: datetime.datetime | None
     latest_confirmed_on: datetime.date | None
     stale: bool
 
@@ -195,7 +197,11 @@ def _row(
         status_date=values["as_of_status_date"],
         # Every format shows the mark after the update's words (the import reads it back off).
         latest_update=with_confirmed_mark(
-            values["latest_update_text"] or sentences["latest"].get(pk, ""), confirmed_on
+            with_corrected_mark(
+                values["latest_update_text"] or sentences["latest"].get(pk, ""),
+                values["latest_update_corrected_at"],
+            ),
+            confirmed_on,
         ),
         confirmed_on=confirmed_on,
         latest_is_generated=not values["latest_update_text"]

@@ -28,7 +28,7 @@ from django.views.decorators.cache import cache_control
 
 from recommendations.models import Organisation, ProgressUpdate, Recommendation, Topic
 from recommendations.models.progress_update import ProgressUpdateQuerySet
-from recommendations.timeline import confirmed_unchanged
+from recommendations.timeline import confirmed_unchanged, corrected_mark
 from recommendations.views.caching import MAX_AGE_SECONDS
 
 FEED_SIZE = 50
@@ -117,6 +117,8 @@ class LatestUpdatesFeed(Feed, Generic[Subject]):
         # Atom marks the summary as HTML, so feed readers would render markup typed into an
         # update: escape it first, then keep the author's line breaks.
         html = linebreaksbr(update.message, autoescape=True)
+        if update.corrected_at is not None:
+            html += format_html(" <small>{}</small>", corrected_mark(update.corrected_at))
         confirmed_on = getattr(update, "confirmed_on", None)
         if confirmed_on is not None:
             html += format_html("<br><small>{}</small>", confirmed_unchanged(confirmed_on))
