@@ -6,6 +6,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from recommendations.admin.forms import URL_FIELDS
 from recommendations.models import OutcomeDocument, Uptake
 from recommendations.rules import permissions
 
@@ -43,6 +44,7 @@ class OutcomeDocumentAdmin(SecretariatWrites, admin.ModelAdmin):
     list_select_related = ["council"]
     search_fields = ["title", "title_ja", "uptakes__recommendation__reference"]
     fields = ["council", "title", "title_ja", "date", "url"]
+    formfield_overrides = URL_FIELDS
     inlines = [UptakeInline]
 
     @admin.display(description=_("recommendations taken up"))

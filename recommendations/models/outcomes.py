@@ -103,8 +103,8 @@ class Uptake(models.Model):
 
     @property
     def sentence(self) -> str:
-        """ "Taken up in the joint statement of the 2nd Council, paragraph 12", in the reader's
-        language."""
+        """The page's line, such as "Taken up in the joint statement of the 2nd Council,
+        paragraph 12", in the reader's language."""
         number = self.document.council.number
         # Japanese counts Councils as 第2回: the number alone goes into its sentence.
         japanese = (get_language() or "").startswith("ja")
@@ -116,7 +116,8 @@ class Uptake(models.Model):
         if self.paragraph:
             return (
                 gettext(
-                    "Taken up in the %(document)s of the %(ordinal)s Council, paragraph %(paragraph)s"
+                    "Taken up in the %(document)s of the %(ordinal)s Council, "
+                    "paragraph %(paragraph)s"
                 )
                 % values
             )

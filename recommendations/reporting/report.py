@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.models import Owner, Recommendation, StakeholderView, Topic, Uptake
+from recommendations.models import Owner, StakeholderView, Topic
 from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import WHOLE_CHUNK_SIZE, report_rows, stale_before
 from recommendations.reporting.rows import ReportRow
@@ -52,6 +52,8 @@ class Summary:
     stalled: dict[str, list[tuple[ReportRow, str, str]]] = field(default_factory=dict)
     # The organisations' approved views, by answer.
     stakeholder: Counter = field(default_factory=Counter)
+    # The items a Council's outcome document dated by the as-of date takes up.
+    taken_up: int = 0
 
     def add(self, row: ReportRow) -> None:
         """Count a row in, the stale ones too (RecommendationQuerySet.with_stale)."""
@@ -62,6 +64,7 @@ class Summary:
         self.by_owner.setdefault(owner_name(row.lead_owner), Counter())[row.status] += 1
         self.divergent += row.is_divergent
         self.stale += row.stale
+        self.taken_up += row.taken_up
         owner = owner_name(row.lead_owner)
         for label, response in ((_("EU"), row.eu_response), (_("Japan"), row.japan_response)):
             self.responses.setdefault((owner, str(label)), Counter())[response] += 1
@@ -193,8 +196,6 @@ class Report:
     # What opens the report: steps overdue, or due before the Council; each owner's steps.
     due_steps: list[DueStep] = field(default_factory=list)
     step_table: list[tuple[str, int, int]] = field(default_factory=list)
-    # How many of the items a Council's outcome documents take up, by the as-of date.
-    taken_up: int = 0
 
     title = TITLE
     author = AUTHOR
@@ -261,20 +262,6 @@ class Report:
         self.due_steps = due_steps(self.options, base)
         self.step_table = steps_by_owner(self.options, base)
 
-    def read_uptakes(self, base: QuerySet | None = None) -> None:
-        """Count the items `base` narrows to that an outcome document dated by the as-of date
-        takes up: one query."""
-        items = Recommendation.objects.public() if base is None else base
-        self.taken_up = (
-            Uptake.objects.filter(
-                recommendation_id__in=items.order_by().values_list("pk", flat=True),
-                document__date__lte=self.options.as_of,
-            )
-            .values("recommendation_id")
-            .distinct()
-            .count()
-        )
-
     def add(self, row: ReportRow, *, keep: bool = True) -> None:
         """Count a row in; `keep=False` when a writer streams the rows and needs only totals."""
         if keep:
@@ -295,5 +282,4 @@ def build_report(options: ReportOptions, base: QuerySet | None = None) -> Report
     for row in report_rows(options, base, chunk_size=WHOLE_CHUNK_SIZE):
         report.add(row)
     report.read_steps(base)
-    report.read_uptakes(base)
     return report
