@@ -137,7 +137,6 @@ def write_pdf(
     database; returns the Report with its summary and changes."""
     report = Report(options=options, generated_at=timezone.localtime())
     report.read_steps(base)
-    report.read_uptakes(base)
     _print(report, report_rows(options, base), target, counting=True)
     return report
 
