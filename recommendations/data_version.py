@@ -28,12 +28,14 @@ from recommendations.models import (
     Edition,
     NextStep,
     Organisation,
+    OutcomeDocument,
     Owner,
     ProgressUpdate,
     Recommendation,
     ReportingRound,
     StakeholderView,
     Topic,
+    Uptake,
 )
 from recommendations.rules.choices import Visibility
 
@@ -109,6 +111,9 @@ def _version_sql() -> str:
         _newest(Edition, "id"),
         # An organisation's view is public once approved; every change of it is a history row.
         _newest(StakeholderView.history.model, "history_id"),
+        # A Council's outcome documents and the items they take up: each change a history row.
+        _newest(OutcomeDocument.history.model, "history_id"),
+        _newest(Uptake.history.model, "history_id"),
         *(_rows(model) for model in (Topic, Organisation, Owner, Council, ReportingRound)),
     ]
     return " UNION ALL ".join(parts)
@@ -128,10 +133,11 @@ def data_version() -> str:
 
 def newest_public_change() -> datetime.datetime | None:
     """When the public data last changed: the latest recorded change of any recommendation
-    (archiving included) or of a public update.
+    (archiving included), of a public update or step, of an approved view, or of what a
+    Council's outcome documents take up.
 
-    Internal updates are left out, so their timing does not show. Five small aggregates, however
-    many rows there are.
+    Internal updates are left out, so their timing does not show. A few small aggregates,
+    however many rows there are.
     """
     candidates = [
         Recommendation.objects.aggregate(newest=Max("updated_at"))["newest"],
@@ -144,7 +150,9 @@ def newest_public_change() -> datetime.datetime | None:
         StakeholderView.objects.aggregate(newest=Max("approved_at"))["newest"],
         NextStep.history.filter(visibility=Visibility.PUBLIC).aggregate(newest=Max("history_date"))[
             "newest"
-        ],
+        ],  # Outcome documents and the items they take up are public as soon as recorded.
+        OutcomeDocument.history.aggregate(newest=Max("history_date"))["newest"],
+        Uptake.history.aggregate(newest=Max("history_date"))["newest"],
     ]
     known = [moment for moment in candidates if moment is not None]
     return max(known) if known else None

@@ -138,3 +138,24 @@ class NextStepFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Next step {n}")
     target_date = datetime.date(2027, 6, 30)
     first_target_date = factory.SelfAttribute("target_date")
+
+
+class OutcomeDocumentFactory(factory.django.DjangoModelFactory):
+    """A Council's joint statement, published at an address of its own."""
+
+    class Meta:
+        model = "recommendations.OutcomeDocument"
+
+    council = factory.SubFactory(CouncilFactory)
+    title = "joint statement"
+    date = factory.LazyAttribute(lambda document: document.council.date)
+    url = factory.Sequence(lambda n: f"https://digital-strategy.ec.europa.eu/statement-{n}")
+
+
+class UptakeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "recommendations.Uptake"
+
+    document = factory.SubFactory(OutcomeDocumentFactory)
+    recommendation = factory.SubFactory(RecommendationFactory)
+    paragraph = "12"

@@ -549,6 +549,7 @@ def build(count: int) -> None:
         factories.OrganisationFactory(slug="bulk-b", acronym="BULKB"),
     ]
     council = factories.CouncilFactory()
+    statement = factories.OutcomeDocumentFactory(council=council)
     parent = factories.RecommendationFactory(topic=topic, number="0", lead_owner=owner)
     for number in range(1, count + 1):
         recommendation = factories.RecommendationFactory(
@@ -568,23 +569,25 @@ def build(count: int) -> None:
         factories.NextStepFactory(
             recommendation=recommendation, side=Side.JAPAN, target_date=datetime.date(2025, 1, 1)
         )
+        factories.UptakeFactory(recommendation=recommendation, document=statement)
 
 
 @pytest.mark.parametrize("count", [3, 30])
 @pytest.mark.parametrize(
     ("address", "queries"),
     [
-        # data version, last change (6 aggregates), count, page, organisations, co-owners,
-        # children, approved stakeholder views, next steps (whether one is overdue is in the
-        # page's query)
-        ("/api/recommendations/", 14),
+        # data version, last change (8 aggregates: the Councils' outcome documents and
+        # uptakes are two of them), count, page, organisations, co-owners, children, approved
+        # stakeholder views, next steps (whether one is overdue is in the page's query), the
+        # uptakes with their documents and Councils
+        ("/api/recommendations/", 17),
         # the same, and the organisation the filter names (the as-of state is in subqueries)
-        ("/api/recommendations/?as_of={today}&organisation=bulk-a", 15),
-        # data version, last change (6), the item, organisations, co-owners, children,
-        # stakeholder views, next steps
-        ("/api/recommendations/BULK-1/", 13),
-        # data version, last change (6), count, page
-        ("/api/updates/", 9),
+        ("/api/recommendations/?as_of={today}&organisation=bulk-a", 18),
+        # data version, last change (8), the item, organisations, co-owners, children,
+        # stakeholder views, next steps, uptakes
+        ("/api/recommendations/BULK-1/", 16),
+        # data version, last change (8), count, page
+        ("/api/updates/", 11),
         # data version, count, page
         ("/api/owners/", 3),
     ],

@@ -346,8 +346,9 @@ def test_streamed_csv_runs_the_same_queries_whatever_the_rows(django_assert_num_
         factories.NextStepFactory.create_batch(2, recommendation=item)
 
     # Topics, owners and organisations (a few dozen rows, read once), the recommendations, then
-    # for each chunk of them their organisation links, their co-owner links and their steps.
-    with django_assert_num_queries(7):
+    # for each chunk of them their organisation links, their co-owner links, their steps and
+    # the Councils' uptakes of them (which the summary counts).
+    with django_assert_num_queries(8):
         text = csv_text(ReportOptions(as_of=datetime.date.today()))
 
     assert len(read_csv(text)) == rows

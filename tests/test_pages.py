@@ -148,8 +148,8 @@ def test_dashboard_runs_the_same_queries_whatever_the_rows(client, django_assert
 
     # the pages' data version; the counts' data version; Councils; counts by status, by topic,
     # by owner; changes since the last Council (those four cached afterwards); topics; owners;
-    # latest updates; organisations; the open reporting round (none); the next steps counted
-    # by lead owner and by co-owner (cached with the counts)
+    # latest updates; organisations; the open reporting round (none); and the public data's
+    # last change, two of whose aggregates are the Councils' outcome documents and uptakes
     with django_assert_num_queries(14):
         response = client.get(HOME)
     assert response.status_code == 200
@@ -251,8 +251,9 @@ def test_recommendation_page_runs_the_same_queries_whatever_the_updates(
     )
 
     # data version, recommendation with joins, organisations, co-owners, children, public
-    # updates, the organisations' approved views
-    with django_assert_num_queries(7):
+    # updates, the organisations' approved views, the Councils' uptakes of it (with their
+    # documents and Councils, in one query)
+    with django_assert_num_queries(8):
         response = client.get(recommendation.get_absolute_url())
     assert response.status_code == 200
     content = response.content.decode()

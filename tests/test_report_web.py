@@ -341,10 +341,10 @@ def test_report_page_runs_the_same_queries_whatever_the_rows(
     factories.CouncilFactory(number=1, date=datetime.date(2023, 7, 3))
 
     # data version, next Council, last Council, topics, owners and organisations, recommendations
-    # with their state, their organisation links with the organisations' approved views, their
-    # co-owner links, their next steps, the steps that open the report (due and overdue) and
-    # those counted by lead owner and by co-owner, the Councils offered by the form
-    with django_assert_num_queries(14):
+    # with their state, their organisation links, their co-owner links, their next steps, the
+    # Councils' uptakes of them (for the summary's count); the steps overdue or due, the steps
+    # by lead owner and by co-owner; the Councils offered by the form
+    with django_assert_num_queries(15):
         response = client.get(REPORT, {"as_of": "2024-06-01"})
 
     assert response.status_code == 200
@@ -359,19 +359,19 @@ def test_report_page_runs_the_same_queries_whatever_the_rows(
     ("name", "queries"),
     [
         # next Council and last Council (the report's defaults), the data version and the
-        # public data's last change (6 aggregates, read once per version) for the file's
-        # validators, topics, owners and organisations (read once), recommendations with their
-        # as-of state, their organisation links with the approved views, their co-owner links,
-        # their next steps, the steps that open the report and those counted by lead owner and
-        # by co-owner
-        ("report_csv", 19),
-        ("report_xlsx", 19),
-        ("report_pdf", 19),
-        ("report_docx", 19),
+        # public data's last change (8 aggregates, the Councils' outcome documents and uptakes
+        # among them, read once per version) for the file's validators, topics, owners and
+        # organisations (read once), recommendations with their as-of state, their organisation
+        # links, their co-owner links, their next steps, the Councils' uptakes of them; the
+        # steps overdue or due, the steps by lead owner and by co-owner
+        ("report_csv", 22),
+        ("report_xlsx", 22),
+        ("report_pdf", 22),
+        ("report_docx", 22),
         # topics, owners, organisations, recommendations as they stand, their organisation
-        # links with the approved views, their co-owner links, their next steps
-        ("export_csv", 7),
-        ("export_xlsx", 7),
+        # links, their co-owner links, their next steps, the Councils' uptakes of them
+        ("export_csv", 8),
+        ("export_xlsx", 8),
     ],
 )
 def test_downloads_run_the_same_queries_whatever_the_rows(

@@ -50,7 +50,13 @@ def test_the_secretariats_home_lists_the_round_first_and_security_last(admin_cli
         "Reporting rounds",
         "Officials",
     ]
-    assert models_under(page, "Reference data") == ["Topics", "Organisations", "Owners", "Councils"]
+    assert models_under(page, "Reference data") == [
+        "Topics",
+        "Organisations",
+        "Owners",
+        "Councils",
+        "Council outcome documents",
+    ]
 
 
 def test_axes_mfa_and_social_accounts_sit_under_one_security_heading(admin_client):

@@ -90,6 +90,7 @@ MODEL_GROUPS: list[tuple[str, "StrOrPromise", list[str]]] = [
             "recommendations.Organisation",
             "recommendations.Owner",
             "recommendations.Council",
+            "recommendations.OutcomeDocument",
         ],
     ),
     (

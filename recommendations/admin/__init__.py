@@ -5,6 +5,7 @@ registers them with the admin site, which imports this package."""
 from recommendations.admin import (
     alerts,
     official,
+    outcomes,
     progress_update,
     publications,
     recommendation,
@@ -16,6 +17,7 @@ from recommendations.admin import (
 __all__ = [
     "alerts",
     "official",
+    "outcomes",
     "progress_update",
     "publications",
     "recommendation",

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from recommendations.models.outcomes import Uptake
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
@@ -85,6 +86,27 @@ class StakeholderViewSerializer(serializers.ModelSerializer):
     class Meta:
         model = StakeholderView
         fields = ["organisation", "answer", "comment", "approved_at"]
+
+
+class UptakeSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(
+        source="document.title", read_only=True, help_text="The outcome document's title."
+    )
+    title_ja = serializers.CharField(
+        source="document.title_ja", read_only=True, help_text="Its title in Japanese, if any."
+    )
+    council = serializers.IntegerField(
+        source="document.council.number", read_only=True, help_text="The Council's number."
+    )
+    date = serializers.DateField(source="document.date", read_only=True)
+    url = serializers.URLField(source="document.url", read_only=True)
+    paragraph = serializers.CharField(
+        read_only=True, help_text='The paragraph that takes it up, such as "12"; may be empty.'
+    )
+
+    class Meta:
+        model = Uptake
+        fields = ["title", "title_ja", "council", "date", "url", "paragraph"]
 
 
 class NextStepSerializer(serializers.ModelSerializer):
@@ -231,6 +253,12 @@ class RecommendationSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="A public next step is past its target date and not done.",
     )
+    taken_up = UptakeSerializer(
+        many=True,
+        read_only=True,
+        help_text="The Council outcome documents that take the recommendation up, with the "
+        "paragraph.",
+    )
 
     class Meta:
         model = Recommendation
@@ -270,6 +298,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "stakeholder_views",
             "next_steps",
             "overdue",
+            "taken_up",
         ]
 
     def get_html_url(self, recommendation: Recommendation) -> str:

@@ -30,6 +30,7 @@ from recommendations.api.serializers import (
     TopicSerializer,
 )
 from recommendations.filters import RecommendationFilter
+from recommendations.models.outcomes import taken_up
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import (
     AS_OF_FIELDS,
@@ -85,9 +86,9 @@ class RecommendationViewSet(ReadOnlyViewSet):
         else:
             # Statuses as they stood, items not yet added left out, the report's own rule.
             queryset = cast(RecommendationQuerySet, queryset).as_of(as_of).with_api_relations()
-        # The organisations' approved views as they stand now, added after the relations that
-        # replace earlier prefetches.
-        return queryset.prefetch_related(approved_views())
+        # The organisations' approved views and the Councils' uptakes as they stand now, added
+        # after the relations that replace earlier prefetches.
+        return queryset.prefetch_related(approved_views(), taken_up())
 
     def _as_of(self) -> datetime.date | None:
         if "as_of" not in self.request.query_params:

@@ -8,6 +8,7 @@ are re-exported here, since every caller of the models needs them too."""
 
 from recommendations.models.alerts import Subscription
 from recommendations.models.official import Official
+from recommendations.models.outcomes import OutcomeDocument, Uptake
 from recommendations.models.progress_update import ProgressUpdate
 from recommendations.models.recommendation import Recommendation
 from recommendations.models.reference import Council, Organisation, Owner, Topic
@@ -34,6 +35,7 @@ __all__ = [
     "NextStep",
     "Official",
     "Organisation",
+    "OutcomeDocument",
     "OrganisationContact",
     "Owner",
     "ProgressUpdate",
@@ -48,5 +50,6 @@ __all__ = [
     "Side",
     "Status",
     "Topic",
+    "Uptake",
     "Visibility",
 ]

@@ -26,6 +26,7 @@ from recommendations.models import (
     ProgressUpdate,
     Recommendation,
     Topic,
+    Uptake,
 )
 from recommendations.models.recommendation import RecommendationQuerySet, recorded_before
 from recommendations.models.stakeholder_views import StakeholderView
@@ -178,6 +179,7 @@ def _row(
     sentences: dict[str, dict[int, str]],
     views: dict[int, list[tuple[str, str]]],
     steps: dict[int, dict[str, Any]],
+    taken_up: set[int],
 ) -> ReportRow:
     pk = values["pk"]
     confirmed_on = values["latest_confirmed_on"]
@@ -220,6 +222,7 @@ def _row(
         text_ja_source=values["text_ja_source"],
         stale=values["stale"],
         stakeholder_views=views.get(pk, []),
+        taken_up=pk in taken_up,
         **{name: values[name] for side in SIDE_FIELDS for name in answer_fields(side)},
         eu_stalled_step_text=values["eu_stalled_step__text"] or "",
         japan_stalled_step_text=values["japan_stalled_step__text"] or "",
@@ -321,8 +324,8 @@ def report_rows(
     """Stream the report's rows in chunks; `keep_order` keeps the order `base` was sorted in.
 
     Topics, owners and organisations are a few dozen rows, read once; each chunk of
-    `chunk_size` recommendations reads its organisations and co-owners in one query each, so
-    memory stays that of one chunk."""
+    `chunk_size` recommendations reads its organisations, co-owners, next steps and the
+    Councils' uptakes of them in one query each, so memory stays that of one chunk."""
     queryset = report_queryset(options, base)
     if not keep_order:
         queryset = in_report_order(queryset)
@@ -358,6 +361,11 @@ def report_rows(
             ),
         }
         next_steps = chunk_steps(options, ids)
+        taken_up = set(
+            Uptake.objects.filter(
+                recommendation_id__in=ids, document__date__lte=options.as_of
+            ).values_list("recommendation_id", flat=True)
+        )
         for row in chunk:
             yield _row(
                 row,
@@ -369,4 +377,5 @@ def report_rows(
                 sentences=sentences,
                 views=views,
                 steps=next_steps,
+                taken_up=taken_up,
             )

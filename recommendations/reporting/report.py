@@ -52,6 +52,8 @@ class Summary:
     stalled: dict[str, list[tuple[ReportRow, str, str]]] = field(default_factory=dict)
     # The organisations' approved views, by answer.
     stakeholder: Counter = field(default_factory=Counter)
+    # The items a Council's outcome document dated by the as-of date takes up.
+    taken_up: int = 0
 
     def add(self, row: ReportRow) -> None:
         """Count a row in, the stale ones too (RecommendationQuerySet.with_stale)."""
@@ -62,6 +64,7 @@ class Summary:
         self.by_owner.setdefault(owner_name(row.lead_owner), Counter())[row.status] += 1
         self.divergent += row.is_divergent
         self.stale += row.stale
+        self.taken_up += row.taken_up
         owner = owner_name(row.lead_owner)
         for label, response in ((_("EU"), row.eu_response), (_("Japan"), row.japan_response)):
             self.responses.setdefault((owner, str(label)), Counter())[response] += 1

@@ -90,6 +90,8 @@ class ReportRow(LocalisedText):
     # The recommending organisations' approved views, (acronym, answer) by acronym, as they
     # stand now.
     stakeholder_views: list[tuple[str, str]] = field(default_factory=list)
+    # An outcome document of a Council, dated by the as-of date, takes the item up.
+    taken_up: bool = False
 
     @property
     def stakeholder_view_lines(self) -> list[tuple[str, str, str]]:

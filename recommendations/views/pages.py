@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Organisation, Recommendation, Topic
+from recommendations.models.outcomes import taken_up
 from recommendations.models.recommendation import RecommendationQuerySet
 from recommendations.models.stakeholder_views import StakeholderView, approved_views
 from recommendations.rules.choices import Status
@@ -54,7 +55,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         recommendation = (
             Recommendation.objects.for_detail()
-            .prefetch_related(approved_views())
+            .prefetch_related(approved_views(), taken_up())
             .get(reference=reference)
         )
     except Recommendation.DoesNotExist:
