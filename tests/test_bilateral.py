@@ -571,8 +571,8 @@ def test_pages_with_sides_run_the_same_queries_whatever_the_rows(
     assert home.status_code == 200
     assert f"{rows} recommendations whose EU and Japan sides diverge" in home.content.decode()
     # data version; the item with its topic and lead owner; organisations; co-owners; sub-items;
-    # public updates; the organisations' approved views
-    with django_assert_num_queries(7):
+    # public updates; the organisations' approved views; the Councils' uptakes of it
+    with django_assert_num_queries(8):
         detail = client.get(one.get_absolute_url())
     assert detail.status_code == 200
     assert f"<h1>{one.reference}" in detail.content.decode()
