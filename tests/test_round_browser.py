@@ -11,6 +11,10 @@ from recommendations.models import ReportingRound, Side
 from recommendations.rules.choices import Status
 from recommendations.services.rounds import open_round
 from tests import factories
+from tests.conftest import ARTIFACTS
+from tests.helpers import Client
+from tests.test_admin_language import labels
+from tests.test_admin_language_browser import shown_labels
 
 
 @pytest.fixture
@@ -88,3 +92,26 @@ def test_the_round_page_fits_a_phone_with_its_tables_in_their_own_boxes(open_as,
     )
     assert overflow <= 0, f"the round page scrolls sideways by {overflow}px"
     assert page.locator("#round-owners").is_visible()
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}]
+)
+def test_the_secretariat_reads_the_round_page_in_japanese(open_as, reporting, viewport):
+    _official, secretariat, reporting_round = reporting
+    url = f"/admin/recommendations/reportinground/{reporting_round.pk}/progress/"
+    client = Client()
+    client.force_login(secretariat)
+    # Every label the page shows in English, to be met nowhere on the Japanese one.
+    shown = client.get(url)
+    assert shown.status_code == 200, shown
+    english = labels(shown.content.decode())
+    assert english
+    page = open_as(secretariat, viewport)
+
+    page.goto(f"/ja{url}")
+    page.screenshot(path=ARTIFACTS / f"round-ja-{viewport['width']}.png", full_page=True)
+
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert page.locator("#round-owners").is_visible()
+    assert sorted(english & shown_labels(page)) == []
