@@ -171,7 +171,7 @@ def test_the_stale_warning_counts_back_from_today_when_the_next_council_has_no_d
 
 
 def test_the_stale_warning_names_the_run_up_to_a_dated_council(meti_client, meti):
-    council = factories.CouncilFactory(date=timezone.localdate() + datetime.timedelta(weeks=12))
+    council = factories.CouncilFactory(date=timezone.localdate() + datetime.timedelta(weeks=4))
     factories.RecommendationFactory(lead_owner=meti, status_date=LONG_AGO)
     cutoff = council.date - datetime.timedelta(weeks=8)
 
@@ -180,6 +180,21 @@ def test_the_stale_warning_names_the_run_up_to_a_dated_council(meti_client, meti
     assert (
         f"1 item has had no update since {cutoff.day} {cutoff:%B %Y}, the run-up to the next "
         "Council: it comes first."
+    ) in page
+
+
+def test_a_run_up_not_yet_begun_is_named_by_the_day_it_begins_not_as_a_past_date(meti_client, meti):
+    council = factories.CouncilFactory(date=timezone.localdate() + datetime.timedelta(weeks=12))
+    factories.RecommendationFactory(lead_owner=meti, status_date=LONG_AGO)
+    begins = council.date - datetime.timedelta(weeks=8)
+
+    page = meti_client.get(HOME).content.decode()
+
+    assert "had no update since" not in page
+    assert (
+        f"The run-up to the next Council begins on {begins.day} {begins:%B %Y}: only an update "
+        "from then on counts for it, so until an item has one it is marked as having no recent "
+        "update."
     ) in page
 
 

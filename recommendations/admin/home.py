@@ -163,5 +163,7 @@ def own_items_context(request: HttpRequest) -> dict[str, Any]:
         "stale_cutoff": cutoff,
         # Without a dated Council ahead, the cutoff counts back from today, and says so.
         "stale_council_dated": next_council is not None,
+        # A Council far enough off that its run-up has not begun: no date to say "since".
+        "run_up_ahead": cutoff > today,
         "stale_weeks": settings.STALE_AFTER_WEEKS,
     }
