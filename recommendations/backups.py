@@ -233,8 +233,10 @@ def empty_backed_up_tables() -> None:
         and model._meta.app_config.label not in NOT_BACKED_UP_APPS
         and model not in NOT_BACKED_UP_MODELS
     ]
-    # Sessions would outlive the accounts they belong to.
+    # Sessions would outlive the accounts they belong to, and sign-in links the contacts they
+    # were mailed to.
     tables.append(apps.get_model("sessions", "Session")._meta.db_table)
+    tables.append(SignInLink._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # TRUNCATE refuses to run while rows written earlier in the same transaction still

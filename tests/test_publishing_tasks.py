@@ -17,6 +17,9 @@ from recommendations.services.statuses import set_statuses
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
+# The worker closes a connection left inside a transaction, as one in its own process never
+# is: a test it runs in commits its writes, as the request's are in production.
+committed = pytest.mark.django_db(transaction=True)
 
 TODAY = timezone.localdate()
 
@@ -48,6 +51,7 @@ def run_worker() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
 
 
+@committed
 def test_the_publish_request_returns_before_the_edition_and_the_worker_publishes_it(
     admin_client, council, queue
 ):
@@ -72,6 +76,7 @@ def test_the_publish_request_returns_before_the_edition_and_the_worker_publishes
     assert edition.files.filter(language="ja", name="report.pdf").exists()
 
 
+@committed
 def test_a_failed_publication_says_why_and_publishes_when_tried_again(
     admin_client, council, queue, media
 ):
