@@ -12,6 +12,7 @@ from recommendations.models import Edition, EditionFile, ReportingRound
 from recommendations.rules.choices import Side, Status
 from recommendations.services.rounds import open_round
 from recommendations.services.statuses import set_statuses
+from recommendations.services.steps import add_step, slip_step
 from tests import factories
 from tests.helpers import form_data
 
@@ -228,3 +229,32 @@ def test_a_correction_is_not_published_over_one_published_since_its_page_was_ope
     again = form_data(refused.content.decode(), "round-confirm")
     admin_client.post(url, again | {"reason": ["AI-1's date corrected"]})
     assert Edition.objects.current_of(council).number == 3
+
+
+def test_a_published_edition_keeps_a_next_step_and_response_as_they_were_when_it_slips(
+    council, client
+):
+    item = council.rounds.get().items().get(reference="AI-1")
+    step = add_step(
+        recommendation=item,
+        side=Side.EU,
+        text="Joint call for quantum testbeds",
+        target_date=TODAY + datetime.timedelta(days=20),
+        author=None,
+    )
+    call_command("publish_report", "--council", "3")
+    published = body(client.get("/reports/3/report.csv")).decode()
+    first_target = (TODAY + datetime.timedelta(days=20)).isoformat()
+    assert "Joint call for quantum testbeds" in published and first_target in published
+
+    slip_step(
+        step=step,
+        author=None,
+        target_date=TODAY + datetime.timedelta(days=90),
+        reason="Budget moved to next year",
+    )
+
+    # The live report moves on; the edition still says what was promised when it went out.
+    assert "Budget moved to next year" in body(client.get("/report.csv")).decode()
+    assert body(client.get("/reports/3/report.csv")).decode() == published
+    assert "Budget moved to next year" not in published
