@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import SuperuserFactory
-from tests.helpers import ARTIFACTS, Client, open_page
+from tests.helpers import ARTIFACTS, Client, MailServer, open_page
 
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -130,3 +130,15 @@ def open_as(browser, live_server, request):
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=ARTIFACTS / f"{request.node.name}-{number}.png", full_page=True)
         page.context.close()
+
+
+@pytest.fixture
+def server(settings):
+    """A real SMTP server (aiosmtpd) the outbox sends through; its messages in `received`."""
+    mail_server = MailServer()
+    settings.MAILER_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = mail_server.port
+    mail_server.controller.start()
+    yield mail_server
+    mail_server.controller.stop()

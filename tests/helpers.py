@@ -5,13 +5,18 @@ Fixtures live in conftest.py; model factories in factories.py."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
+import email
+import email.policy
+import socket
 import zoneinfo
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import django.test
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.http import HttpRequest
@@ -241,3 +246,27 @@ def mark_client_verified(client: django.test.Client) -> None:
     session = client.session
     session[SECOND_FACTOR_SESSION_KEY] = session[AUTH_SESSION_KEY]
     session.save()
+
+
+# Mail -----------------------------------------------------------------------------------------
+
+
+class MailServer:
+    """aiosmtpd on a loopback port, keeping every message it accepts."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.received: list[email.message.EmailMessage] = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(0)
+        self.received.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [message for message in self.received if message["To"] == address]

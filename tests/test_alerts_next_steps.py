@@ -12,7 +12,7 @@ from recommendations.models import NextStep, Subscription
 from recommendations.rules.choices import Side, Visibility
 from recommendations.services.steps import complete_step, slip_step, update_step
 from tests import factories
-from tests.test_alerts_smtp import MailServer, parts, run
+from tests.test_alerts_smtp import parts, run
 
 # Real commits: the outbox sends after the transaction commits, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,17 +38,6 @@ def an_hour_passes() -> None:
         confirmed_at=F("confirmed_at") - hour, last_sent_at=F("last_sent_at") - hour
     )
     NextStep.history.model.objects.update(history_date=F("history_date") - hour)
-
-
-@pytest.fixture
-def server(settings):
-    mail_server = MailServer()
-    settings.MAILER_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = mail_server.port
-    mail_server.controller.start()
-    yield mail_server
-    mail_server.controller.stop()
 
 
 @pytest.fixture

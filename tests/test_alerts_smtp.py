@@ -2,15 +2,10 @@
 only the confirmation, confirms, hears of a status change once, and unsubscribes with the
 one-click POST of the List-Unsubscribe header, after which nothing more comes."""
 
-import asyncio
-import email
-import email.policy
 import io
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core.management import call_command
 
@@ -24,35 +19,6 @@ from tests.helpers import Client
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LINK = re.compile(r"https?://\S+?/alerts/confirm/[^/\s]+/")
-
-
-class MailServer:
-    """aiosmtpd on a loopback port, keeping every message it accepts."""
-
-    def __init__(self):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.received: list[email.message.EmailMessage] = []
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):
-        await asyncio.sleep(0)
-        self.received.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-@pytest.fixture
-def server(settings):
-    mail_server = MailServer()
-    settings.MAILER_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = mail_server.port
-    mail_server.controller.start()
-    yield mail_server
-    mail_server.controller.stop()
 
 
 def run(*arguments) -> str:

@@ -4,16 +4,11 @@ approves it (then it is public on the pages, in the report and the API, and mail
 owners' officials once) or rejects it with a reason mailed back. Mail goes through a real SMTP
 server (aiosmtpd)."""
 
-import asyncio
 import datetime
-import email
-import email.policy
 import html
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.utils import timezone
 
@@ -28,38 +23,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 LINK = re.compile(r"https?://\S+?/contacts/sign-in/[^/\s]+/")
 CONTACT = "contact@jbce.example.org"
-
-
-class MailServer:
-    """aiosmtpd on a loopback port, keeping every message it accepts."""
-
-    def __init__(self):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.received: list[email.message.EmailMessage] = []
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):
-        await asyncio.sleep(0)
-        self.received.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-    def to(self, address: str) -> list[email.message.EmailMessage]:
-        return [message for message in self.received if message["To"] == address]
-
-
-@pytest.fixture
-def server(settings):
-    mail_server = MailServer()
-    settings.MAILER_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = mail_server.port
-    mail_server.controller.start()
-    yield mail_server
-    mail_server.controller.stop()
 
 
 @pytest.fixture
