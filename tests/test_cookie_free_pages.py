@@ -139,3 +139,21 @@ def test_the_sign_in_page_keeps_its_csrf_token():
 def test_no_form_posts_a_language_choice_for_the_public_pages_any_more():
     # The links replace Django's set_language view, which set a cookie and needed a token.
     assert Client().post("/i18n/setlang/", {"language": "ja", "next": "/"}).status_code == 404
+
+
+def test_a_public_page_is_the_same_whatever_language_the_browser_prefers(item):
+    for address in public_pages(item):
+        english = Client(headers={"accept-language": "en"}).get(address)
+        japanese = Client(headers={"accept-language": "ja"}).get(address)
+
+        # So a shared cache keeps one copy of the page, not one per browser language.
+        assert "accept-language" not in english["Vary"].lower(), address
+        assert english.content == japanese.content, address
+
+
+def test_the_sign_in_page_says_it_follows_the_browsers_language():
+    english = Client(headers={"accept-language": "en"}).get("/accounts/login/")
+    japanese = Client(headers={"accept-language": "ja"}).get("/accounts/login/")
+
+    assert "accept-language" in english["Vary"].lower()
+    assert english.content != japanese.content

@@ -86,7 +86,8 @@ MIDDLEWARE = [
     # Static files are answered before sessions or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The public pages' language by their address (/ja/…); see PersonalLanguageMiddleware.
+    "recommendations.sign_in.language.AddressLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

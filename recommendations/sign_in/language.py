@@ -3,7 +3,8 @@
 The public pages take their language from the address (/ja/…); the admin and the sign-in pages
 have one address whatever the language, so here it comes from the person: a choice made in the
 admin header or by opening /ja/admin/ (kept in the session), then the official's entry, then
-the language cookie and the browser's Accept-Language, as Django reads them."""
+the language cookie and the browser's Accept-Language, as Django reads them. Only those pages
+vary with the browser's Accept-Language, and only their answers say so."""
 
 import re
 import zoneinfo
@@ -11,8 +12,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import cc_delim_re
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -61,6 +64,28 @@ def personal_language(request: HttpRequest) -> str:
     if official is not None and supported(official.language):
         return official.language
     return translation.get_language_from_request(request, check_path=False)
+
+
+class AddressLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, without its `Vary: Accept-Language` where the language is the
+    address's: English at an address with no prefix is English whatever the browser asks for
+    (the offer of Japanese is made in the browser), so a shared cache keeps one copy of it, not
+    one per browser language."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        response = super().process_response(request, response)
+        if request.path_info.startswith(PERSONAL_PREFIXES) or not response.has_header("Vary"):
+            return response
+        kept = [
+            header
+            for header in cc_delim_re.split(response["Vary"])
+            if header and header.lower() != "accept-language"
+        ]
+        if kept:
+            response["Vary"] = ", ".join(kept)
+        else:
+            del response["Vary"]
+        return response
 
 
 class PersonalLanguageMiddleware:
