@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.urls import reverse
 
-from recommendations.reporting import formats
+from recommendations.reporting import formats, renderings
 from recommendations.rules.choices import Side, Status, Visibility
 from recommendations.services.statuses import set_statuses
 from tests import factories
@@ -241,3 +241,70 @@ def test_a_reader_who_comes_while_the_new_file_renders_gets_the_earlier_one_mark
     assert current.status_code == 200 and current["ETag"] != earlier["ETag"]
     assert "X-Report-Note" not in current
     assert renders() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_who_finds_every_rendering_place_taken_is_told_to_come_back_soon(
+    tracked, renders, monkeypatch, settings
+):
+    # One place in the pool (the default), taken by a Word file still rendering; a reader of
+    # the PDF waits half a second for it, not the half-minute readers are given in production.
+    assert settings.REPORT_RENDER_SLOTS == 1
+    monkeypatch.setattr(renderings, "WAIT_SECONDS", 0.5)
+    started, release = held_while_rendering(monkeypatch, "docx")
+    answers: list = []
+
+    def first_reader() -> None:
+        try:
+            answers.append(Client().get(reverse("recommendations:report_docx")))
+        finally:
+            connections.close_all()
+
+    rendering = threading.Thread(target=first_reader)
+    rendering.start()
+    try:
+        assert started.wait(timeout=120)
+        refused = Client().get(reverse("recommendations:report_pdf"))
+    finally:
+        release.set()
+        rendering.join(timeout=120)
+
+    assert refused.status_code == 503
+    assert int(refused["Retry-After"]) == renderings.RETRY_AFTER_SECONDS
+    assert "please try again in a few seconds" in refused.content.decode()
+    (first,) = answers
+    assert first.status_code == 200
+    # Only the Word file was rendered, not the refused reader's; asked again, it is.
+    assert renders() == 1
+    again = Client().get(reverse("recommendations:report_pdf"))
+    assert again.status_code == 200 and body(again).startswith(b"%PDF")
+    assert renders() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_waiting_on_a_first_rendering_that_does_not_finish_is_told_to_come_back(
+    tracked, monkeypatch
+):
+    monkeypatch.setattr(renderings, "WAIT_SECONDS", 0.5)
+    started, release = held_while_rendering(monkeypatch, "xlsx")
+    url = reverse("recommendations:report_xlsx")
+
+    def first_reader() -> None:
+        try:
+            Client().get(url)
+        finally:
+            connections.close_all()
+
+    rendering = threading.Thread(target=first_reader)
+    rendering.start()
+    try:
+        assert started.wait(timeout=120)
+        # No earlier rendering of this file to give meanwhile: the data has never had one.
+        refused = Client().get(url)
+    finally:
+        release.set()
+        rendering.join(timeout=120)
+
+    assert refused.status_code == 503
+    assert refused["Retry-After"]
+    assert Client().get(url).status_code == 200
