@@ -11,7 +11,7 @@ import threading
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -120,8 +120,9 @@ def test_a_server_that_is_down_is_tried_once_a_delivery_not_once_a_mail(server, 
     output = run("send_reminders")
 
     assert "0 mail(s) sent, 1 failed, 2 waiting in the outbox" in output
-    # One refused connection when the round opened, one in the run: the other call waited.
-    assert MessageLog.objects.filter(result=RESULT_FAILURE).count() == 2
+    # One refused connection in each delivery: the worker's once the round opened (run at once
+    # in the tests), the command's own, and the run's; the other call waited each time.
+    assert MessageLog.objects.filter(result=RESULT_FAILURE).count() == 3
 
 
 def test_send_reminders_delivers_the_waiting_calls_once_the_server_is_back(server, world):
@@ -253,3 +254,23 @@ def test_a_mail_django_sends_elsewhere_goes_through_the_outbox_too(server, setti
 
     assert "1 mail(s) sent" in run("send_reminders")
     assert server.recipients() == ["new@example.org"]
+
+
+def test_a_mail_queued_by_a_page_is_sent_by_the_worker_not_by_the_request(server, settings):
+    # The database queue, as in production: the request hands the delivery to the worker.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    server.start()
+
+    outbox.queue([EmailMessage("Subject", "Body", "tracker@example.org", ["anna@example.org"])])
+    outbox.deliver_after_commit()
+
+    assert server.received == []
+    assert outbox.waiting() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    assert server.recipients() == ["anna@example.org"]
+    assert outbox.waiting() == 0
+    # The worker's delivery asked for again finds nothing left to send.
+    assert outbox.deliver_in_background.call() == 0
+    assert server.recipients() == ["anna@example.org"]

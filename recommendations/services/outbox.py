@@ -1,5 +1,7 @@
 """The outbox: every mail the tracker sends is first written to django-mailer's queue, in the
-transaction of what caused it, and sent from there once that transaction has committed.
+transaction of what caused it, and sent from there once that transaction has committed: by the
+background worker (a django-tasks task), so that no page waits on the mail server; a command
+delivers the queue itself, to say what it sent.
 
 A mail the server does not take (down, refusing a recipient, timing out) is deferred, not lost:
 it stays in the queue until a later delivery (`send_reminders`, the round page's "Send now", or
@@ -17,6 +19,7 @@ from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 from mailer import engine
 from mailer.backend import DbBackend
 from mailer.models import PRIORITY_DEFERRED, RESULT_FAILURE, Message, MessageLog
@@ -74,10 +77,18 @@ def deliver() -> Delivery:
     return delivery
 
 
+@task()
+def deliver_in_background() -> int:
+    """The queue delivered by the worker; returns how many mails it sent. Run twice, or beside
+    another delivery, it sends each mail once: a mail leaves the queue as it is sent."""
+    return deliver().sent
+
+
 def deliver_after_commit() -> None:
-    """Deliver the queue once the current transaction has committed (at once outside one). A
-    failure there is logged, never raised into the request or command that queued the mail."""
-    transaction.on_commit(deliver, robust=True)
+    """Hand the queue to the worker once the current transaction has committed (at once outside
+    one). A failure there is logged, never raised into the request or command that queued the
+    mail, which waits in the queue for the next delivery."""
+    transaction.on_commit(deliver_in_background.enqueue, robust=True)
 
 
 def waiting() -> int:

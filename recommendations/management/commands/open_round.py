@@ -52,7 +52,9 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError(errors_of(error)) from error
-        # The calls were delivered when the round's transaction committed; what is left waits.
+        # The calls are handed to the worker; delivered here too, so the command can say what
+        # went (the worker then finds them gone). What the server did not take waits.
+        outbox.deliver()
         opening = (
             f"Opened the reporting round for Council no. {council}, deadline {due}: "
             f"{opened.mails.count()} officials called on to report"
