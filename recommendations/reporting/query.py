@@ -319,13 +319,15 @@ def report_rows(
     base: QuerySet | None = None,
     *,
     keep_order: bool = False,
-    chunk_size: int = CHUNK_SIZE,
+    chunk_size: int | None = None,
 ) -> Iterator[ReportRow]:
     """Stream the report's rows in chunks; `keep_order` keeps the order `base` was sorted in.
 
     Topics, owners and organisations are a few dozen rows, read once; each chunk of
-    `chunk_size` recommendations reads its organisations, co-owners, next steps and the
-    Councils' uptakes of them in one query each, so memory stays that of one chunk."""
+    `chunk_size` recommendations (CHUNK_SIZE unless given) reads its organisations, co-owners,
+    next steps and the Councils' uptakes of them in one query each, so memory stays that of one
+    chunk."""
+    chunk_size = chunk_size or CHUNK_SIZE
     queryset = report_queryset(options, base)
     if not keep_order:
         queryset = in_report_order(queryset)
