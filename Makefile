@@ -8,6 +8,9 @@ INSTALLED := $(VENV)/.installed
 LOCK := requirements-dev.lock
 # Local development only: the real deployment sets DEBUG off and its own SECRET_KEY.
 DEV_ENV := DEBUG=true
+# The suite runs in one process per core, each test file whole in one of them (its browser and
+# its servers started once).
+PARALLEL := -n auto --dist loadfile
 # `make run` listens on PORT when it is set, as `make serve` does.
 RUN_PORT := $(or $(PORT),8000)
 
@@ -51,13 +54,13 @@ test: $(INSTALLED) system-packages
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEV_ENV) $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PARALLEL)
 
 # The PostgreSQL pass: the same suite on a throw-away PostgreSQL server (installed when missing).
 # Browser tests run in the SQLite pass only: they check pages, not the database; so do the
 # README's commands, which run on a copy of the project with its own SQLite file.
 test-postgres: $(INSTALLED) system-packages
-	bash .ci/with-postgres $(VENV)/bin/pytest --ignore-glob='tests/*browser*.py' --ignore=tests/test_readme_commands.py
+	bash .ci/with-postgres $(VENV)/bin/pytest $(PARALLEL) --ignore-glob='tests/*browser*.py' --ignore=tests/test_readme_commands.py
 
 # The Redis pass: the tests marked `redis` (two gunicorn servers sharing one Redis cache), which
 # `make test` deselects, against a throw-away Redis server (installed when missing).

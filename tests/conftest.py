@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -7,6 +9,30 @@ from tests.factories import SuperuserFactory
 from tests.helpers import ARTIFACTS, Client, MailServer, open_page
 
 DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def files_of_this_process(tmp_path_factory):
+    """Each process of the suite (`make test` runs one per core) stores its files and takes
+    django-mailer's lock in a folder of its own: two processes writing one media folder would
+    rename each other's editions, and a delivery that finds the lock taken sends nothing."""
+    from django.test import override_settings
+    from mailer import engine
+
+    folder = tmp_path_factory.mktemp("process")
+    lock = str(folder / "send_mail")
+    # Read by django-mailer when it is imported; the servers the tests start read the variable.
+    engine.LOCK_PATH = lock
+    os.environ["MAILER_LOCK_PATH"] = lock
+    storages = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder / "media")},
+        },
+    }
+    with override_settings(STORAGES=storages, MAILER_LOCK_PATH=lock):
+        yield
 
 
 @pytest.fixture(autouse=True)
