@@ -114,7 +114,8 @@ def _step_named(
         ) % {
             "value": shown(text),
             "side": label,
-            "steps": ", ".join(f"“{shown(step)}”" for step in allowed),
+            # Quoted as the language quotes: 「…」 in Japanese.
+            "steps": ", ".join(_("“%(step)s”") % {"step": shown(step)} for step in allowed),
         }
     else:
         message = _(
