@@ -169,9 +169,10 @@ def test_xlsx_recommendations_sheet_is_ready_to_filter_and_read(workshop):
     sheet = xlsx_book(ReportOptions(as_of=JUNE_1))["Recommendations"]
 
     assert sheet.freeze_panes == "B2"
-    # The thirteen columns of the report, then the sides' responses and stalled reasons, the
-    # responses' dates and each side's next step, then the organisations' approved views.
-    assert sheet.auto_filter.ref == "A1:AF4"
+    # The thirteen columns of the report, then the sides' responses, stalled reasons and the
+    # steps that would unblock them, the responses' dates and each side's next step, then the
+    # organisations' approved views.
+    assert sheet.auto_filter.ref == "A1:AH4"
     # 60 characters, plus the few points of padding the file format stores with a width.
     assert sheet.column_dimensions["C"].width == pytest.approx(60, abs=1)
     assert sheet["C2"].alignment.wrap_text

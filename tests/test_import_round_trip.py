@@ -3,6 +3,7 @@ English or Japanese headings, public or internal), edits a cell and uploads the 
 what was edited is recorded, once; what is not theirs is skipped unless they changed it."""
 
 import csv
+import datetime
 import io
 import re
 
@@ -578,3 +579,82 @@ def test_the_japanese_xlsx_response_label_goes_in(client, meti_official):
     upload_and_confirm(client, edit_xlsx(exported, "AI-2", heading, label), "report.xlsx")
 
     assert Recommendation.objects.get(reference="AI-2").japan_response == "under_consideration"
+
+
+# Each response's date and the step that would unblock a stalled side ------------------------
+
+
+@pytest.fixture
+def answered(tracker):
+    """AI-2 answered by Japan on a day, stalled, with a public and an internal step of its own,
+    the public one named as what would unblock it."""
+    item = tracker["AI-2"]
+    Recommendation.objects.filter(pk=item.pk).update(
+        created_at=datetime.datetime(2024, 4, 17, 10, tzinfo=datetime.UTC)
+    )
+    step = factories.NextStepFactory(recommendation=item, side=Side.JAPAN, text="Budget bill")
+    factories.NextStepFactory(
+        recommendation=item, side=Side.JAPAN, text="Cabinet talks", visibility=Visibility.INTERNAL
+    )
+    Recommendation.objects.filter(pk=item.pk).update(
+        japan_status=Status.STALLED,
+        japan_stalled_reason="budget",
+        japan_stalled_step=step,
+        japan_response=Response.ACCEPTED,
+        japan_response_date="2025-03-02",
+        eu_response=Response.NOTED,
+        eu_response_rationale="Kept under review.",
+        eu_response_date="2025-02-01",
+    )
+    return step
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/report.csv", "report.csv"),
+        ("/ja/report.csv", "report.csv"),
+        ("/report.xlsx", "report.xlsx"),
+        ("/ja/report.xlsx", "report.xlsx"),
+        ("/report.csv?internal=1", "report-internal.csv"),
+        ("/report.xlsx?internal=1", "report-internal.xlsx"),
+    ],
+)
+@pytest.mark.parametrize("role", ["official", "secretariat"])
+def test_a_file_with_response_dates_and_an_unblocking_step_uploaded_unchanged_records_nothing(
+    client, meti_official, answered, path, name, role
+):
+    client.force_login(meti_official if role == "official" else factories.SuperuserFactory())
+    content = download(client, path)
+    before = recorded()
+
+    shown = preview(client, content, name)
+
+    assert "errors" not in shown.context, [str(e) for e in shown.context["errors"]]
+    assert shown.context["plan"].changes == []
+    assert recorded() == before
+
+
+@pytest.mark.django_db
+def test_an_officials_new_date_and_unblocking_step_go_in_once_through_the_csv(
+    client, meti_official, answered
+):
+    client.force_login(meti_official)
+    exported = download(client, "/report.csv?internal=1")
+    content = edit_csv(exported, "AI-2", "japan_response_date", "2025/03/05")
+    content = edit_csv(content, "AI-2", "japan_stalled_step", "Cabinet talks")
+    history = Recommendation.history.count()
+
+    shown, messages = upload_and_confirm(client, content, "report-internal.csv")
+    again = preview(client, content, "report-internal.csv")
+
+    item = Recommendation.objects.get(reference="AI-2")
+    assert item.japan_response_date.isoformat() == "2025-03-05"
+    assert item.japan_stalled_step.text == "Cabinet talks"
+    assert Recommendation.history.count() == history + 1
+    assert messages[0].startswith(
+        "Applied 1 change: AI-2 (Japan response dated 2025-03-05, "
+        "Japan side unblocked by: Cabinet talks)."
+    )
+    assert again.context["plan"].changes == []

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from recommendations.imports.steps import StepChange
 from recommendations.imports.workbook import shown
 from recommendations.models import Recommendation
+from recommendations.rules.answers import step_field
 from recommendations.rules.bilateral import Outcome
 from recommendations.rules.choices import (
     RESPONSE_FIELDS,
@@ -65,8 +66,9 @@ class PlannedChange:
     # The new progress update's text; empty when the row adds none.
     text: str
     visibility: str
-    # The responses and stalled reasons the row sets, field name to value.
-    answers: dict[str, str] = field(default_factory=dict)
+    # The answers the row sets, field name to value: a response date is a date, an unblocking
+    # step a NextStep (or, for the step the row adds, its text), the others codes and texts.
+    answers: dict[str, object] = field(default_factory=dict)
     # The next steps the row adds or changes.
     steps: list[StepChange] = field(default_factory=list)
 
@@ -110,6 +112,35 @@ class PlannedChange:
         ]
 
     @property
+    def answer_changes(self) -> list[str]:
+        """Each response, response date and unblocking step the row sets, as "EU response:
+        Accepted"; the other answers (rationales, stalled reasons) in one phrase."""
+        parts = []
+        for side, response in RESPONSE_FIELDS.items():
+            label = Side(side).label
+            if response in self.answers:
+                parts.append(
+                    _("%(side)s response: %(response)s")
+                    % {"side": label, "response": Response(str(self.answers[response])).label}
+                )
+            if isinstance(date := self.answers.get(f"{response}_date"), datetime.date):
+                parts.append(_("%(side)s response dated %(date)s") % {"side": label, "date": date})
+            if step_field(side) not in self.answers:
+                continue
+            step = self.answers[step_field(side)]
+            parts.append(
+                _("%(side)s side unblocked by: %(step)s")
+                % {"side": label, "step": shown(getattr(step, "text", str(step)))}
+                if step
+                else _("%(side)s side: no step named to unblock it") % {"side": label}
+            )
+        named = {*RESPONSE_FIELDS.values(), *(f"{f}_date" for f in RESPONSE_FIELDS.values())}
+        named |= {step_field(side) for side in SIDE_FIELDS}
+        if set(self.answers) - named:
+            parts.append(_("responses or stalled reasons recorded"))
+        return parts
+
+    @property
     def shown_text(self) -> str:
         """The new update's text as the preview and the command quote it: cut like every
         value a message quotes, as a whole text is for the item's page, not a table row."""
@@ -135,14 +166,7 @@ class PlannedChange:
             )
         if self.reason_changes:
             parts.append(_("reason for overriding the sides recorded"))
-        for side, response in RESPONSE_FIELDS.items():
-            if response in self.answers:
-                parts.append(
-                    _("%(side)s response: %(response)s")
-                    % {"side": Side(side).label, "response": Response(self.answers[response]).label}
-                )
-        if set(self.answers) - set(RESPONSE_FIELDS.values()):
-            parts.append(_("responses or stalled reasons recorded"))
+        parts += self.answer_changes
         parts += [step.description for step in self.steps]
         if self.text:
             parts.append(

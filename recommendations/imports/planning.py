@@ -30,22 +30,20 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import QuerySet, Subquery
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recommendations.imports.answers import answer_label, answers_asked
+from recommendations.imports.answers import answer_edits, answers_asked, with_added_steps
 from recommendations.imports.changes import Edit, ImportPlan, LeftAlone, PlannedChange
+from recommendations.imports.latest import latest, shows_latest, with_latest_updates
 from recommendations.imports.reading import (
     ImportRejected,
     Row,
     RowError,
     read_row,
     read_rows,
-    same_text,
     text,
 )
 from recommendations.imports.steps import columns as step_columns
@@ -61,7 +59,6 @@ from recommendations.rules.choices import (
     Visibility,
 )
 from recommendations.services.statuses import record_update, set_statuses
-from recommendations.timeline import describe
 
 DATE_COLUMNS = ("status_date", "latest_update_date")
 UPDATE_COLUMNS = ("latest_update", "visibility")
@@ -69,42 +66,6 @@ UPDATE_COLUMNS = ("latest_update", "visibility")
 RowReporter = Callable[[str, str], None]
 # name(column) is the column's heading in the file.
 ColumnNaming = Callable[[str], str]
-
-
-def with_latest_updates(queryset: QuerySet, *, today: datetime.date) -> QuerySet:
-    """Annotate each item's latest update of each visibility up to today, with what either
-    export shows of it in its latest_update columns (reporting.query)."""
-    # As the exports: a confirmation of no change is never an item's latest update.
-    updates = ProgressUpdate.objects.of_outer_recommendation().substantive().filter(date__lte=today)
-    annotations = {}
-    for visibility in Visibility.values:
-        latest = updates.filter(visibility=visibility)
-        for field in ("text", "date", "kind", "sides", "status"):
-            annotations[f"latest_{visibility}_{field}"] = Subquery(latest.values(field)[:1])
-    return queryset.annotate(**annotations)
-
-
-def _latest(item: Recommendation, visibility: str) -> tuple[str, datetime.date | None]:
-    return (
-        getattr(item, f"latest_{visibility}_text") or "",
-        getattr(item, f"latest_{visibility}_date"),
-    )
-
-
-def _shows_latest(item: Recommendation, visibility: str, text: str) -> bool:
-    """Whether `text` is what an export showed of the item's latest update: the official's
-    words or, when they wrote none, the tracker's sentence in any of the site's languages."""
-    words = getattr(item, f"latest_{visibility}_text") or ""
-    if words:
-        return same_text(text, words)
-    kind = getattr(item, f"latest_{visibility}_kind") or ""
-    sides = getattr(item, f"latest_{visibility}_sides") or {}
-    status = getattr(item, f"latest_{visibility}_status") or ""
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            if same_text(text, describe(kind, sides, status)):
-                return True
-    return not text
 
 
 def _label(status: str) -> str:
@@ -162,10 +123,10 @@ def _edits(*, row: Row, item: Recommendation, own_side: str | None, earlier: set
         edits.append(Edit("override_reason", reason_now, row.override_reason))
     if row.status_date and row.status_date != since_now and not shown_earlier:
         edits.append(Edit("status_date", _day(since_now), _day(row.status_date)))
-    latest_text, latest_date = _latest(item, row.visibility)
-    if row.text and not _shows_latest(item, row.visibility, row.text):
+    latest_text, latest_date = latest(item, row.visibility)
+    if row.text and not shows_latest(item, row.visibility, row.text):
         (other,) = set(Visibility.values) - {row.visibility}
-        if _shows_latest(item, other, row.text):
+        if shows_latest(item, other, row.text):
             # The latest update's text, under the other visibility: it would be published
             # (or withdrawn to officials) as a new update.
             edits.append(Edit("visibility", other, row.visibility))
@@ -173,11 +134,7 @@ def _edits(*, row: Row, item: Recommendation, own_side: str | None, earlier: set
             edits.append(Edit("latest_update", latest_text, row.text))
     if row.update_date and row.update_date != latest_date:
         edits.append(Edit("latest_update_date", _day(latest_date), _day(row.update_date)))
-    for field, value in row.answers.items():
-        now = getattr(item, field)
-        if value.strip() != now.strip():
-            edits.append(Edit(field, answer_label(now), answer_label(value)))
-    return edits
+    return edits + answer_edits(row=row, item=item)
 
 
 def _statuses_asked(
@@ -311,7 +268,15 @@ def _judge(
             error("status", _("%(problem)s Fill in override_reason.") % {"problem": problem})
     new_text = row.text if edited.intersection(UPDATE_COLUMNS) else ""
     answers = answers_asked(
-        row=row, item=item, own_side=own_side, outcome=outcome, edited=edited, error=error
+        row=row,
+        item=item,
+        own_side=own_side,
+        outcome=outcome,
+        edited=edited,
+        steps=steps,
+        today=today,
+        error=error,
+        name=name,
     )
     if outcome == now and not new_text and not answers and not steps:
         _refuse_dates(edits=edits, error=error)
@@ -472,7 +437,7 @@ def apply(
 
 def _write(change: PlannedChange, *, author: User | None) -> ProgressUpdate | None:
     """Record one planned change: its next steps, its statuses and update, or the update alone."""
-    write_steps(change.steps, recommendation=change.recommendation, author=author)
+    added = write_steps(change.steps, recommendation=change.recommendation, author=author)
     if not change.moves and not change.answers and not change.text:
         return None
     if not change.moves and not change.answers:
@@ -494,5 +459,5 @@ def _write(change: PlannedChange, *, author: User | None) -> ProgressUpdate | No
         text=change.text,
         visibility=change.visibility,
         on=change.status_date,
-        answers=change.answers,
+        answers=with_added_steps(change.answers, added),
     )

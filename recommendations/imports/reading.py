@@ -60,6 +60,10 @@ XLSX_HEADINGS = {
     gettext_noop("EU side stalled: details"): "eu_stalled_detail",
     gettext_noop("Japan side stalled because"): "japan_stalled_reason",
     gettext_noop("Japan side stalled: details"): "japan_stalled_detail",
+    gettext_noop("EU response date"): "eu_response_date",
+    gettext_noop("Japan response date"): "japan_response_date",
+    gettext_noop("EU side unblocked by"): "eu_stalled_step",
+    gettext_noop("Japan side unblocked by"): "japan_stalled_step",
     **STEP_HEADINGS,
 }
 # The text cells of each side's answers: an empty cell says the text is empty.
@@ -69,6 +73,8 @@ ANSWER_TEXT_COLUMNS = (
     "eu_stalled_detail",
     "japan_stalled_detail",
 )
+# The step that would unblock each side, named by its text (imports/answers.py finds it).
+STEP_TEXT_COLUMNS = ("eu_stalled_step", "japan_stalled_step")
 XLSX_SHEET = gettext_noop("Recommendations")
 # A date written by a spreadsheet set to Japanese (2024/06/01) is as unambiguous as ISO's.
 SLASHED_DATE = re.compile(r"^\d{4}/\d{1,2}/\d{1,2}$")
@@ -389,8 +395,9 @@ class Row:
     update_date: datetime.date | None
     text: str
     visibility: str
-    # Each side's response, rationale, stalled reason and detail the file has a column for.
-    answers: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Each side's response, rationale, response date, stalled reason, detail and unblocking
+    # step's text the file has a column for (a date only where its cell holds one).
+    answers: dict[str, str | datetime.date] = dataclasses.field(default_factory=dict)
     # Each side's next step the row names.
     steps: list[StepCells] = dataclasses.field(default_factory=list)
 
@@ -415,8 +422,16 @@ def read_row(*, number: int, cells: dict, error: Callable[[str, str], None]) -> 
             error(column, str(problem))
             return None
 
-    def answers() -> dict[str, str]:
-        found = {column: text(cells[column]) for column in ANSWER_TEXT_COLUMNS if column in cells}
+    def answers() -> dict[str, str | datetime.date]:
+        found: dict[str, str | datetime.date] = {
+            column: text(cells[column])
+            for column in (*ANSWER_TEXT_COLUMNS, *STEP_TEXT_COLUMNS)
+            if column in cells
+        }
+        for response in RESPONSE_FIELDS.values():
+            # An empty date says nothing: a response that changes is then dated today.
+            if day := date_of(f"{response}_date"):
+                found[f"{response}_date"] = day
         for column, choices in (
             *((field, Response) for field in RESPONSE_FIELDS.values()),
             *((field, StalledReason) for field in STALLED_FIELDS.values()),

@@ -168,8 +168,10 @@ def steps_asked(
 
 def write_steps(
     changes: Iterable[StepChange], *, recommendation: Recommendation, author: User | None
-) -> None:
-    """Write each planned step through services.steps: one write, one history row each."""
+) -> dict[str, NextStep]:
+    """Write each planned step through services.steps: one write, one history row each.
+    Returns the steps added, by side (the row may name one as the step that unblocks it)."""
+    added = {}
     for change in changes:
         if change.step is None:
             step = add_step(
@@ -179,8 +181,10 @@ def write_steps(
                 target_date=change.changes["target_date"],  # type: ignore[arg-type]
                 author=author,
             )
+            added[change.side] = step
             rest = {k: v for k, v in change.changes.items() if k in ("state", "done_on")}
             if rest:
                 update_step(step=step, author=author, changes=rest)
         else:
             update_step(step=change.step, author=author, changes=change.changes)
+    return added

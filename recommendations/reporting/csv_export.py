@@ -55,6 +55,10 @@ ANSWER_COLUMNS = [
     "eu_stalled_detail",
     "japan_stalled_reason",
     "japan_stalled_detail",
+    # The step that would unblock each stalled side, by its text as the step columns name it,
+    # beside the reasons it answers.
+    "eu_stalled_step",
+    "japan_stalled_step",
 ]
 # Each response's date and each side's next step, after the answers, for the same reason. The
 # step's columns are read back by the import (imports/steps.py).
@@ -99,6 +103,8 @@ CSV_HEADINGS = {
     "eu_stalled_detail": gettext_noop("EU side stalled: details"),
     "japan_stalled_reason": gettext_noop("Japan side stalled because"),
     "japan_stalled_detail": gettext_noop("Japan side stalled: details"),
+    "eu_stalled_step": gettext_noop("EU side unblocked by"),
+    "japan_stalled_step": gettext_noop("Japan side unblocked by"),
     "eu_response_date": gettext_noop("EU response date"),
     "japan_response_date": gettext_noop("Japan response date"),
     "eu_next_step": gettext_noop("EU next step"),
@@ -197,6 +203,8 @@ def csv_record(row: ReportRow, *, internal: bool, words: _Words | None = None) -
         row.eu_stalled_detail,
         words.answers.get(row.japan_stalled_reason, row.japan_stalled_reason),
         row.japan_stalled_detail,
+        row.eu_stalled_step_text,
+        row.japan_stalled_step_text,
         _day(row.eu_response_date),
         _day(row.japan_response_date),
         row.eu_next_step,

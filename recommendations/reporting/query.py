@@ -163,6 +163,8 @@ _FIELDS = (
     *(field for side in SIDE_FIELDS for field in answer_fields(side)),
     "eu_stalled_step__text",
     "japan_stalled_step__text",
+    "eu_stalled_step__visibility",
+    "japan_stalled_step__visibility",
     *ReportAnnotations.__annotations__,
 )
 _SINCE_FIELDS = ("since_status", "change_text", "change_date")
@@ -224,10 +226,18 @@ def _row(
         stakeholder_views=views.get(pk, []),
         taken_up=pk in taken_up,
         **{name: values[name] for side in SIDE_FIELDS for name in answer_fields(side)},
-        eu_stalled_step_text=values["eu_stalled_step__text"] or "",
-        japan_stalled_step_text=values["japan_stalled_step__text"] or "",
+        eu_stalled_step_text=_step_text(values, "eu", options),
+        japan_stalled_step_text=_step_text(values, "japan", options),
         **steps.get(pk, {}),
     )
+
+
+def _step_text(values: dict[str, Any], side: str, options: ReportOptions) -> str:
+    """The text of the step that would unblock the side; an internal step's only in the
+    internal edition, as every internal step (reporting.steps)."""
+    if not options.internal and values[f"{side}_stalled_step__visibility"] != Visibility.PUBLIC:
+        return ""
+    return values[f"{side}_stalled_step__text"] or ""
 
 
 def _linked(through: type[Model], target: str, ids: list[int]) -> dict[int, list[int]]:
