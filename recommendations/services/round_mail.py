@@ -9,8 +9,8 @@ committed, and a mail the server does not take waits there for the next delivery
 
 import datetime
 import zoneinfo
-from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import cast
 
 from django.conf import settings
