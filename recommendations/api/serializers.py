@@ -2,6 +2,7 @@
 ever added by accident."""
 
 from django.conf import settings
+from django.db.models import Model, TextChoices
 from django.utils import translation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -25,7 +26,14 @@ from recommendations.rules.choices import (
 )
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class PublicPageSerializer(serializers.ModelSerializer):
+    """A resource with a public page of its own, given as `html_url`, an absolute address."""
+
+    def get_html_url(self, obj: Model) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())  # type: ignore[attr-defined]
+
+
+class TopicSerializer(PublicPageSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:topic-detail", lookup_field="code")
     html_url = serializers.SerializerMethodField(help_text="The topic's public page.")
 
@@ -33,11 +41,8 @@ class TopicSerializer(serializers.ModelSerializer):
         model = Topic
         fields = ["code", "url", "html_url", "name", "name_ja", "printed_name", "position"]
 
-    def get_html_url(self, topic: Topic) -> str:
-        return self.context["request"].build_absolute_uri(topic.get_absolute_url())
 
-
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(PublicPageSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:organisation-detail", lookup_field="slug"
     )
@@ -46,9 +51,6 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["slug", "url", "html_url", "acronym", "name", "name_ja", "side"]
-
-    def get_html_url(self, organisation: Organisation) -> str:
-        return self.context["request"].build_absolute_uri(organisation.get_absolute_url())
 
 
 class OwnerSerializer(serializers.ModelSerializer):
@@ -138,7 +140,42 @@ class NextStepSerializer(serializers.ModelSerializer):
         ]
 
 
-class RecommendationSerializer(serializers.ModelSerializer):
+def _side_fields(
+    side: str, *, status_help: str, response_help: str
+) -> tuple[
+    serializers.ChoiceField,
+    serializers.DateField,
+    serializers.ChoiceField,
+    serializers.CharField,
+    serializers.DateField,
+]:
+    """One side's `<side>_status`, `_status_date`, `_response`, `_response_rationale` and
+    `_response_date`, as the view annotates them (`as_of_<side>_…`): today's values, or those
+    recorded on the `as_of` date; a day is none before the side's first value."""
+
+    def choice(field: str, choices: type[TextChoices], help_text: str) -> serializers.ChoiceField:
+        return serializers.ChoiceField(
+            choices=choices.choices,
+            source=f"as_of_{side}_{field}",
+            read_only=True,
+            help_text=help_text,
+        )
+
+    def day(field: str) -> serializers.DateField:
+        return serializers.DateField(
+            source=f"as_of_{side}_{field}", read_only=True, allow_null=True
+        )
+
+    return (
+        choice("status", Status, status_help),
+        day("status_date"),
+        choice("response", Response, response_help),
+        serializers.CharField(source=f"as_of_{side}_response_rationale", read_only=True),
+        day("response_date"),
+    )
+
+
+class RecommendationSerializer(PublicPageSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:recommendation-detail", lookup_field="reference"
     )
@@ -169,49 +206,28 @@ class RecommendationSerializer(serializers.ModelSerializer):
     # The view annotates these: today's values, or those recorded on the `as_of` date.
     status = serializers.ChoiceField(choices=Status.choices, source="as_of_status", read_only=True)
     status_date = serializers.DateField(source="as_of_status_date", read_only=True)
-    eu_status = serializers.ChoiceField(
-        choices=Status.choices,
-        source="as_of_eu_status",
-        read_only=True,
-        help_text="Status of the EU side, as reported by DG Connect.",
+    # Each side's status and formal response as they stood on `as_of`.
+    (
+        eu_status,
+        eu_status_date,
+        eu_response,
+        eu_response_rationale,
+        eu_response_date,
+    ) = _side_fields(
+        "eu",
+        status_help="Status of the EU side, as reported by DG Connect.",
+        response_help="The EU's formal response to the recommendation, apart from its status.",
     )
-    eu_status_date = serializers.DateField(
-        source="as_of_eu_status_date", read_only=True, allow_null=True
-    )
-    japan_status = serializers.ChoiceField(
-        choices=Status.choices,
-        source="as_of_japan_status",
-        read_only=True,
-        help_text="Status of the Japan side, as reported by its Japanese owner.",
-    )
-    japan_status_date = serializers.DateField(
-        source="as_of_japan_status_date", read_only=True, allow_null=True
-    )
-
-    # Each government's formal response as it stood on `as_of`, like the statuses.
-    eu_response = serializers.ChoiceField(
-        choices=Response.choices,
-        source="as_of_eu_response",
-        read_only=True,
-        help_text="The EU's formal response to the recommendation, apart from its status.",
-    )
-    eu_response_rationale = serializers.CharField(
-        source="as_of_eu_response_rationale", read_only=True
-    )
-    eu_response_date = serializers.DateField(
-        source="as_of_eu_response_date", read_only=True, allow_null=True
-    )
-    japan_response = serializers.ChoiceField(
-        choices=Response.choices,
-        source="as_of_japan_response",
-        read_only=True,
-        help_text="Japan's formal response to the recommendation, apart from its status.",
-    )
-    japan_response_rationale = serializers.CharField(
-        source="as_of_japan_response_rationale", read_only=True
-    )
-    japan_response_date = serializers.DateField(
-        source="as_of_japan_response_date", read_only=True, allow_null=True
+    (
+        japan_status,
+        japan_status_date,
+        japan_response,
+        japan_response_rationale,
+        japan_response_date,
+    ) = _side_fields(
+        "japan",
+        status_help="Status of the Japan side, as reported by its Japanese owner.",
+        response_help="Japan's formal response to the recommendation, apart from its status.",
     )
 
     text_ja_status = serializers.ChoiceField(
@@ -300,9 +316,6 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "overdue",
             "taken_up",
         ]
-
-    def get_html_url(self, recommendation: Recommendation) -> str:
-        return self.context["request"].build_absolute_uri(recommendation.get_absolute_url())
 
     # The as_of_* fields are annotated by the API's queryset (statuses as of the asked date) and
     # public_children prefetched by with_api_relations: the model declares neither.
@@ -416,7 +429,7 @@ class EditionFileSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(path)
 
 
-class EditionSerializer(serializers.ModelSerializer):
+class EditionSerializer(PublicPageSerializer):
     council: serializers.SlugRelatedField[Council] = serializers.SlugRelatedField(
         slug_field="number", read_only=True, help_text="The Council's number."
     )
@@ -432,6 +445,3 @@ class EditionSerializer(serializers.ModelSerializer):
             "reason": {"help_text": "What a corrected edition corrected; empty for the first."},
             "as_of": {"help_text": "The day whose statuses the edition reports."},
         }
-
-    def get_html_url(self, edition: Edition) -> str:
-        return self.context["request"].build_absolute_uri(edition.get_absolute_url())

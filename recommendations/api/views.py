@@ -2,6 +2,7 @@
 under /api/, and the Swagger UI page."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.db.models import F, Prefetch, QuerySet
@@ -15,6 +16,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 
 from recommendations.api.conditional import ConditionalGetMixin
 from recommendations.api.parameters import AS_OF, DeclaredParametersMixin, as_of_date
@@ -201,12 +203,17 @@ class EditionViewSet(DeclaredParametersMixin, ConditionalGetMixin, viewsets.Gene
 # The report's small reference tables. Each one's docstring is its description in the schema.
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Topics", responses={200: TopicSerializer, 404: NOT_FOUND}),
-    retrieve=extend_schema(
-        summary="One of the topics", responses={200: TopicSerializer, 404: NOT_FOUND}
-    ),
-)
+def _reference_schema(
+    serializer: type[Serializer], *, listed: str, one: str
+) -> Callable[[type[ReadOnlyViewSet]], type[ReadOnlyViewSet]]:
+    """A reference table's list and detail in the schema: their summaries, one serializer."""
+    return extend_schema_view(
+        list=extend_schema(summary=listed, responses={200: serializer, 404: NOT_FOUND}),
+        retrieve=extend_schema(summary=one, responses={200: serializer, 404: NOT_FOUND}),
+    )
+
+
+@_reference_schema(TopicSerializer, listed="Topics", one="One of the topics")
 class TopicViewSet(ReadOnlyViewSet):
     """The topics."""
 
@@ -216,15 +223,10 @@ class TopicViewSet(ReadOnlyViewSet):
     lookup_value_regex = r"[A-Z0-9]+"
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Organisations that made recommendations",
-        responses={200: OrganisationSerializer, 404: NOT_FOUND},
-    ),
-    retrieve=extend_schema(
-        summary="One of the organisations that made recommendations",
-        responses={200: OrganisationSerializer, 404: NOT_FOUND},
-    ),
+@_reference_schema(
+    OrganisationSerializer,
+    listed="Organisations that made recommendations",
+    one="One of the organisations that made recommendations",
 )
 class OrganisationViewSet(ReadOnlyViewSet):
     """The organisations that made recommendations."""
@@ -235,15 +237,10 @@ class OrganisationViewSet(ReadOnlyViewSet):
     lookup_value_regex = r"[-a-z0-9_]+"
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Government bodies that own recommendations",
-        responses={200: OwnerSerializer, 404: NOT_FOUND},
-    ),
-    retrieve=extend_schema(
-        summary="One of the government bodies that own recommendations",
-        responses={200: OwnerSerializer, 404: NOT_FOUND},
-    ),
+@_reference_schema(
+    OwnerSerializer,
+    listed="Government bodies that own recommendations",
+    one="One of the government bodies that own recommendations",
 )
 class OwnerViewSet(ReadOnlyViewSet):
     """The government bodies that own recommendations."""
@@ -254,16 +251,11 @@ class OwnerViewSet(ReadOnlyViewSet):
     lookup_value_regex = r"[A-Za-z0-9_-]+"
 
 
-@extend_schema_view(
+@_reference_schema(
+    CouncilSerializer,
     # Lower case as the published schema has always had it, so the schema does not change.
-    list=extend_schema(
-        summary="Digital partnership councils",
-        responses={200: CouncilSerializer, 404: NOT_FOUND},
-    ),
-    retrieve=extend_schema(
-        summary="One of the Digital Partnership Councils",
-        responses={200: CouncilSerializer, 404: NOT_FOUND},
-    ),
+    listed="Digital partnership councils",
+    one="One of the Digital Partnership Councils",
 )
 class CouncilViewSet(ReadOnlyViewSet):
     """The Digital Partnership Councils."""

@@ -9,6 +9,7 @@ committed, and a mail the server does not take waits there for the next delivery
 
 import datetime
 import zoneinfo
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -184,26 +185,58 @@ def _letter(official: Official, context: dict) -> Letter:
     )
 
 
+def _owners_with(
+    items_of: Callable[[Owner], models.QuerySet[Recommendation]],
+) -> Iterator[tuple[Owner, list[Recommendation]]]:
+    """Each owner with its items (`items_of(owner)`), in the order the mails go out; owners
+    with none are passed over."""
+    for owner in Owner.objects.order_by("side", "code"):
+        items = list(items_of(owner).select_related("topic"))
+        if items:
+            yield owner, items
+
+
+def _queue_each(
+    reporting_round: ReportingRound,
+    *,
+    kind: str,
+    key: str,
+    officials: Iterable[Official],
+    owner: Owner,
+    context: dict,
+    today: datetime.date,
+) -> int:
+    """A mail of its own to each of `officials`, keyed by `key` and the official, so that each
+    is queued once; the number queued."""
+    return sum(
+        queue_once(
+            reporting_round,
+            kind=kind,
+            key=f"{key}:official:{official.pk}",
+            letters=[_letter(official, context)],
+            today=today,
+            official=official,
+            owner=owner,
+        )
+        for official in officials
+    )
+
+
 def queue_calls(reporting_round: ReportingRound, *, today: datetime.date) -> int:
     """Call on every active official whose owner has items due; the number of mails queued."""
     queued = 0
     base = _round_context(reporting_round, today)
-    for owner in Owner.objects.order_by("side", "code"):
-        items = list(reporting_round.owner_items(owner).select_related("topic"))
-        if not items:
-            continue
+    for owner, items in _owners_with(reporting_round.owner_items):
         steps = due_steps(reporting_round, owner, today)
-        for official in _officials(owner):
-            context = {**base, "owner": owner, "items": items, "steps": steps}
-            queued += queue_once(
-                reporting_round,
-                kind=Kind.CALL,
-                key=f"call:official:{official.pk}",
-                letters=[_letter(official, context)],
-                today=today,
-                official=official,
-                owner=owner,
-            )
+        queued += _queue_each(
+            reporting_round,
+            kind=Kind.CALL,
+            key="call",
+            officials=_officials(owner),
+            owner=owner,
+            context={**base, "owner": owner, "items": items, "steps": steps},
+            today=today,
+        )
     return queued
 
 
@@ -226,21 +259,16 @@ def queue_reminders_now(reporting_round: ReportingRound, *, today: datetime.date
     base = _round_context(reporting_round, today)
     moment = timezone.now().isoformat()
     queued = 0
-    for owner in Owner.objects.order_by("side", "code"):
-        outstanding = list(reporting_round.owner_outstanding(owner).select_related("topic"))
-        if not outstanding:
-            continue
-        context = {**base, "owner": owner, "items": outstanding}
-        for official in _officials(owner):
-            queued += queue_once(
-                reporting_round,
-                kind=Kind.REMINDER,
-                key=f"reminder:now:{moment}:official:{official.pk}",
-                letters=[_letter(official, context)],
-                today=today,
-                official=official,
-                owner=owner,
-            )
+    for owner, outstanding in _owners_with(reporting_round.owner_outstanding):
+        queued += _queue_each(
+            reporting_round,
+            kind=Kind.REMINDER,
+            key=f"reminder:now:{moment}",
+            officials=_officials(owner),
+            owner=owner,
+            context={**base, "owner": owner, "items": outstanding},
+            today=today,
+        )
     return queued
 
 
@@ -262,18 +290,15 @@ def resend_call(
         officials = officials.filter(pk=official.pk)
     context = {**_round_context(reporting_round, today), "owner": owner, "items": items}
     moment = timezone.now().isoformat()
-    queued = 0
-    for each in officials if items else []:
-        queued += queue_once(
-            reporting_round,
-            kind=Kind.CALL,
-            key=f"call:again:{moment}:official:{each.pk}",
-            letters=[_letter(each, context)],
-            today=today,
-            official=each,
-            owner=owner,
-        )
-    return queued
+    return _queue_each(
+        reporting_round,
+        kind=Kind.CALL,
+        key=f"call:again:{moment}",
+        officials=officials if items else [],
+        owner=owner,
+        context=context,
+        today=today,
+    )
 
 
 def summary_recipients() -> list[str]:
@@ -304,10 +329,7 @@ def queue_reminders(reporting_round: ReportingRound, *, today: datetime.date) ->
     overdue = today > reporting_round.deadline
     queued = 0
     behind: list[tuple[Owner, int]] = []
-    for owner in Owner.objects.order_by("side", "code"):
-        outstanding = list(reporting_round.owner_outstanding(owner).select_related("topic"))
-        if not outstanding:
-            continue
+    for owner, outstanding in _owners_with(reporting_round.owner_outstanding):
         behind.append((owner, len(outstanding)))
         context = {
             **base,
@@ -317,16 +339,15 @@ def queue_reminders(reporting_round: ReportingRound, *, today: datetime.date) ->
         }
         officials = list(_officials(owner))
         if point is not None:
-            for official in officials:
-                queued += queue_once(
-                    reporting_round,
-                    kind=Kind.REMINDER,
-                    key=f"reminder:{point}:official:{official.pk}",
-                    letters=[_letter(official, context)],
-                    today=today,
-                    official=official,
-                    owner=owner,
-                )
+            queued += _queue_each(
+                reporting_round,
+                kind=Kind.REMINDER,
+                key=f"reminder:{point}",
+                officials=officials,
+                owner=owner,
+                context=context,
+                today=today,
+            )
         if overdue:
             queued += queue_once(
                 reporting_round,

@@ -13,7 +13,6 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from recommendations.data_version import data_version
 from recommendations.models import NextStep, Recommendation
 from recommendations.rules.bilateral import awaiting_condition, divergent_condition
 from recommendations.rules.choices import Response, Side
@@ -51,10 +50,13 @@ def _count(changed_since: datetime.date | None) -> dict[str, Any]:
     }
 
 
-def counts(changed_since: datetime.date | None = None) -> dict:
+def counts(*, version: str, changed_since: datetime.date | None = None) -> dict:
     """Public items by status (with the divergent ones), by topic id and by lead owner id, and
-    how many changed status after `changed_since` (the last Council's date), if given."""
-    key = f"dashboard-counts:{data_version()}:{changed_since.isoformat() if changed_since else ''}"
+    how many changed status after `changed_since` (the last Council's date), if given.
+
+    `version` is the data version (`data_version()`) the page that shows them was read under:
+    the caller's, so that one request reads it once."""
+    key = f"dashboard-counts:{version}:{changed_since.isoformat() if changed_since else ''}"
     result = cache.get(key)
     if result is None:
         result = _count(changed_since)

@@ -20,6 +20,7 @@ it.
 
 import datetime
 import hashlib
+import weakref
 from collections.abc import Callable
 from functools import wraps
 
@@ -37,6 +38,19 @@ TIMEOUT_SECONDS = 60 * 60
 # How long a browser or a shared cache may serve a page without asking: a change made by the
 # secretariat reaches every reader within five minutes, and a crowd costs one rendering.
 MAX_AGE_SECONDS = 5 * 60
+
+
+# Each request's data version, forgotten with the request.
+_versions: "weakref.WeakKeyDictionary[HttpRequest, str]" = weakref.WeakKeyDictionary()
+
+
+def request_data_version(request: HttpRequest) -> str:
+    """The data version for this request, read once: the page cache's key and the counts the
+    page shows must name the same version, and each reading is a query."""
+    version = _versions.get(request)
+    if version is None:
+        version = _versions[request] = data_version()
+    return version
 
 
 def _first_seen(version: str) -> datetime.datetime:
@@ -79,7 +93,7 @@ def cached_page(view: View) -> View:
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
             return view(request, *args, **kwargs)
-        version = data_version()
+        version = request_data_version(request)
         # The path carries the language prefix and the query string the filters and the page;
         # the active language is named too, for a language chosen by cookie or header.
         address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]

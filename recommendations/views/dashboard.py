@@ -18,6 +18,7 @@ from recommendations.rules.choices import Response, Side, Status
 from recommendations.tallies.dashboard import counts as count_by_status
 from recommendations.tallies.rounds import public_round_line
 from recommendations.views.bars import Bar, bar, list_url, status_legend
+from recommendations.views.caching import request_data_version
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -72,7 +73,10 @@ def _label_rows(
 
 def home(request: HttpRequest) -> HttpResponse:
     next_council, last_council = Council.objects.next_and_last(timezone.localdate())
-    counts = count_by_status(last_council.date if last_council else None)
+    counts = count_by_status(
+        version=request_data_version(request),
+        changed_since=last_council.date if last_council else None,
+    )
     status_rows = counts["by_status"]
     by_status = {row["status"]: row["count"] for row in status_rows}
     divergent = sum(row["divergent"] for row in status_rows)

@@ -1,27 +1,17 @@
-import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from recommendations.models import Council
+from recommendations.management.options import (
+    add_council_argument,
+    council_by_number,
+    day_of,
+    errors_of,
+)
 from recommendations.services import outbox
 from recommendations.services.rounds import open_round
 from recommendations.tallies.rounds import owners_without_officials
-
-
-def council_by_number(number: int) -> Council:
-    try:
-        return Council.objects.get(number=number)
-    except Council.DoesNotExist:
-        known = ", ".join(str(n) for n in Council.objects.values_list("number", flat=True))
-        raise CommandError(
-            f"--council {number}: there is no Council no. {number} (known: {known or 'none'})."
-        ) from None
-
-
-def errors_of(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 class Command(BaseCommand):
@@ -33,19 +23,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--council", type=int, required=True, help="The Council's number.")
+        add_council_argument(parser)
         parser.add_argument(
             "--deadline", required=True, help="The day reports are due, as YYYY-MM-DD."
         )
         parser.add_argument("--message", default="", help="A message sent with the call.")
 
     def handle(self, *args: Any, council: int, deadline: str, message: str, **options: Any) -> None:
-        try:
-            due = datetime.date.fromisoformat(deadline)
-        except ValueError:
-            raise CommandError(
-                f"--deadline {deadline!r}: give a date as YYYY-MM-DD, e.g. 2027-03-31."
-            ) from None
+        due = day_of("--deadline", deadline, example="2027-03-31")
         try:
             opened = open_round(
                 council=council_by_number(council), deadline=due, message=message, author=None

@@ -4,7 +4,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from recommendations.management.commands.open_round import council_by_number, errors_of
+from recommendations.management.options import (
+    add_council_argument,
+    council_by_number,
+    errors_of,
+)
 from recommendations.services.editions import publish_edition
 
 
@@ -16,7 +20,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--council", type=int, required=True, help="The Council's number.")
+        add_council_argument(parser)
         parser.add_argument(
             "--reason", default="", help="What a corrected edition corrects (required then)."
         )

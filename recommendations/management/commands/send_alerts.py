@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from recommendations.services import outbox
+from recommendations.management.options import deliver_and_say
 from recommendations.services.alerts import due, purge_unconfirmed, queue_alerts
 
 
@@ -30,17 +30,6 @@ class Command(BaseCommand):
             return
         forgotten = purge_unconfirmed(now=now)
         queued = queue_alerts(now=now)
-        delivery = outbox.deliver()
-        counts = (
-            f"{delivery.sent} mail(s) sent, {delivery.failed} failed, "
-            f"{delivery.waiting} waiting in the outbox"
-        )
-        if delivery.failed:
-            counts += f" (last failure: {delivery.error})"
-        style = self.style.WARNING if delivery.waiting else self.style.SUCCESS
-        self.stdout.write(
-            style(
-                f"{queued} alert(s) queued, {forgotten} unconfirmed address(es) forgotten; "
-                f"{counts}."
-            )
+        deliver_and_say(
+            self, f"{queued} alert(s) queued, {forgotten} unconfirmed address(es) forgotten"
         )

@@ -1,11 +1,10 @@
-import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from recommendations.management.options import day_of, deliver_and_say
 from recommendations.models import ReportingRound, RoundMail
-from recommendations.services import outbox
 from recommendations.services.round_mail import queue_reminders, summary_recipients
 
 
@@ -27,15 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, today: str | None, **options: Any) -> None:
-        if today:
-            try:
-                day = datetime.date.fromisoformat(today)
-            except ValueError:
-                raise CommandError(
-                    f"--today {today!r}: give a date as YYYY-MM-DD, e.g. 2027-03-24."
-                ) from None
-        else:
-            day = timezone.localdate()
+        day = day_of("--today", today, example="2027-03-24") if today else timezone.localdate()
         current = ReportingRound.objects.current()
         summary = None
         if current is None:
@@ -51,15 +42,7 @@ class Command(BaseCommand):
             )
         # Every run delivers the whole outbox: what it queued and whatever an earlier run, a
         # request or a mail server that was down left waiting.
-        delivery = outbox.deliver()
-        counts = (
-            f"{delivery.sent} mail(s) sent, {delivery.failed} failed, "
-            f"{delivery.waiting} waiting in the outbox"
-        )
-        if delivery.failed:
-            counts += f" (last failure: {delivery.error})"
-        style = self.style.WARNING if delivery.waiting else self.style.SUCCESS
-        self.stdout.write(style(f"{heading}; {counts}."))
+        deliver_and_say(self, heading)
         if summary is not None:
             self.stdout.write(f"The secretariat's summary went to {summary.recipients}.")
         elif current is not None and day > current.deadline and not summary_recipients():
