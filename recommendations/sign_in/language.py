@@ -11,11 +11,16 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.cache import cc_delim_re
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -72,13 +77,15 @@ class AddressLanguageMiddleware(LocaleMiddleware):
     (the offer of Japanese is made in the browser), so a shared cache keeps one copy of it, not
     one per browser language."""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         response = super().process_response(request, response)
         if request.path_info.startswith(PERSONAL_PREFIXES) or not response.has_header("Vary"):
             return response
         kept = [
             header
-            for header in cc_delim_re.split(response["Vary"])
+            for header in (part.strip() for part in response["Vary"].split(","))
             if header and header.lower() != "accept-language"
         ]
         if kept:
