@@ -2,7 +2,9 @@
 for a reader who has the file, a new rendering once the data changes, a throttle on renderings
 asked for in bulk, and the internal file never served to the public."""
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -44,6 +46,30 @@ def held_while_rendering(monkeypatch, code: str) -> tuple[threading.Event, threa
 
     monkeypatch.setitem(formats.FORMATS, code, replace(entry, write=held))
     return started, release
+
+
+@contextlib.contextmanager
+def while_a_reader_renders(monkeypatch, code: str, url: str) -> Iterator[list]:
+    """A first reader asks for `url` in a thread of its own and is held in the writer of
+    `code`; the block runs meanwhile; then the writer goes on. Yields the first reader's
+    answer, in a list, filled once the block is done."""
+    started, release = held_while_rendering(monkeypatch, code)
+    answers: list = []
+
+    def first_reader() -> None:
+        try:
+            answers.append(Client().get(url))
+        finally:
+            connections.close_all()
+
+    rendering = threading.Thread(target=first_reader)
+    rendering.start()
+    try:
+        assert started.wait(timeout=120)
+        yield answers
+    finally:
+        release.set()
+        rendering.join(timeout=120)
 
 
 @pytest.fixture
@@ -214,23 +240,8 @@ def test_a_reader_who_comes_while_the_new_file_renders_gets_the_earlier_one_mark
         sides={Side.EU: Status.COMPLETED, Side.JAPAN: Status.COMPLETED},
         author=factories.SuperuserFactory(),
     )
-    started, release = held_while_rendering(monkeypatch, "xlsx")
-    answers: list = []
-
-    def first_reader() -> None:
-        try:
-            answers.append(Client().get(url))
-        finally:
-            connections.close_all()
-
-    rendering = threading.Thread(target=first_reader)
-    rendering.start()
-    try:
-        assert started.wait(timeout=120)
+    with while_a_reader_renders(monkeypatch, "xlsx", url) as answers:
         meanwhile = Client().get(url)
-    finally:
-        release.set()
-        rendering.join(timeout=120)
 
     assert meanwhile.status_code == 200
     assert body(meanwhile) == body(earlier)
@@ -251,23 +262,9 @@ def test_a_reader_who_finds_every_rendering_place_taken_is_told_to_come_back_soo
     # the PDF waits half a second for it, not the half-minute readers are given in production.
     assert settings.REPORT_RENDER_SLOTS == 1
     monkeypatch.setattr(renderings, "WAIT_SECONDS", 0.5)
-    started, release = held_while_rendering(monkeypatch, "docx")
-    answers: list = []
-
-    def first_reader() -> None:
-        try:
-            answers.append(Client().get(reverse("recommendations:report_docx")))
-        finally:
-            connections.close_all()
-
-    rendering = threading.Thread(target=first_reader)
-    rendering.start()
-    try:
-        assert started.wait(timeout=120)
+    docx = reverse("recommendations:report_docx")
+    with while_a_reader_renders(monkeypatch, "docx", docx) as answers:
         refused = Client().get(reverse("recommendations:report_pdf"))
-    finally:
-        release.set()
-        rendering.join(timeout=120)
 
     assert refused.status_code == 503
     assert int(refused["Retry-After"]) == renderings.RETRY_AFTER_SECONDS
@@ -286,24 +283,10 @@ def test_a_reader_waiting_on_a_first_rendering_that_does_not_finish_is_told_to_c
     tracked, monkeypatch
 ):
     monkeypatch.setattr(renderings, "WAIT_SECONDS", 0.5)
-    started, release = held_while_rendering(monkeypatch, "xlsx")
     url = reverse("recommendations:report_xlsx")
-
-    def first_reader() -> None:
-        try:
-            Client().get(url)
-        finally:
-            connections.close_all()
-
-    rendering = threading.Thread(target=first_reader)
-    rendering.start()
-    try:
-        assert started.wait(timeout=120)
+    with while_a_reader_renders(monkeypatch, "xlsx", url):
         # No earlier rendering of this file to give meanwhile: the data has never had one.
         refused = Client().get(url)
-    finally:
-        release.set()
-        rendering.join(timeout=120)
 
     assert refused.status_code == 503
     assert refused["Retry-After"]
