@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from recommendations.imports.changes import Edit
 from recommendations.imports.reading import Row
-from recommendations.imports.steps import StepChange
+from recommendations.imports.steps import StepChange, same_step_text
 from recommendations.imports.workbook import shown
 from recommendations.models import NextStep, Recommendation
 from recommendations.rules.answers import answer_errors, step_field
@@ -53,10 +53,6 @@ def answer_label(value: object) -> str:
     return str(value or "")
 
 
-def _same(one: str, other: str) -> bool:
-    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
-
-
 def _stalled_step(item: Recommendation, side: str) -> NextStep | None:
     """The item's unblocking step of `side`, from its prefetched steps: no query per row."""
     pk = getattr(item, f"{step_field(side)}_id")
@@ -82,7 +78,7 @@ def answer_edits(*, row: Row, item: Recommendation) -> list[Edit]:
             step = _stalled_step(item, STEP_FIELDS[field])
             # The public files leave an internal step's cell empty: empty, it says nothing.
             hidden = not value and step is not None and step.visibility != Visibility.PUBLIC
-            changed = not hidden and not _same(value, str(now))
+            changed = not hidden and not same_step_text(value, str(now))
         else:
             changed = value.strip() != str(now).strip()
         if changed:
@@ -99,11 +95,11 @@ def _step_named(
     if not text:
         return None
     own = [step for step in item.next_steps.all() if step.side == side]
-    found = next((step for step in own if _same(step.text, text)), None)
+    found = next((step for step in own if same_step_text(step.text, text)), None)
     if found is not None:
         return found
     added = next((c for c in steps if c.side == side and c.step is None), None)
-    if added is not None and _same(added.text, text):
+    if added is not None and same_step_text(added.text, text):
         return added.text
     allowed = [step.text for step in own] + ([added.text] if added else [])
     label = Side(side).label

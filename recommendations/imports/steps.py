@@ -113,7 +113,8 @@ def read_steps(
     return found
 
 
-def _same(one: str, other: str) -> bool:
+def same_step_text(one: str, other: str) -> bool:
+    """Whether two texts name the same step: spacing and case aside."""
     return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
 
 
@@ -132,9 +133,8 @@ def steps_asked(
     existing = list(item.next_steps.all())
     for cells in asked:
         named = columns(cells.side)
-        step = next(
-            (s for s in existing if s.side == cells.side and _same(s.text, cells.text)), None
-        )
+        own = (s for s in existing if s.side == cells.side)
+        step = next((s for s in own if same_step_text(s.text, cells.text)), None)
         before = values_of(step) if step is not None else None
         changes: dict[str, object] = {}
         if step is None:

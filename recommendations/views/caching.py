@@ -20,7 +20,6 @@ it.
 
 import datetime
 import hashlib
-import weakref
 from collections.abc import Callable
 from functools import wraps
 
@@ -40,16 +39,17 @@ TIMEOUT_SECONDS = 60 * 60
 MAX_AGE_SECONDS = 5 * 60
 
 
-# Each request's data version, forgotten with the request.
-_versions: "weakref.WeakKeyDictionary[HttpRequest, str]" = weakref.WeakKeyDictionary()
+# Where a request keeps its data version once read.
+_VERSION_ATTRIBUTE = "_tracker_data_version"
 
 
 def request_data_version(request: HttpRequest) -> str:
     """The data version for this request, read once: the page cache's key and the counts the
     page shows must name the same version, and each reading is a query."""
-    version = _versions.get(request)
+    version: str | None = getattr(request, _VERSION_ATTRIBUTE, None)
     if version is None:
-        version = _versions[request] = data_version()
+        version = data_version()
+        setattr(request, _VERSION_ATTRIBUTE, version)
     return version
 
 
