@@ -6,9 +6,11 @@ Fixtures live in conftest.py; model factories in factories.py."""
 from __future__ import annotations
 
 import asyncio
+import csv
 import datetime
 import email
 import email.policy
+import io
 import socket
 import zoneinfo
 from html.parser import HTMLParser
@@ -137,6 +139,15 @@ class _FormReader(HTMLParser):
             # The first newline after <textarea> is not part of the value.
             value = self.data[self._textarea][-1] + data
             self.data[self._textarea][-1] = value.removeprefix("\n")
+
+
+def as_csv(rows: list[dict]) -> bytes:
+    """Rows as a CSV file, headed by the first row's keys, as a spreadsheet saves them."""
+    target = io.StringIO()
+    writer = csv.DictWriter(target, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return target.getvalue().encode()
 
 
 def form_data(html: str, form_id: str) -> dict[str, list[str]]:

@@ -27,7 +27,7 @@ from recommendations.reporting.query import report_rows
 from recommendations.reporting.xlsx_export import write_xlsx
 from recommendations.rules.choices import Response, Side, StalledReason, Status, Visibility
 from tests import factories
-from tests.helpers import officials_today
+from tests.helpers import as_csv, officials_today
 
 MADE = datetime.date(2024, 4, 17)
 ANSWERED = datetime.date(2025, 3, 2)
@@ -63,14 +63,6 @@ def exported(*, internal: bool = False, language: str = "en") -> list[dict]:
         options = ReportOptions(as_of=timezone.localdate(), internal=internal)
         write_csv(report_rows(options), target, internal=internal)
     return list(csv.DictReader(io.StringIO(target.getvalue().lstrip("\ufeff"))))
-
-
-def as_csv(rows: list[dict]) -> bytes:
-    target = io.StringIO()
-    writer = csv.DictWriter(target, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return target.getvalue().encode()
 
 
 def upload(rows, user=None):

@@ -18,6 +18,7 @@ from recommendations.reporting.options import ReportOptions
 from recommendations.reporting.query import report_rows
 from recommendations.rules.choices import Response, Side, StepState
 from tests import factories
+from tests.helpers import as_csv
 
 TARGET = datetime.date(2027, 6, 30)
 
@@ -30,14 +31,6 @@ def exported(**filters) -> list[dict]:
     target = io.StringIO()
     write_csv(report_rows(ReportOptions(as_of=timezone.localdate())), target, internal=False)
     return list(csv.DictReader(io.StringIO(target.getvalue())))
-
-
-def as_csv(rows: list[dict]) -> bytes:
-    target = io.StringIO()
-    writer = csv.DictWriter(target, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return target.getvalue().encode()
 
 
 def upload(rows, user=None):
